@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "PolicyScore",
+  products: [
+    .executable(name: "policyscore", targets: ["policyscore"]),
+    .library(name: "PolicyScoreKit", targets: ["PolicyScoreKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+  ],
+  targets: [
+    // The engine: returns values and throws typed errors; never prints, reads stdin or exits.
+    .target(
+      name: "PolicyScoreKit",
+      dependencies: [
+        .product(name: "Yams", package: "Yams")  // imported by the model loader only
+      ],
+      swiftSettings: strictSettings
+    ),
+    // The command line: parses arguments, renders values, maps errors to exit codes.
+    .executableTarget(
+      name: "policyscore",
+      dependencies: [
+        "PolicyScoreKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "PolicyScoreKitTests",
+      dependencies: ["PolicyScoreKit"],
+      swiftSettings: strictSettings
+    ),
+    // Runs the built binary end to end.
+    .testTarget(
+      name: "PolicyScoreCLITests",
+      dependencies: ["policyscore"],
+      swiftSettings: strictSettings
+    ),
+  ]
+)
