@@ -1,0 +1,206 @@
+import Yams
+
+/// A YAML node with its file, so that every value read from it can be located.
+struct YAMLNode {
+  let node: Node
+  let file: String
+  let diagnostics: DiagnosticCollector
+
+  var location: SourceLocation {
+    SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+  }
+
+  /// Parses `text`; a syntax error becomes a located diagnostic and nil.
+  static func parse(_ text: String, file: String, diagnostics: DiagnosticCollector) -> YAMLNode? {
+    do {
+      guard let node = try Yams.compose(yaml: text) else {
+        diagnostics.error("empty YAML document", at: SourceLocation(file: file, line: 1, column: 1))
+        return nil
+      }
+      return YAMLNode(node: node, file: file, diagnostics: diagnostics)
+    } catch let error as YamlError {
+      switch error {
+      case .scanner(let context, let problem, let mark, _),
+        .parser(let context, let problem, let mark, _),
+        .composer(let context, let problem, let mark, _):
+        let detail = context.map { "\($0.text); \(problem)" } ?? problem
+        diagnostics.error(
+          "YAML syntax error: \(detail)",
+          at: SourceLocation(file: file, line: mark.line, column: mark.column))
+      default:
+        diagnostics.error("cannot read YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+      }
+      return nil
+    } catch {
+      diagnostics.error("cannot read YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+      return nil
+    }
+  }
+
+  var scalar: String? { node.scalar?.string }
+
+  /// The key and value nodes of a mapping, in file order; nil for other nodes.
+  var pairs: [(key: YAMLNode, value: YAMLNode)]? {
+    node.mapping.map { mapping in
+      mapping.map {
+        (
+          YAMLNode(node: $0.key, file: file, diagnostics: diagnostics),
+          YAMLNode(node: $0.value, file: file, diagnostics: diagnostics)
+        )
+      }
+    }
+  }
+
+  /// The node as a mapping whose keys must all be in `keys`; nil (with a
+  /// diagnostic) when it is not a mapping. Unknown keys are located errors.
+  func map(keys: [String], context: String) -> YAMLMap? {
+    guard let mapping = node.mapping else {
+      diagnostics.error("\(context) must be a mapping", at: location)
+      return nil
+    }
+    var pairs: [String: (key: YAMLNode, value: YAMLNode)] = [:]
+    for (key, value) in mapping {
+      let keyNode = YAMLNode(node: key, file: file, diagnostics: diagnostics)
+      let name = key.scalar?.string ?? ""
+      guard keys.contains(name) else {
+        diagnostics.error(
+          "unknown key '\(name)' in \(context)\(Suggestion.hint(for: name, in: keys))",
+          at: keyNode.location)
+        continue
+      }
+      pairs[name] = (keyNode, YAMLNode(node: value, file: file, diagnostics: diagnostics))
+    }
+    return YAMLMap(node: self, pairs: pairs, context: context)
+  }
+
+  /// The node as a list; a single scalar counts as a list of one.
+  var list: [YAMLNode] {
+    switch node {
+    case .sequence(let sequence):
+      return sequence.map { YAMLNode(node: $0, file: file, diagnostics: diagnostics) }
+    case .scalar(let scalar) where scalar.string.isEmpty || scalar.string == "null":
+      return []
+    default:
+      return [self]
+    }
+  }
+}
+
+/// A YAML mapping with checked keys and typed, located accessors. Each
+/// accessor reports a wrong type or a missing required value as an error.
+struct YAMLMap {
+  let node: YAMLNode
+  let pairs: [String: (key: YAMLNode, value: YAMLNode)]
+  let context: String
+
+  var diagnostics: DiagnosticCollector { node.diagnostics }
+  var location: SourceLocation { node.location }
+
+  subscript(key: String) -> YAMLNode? { pairs[key]?.value }
+
+  func has(_ key: String) -> Bool { pairs[key] != nil }
+
+  func location(of key: String) -> SourceLocation { pairs[key]?.value.location ?? location }
+
+  private func missing(_ key: String) {
+    diagnostics.error("missing '\(key)' in \(context)", at: location)
+  }
+
+  func string(_ key: String, required: Bool = false) -> String? {
+    guard let value = self[key] else {
+      if required { missing(key) }
+      return nil
+    }
+    guard let text = value.scalar, !(value.node.scalar?.style == .plain && text == "null") else {
+      diagnostics.error("'\(key)' in \(context) must be text", at: value.location)
+      return nil
+    }
+    if required && text.isEmpty {
+      diagnostics.error("'\(key)' in \(context) must not be empty", at: value.location)
+      return nil
+    }
+    return text
+  }
+
+  func number(_ key: String, in range: ClosedRange<Double>? = nil, required: Bool = false)
+    -> Double?
+  {
+    guard let value = self[key] else {
+      if required { missing(key) }
+      return nil
+    }
+    guard let text = value.scalar, let number = Double(text), number.isFinite else {
+      diagnostics.error(
+        "'\(key)' in \(context) must be a number, not '\(value.scalar ?? "…")'", at: value.location)
+      return nil
+    }
+    if let range, !range.contains(number) {
+      diagnostics.error(
+        "'\(key)' in \(context) is \(text), outside \(format(range.lowerBound))...\(format(range.upperBound))",
+        at: value.location)
+      return nil
+    }
+    return number
+  }
+
+  func day(_ key: String, required: Bool = false) -> Day? {
+    guard let value = self[key] else {
+      if required { missing(key) }
+      return nil
+    }
+    guard let text = value.scalar, let day = Day(text) else {
+      diagnostics.error(
+        "'\(key)' in \(context) must be a date YYYY-MM-DD, not '\(value.scalar ?? "…")'",
+        at: value.location)
+      return nil
+    }
+    return day
+  }
+
+  func bool(_ key: String) -> Bool? {
+    guard let value = self[key] else { return nil }
+    switch value.scalar?.lowercased() {
+    case "true", "yes": return true
+    case "false", "no": return false
+    default:
+      diagnostics.error("'\(key)' in \(context) must be true or false", at: value.location)
+      return nil
+    }
+  }
+
+  func strings(_ key: String) -> [String] { (self[key]?.list ?? []).compactMap(\.scalar) }
+
+  /// A list of mappings with the given keys, each with its context name.
+  func maps(_ key: String, keys: [String]) -> [YAMLMap] {
+    guard let value = self[key] else { return [] }
+    return value.list.enumerated().compactMap { index, element in
+      element.map(keys: keys, context: "\(key)[\(index)]")
+    }
+  }
+
+  func map(_ key: String, keys: [String], required: Bool = false) -> YAMLMap? {
+    guard let value = self[key] else {
+      if required { missing(key) }
+      return nil
+    }
+    return value.map(keys: keys, context: key)
+  }
+
+  /// A closed-vocabulary value; an unknown one is an error naming the choices.
+  func choice<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type, required: Bool = false)
+    -> T? where T.RawValue == String
+  {
+    guard let text = string(key, required: required) else { return nil }
+    if let value = T(rawValue: text) { return value }
+    let names = T.allCases.map(\.rawValue)
+    diagnostics.error(
+      "'\(key)' in \(context) is '\(text)', not one of \(names.joined(separator: ", "))"
+        + Suggestion.hint(for: text, in: names),
+      at: location(of: key))
+    return nil
+  }
+
+  private func format(_ value: Double) -> String {
+    value == value.rounded() ? String(Int(value)) : String(value)
+  }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import PolicyScoreKit
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Writes diagnostics to standard error as `file:line:col: error: message`,
+/// in colour only when standard error is a terminal.
+enum DiagnosticPrinter {
+  static let colour = isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+
+  static func print(_ diagnostic: Diagnostic) {
+    var line = diagnostic.description
+    if colour {
+      let code: String
+      switch diagnostic.severity {
+      case .error: code = "31"
+      case .warning: code = "33"
+      case .note: code = "36"
+      }
+      let label = "\(diagnostic.severity.rawValue):"
+      line = line.replacingOccurrences(of: label, with: "\u{1B}[1;\(code)m\(label)\u{1B}[0m")
+    }
+    printError(line)
+  }
+
+  static func print(_ diagnostics: [Diagnostic]) { diagnostics.forEach { print($0) } }
+
+  static func error(_ message: String) { print(Diagnostic(.error, message)) }
+}
+
+/// Writes a line to standard error.
+func printError(_ line: String) {
+  FileHandle.standardError.write(Data((line + "\n").utf8))
+}

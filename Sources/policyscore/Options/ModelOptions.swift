@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import PolicyScoreKit
+
+/// Where the model is and which catalogue edition to use.
+struct ModelOptions: ParsableArguments {
+  @Option(
+    name: .customLong("models"),
+    help: ArgumentHelp(
+      "The model folder.", discussion: "Default: $POLICYSCORE_MODELS, else ./Models, else the Models folder of the PolicyScore checkout the binary was built in.",
+      valueName: "dir"))
+  var modelsPath: String?
+
+  @Option(help: ArgumentHelp("Catalogue edition: 2024 or 2019 (default: the model's).", valueName: "year"))
+  var edition: String?
+
+  /// Loads the model, printing every diagnostic; throws an exit code on failure.
+  func loadModel() throws -> ModelBundle {
+    let url = try resolveModelsDirectory()
+    do {
+      let model = try ModelBundle(contentsOf: url)
+      if let edition, model.catalog(edition: edition) == nil {
+        throw ValidationError(
+          "no catalogue for edition '\(edition)'; the model has \(model.editions.joined(separator: ", "))")
+      }
+      return model
+    } catch let error as ModelError {
+      if case .invalid(let diagnostics) = error { DiagnosticPrinter.print(diagnostics) }
+      DiagnosticPrinter.error(error.description)
+      throw ExitCodes.failure
+    }
+  }
+
+  func resolveModelsDirectory() throws -> URL {
+    let fileManager = FileManager.default
+    if let modelsPath { return URL(fileURLWithPath: modelsPath) }
+    if let path = ProcessInfo.processInfo.environment["POLICYSCORE_MODELS"], !path.isEmpty {
+      return URL(fileURLWithPath: path)
+    }
+    let local = URL(fileURLWithPath: "Models")
+    if fileManager.fileExists(atPath: local.appendingPathComponent("parameters.yaml").path) {
+      return local
+    }
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+      .deletingLastPathComponent()
+    for _ in 0..<6 {
+      let candidate = directory.appendingPathComponent("Models")
+      if fileManager.fileExists(atPath: candidate.appendingPathComponent("parameters.yaml").path) {
+        return candidate
+      }
+      directory.deleteLastPathComponent()
+    }
+    DiagnosticPrinter.error("cannot find the Models folder; pass --models DIR or set POLICYSCORE_MODELS")
+    throw ExitCodes.failure
+  }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+@main
+struct PolicyScore: ParsableCommand {
+  static let version = "0.1.0"
+
+  static let configuration = CommandConfiguration(
+    commandName: "policyscore",
+    abstract: "Score healthcare holdings against China's medical industry policy.",
+    discussion: """
+      Maps each holding of a portfolio CSV to segments of the NDRC Industrial
+      Structure Adjustment Guidance Catalogue (2024 or 2019 edition), scores it
+      on encouraged status (E), financial support (F) and domestic substitution
+      (D), ranks the opportunities and writes CSV reports.
+
+      Example:
+        policyscore score Examples/portfolio.csv --out reports
+      """,
+    version: version,
+    subcommands: [ModelCommand.self]
+  )
+}
