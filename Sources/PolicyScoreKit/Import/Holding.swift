@@ -1,0 +1,42 @@
+/// One row of a portfolio: a company, its weight, and what we know about it.
+public struct Holding: Sendable, Hashable {
+  /// 1-based line of the row in the file.
+  public var line: Int
+  public var portfolio: String
+  public var ticker: Ticker
+  public var name: String
+  /// Share of its portfolio on 0...1: from the weight column, else from market value.
+  public var weight: Double
+  public var marketValue: Double?
+  public var description: String
+  /// Industry codes as written, one per entry (`GB:3581`, `医疗设备`).
+  public var industryCodes: [String]
+  public var origin: Origin?
+  /// Share of revenue earned in China on 0...1, when the file gives it.
+  public var chinaShare: Double?
+  /// An explicit segment split from the file, shares summing to 1.
+  public var split: [SegmentShare]?
+
+  /// The key a ranking breaks ties on: canonical ticker, then name, then line.
+  public var sortKey: (String, String, Int) { (ticker.canonical, name, line) }
+}
+
+/// A segment and the share of a holding's business in it.
+public struct SegmentShare: Sendable, Hashable {
+  public var segment: SegmentID
+  public var share: Double
+
+  public init(segment: SegmentID, share: Double) {
+    self.segment = segment
+    self.share = share
+  }
+}
+
+/// A row that could not be imported, with where and why.
+public struct RejectedRow: Sendable, Hashable {
+  public var line: Int
+  /// The header of the offending column, or "" when the whole row is at fault.
+  public var column: String
+  public var reason: String
+  public var raw: String
+}

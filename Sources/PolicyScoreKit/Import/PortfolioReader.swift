@@ -1,0 +1,353 @@
+public import Foundation
+
+/// An imported portfolio file: the holdings that were read, the rows that were
+/// rejected, and how the file was interpreted.
+public struct Portfolio: Sendable {
+  /// How the file's weights were read.
+  public enum WeightBasis: String, Sendable {
+    case percent
+    case fraction
+    case marketValue = "market-value"
+  }
+
+  public var file: String
+  public var holdings: [Holding]
+  /// Sorted by line.
+  public var rejects: [RejectedRow]
+  /// Data rows read (not counting the header or blank lines); always
+  /// `holdings.count + rejects.count`.
+  public var rowsRead: Int
+  public var weightBasis: WeightBasis
+  /// Headers that named no known column, ignored.
+  public var ignoredHeaders: [String]
+  /// SHA-256 of the file's bytes.
+  public var inputHash: String
+}
+
+/// Why a portfolio could not be imported at all.
+public enum PortfolioError: Error, Equatable, CustomStringConvertible {
+  case unreadable(file: String, reason: String)
+  case empty(file: String)
+  case missingColumn(file: String, line: Int, needed: String, recognised: [String])
+  case duplicateColumn(file: String, line: Int, column: Int, header: String)
+  case badHeader(file: String, line: Int, reason: String)
+  /// `--strict`: the first rejected row stops the import.
+  case rejected(file: String, RejectedRow)
+
+  public var description: String {
+    switch self {
+    case .unreadable(let file, let reason): return "\(file): error: cannot read the file: \(reason)"
+    case .empty(let file): return "\(file):1:1: error: the file has no header row"
+    case .missingColumn(let file, let line, let needed, let recognised):
+      return
+        "\(file):\(line):1: error: no \(needed) column; recognised headers are \(recognised.map { "'\($0)'" }.joined(separator: ", "))"
+    case .duplicateColumn(let file, let line, let column, let header):
+      return "\(file):\(line):\(column): error: header '\(header)' names a column already given"
+    case .badHeader(let file, let line, let reason):
+      return "\(file):\(line):1: error: cannot read the header: \(reason)"
+    case .rejected(let file, let row):
+      let column = row.column.isEmpty ? "" : " in column '\(row.column)'"
+      return "\(file):\(row.line): error: row rejected\(column): \(row.reason)"
+    }
+  }
+}
+
+/// Reads portfolio CSVs: UTF-8 with or without BOM, or UTF-16 with BOM; comma,
+/// semicolon, tab or pipe; headers in English or Chinese.
+///
+/// A bad row becomes a `RejectedRow` with line, column and reason, and the good
+/// rows go on; in strict mode the first bad row throws.
+public struct PortfolioReader {
+  public var knownSegments: Set<SegmentID>
+  public var strict: Bool
+
+  public init(knownSegments: Set<SegmentID>, strict: Bool = false) {
+    self.knownSegments = knownSegments
+    self.strict = strict
+  }
+
+  public func read(contentsOf url: URL) throws(PortfolioError) -> Portfolio {
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw .unreadable(file: url.path, reason: (error as NSError).localizedDescription)
+    }
+    return try read(bytes: Array(data), file: url.path)
+  }
+
+  public func read(bytes input: [UInt8], file: String) throws(PortfolioError) -> Portfolio {
+    let inputHash = SHA256.hex(of: input)
+    var bytes = input
+    if input.starts(with: [0xFF, 0xFE]) || input.starts(with: [0xFE, 0xFF]) {
+      guard let text = String(data: Data(input), encoding: .utf16) else {
+        throw .unreadable(file: file, reason: "invalid UTF-16")
+      }
+      bytes = Array(text.utf8)
+    }
+    var scanner = CSVScanner(bytes: bytes)
+    guard let header = scanner.next() else { throw .empty(file: file) }
+    if let problem = header.problem {
+      throw .badHeader(file: file, line: header.line, reason: String(describing: problem))
+    }
+    var columns: [PortfolioColumn: Int] = [:]
+    var ignored: [String] = []
+    for (index, name) in header.fields.enumerated() {
+      guard let column = ColumnAliases.column(for: name) else {
+        if !name.trimmingCharacters(in: .whitespaces).isEmpty { ignored.append(name) }
+        continue
+      }
+      if columns[column] != nil {
+        throw .duplicateColumn(file: file, line: header.line, column: index + 1, header: name)
+      }
+      columns[column] = index
+    }
+    if columns[.ticker] == nil && columns[.name] == nil {
+      throw .missingColumn(
+        file: file, line: header.line, needed: "ticker or name",
+        recognised: PortfolioColumn.ticker.aliases + PortfolioColumn.name.aliases)
+    }
+    if columns[.weight] == nil && columns[.marketValue] == nil {
+      throw .missingColumn(
+        file: file, line: header.line, needed: "weight or market value",
+        recognised: PortfolioColumn.weight.aliases + PortfolioColumn.marketValue.aliases)
+    }
+    var rows = RowReader(
+      header: header.fields, columns: columns, knownSegments: knownSegments, file: file,
+      strict: strict)
+    while let record = scanner.next() { try rows.read(record) }
+    return try rows.finish(inputHash: inputHash, ignoredHeaders: ignored)
+  }
+}
+
+/// Turns records into holdings or rejects, one row at a time.
+private struct RowReader {
+  let header: [String]
+  let columns: [PortfolioColumn: Int]
+  let knownSegments: Set<SegmentID>
+  let file: String
+  let strict: Bool
+  var holdings: [Holding] = []
+  var rejects: [RejectedRow] = []
+  var rowsRead = 0
+  var anyPercent = false
+  /// Raw text of accepted rows, for a reject found after the whole file is read.
+  var rawByLine: [Int: String] = [:]
+
+  /// A problem with one cell: the column's header and the reason.
+  struct CellError: Error {
+    var column: PortfolioColumn
+    var reason: String
+  }
+
+  init(
+    header: [String], columns: [PortfolioColumn: Int], knownSegments: Set<SegmentID>, file: String,
+    strict: Bool
+  ) {
+    self.header = header
+    self.columns = columns
+    self.knownSegments = knownSegments
+    self.file = file
+    self.strict = strict
+  }
+
+  private func headerName(_ column: PortfolioColumn) -> String {
+    columns[column].map { header[$0] } ?? column.rawValue
+  }
+
+  mutating func reject(_ record: CSVScanner.Record, column: String, reason: String)
+    throws(PortfolioError)
+  {
+    let row = RejectedRow(line: record.line, column: column, reason: reason, raw: record.raw)
+    if strict { throw .rejected(file: file, row) }
+    rejects.append(row)
+  }
+
+  mutating func read(_ record: CSVScanner.Record) throws(PortfolioError) {
+    rowsRead += 1
+    switch record.problem {
+    case .unterminatedQuote(let field)?:
+      try reject(
+        record, column: field <= header.count ? header[field - 1] : "",
+        reason: "quoted field never closes; the rest of the file was read into it")
+      return
+    case .invalidUTF8(let field)?:
+      try reject(
+        record, column: field <= header.count ? header[field - 1] : "",
+        reason: "bytes that are not UTF-8 text")
+      return
+    case nil: break
+    }
+    let extra = record.fields.dropFirst(header.count)
+    if !extra.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+      try reject(
+        record, column: "",
+        reason: "row has \(record.fields.count) fields but the header has \(header.count)")
+      return
+    }
+    do {
+      holdings.append(try holding(from: record))
+      rawByLine[record.line] = record.raw
+    } catch {
+      try reject(record, column: headerName(error.column), reason: error.reason)
+    }
+  }
+
+  private func cell(_ column: PortfolioColumn, _ record: CSVScanner.Record) -> String {
+    guard let index = columns[column], index < record.fields.count else { return "" }
+    return record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  private mutating func number(_ column: PortfolioColumn, _ record: CSVScanner.Record) throws(CellError)
+    -> ValueParser.Number?
+  {
+    let text = cell(column, record)
+    do {
+      return try ValueParser.number(text)
+    } catch .notFinite {
+      throw CellError(column: column, reason: "'\(text)' is not a finite number")
+    } catch {
+      throw CellError(column: column, reason: "'\(text)' is not a number")
+    }
+  }
+
+  private mutating func holding(from record: CSVScanner.Record) throws(CellError) -> Holding {
+    let ticker = cell(.ticker, record)
+    let name = cell(.name, record)
+    if ticker.isEmpty && name.isEmpty {
+      throw CellError(
+        column: columns[.ticker] != nil ? .ticker : .name, reason: "neither a ticker nor a name")
+    }
+    var weight = 0.0
+    var marketValue: Double?
+    if columns[.weight] != nil {
+      guard let parsed = try number(.weight, record) else {
+        throw CellError(column: .weight, reason: "weight is blank")
+      }
+      if parsed.value < 0 { throw CellError(column: .weight, reason: "weight is negative") }
+      anyPercent = anyPercent || parsed.isPercent
+      weight = parsed.value
+    }
+    if columns[.marketValue] != nil, let parsed = try number(.marketValue, record) {
+      if parsed.value < 0 {
+        throw CellError(column: .marketValue, reason: "market value is negative")
+      }
+      marketValue = parsed.value
+    } else if columns[.weight] == nil {
+      throw CellError(column: .marketValue, reason: "market value is blank")
+    }
+    var chinaShare: Double?
+    if let parsed = try number(.chinaShare, record) {
+      let value = parsed.isPercent || parsed.value > 1 ? parsed.value / 100 : parsed.value
+      guard (0...1).contains(value) else {
+        throw CellError(column: .chinaShare, reason: "China revenue share must be within 0...100%")
+      }
+      chinaShare = value
+    }
+    let originText = cell(.origin, record)
+    var origin: Origin?
+    if !originText.isEmpty {
+      guard let parsed = Self.origin(originText) else {
+        throw CellError(
+          column: .origin,
+          reason: "origin '\(originText)' is neither domestic (CN, China, 中国, domestic) nor foreign (a country code, foreign, MNC, 外资)")
+      }
+      origin = parsed
+    }
+    let portfolio = cell(.portfolio, record)
+    return Holding(
+      line: record.line, portfolio: portfolio.isEmpty ? "default" : portfolio,
+      ticker: Ticker(ticker), name: name, weight: weight, marketValue: marketValue,
+      description: cell(.description, record),
+      industryCodes: Self.splitList(cell(.industryCodes, record)), origin: origin,
+      chinaShare: chinaShare, split: try split(cell(.segments, record)))
+  }
+
+  private func split(_ text: String) throws(CellError) -> [SegmentShare]? {
+    let parts = Self.splitList(text)
+    guard !parts.isEmpty else { return nil }
+    var shares: [SegmentShare] = []
+    for part in parts {
+      let pieces = part.split(separator: ":", maxSplits: 1).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      let id = SegmentID(pieces[0])
+      guard knownSegments.contains(id) else {
+        throw CellError(
+          column: .segments,
+          reason: "unknown segment '\(id)'\(Suggestion.hint(for: id.rawValue, in: knownSegments.map(\.rawValue)))")
+      }
+      var share = 1.0
+      if pieces.count == 2 {
+        guard let parsed = try? ValueParser.number(pieces[1]), parsed.value > 0 else {
+          throw CellError(
+            column: .segments, reason: "share '\(pieces[1])' of segment '\(id)' is not a positive number")
+        }
+        share = parsed.value
+      }
+      shares.append(SegmentShare(segment: id, share: share))
+    }
+    let total = shares.reduce(0) { $0 + $1.share }
+    return shares.map { SegmentShare(segment: $0.segment, share: $0.share / total) }
+  }
+
+  static func splitList(_ text: String) -> [String] {
+    text.split(whereSeparator: { ";|；、,，".contains($0) })
+      .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  }
+
+  static func origin(_ text: String) -> Origin? {
+    let folded = ColumnAliases.fold(text)
+    let domestic: Set<String> = [
+      "domestic", "cn", "chn", "china", "prc", "mainland", "hk", "hongkong", "中国", "国内", "境内",
+      "内资", "中资", "本土", "国产",
+    ]
+    if domestic.contains(folded) { return .domestic }
+    let foreign: Set<String> = [
+      "foreign", "multinational", "mnc", "international", "外资", "境外", "外国", "跨国", "进口",
+    ]
+    if foreign.contains(folded) { return .foreign }
+    if folded.count == 2 || folded.count == 3, folded.allSatisfy({ $0.isLetter && $0.isASCII }) {
+      return .foreign  // an ISO country code other than CN/HK
+    }
+    return nil
+  }
+
+  mutating func finish(inputHash: String, ignoredHeaders: [String]) throws(PortfolioError)
+    -> Portfolio
+  {
+    var basis = Portfolio.WeightBasis.fraction
+    if columns[.weight] != nil {
+      var sums: [String: Double] = [:]
+      for holding in holdings { sums[holding.portfolio, default: 0] += holding.weight }
+      if anyPercent || (sums.values.max() ?? 0) > 1.5 { basis = .percent }
+      var kept: [Holding] = []
+      for var holding in holdings {
+        if basis == .percent { holding.weight /= 100 }
+        if holding.weight > 1 + 1e-9 {
+          let row = RejectedRow(
+            line: holding.line, column: headerName(.weight),
+            reason: "weight \(holding.weight * 100)% is above 100%",
+            raw: rawByLine[holding.line] ?? "")
+          if strict { throw .rejected(file: file, row) }
+          rejects.append(row)
+        } else {
+          kept.append(holding)
+        }
+      }
+      holdings = kept
+    } else {
+      basis = .marketValue
+      var totals: [String: Double] = [:]
+      for holding in holdings { totals[holding.portfolio, default: 0] += holding.marketValue ?? 0 }
+      for index in holdings.indices {
+        let total = totals[holdings[index].portfolio] ?? 0
+        holdings[index].weight = total > 0 ? (holdings[index].marketValue ?? 0) / total : 0
+      }
+    }
+    rejects.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+    return Portfolio(
+      file: file, holdings: holdings, rejects: rejects, rowsRead: rowsRead, weightBasis: basis,
+      ignoredHeaders: ignoredHeaders, inputHash: inputHash)
+  }
+}

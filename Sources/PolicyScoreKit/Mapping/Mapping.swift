@@ -1,0 +1,31 @@
+/// How a holding's segments were decided, in the mapper's priority order.
+public enum MappingMethod: String, Sendable, Hashable, CaseIterable {
+  /// The portfolio file gave the segment split.
+  case explicit
+  /// An industry code named the candidates; the text, where it could, chose.
+  case industryCode = "industry-code"
+  /// Keywords in the name and description.
+  case text
+}
+
+/// A holding's segments with shares, and why.
+public struct Mapping: Sendable, Hashable {
+  public var method: MappingMethod
+  /// 0...1.
+  public var confidence: Double
+  /// Shares sum to 1; sorted by share, then segment id.
+  public var segments: [MappedSegment]
+}
+
+/// One segment of a mapping with the words or codes that decided it.
+public struct MappedSegment: Sendable, Hashable {
+  public var segment: SegmentID
+  public var share: Double
+  public var evidence: String
+}
+
+/// The mapper's answer for one holding.
+public enum MappingOutcome: Sendable, Hashable {
+  case mapped(Mapping)
+  case unmapped(reason: String)
+}

@@ -1,0 +1,158 @@
+/// Finds every lexicon term in a text in one pass: an Aho–Corasick automaton
+/// over UTF-8 bytes, compiled to a dense table, with ASCII case folded.
+///
+/// An ASCII term must start at a word boundary (the byte before it is not an
+/// ASCII letter or digit); a term of at most 4 bytes must also end at one, so
+/// that `CT` does not match inside `product`. Chinese terms match anywhere.
+public struct TextMatcher: Sendable {
+  /// What a matched term means for one segment.
+  public struct Role: Sendable, Hashable {
+    public var segment: Int
+    public var weight: Double
+    public var isNegative: Bool
+  }
+
+  /// A distinct term and the roles it plays.
+  public struct Pattern: Sendable {
+    public var text: String
+    public var length: Int
+    public var needsStartBoundary: Bool
+    public var needsEndBoundary: Bool
+    public var roles: [Role]
+  }
+
+  public let patterns: [Pattern]
+  /// `transitions[state * 256 + byte]` is the next state.
+  private let transitions: [Int32]
+  /// Pattern indices ending at each state: `outputs[outputStart[s]..<outputStart[s+1]]`.
+  private let outputStart: [Int32]
+  private let outputs: [Int32]
+
+  /// Compiles the terms; `terms[i]` lists (text, role) pairs.
+  public init(terms: [(text: String, role: Role)]) {
+    var index: [[UInt8]: Int] = [:]
+    var patterns: [Pattern] = []
+    for (text, role) in terms {
+      let bytes = TextMatcher.fold(Array(text.utf8))
+      guard !bytes.isEmpty else { continue }
+      if let existing = index[bytes] {
+        if !patterns[existing].roles.contains(role) { patterns[existing].roles.append(role) }
+        continue
+      }
+      index[bytes] = patterns.count
+      let first = bytes[0]
+      let last = bytes[bytes.count - 1]
+      patterns.append(
+        Pattern(
+          text: text, length: bytes.count, needsStartBoundary: TextMatcher.isWordByte(first),
+          needsEndBoundary: bytes.count <= 4 && TextMatcher.isWordByte(last), roles: [role]))
+    }
+    // Trie with dense rows; -1 marks a missing edge until failure links fill it.
+    var table = [Int32](repeating: -1, count: 256)
+    var own: [[Int32]] = [[]]
+    for (bytes, patternIndex) in index.sorted(by: { $0.value < $1.value }) {
+      var state = 0
+      for byte in bytes {
+        let slot = state * 256 + Int(byte)
+        if table[slot] < 0 {
+          table[slot] = Int32(own.count)
+          own.append([])
+          table.append(contentsOf: repeatElement(-1, count: 256))
+        }
+        state = Int(table[slot])
+      }
+      own[state].append(Int32(patternIndex))
+    }
+    // Breadth-first: failure links, merged outputs, and missing edges filled.
+    let stateCount = own.count
+    var failure = [Int32](repeating: 0, count: stateCount)
+    var merged = own
+    var queue: [Int] = []
+    for byte in 0..<256 {
+      let next = table[byte]
+      if next < 0 {
+        table[byte] = 0
+      } else {
+        failure[Int(next)] = 0
+        queue.append(Int(next))
+      }
+    }
+    var head = 0
+    while head < queue.count {
+      let state = queue[head]
+      head += 1
+      merged[state] += merged[Int(failure[state])]
+      for byte in 0..<256 {
+        let slot = state * 256 + byte
+        let next = table[slot]
+        let fallback = table[Int(failure[state]) * 256 + byte]
+        if next < 0 {
+          table[slot] = fallback
+        } else {
+          failure[Int(next)] = fallback
+          queue.append(Int(next))
+        }
+      }
+    }
+    var starts: [Int32] = [0]
+    var flat: [Int32] = []
+    for list in merged {
+      flat += list
+      starts.append(Int32(flat.count))
+    }
+    self.patterns = patterns
+    self.transitions = table
+    self.outputStart = starts
+    self.outputs = flat
+  }
+
+  /// Indices of the distinct patterns found in `text`, in pattern order.
+  ///
+  /// A match that lies inside a longer match is dropped, so the specific term
+  /// wins over the generic word it contains: in "surgical robot" only
+  /// `surgical robot` counts, not `surgical`.
+  public func matches(in text: String) -> [Int] {
+    var bytes = Array(text.utf8)
+    for i in bytes.indices { bytes[i] = TextMatcher.foldTable[Int(bytes[i])] }
+    var spans: [(pattern: Int, begin: Int, end: Int)] = []
+    var state = 0
+    for position in bytes.indices {
+      state = Int(transitions[state * 256 + Int(bytes[position])])
+      let start = Int(outputStart[state])
+      let end = Int(outputStart[state + 1])
+      guard start < end else { continue }
+      for slot in start..<end {
+        let patternIndex = Int(outputs[slot])
+        let pattern = patterns[patternIndex]
+        let begin = position + 1 - pattern.length
+        if pattern.needsStartBoundary && begin > 0 && TextMatcher.isWordByte(bytes[begin - 1]) {
+          continue
+        }
+        if pattern.needsEndBoundary && position + 1 < bytes.count
+          && TextMatcher.isWordByte(bytes[position + 1])
+        {
+          continue
+        }
+        spans.append((patternIndex, begin, position + 1))
+      }
+    }
+    var found = [Bool](repeating: false, count: patterns.count)
+    for span in spans where !found[span.pattern] {
+      let inside = spans.contains {
+        $0.begin <= span.begin && $0.end >= span.end && ($0.end - $0.begin) > (span.end - span.begin)
+      }
+      if !inside { found[span.pattern] = true }
+    }
+    return found.indices.filter { found[$0] }
+  }
+
+  private static let foldTable: [UInt8] = (0...255).map { byte in
+    (0x41...0x5A).contains(byte) ? UInt8(byte + 0x20) : UInt8(byte)
+  }
+
+  static func fold(_ bytes: [UInt8]) -> [UInt8] { bytes.map { foldTable[Int($0)] } }
+
+  static func isWordByte(_ byte: UInt8) -> Bool {
+    (0x30...0x39).contains(byte) || (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte)
+  }
+}

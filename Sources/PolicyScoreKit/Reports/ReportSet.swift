@@ -1,0 +1,243 @@
+public import Foundation
+
+/// What a report set records about its run beyond the run itself.
+public struct RunContext: Sendable {
+  public var toolVersion: String
+  /// The one wall-clock value in the reports; it lives in manifest.json only.
+  public var generatedAt: String
+  public var scenario: String?
+
+  public init(toolVersion: String, generatedAt: String, scenario: String? = nil) {
+    self.toolVersion = toolVersion
+    self.generatedAt = generatedAt
+    self.scenario = scenario
+  }
+}
+
+/// Why reports could not be written.
+public enum ReportError: Error, Equatable, CustomStringConvertible {
+  case cannotWrite(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .cannotWrite(let path, let reason): return "cannot write reports to '\(path)': \(reason)"
+    }
+  }
+}
+
+/// The report files of one run, rendered in memory, written all at once.
+///
+/// The same inputs give byte-identical files; only `manifest.json` carries a
+/// timestamp.
+public struct ReportSet: Sendable {
+  public static let fileNames = [
+    "rankings.csv", "exposures.csv", "mappings.csv", "unmapped.csv", "rejects.csv",
+    "manifest.json",
+  ]
+
+  /// File name → bytes.
+  public let files: [String: [UInt8]]
+
+  public init(run: ScoreRun, context: RunContext) {
+    var files: [String: [UInt8]] = [:]
+    files["rankings.csv"] = Self.rankings(run)
+    files["exposures.csv"] = Self.exposures(run)
+    files["mappings.csv"] = Self.mappings(run)
+    files["unmapped.csv"] = Self.unmapped(run)
+    files["rejects.csv"] = Self.rejects(run)
+    files["manifest.json"] = Self.manifest(run, context: context)
+    self.files = files
+  }
+
+  /// Writes every file into `directory` so that it is never half-written: the
+  /// files go to a temporary sibling folder, which then replaces `directory`.
+  public func write(to directory: URL) throws(ReportError) {
+    let fileManager = FileManager.default
+    let parent = directory.deletingLastPathComponent()
+    let name = directory.lastPathComponent
+    let pid = ProcessInfo.processInfo.processIdentifier
+    let temporary = parent.appendingPathComponent(".\(name).tmp-\(pid)")
+    let previous = parent.appendingPathComponent(".\(name).old-\(pid)")
+    do {
+      try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+      try? fileManager.removeItem(at: temporary)
+      try fileManager.createDirectory(at: temporary, withIntermediateDirectories: false)
+      for (file, bytes) in files {
+        try Data(bytes).write(to: temporary.appendingPathComponent(file), options: .atomic)
+      }
+      var isDirectory: ObjCBool = false
+      if fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
+        guard isDirectory.boolValue else {
+          try? fileManager.removeItem(at: temporary)
+          throw ReportError.cannotWrite(path: directory.path, reason: "it is a file, not a folder")
+        }
+        try fileManager.moveItem(at: directory, to: previous)
+      }
+      try fileManager.moveItem(at: temporary, to: directory)
+      try? fileManager.removeItem(at: previous)
+    } catch let error as ReportError {
+      throw error
+    } catch {
+      try? fileManager.removeItem(at: temporary)
+      throw .cannotWrite(path: directory.path, reason: (error as NSError).localizedDescription)
+    }
+  }
+
+  // MARK: - Files
+
+  static let rankingsHeader = [
+    "portfolio", "rank", "ticker", "ticker_input", "name", "weight", "origin", "china_share", "e",
+    "f", "d", "composite", "tier", "excluded", "primary_segment", "category", "catalog_item",
+    "domain", "segments", "method", "confidence", "explanation", "line",
+  ]
+
+  private static func rankings(_ run: ScoreRun) -> [UInt8] {
+    let rows: [[CSVCell]] = run.scores.map { score in
+      let primary = score.primarySegment.flatMap { run.scoring.segmentScores[$0] }
+      let segments = score.mapping.segments.map { "\($0.segment):\(format($0.share, decimals: 4))" }
+      return [
+        .text(score.holding.portfolio), .integer(score.rank), .text(score.holding.ticker.canonical),
+        .text(score.holding.ticker.input), .text(score.holding.name),
+        .number(score.holding.weight, decimals: 6), .text(score.origin.rawValue),
+        .number(score.chinaShare, decimals: 4), .number(score.factors.e, decimals: 2),
+        .number(score.factors.f, decimals: 2), .number(score.factors.d, decimals: 2),
+        .number(score.composite, decimals: 2), .text(score.tier),
+        .text(score.isExcluded ? "yes" : "no"), .text(score.primarySegment?.rawValue ?? ""),
+        .text(primary?.category.rawValue ?? ""), .text(primary?.item?.id.rawValue ?? ""),
+        .text(primary?.segment.domain.rawValue ?? ""), .text(segments.joined(separator: ";")),
+        .text(score.mapping.method.rawValue), .number(score.mapping.confidence, decimals: 2),
+        .text(score.explanation), .integer(score.holding.line),
+      ]
+    }
+    return CSVWriter.render(header: rankingsHeader, rows: rows)
+  }
+
+  static let exposuresHeader = [
+    "portfolio", "dimension", "key", "label", "weight", "holdings", "segment_composite",
+  ]
+
+  private static func exposures(_ run: ScoreRun) -> [UInt8] {
+    var rows: [[CSVCell]] = []
+    for summary in run.summaries {
+      rows.append([
+        .text(summary.portfolio), .text("portfolio"), .text("composite"),
+        .text("weight-averaged composite of \(summary.scored) scored holdings"), .empty,
+        .integer(summary.scored), .number(summary.composite, decimals: 2),
+      ])
+      for exposure in summary.exposures + summary.gaps {
+        rows.append([
+          .text(summary.portfolio), .text(exposure.dimension.rawValue), .text(exposure.key),
+          .text(exposure.label), .number(exposure.weight, decimals: 6), .integer(exposure.holdings),
+          exposure.composite.map { .number($0, decimals: 2) } ?? .empty,
+        ])
+      }
+    }
+    return CSVWriter.render(header: exposuresHeader, rows: rows)
+  }
+
+  static let mappingsHeader = [
+    "portfolio", "line", "ticker", "name", "segment", "segment_name", "category", "catalog_item",
+    "domain", "share", "method", "confidence", "evidence",
+  ]
+
+  private static func mappings(_ run: ScoreRun) -> [UInt8] {
+    let ordered = run.scores.sorted { $0.holding.line < $1.holding.line }
+    var rows: [[CSVCell]] = []
+    for score in ordered {
+      for mapped in score.mapping.segments {
+        let segmentScore = run.scoring.segmentScores[mapped.segment]
+        rows.append([
+          .text(score.holding.portfolio), .integer(score.holding.line),
+          .text(score.holding.ticker.canonical), .text(score.holding.name),
+          .text(mapped.segment.rawValue), .text(segmentScore?.segment.nameEN ?? ""),
+          .text(segmentScore?.category.rawValue ?? ""),
+          .text(segmentScore?.item?.id.rawValue ?? ""),
+          .text(segmentScore?.segment.domain.rawValue ?? ""), .number(mapped.share, decimals: 4),
+          .text(score.mapping.method.rawValue), .number(score.mapping.confidence, decimals: 2),
+          .text(mapped.evidence),
+        ])
+      }
+    }
+    return CSVWriter.render(header: mappingsHeader, rows: rows)
+  }
+
+  static let unmappedHeader = [
+    "portfolio", "line", "ticker", "name", "weight", "industry_codes", "description", "reason",
+  ]
+
+  private static func unmapped(_ run: ScoreRun) -> [UInt8] {
+    let rows: [[CSVCell]] = run.unmapped.map { holding, reason in
+      [
+        .text(holding.portfolio), .integer(holding.line), .text(holding.ticker.canonical),
+        .text(holding.name), .number(holding.weight, decimals: 6),
+        .text(holding.industryCodes.joined(separator: ";")), .text(holding.description),
+        .text(reason),
+      ]
+    }
+    return CSVWriter.render(header: unmappedHeader, rows: rows)
+  }
+
+  static let rejectsHeader = ["line", "column", "reason", "raw"]
+
+  private static func rejects(_ run: ScoreRun) -> [UInt8] {
+    CSVWriter.render(
+      header: rejectsHeader,
+      rows: run.portfolio.rejects.map {
+        [.integer($0.line), .text($0.column), .text($0.reason), .text($0.raw)]
+      })
+  }
+
+  private struct Manifest: Encodable {
+    struct Input: Encodable {
+      var path: String
+      var sha256: String
+      var weight_basis: String
+      var rows_read: Int
+      var scored: Int
+      var unmapped: Int
+      var rejected: Int
+      var ignored_headers: [String]
+    }
+    struct Model: Encodable {
+      var path: String
+      var sha256: String
+      var edition: String
+      var as_of: String
+      var weights: [String: Double]
+    }
+    var tool: String
+    var version: String
+    var generated_at: String
+    var scenario: String?
+    var input: Input
+    var model: Model
+    var portfolios: [String: Double]
+    var files: [String]
+  }
+
+  private static func manifest(_ run: ScoreRun, context: RunContext) -> [UInt8] {
+    let accounting = run.accounting
+    let weights = run.scoring.weights
+    let manifest = Manifest(
+      tool: "policyscore", version: context.toolVersion, generated_at: context.generatedAt,
+      scenario: context.scenario,
+      input: .init(
+        path: run.portfolio.file, sha256: run.portfolio.inputHash,
+        weight_basis: run.portfolio.weightBasis.rawValue, rows_read: accounting.read,
+        scored: accounting.scored, unmapped: accounting.unmapped, rejected: accounting.rejected,
+        ignored_headers: run.portfolio.ignoredHeaders),
+      model: .init(
+        path: run.scoring.model.directory, sha256: run.scoring.model.contentHash,
+        edition: run.scoring.catalog.edition, as_of: run.scoring.asOf.description,
+        weights: [
+          "encouraged": weights.encouraged, "financial": weights.financial,
+          "substitution": weights.substitution,
+        ]),
+      portfolios: Dictionary(
+        uniqueKeysWithValues: run.summaries.map { ($0.portfolio, ($0.composite * 100).rounded() / 100) }),
+      files: fileNames)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return Array((try? encoder.encode(manifest)) ?? Data("{}".utf8)) + [0x0A]
+  }
+}

@@ -1,0 +1,64 @@
+/// One scoring of one portfolio under one scoring model: every holding
+/// mapped, scored and ranked, every row accounted for.
+public struct ScoreRun: Sendable {
+  public var portfolio: Portfolio
+  public var scoring: ScoringModel
+  /// Ranked within each portfolio; portfolios in name order.
+  public var scores: [Score]
+  public var unmapped: [(holding: Holding, reason: String)]
+  public var summaries: [PortfolioSummary]
+
+  /// Maps with `mapper` and scores with `scoring`.
+  public init(portfolio: Portfolio, scoring: ScoringModel, mapper: Mapper) {
+    var outcomes: [MappingOutcome] = []
+    outcomes.reserveCapacity(portfolio.holdings.count)
+    for holding in portfolio.holdings { outcomes.append(mapper.map(holding)) }
+    self.init(portfolio: portfolio, scoring: scoring, outcomes: outcomes)
+  }
+
+  /// Scores with mappings already made, one outcome per holding in order.
+  public init(portfolio: Portfolio, scoring: ScoringModel, outcomes: [MappingOutcome]) {
+    self.portfolio = portfolio
+    self.scoring = scoring
+    var scores: [Score] = []
+    var unmapped: [(holding: Holding, reason: String)] = []
+    for (holding, outcome) in zip(portfolio.holdings, outcomes) {
+      switch outcome {
+      case .mapped(let mapping): scores.append(scoring.score(holding, mapping: mapping))
+      case .unmapped(let reason): unmapped.append((holding, reason))
+      }
+    }
+    let names = Set(portfolio.holdings.map(\.portfolio)).sorted()
+    var ranked: [Score] = []
+    var summaries: [PortfolioSummary] = []
+    for name in names {
+      let group = Self.rank(scores.filter { $0.holding.portfolio == name })
+      ranked += group
+      summaries.append(
+        PortfolioSummary(
+          portfolio: name, scores: group,
+          unmapped: unmapped.filter { $0.holding.portfolio == name }.map(\.holding),
+          scoring: scoring))
+    }
+    self.scores = ranked
+    self.unmapped = unmapped
+    self.summaries = summaries
+  }
+
+  /// Excluded holdings last; then composite, highest first; ties broken by
+  /// canonical ticker, name and line, so the order never depends on input order.
+  static func rank(_ scores: [Score]) -> [Score] {
+    var sorted = scores.sorted { a, b in
+      if a.isExcluded != b.isExcluded { return !a.isExcluded }
+      if a.composite != b.composite { return a.composite > b.composite }
+      return a.holding.sortKey < b.holding.sortKey
+    }
+    for index in sorted.indices { sorted[index].rank = index + 1 }
+    return sorted
+  }
+
+  /// Rows read = scored + unmapped + rejected.
+  public var accounting: (read: Int, scored: Int, unmapped: Int, rejected: Int) {
+    (portfolio.rowsRead, scores.count, unmapped.count, portfolio.rejects.count)
+  }
+}

@@ -1,0 +1,61 @@
+/// The model made ready to score: one catalogue edition, one as-of date, and
+/// every segment's factors computed once.
+public struct ScoringModel: Sendable {
+  public let model: ModelBundle
+  public let catalog: Catalog
+  public let asOf: Day
+  public let weights: ModelParameters.Weights
+  public let segmentScores: [SegmentID: SegmentScore]
+
+  /// - Parameters:
+  ///   - edition: The catalogue edition; the model's default when nil.
+  ///   - asOf: Instruments count when this day falls in a validity window.
+  public init(model: ModelBundle, edition: String? = nil, asOf: Day) {
+    self.model = model
+    let edition = edition ?? model.parameters.defaultEdition
+    // The loader guarantees the default edition has a catalogue.
+    guard let catalog = model.catalog(edition: edition) ?? model.catalog(edition: model.parameters.defaultEdition)
+    else { preconditionFailure("the model has no catalogue for its default edition") }
+    self.catalog = catalog
+    self.asOf = asOf
+    self.weights = model.parameters.weights
+    var mentionsBySegment: [SegmentID: [SourceID]] = [:]
+    for mention in model.mentions {
+      for segment in mention.segments { mentionsBySegment[segment, default: []].append(mention.document) }
+    }
+    let parameters = model.parameters
+    let valid = model.instruments.filter { $0.isValid(on: asOf) }
+    var scores: [SegmentID: SegmentScore] = [:]
+    for id in model.segmentIDs {
+      guard let segment = model.segments[id] else { continue }
+      let item = catalog.item(listing: id)
+      let category = item?.category ?? .allowed
+      let mentions = mentionsBySegment[id] ?? []
+      let bonus = min(
+        parameters.bonusMaximum, parameters.bonusPerDocument * Double(mentions.count))
+      let e = min(100, (parameters.categoryValues[category] ?? 50) + bonus)
+      var financial: [Origin: FinancialSupport] = [:]
+      for origin in Origin.allCases {
+        var effects: [(InstrumentID, Effect)] = []
+        for instrument in valid {
+          for effect in instrument.effects
+          where (effect.origin == nil || effect.origin == origin)
+            && effect.selector.matches(segment, item: item?.id, category: category)
+          {
+            effects.append((instrument.id, effect))
+          }
+        }
+        financial[origin] = FinancialSupport(effects: effects)
+      }
+      scores[id] = SegmentScore(
+        segment: segment, category: category, item: item, e: e, mentions: mentions,
+        financial: financial, profile: model.profiles[id])
+    }
+    segmentScores = scores
+  }
+
+  /// The composite of a segment for a company fully in China of `origin`.
+  public func segmentComposite(_ id: SegmentID, origin: Origin = .domestic) -> Double {
+    segmentScores[id]?.factors(for: origin).composite(weights) ?? 50
+  }
+}
