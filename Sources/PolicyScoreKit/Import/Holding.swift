@@ -17,6 +17,24 @@ public struct Holding: Sendable, Hashable {
   /// An explicit segment split from the file, shares summing to 1.
   public var split: [SegmentShare]?
 
+  public init(
+    line: Int, portfolio: String, ticker: Ticker, name: String, weight: Double,
+    marketValue: Double?, description: String, industryCodes: [String], origin: Origin?,
+    chinaShare: Double?, split: [SegmentShare]?
+  ) {
+    self.line = line
+    self.portfolio = portfolio
+    self.ticker = ticker
+    self.name = name
+    self.weight = weight
+    self.marketValue = marketValue
+    self.description = description
+    self.industryCodes = industryCodes
+    self.origin = origin
+    self.chinaShare = chinaShare
+    self.split = split
+  }
+
   /// The key a ranking breaks ties on: canonical ticker, then name, then line.
   public var sortKey: (String, String, Int) { (ticker.canonical, name, line) }
 }

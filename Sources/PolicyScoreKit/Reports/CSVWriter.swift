@@ -45,7 +45,9 @@ public enum CSVWriter {
   }
 
   static func quoted(_ text: String) -> String {
-    let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+    // Scalars, not Characters: "\r\n" is one Character and equals neither "\r" nor "\n".
+    let needsQuotes =
+      text.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
       || text.hasPrefix(" ") || text.hasSuffix(" ")
     guard needsQuotes else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""

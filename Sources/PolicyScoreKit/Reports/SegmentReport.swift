@@ -26,7 +26,7 @@ public struct SegmentReport {
         lines.append(
           "  \(edition): \(item.category.rawValue), \(item.id) \(item.textZH) — \(item.textEN)")
         lines.append(
-          "        \(fact.grade); sources: \(fact.sources.map(\.rawValue).joined(separator: ", "))"
+          "        \(fact.grade); sources: \(fact.sources.isEmpty ? "none (not seen)" : fact.sources.map(\.rawValue).joined(separator: ", "))"
             + (item.deadline.map { "; deadline \($0)" } ?? ""))
       } else {
         lines.append("  \(edition): allowed (not listed)")

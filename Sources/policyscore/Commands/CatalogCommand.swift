@@ -69,9 +69,13 @@ struct CatalogCommand: ParsableCommand {
     func run() throws {
       let bundle = try model.loadModel()
       guard bundle.segments[SegmentID(id)] != nil else {
-        let hint = bundle.searchSegments(id).prefix(5).map(\.rawValue)
-        throw ValidationError(
-          "unknown segment '\(id)'" + (hint.isEmpty ? "" : "; segments containing it: \(hint.joined(separator: ", "))"))
+        let similar = bundle.searchSegments(id).prefix(5).map(\.rawValue)
+        let hint =
+          similar.isEmpty
+          ? "; try 'policyscore catalog search TEXT'"
+          : "; did you mean \(similar.map { "'\($0)'" }.joined(separator: " or "))?"
+        DiagnosticPrinter.error("unknown segment '\(id)'\(hint)")
+        throw ExitCodes.usage
       }
       let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: try asOf.asOf())
       print(SegmentReport(SegmentID(id), scoring: scoring).text)

@@ -1,0 +1,111 @@
+import Foundation
+import PolicyScoreKit
+import Testing
+
+@Suite struct MapperTests {
+  let mapper = Mapper(model: shippedModel)
+
+  func holding(name: String = "", description: String = "", codes: [String] = [], split: [SegmentShare]? = nil) -> Holding {
+    Holding(
+      line: 2, portfolio: "default", ticker: Ticker("X"), name: name, weight: 1, marketValue: nil,
+      description: description, industryCodes: codes, origin: nil, chinaShare: nil, split: split)
+  }
+
+  func mapping(_ holding: Holding) throws -> Mapping {
+    guard case .mapped(let mapping) = mapper.map(holding) else {
+      Issue.record("unmapped: \(mapper.map(holding))")
+      throw CancellationError()
+    }
+    return mapping
+  }
+
+  @Test func anExplicitSplitComesFirst() throws {
+    let result = try mapping(holding(description: "手术机器人", split: [SegmentShare(segment: "hospitals", share: 1)]))
+    #expect(result.method == .explicit)
+    #expect(result.confidence == 1)
+    #expect(result.segments.map(\.segment) == ["hospitals"])
+    #expect(result.segments[0].evidence == "split given in the file: 100%")
+  }
+
+  @Test func anIndustryCodeNarrowsAndTheTextChooses() throws {
+    let result = try mapping(holding(description: "腔镜手术机器人研发与生产", codes: ["GB:3581"]))
+    #expect(result.method == .industryCode)
+    #expect(result.confidence == 0.85)
+    #expect(result.segments.map(\.segment) == ["surgical-robots"])
+    #expect(result.segments[0].evidence.contains("code gbt4754:3581"))
+    #expect(result.segments[0].evidence.contains("'腔镜手术机器人'"))
+  }
+
+  @Test func anIndustryCodeAloneGivesItsDefaultSegment() throws {
+    let result = try mapping(holding(name: "Some Co", codes: ["2740"]))
+    #expect(result.method == .industryCode)
+    #expect(result.confidence == 0.55)
+    #expect(result.segments.map(\.segment) == ["ordinary-tcm"])
+    #expect(result.segments[0].evidence.contains("default segment"))
+  }
+
+  @Test func shenwanNamesWithLevelMarksResolve() throws {
+    let result = try mapping(holding(name: "X", codes: ["申万:中药Ⅱ"]))
+    #expect(result.segments.map(\.segment) == ["ordinary-tcm"])
+  }
+
+  @Test func textInEnglishAndChineseMaps() throws {
+    #expect(try mapping(holding(description: "da Vinci robotic-assisted surgical systems")).segments.first?.segment == "surgical-robots")
+    #expect(try mapping(holding(description: "血液制品：人血白蛋白")).segments.first?.segment == "blood-products")
+  }
+
+  @Test func theOrdinaryVersionOfABusinessMapsToTheAllowedSegment() throws {
+    let ordinary = try mapping(holding(description: "中成药生产与销售"))
+    #expect(ordinary.segments.map(\.segment) == ["ordinary-tcm"])
+    #expect(ordinary.segments[0].evidence.contains("'中成药'"))
+    let classical = try mapping(holding(description: "古代经典名方复方制剂"))
+    #expect(classical.segments.map(\.segment) == ["tcm-classical-formulas"])
+    #expect(classical.segments[0].evidence.contains("'古代经典名方'"))
+    let generics = try mapping(holding(description: "generic injectables and tablets"))
+    #expect(generics.segments.first?.segment == "generic-chemical-drugs")
+    let modified = try mapping(holding(description: "改良型新药与缓控释制剂"))
+    #expect(modified.segments.contains { $0.segment == "modified-new-drugs" })
+    #expect(!modified.segments.contains { $0.segment == "generic-chemical-drugs" })
+  }
+
+  @Test func aNegativeTermRulesASegmentOut() throws {
+    let result = try mapping(holding(description: "兽用疫苗与动物保健"))
+    #expect(result.segments.map(\.segment) == ["veterinary-drugs"])
+  }
+
+  @Test func shortASCIITermsMatchWholeWordsOnly() {
+    guard case .unmapped(let reason) = mapper.map(holding(description: "product acts")) else {
+      Issue.record("'CT' matched inside a word")
+      return
+    }
+    #expect(reason.contains("no segment keyword"))
+  }
+
+  @Test func theSpecificTermWinsOverTheGenericWordInsideIt() throws {
+    let result = try mapping(holding(description: "laparoscopic surgical robot"))
+    #expect(result.segments.map(\.segment) == ["surgical-robots"])
+  }
+
+  @Test func confidenceComesFromTheMarginToTheRunnerUp() throws {
+    let clear = try mapping(holding(description: "CAR-T cell therapy"))
+    let split = try mapping(holding(description: "疫苗与血液制品"))
+    #expect(clear.confidence == 0.9)
+    #expect(split.confidence == 0.4)
+    #expect(split.segments.map(\.share) == [0.5, 0.5])
+  }
+
+  @Test func anUnmappedHoldingSaysWhy() {
+    #expect(mapper.map(holding(name: "Acme Property", description: "office buildings")) == .unmapped(reason: "no industry code, and no segment keyword in the name or description"))
+    guard case .unmapped(let reason) = mapper.map(holding(description: "medical")) else {
+      Issue.record("a weak term mapped alone")
+      return
+    }
+    #expect(reason.contains("weak terms"))
+  }
+
+  @Test func anUnknownCodeIsNotedAndTheTextStillMaps() throws {
+    let result = try mapping(holding(description: "CRO clinical trial services", codes: ["GB:9999"]))
+    #expect(result.method == .text)
+    #expect(result.segments[0].evidence.contains("'GB:9999' not in the concordance"))
+  }
+}

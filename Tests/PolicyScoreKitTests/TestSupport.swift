@@ -1,0 +1,68 @@
+import Foundation
+import PolicyScoreKit
+import Testing
+
+/// The package root, found from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent()
+
+let modelsURL = packageRoot.appendingPathComponent("Models")
+let fixturesURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .appendingPathComponent("Fixtures")
+
+/// The shipped model, loaded once.
+let shippedModel: ModelBundle = {
+  do {
+    return try ModelBundle(contentsOf: modelsURL)
+  } catch {
+    fatalError("the shipped model does not load: \(error)")
+  }
+}()
+
+let asOf = Day("2026-11-23")!
+
+/// A fresh temporary folder.
+func temporaryDirectory(_ name: String = #function) throws -> URL {
+  let url = FileManager.default.temporaryDirectory
+    .appendingPathComponent("policyscore-tests-\(ProcessInfo.processInfo.processIdentifier)")
+    .appendingPathComponent(name.filter { $0.isLetter || $0.isNumber } + "-" + UUID().uuidString)
+  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}
+
+/// Reads a portfolio from inline CSV text.
+func portfolio(_ text: String, strict: Bool = false) throws -> Portfolio {
+  try PortfolioReader(knownSegments: Set(shippedModel.segmentIDs), strict: strict)
+    .read(bytes: Array(text.utf8), file: "inline.csv")
+}
+
+/// Maps and scores inline CSV with the shipped model.
+func run(_ text: String, asOf day: Day = asOf, edition: String? = nil) throws -> ScoreRun {
+  ScoreRun(
+    portfolio: try portfolio(text),
+    scoring: ScoringModel(model: shippedModel, edition: edition, asOf: day),
+    mapper: Mapper(model: shippedModel))
+}
+
+/// Parses CSV bytes the way a spreadsheet would, for assertions on reports.
+func csvRows(_ bytes: [UInt8]) -> [[String]] {
+  var scanner = CSVScanner(bytes: bytes, delimiter: 0x2C)
+  var rows: [[String]] = []
+  while let record = scanner.next() { rows.append(record.fields) }
+  return rows
+}
+
+/// A small repeatable random number generator (SplitMix64).
+struct SeededGenerator: RandomNumberGenerator {
+  var state: UInt64
+
+  init(seed: UInt64) { state = seed }
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
