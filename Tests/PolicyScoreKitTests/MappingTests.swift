@@ -3,7 +3,7 @@ import PolicyScoreKit
 import Testing
 
 @Suite struct MapperTests {
-  let mapper = Mapper(model: shippedModel)
+  let mapper = sharedMapper
 
   func holding(name: String = "", description: String = "", codes: [String] = [], split: [SegmentShare]? = nil) -> Holding {
     Holding(

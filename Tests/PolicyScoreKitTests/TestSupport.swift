@@ -21,6 +21,9 @@ let shippedModel: ModelBundle = {
 
 let asOf = Day("2026-11-23")!
 
+/// One mapper for every test: compiling the automaton is the costly part.
+let sharedMapper = Mapper(model: shippedModel)
+
 /// A fresh temporary folder.
 func temporaryDirectory(_ name: String = #function) throws -> URL {
   let url = FileManager.default.temporaryDirectory
@@ -41,7 +44,7 @@ func run(_ text: String, asOf day: Day = asOf, edition: String? = nil) throws ->
   ScoreRun(
     portfolio: try portfolio(text),
     scoring: ScoringModel(model: shippedModel, edition: edition, asOf: day),
-    mapper: Mapper(model: shippedModel))
+    mapper: sharedMapper)
 }
 
 /// Parses CSV bytes the way a spreadsheet would, for assertions on reports.

@@ -82,6 +82,7 @@ public struct CSVScanner {
     var quotedFieldStart = 0
     var problem: Problem?
     var end = position
+    var endedLine = false
 
     func finishField() {
       if let text = String(validating: field, as: UTF8.self) {
@@ -125,6 +126,7 @@ public struct CSVScanner {
         position += 1
         if byte == 0x0D && position < bytes.count && bytes[position] == 0x0A { position += 1 }
         line += 1
+        endedLine = true
         break scanning
       default:
         field.append(byte)
@@ -132,7 +134,7 @@ public struct CSVScanner {
       }
       end = position
     }
-    if position >= bytes.count { end = bytes.count }
+    if !endedLine { end = bytes.count }
     if inQuotes { problem = .unterminatedQuote(field: quotedFieldStart) }
     if fields.isEmpty && !inQuotes && field.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
     finishField()
