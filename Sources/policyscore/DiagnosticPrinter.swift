@@ -34,3 +34,10 @@ enum DiagnosticPrinter {
 func printError(_ line: String) {
   FileHandle.standardError.write(Data((line + "\n").utf8))
 }
+
+/// Writes a command's result to standard output, ending it with exactly one
+/// line break (CSV output already ends with CRLF).
+func printResult(_ text: String) {
+  let ended = text.hasSuffix("\n") || text.hasSuffix("\r\n") ? text : text + "\n"
+  FileHandle.standardOutput.write(Data(ended.utf8))
+}

@@ -46,7 +46,7 @@ struct CatalogCommand: ParsableCommand {
         return (category == nil || score.category.rawValue == category)
           && (domain == nil || score.segment.domain.rawValue == domain)
       }
-      print(segmentTable(ids, scoring: scoring, format: format))
+      printResult(segmentTable(ids, scoring: scoring, format: format))
     }
   }
 
@@ -109,7 +109,7 @@ struct CatalogCommand: ParsableCommand {
         printError("no segment matches '\(text)'")
         throw ExitCodes.failure
       }
-      print(segmentTable(ids, scoring: scoring, format: format))
+      printResult(segmentTable(ids, scoring: scoring, format: format))
     }
   }
 }

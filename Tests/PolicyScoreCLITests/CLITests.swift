@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+
+/// The package root, found from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent()
+
+/// The built `policyscore`, next to the test bundle.
+let binary: URL = {
+  let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    .appendingPathComponent("policyscore")
+  if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+  return packageRoot.appendingPathComponent(".build/debug/policyscore")
+}()
+
+struct Result {
+  var status: Int32
+  var stdout: String
+  var stderr: String
+}
+
+/// Runs the binary in `directory` (default: a fresh temporary folder) with no terminal.
+func policyscore(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+  let process = Process()
+  process.executableURL = binary
+  process.arguments = arguments
+  process.currentDirectoryURL = try directory ?? temporaryDirectory()
+  var environment = ProcessInfo.processInfo.environment
+  environment["POLICYSCORE_MODELS"] = nil
+  process.environment = environment
+  let out = Pipe()
+  let err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  try process.run()
+  let stdout = out.fileHandleForReading.readDataToEndOfFile()
+  let stderr = err.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return Result(
+    status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+    stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+func temporaryDirectory() throws -> URL {
+  let url = FileManager.default.temporaryDirectory
+    .appendingPathComponent("policyscore-cli-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}
+
+let example = packageRoot.appendingPathComponent("Examples/portfolio.csv").path
+let reportFiles = [
+  "rankings.csv", "exposures.csv", "mappings.csv", "unmapped.csv", "rejects.csv", "manifest.json",
+]
+
+@Suite struct ScoreCommandTests {
+  @Test func scoresTheExampleWritesEveryReportAndPrintsTheAccounting() throws {
+    let directory = try temporaryDirectory()
+    let result = try policyscore(["score", example, "--out", "reports", "--as-of", "2026-11-23"], in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("rows read 55 = scored 55 + unmapped 0 + rejected 0"))
+    #expect(result.stdout.contains("catalogue 2024, as of 2026-11-23"))
+    #expect(result.stdout.contains("surgical-robots"))
+    for file in reportFiles {
+      #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("reports/\(file)").path), "\(file)")
+    }
+    let manifest = try String(contentsOf: directory.appendingPathComponent("reports/manifest.json"), encoding: .utf8)
+    #expect(manifest.contains("\"rows_read\" : 55"))
+    #expect(manifest.contains("\"edition\" : \"2024\""))
+  }
+
+  @Test func runningTwiceGivesByteIdenticalReports() throws {
+    let directory = try temporaryDirectory()
+    for out in ["a", "b"] {
+      let result = try policyscore(["score", example, "--out", out, "--as-of", "2026-11-23"], in: directory)
+      #expect(result.status == 0)
+    }
+    for file in reportFiles where file != "manifest.json" {
+      let a = try Data(contentsOf: directory.appendingPathComponent("a/\(file)"))
+      let b = try Data(contentsOf: directory.appendingPathComponent("b/\(file)"))
+      #expect(a == b, "\(file)")
+    }
+  }
+
+  @Test func findsTheModelFromTheBinaryWhenRunElsewhere() throws {
+    let result = try policyscore(["score", example, "--no-reports", "--top", "3"])
+    #expect(result.status == 0, "\(result.stderr)")
+  }
+
+  @Test func printsTheRankingAsCSV() throws {
+    let result = try policyscore(["score", example, "--format", "csv", "--no-reports"])
+    #expect(result.stdout.hasPrefix("\u{FEFF}portfolio,rank,ticker,"))
+  }
+
+  @Test func aMissingFileFailsWithExitCode1() throws {
+    let result = try policyscore(["score", "nope.csv"])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("nope.csv"))
+  }
+
+  @Test func aMissingColumnNamesTheHeadersThatWouldWork() throws {
+    let directory = try temporaryDirectory()
+    try "ticker,name\nA,B\n".write(to: directory.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+    let result = try policyscore(["score", "p.csv"], in: directory)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("p.csv:1:1: error: no weight or market value column"))
+    #expect(result.stderr.contains("'权重'"))
+  }
+
+  @Test func badRowsAreReportedAndStrictModeStopsWithExitCode65() throws {
+    let directory = try temporaryDirectory()
+    try "ticker,weight,description\nA,0.5,医院\nB,oops,医院\n".write(
+      to: directory.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+    let lenient = try policyscore(["score", "p.csv", "--out", "r"], in: directory)
+    #expect(lenient.status == 0)
+    #expect(lenient.stderr.contains("p.csv:3:1: warning: row rejected (column 'weight'): 'oops' is not a number"))
+    #expect(lenient.stdout.contains("rows read 2 = scored 1 + unmapped 0 + rejected 1"))
+    let strict = try policyscore(["score", "p.csv", "--strict"], in: directory)
+    #expect(strict.status == 65)
+    #expect(strict.stderr.contains("p.csv:3: error: row rejected in column 'weight'"))
+  }
+
+  @Test func aBadDateIsAUsageError() throws {
+    let result = try policyscore(["score", example, "--as-of", "2026-13-01"])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("--as-of '2026-13-01' is not a date"))
+  }
+}
+
+@Suite struct ModelAndCatalogCommandTests {
+  @Test func modelCheckPassesAndCountsTheFacts() throws {
+    let result = try policyscore(["model", "check"], in: packageRoot)
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("edition 2024: encouraged"))
+    #expect(result.stdout.contains("items: encouraged 5, restricted 6, eliminated 13"))
+    #expect(result.stdout.contains("facts: "))
+    #expect(result.stdout.contains("primary 0, secondary"))
+  }
+
+  @Test func aBrokenModelGivesALocatedErrorAndExitCode1() throws {
+    let directory = try temporaryDirectory()
+    let models = packageRoot.appendingPathComponent("Models")
+    for name in try FileManager.default.contentsOfDirectory(atPath: models.path) {
+      try FileManager.default.copyItem(at: models.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+    }
+    let file = directory.appendingPathComponent("parameters.yaml")
+    let text = try String(contentsOf: file, encoding: .utf8)
+    try text.replacingOccurrences(of: "encouraged: 0.40", with: "encouraged: 4.0").write(to: file, atomically: true, encoding: .utf8)
+    let result = try policyscore(["model", "check", "--models", directory.path])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("parameters.yaml:"))
+    #expect(result.stderr.contains(": error: 'encouraged' in weights is 4.0, outside 0...1"))
+  }
+
+  @Test func catalogShowExplainsASegmentAndSuggestsOnATypo() throws {
+    let show = try policyscore(["catalog", "show", "surgical-robots", "--as-of", "2026-11-23"])
+    #expect(show.status == 0)
+    #expect(show.stdout.contains("2024: encouraged, ISAGC24-E4"))
+    #expect(show.stdout.contains("equipment-renewal-2024"))
+    let typo = try policyscore(["catalog", "show", "surgical-robot"])
+    #expect(typo.status == 64)
+    #expect(typo.stderr.contains("did you mean 'surgical-robots'?"))
+  }
+
+  @Test func catalogListAndSearchFilter() throws {
+    let list = try policyscore(["catalog", "list", "--category", "eliminated", "--format", "csv"])
+    #expect(list.stdout.unicodeScalars.filter { $0 == "\n" }.count == 14)  // header + 13, CRLF ends
+    let search = try policyscore(["catalog", "search", "支架"])
+    #expect(search.stdout.contains("coronary-interventional"))
+  }
+
+  @Test(arguments: [["score"], ["catalog", "list"], ["catalog", "show"], ["catalog", "search"], ["model", "check"]])
+  func everyCommandsHelpHasAnExample(_ command: [String]) throws {
+    let result = try policyscore(command + ["--help"])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("Example"), "\(command)")
+  }
+}
