@@ -2,13 +2,14 @@ import Foundation
 import PolicyScoreKit
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// Writes diagnostics to standard error as `file:line:col: error: message`,
 /// in colour only when standard error is a terminal.
 enum DiagnosticPrinter {
-  static let colour = isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+  static let colour =
+    isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 
   static func print(_ diagnostic: Diagnostic) {
     var line = diagnostic.description

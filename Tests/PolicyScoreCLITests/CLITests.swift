@@ -37,13 +37,17 @@ func policyscore(_ arguments: [String], in directory: URL? = nil) throws -> Resu
   let stderr = err.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
   return Result(
-    status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-    stderr: String(decoding: stderr, as: UTF8.self))
+    status: process.terminationStatus,
+    stdout: String(decoding: stdout, as: UTF8.self),
+    stderr: String(decoding: stderr, as: UTF8.self)
+  )
 }
 
 func temporaryDirectory() throws -> URL {
   let url = FileManager.default.temporaryDirectory
-    .appendingPathComponent("policyscore-cli-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+    .appendingPathComponent(
+      "policyscore-cli-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+    )
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }
@@ -56,15 +60,26 @@ let reportFiles = [
 @Suite struct ScoreCommandTests {
   @Test func scoresTheExampleWritesEveryReportAndPrintsTheAccounting() throws {
     let directory = try temporaryDirectory()
-    let result = try policyscore(["score", example, "--out", "reports", "--as-of", "2026-11-23"], in: directory)
+    let result = try policyscore(
+      ["score", example, "--out", "reports", "--as-of", "2026-11-23"],
+      in: directory
+    )
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("rows read 55 = scored 55 + unmapped 0 + rejected 0"))
     #expect(result.stdout.contains("catalogue 2024, as of 2026-11-23"))
     #expect(result.stdout.contains("surgical-robots"))
     for file in reportFiles {
-      #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("reports/\(file)").path), "\(file)")
+      #expect(
+        FileManager.default.fileExists(
+          atPath: directory.appendingPathComponent("reports/\(file)").path
+        ),
+        "\(file)"
+      )
     }
-    let manifest = try String(contentsOf: directory.appendingPathComponent("reports/manifest.json"), encoding: .utf8)
+    let manifest = try String(
+      contentsOf: directory.appendingPathComponent("reports/manifest.json"),
+      encoding: .utf8
+    )
     #expect(manifest.contains("\"rows_read\" : 55"))
     #expect(manifest.contains("\"edition\" : \"2024\""))
   }
@@ -72,7 +87,10 @@ let reportFiles = [
   @Test func runningTwiceGivesByteIdenticalReports() throws {
     let directory = try temporaryDirectory()
     for out in ["a", "b"] {
-      let result = try policyscore(["score", example, "--out", out, "--as-of", "2026-11-23"], in: directory)
+      let result = try policyscore(
+        ["score", example, "--out", out, "--as-of", "2026-11-23"],
+        in: directory
+      )
       #expect(result.status == 0)
     }
     for file in reportFiles where file != "manifest.json" {
@@ -100,7 +118,11 @@ let reportFiles = [
 
   @Test func aMissingColumnNamesTheHeadersThatWouldWork() throws {
     let directory = try temporaryDirectory()
-    try "ticker,name\nA,B\n".write(to: directory.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+    try "ticker,name\nA,B\n".write(
+      to: directory.appendingPathComponent("p.csv"),
+      atomically: true,
+      encoding: .utf8
+    )
     let result = try policyscore(["score", "p.csv"], in: directory)
     #expect(result.status == 1)
     #expect(result.stderr.contains("p.csv:1:1: error: no weight or market value column"))
@@ -110,10 +132,17 @@ let reportFiles = [
   @Test func badRowsAreReportedAndStrictModeStopsWithExitCode65() throws {
     let directory = try temporaryDirectory()
     try "ticker,weight,description\nA,0.5,医院\nB,oops,医院\n".write(
-      to: directory.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+      to: directory.appendingPathComponent("p.csv"),
+      atomically: true,
+      encoding: .utf8
+    )
     let lenient = try policyscore(["score", "p.csv", "--out", "r"], in: directory)
     #expect(lenient.status == 0)
-    #expect(lenient.stderr.contains("p.csv:3:1: warning: row rejected (column 'weight'): 'oops' is not a number"))
+    #expect(
+      lenient.stderr.contains(
+        "p.csv:3:1: warning: row rejected (column 'weight'): 'oops' is not a number"
+      )
+    )
     #expect(lenient.stdout.contains("rows read 2 = scored 1 + unmapped 0 + rejected 1"))
     let strict = try policyscore(["score", "p.csv", "--strict"], in: directory)
     #expect(strict.status == 65)
@@ -141,11 +170,18 @@ let reportFiles = [
     let directory = try temporaryDirectory()
     let models = packageRoot.appendingPathComponent("Models")
     for name in try FileManager.default.contentsOfDirectory(atPath: models.path) {
-      try FileManager.default.copyItem(at: models.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+      try FileManager.default.copyItem(
+        at: models.appendingPathComponent(name),
+        to: directory.appendingPathComponent(name)
+      )
     }
     let file = directory.appendingPathComponent("parameters.yaml")
     let text = try String(contentsOf: file, encoding: .utf8)
-    try text.replacingOccurrences(of: "encouraged: 0.40", with: "encouraged: 4.0").write(to: file, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(of: "encouraged: 0.40", with: "encouraged: 4.0").write(
+      to: file,
+      atomically: true,
+      encoding: .utf8
+    )
     let result = try policyscore(["model", "check", "--models", directory.path])
     #expect(result.status == 1)
     #expect(result.stderr.contains("parameters.yaml:"))
@@ -169,7 +205,9 @@ let reportFiles = [
     #expect(search.stdout.contains("coronary-interventional"))
   }
 
-  @Test(arguments: [["score"], ["catalog", "list"], ["catalog", "show"], ["catalog", "search"], ["model", "check"]])
+  @Test(arguments: [
+    ["score"], ["catalog", "list"], ["catalog", "show"], ["catalog", "search"], ["model", "check"],
+  ])
   func everyCommandsHelpHasAnExample(_ command: [String]) throws {
     let result = try policyscore(command + ["--help"])
     #expect(result.status == 0)

@@ -12,7 +12,11 @@ import Testing
 
   @Test func readsQuotedFieldsWithDelimitersQuotesAndNewlines() {
     let rows = records("a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"line1\nline2\"\r\nlast,,end\n")
-    #expect(rows.map(\.fields) == [["a", "b", "c"], ["x, y", "say \"hi\"", "line1\nline2"], ["last", "", "end"]])
+    #expect(
+      rows.map(\.fields) == [
+        ["a", "b", "c"], ["x, y", "say \"hi\"", "line1\nline2"], ["last", "", "end"],
+      ]
+    )
     #expect(rows.map(\.line) == [1, 2, 4])
   }
 
@@ -22,7 +26,10 @@ import Testing
     #expect(rows.map(\.line) == [1, 4, 5])
   }
 
-  @Test(arguments: [("a;b;c\n1;2;3\n", UInt8(ascii: ";")), ("a\tb\n1\t2\n", 0x09), ("a|b\n", UInt8(ascii: "|")), ("a,\"x;y\"\n", UInt8(ascii: ","))])
+  @Test(arguments: [
+    ("a;b;c\n1;2;3\n", UInt8(ascii: ";")), ("a\tb\n1\t2\n", 0x09), ("a|b\n", UInt8(ascii: "|")),
+    ("a,\"x;y\"\n", UInt8(ascii: ",")),
+  ])
   func detectsTheDelimiter(_ text: String, _ delimiter: UInt8) {
     #expect(CSVScanner(bytes: Array(text.utf8)).delimiter == delimiter)
   }
@@ -51,7 +58,12 @@ import Testing
       let rows: [[String]] = (0..<Int.random(in: 1...8, using: &generator)).map { _ in
         (0..<columns).map { _ in
           // Leading formula characters are neutralised on write, so start with a letter.
-          "v" + String((0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+          "v"
+            + String(
+              (0..<Int.random(in: 0...6, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+              }
+            )
         }
       }
       let bytes = CSVWriter.render(header: header, rows: rows.map { $0.map { CSVCell.text($0) } })
@@ -63,7 +75,8 @@ import Testing
 @Suite struct PortfolioReaderTests {
   @Test func readsChineseHeadersAndPercentWeights() throws {
     let result = try portfolio(
-      "证券代码,证券简称,持仓占比(%),主营业务\n300760,迈瑞医疗,6.5%,监护仪\n688271.SH,联影医疗,3.5%,医学影像\n")
+      "证券代码,证券简称,持仓占比(%),主营业务\n300760,迈瑞医疗,6.5%,监护仪\n688271.SH,联影医疗,3.5%,医学影像\n"
+    )
     #expect(result.holdings.count == 2)
     #expect(result.weightBasis == .percent)
     #expect(result.holdings[0].ticker.canonical == "300760.SZ")
@@ -99,12 +112,18 @@ import Testing
     BadRow(row: "X,Xco,NaN,", column: "weight", reason: "'NaN' is not a finite number"),
     BadRow(row: "X,Xco,-1,", column: "weight", reason: "weight is negative"),
     BadRow(row: ",,1,", column: "ticker", reason: "neither a ticker nor a name"),
-    BadRow(row: "X,Xco,1,surgical-robot:100", column: "segments", reason: "unknown segment 'surgical-robot'; did you mean 'surgical-robots'?"),
+    BadRow(
+      row: "X,Xco,1,surgical-robot:100",
+      column: "segments",
+      reason: "unknown segment 'surgical-robot'; did you mean 'surgical-robots'?"
+    ),
     BadRow(row: "X,Xco,1,,extra", column: "", reason: "row has 5 fields but the header has 4"),
     BadRow(row: "X,Xco,150%,", column: "weight", reason: "weight 150.0% is above 100%"),
   ]
 
-  @Test(arguments: badRows) func rejectsABadRowWithLineColumnAndReasonAndKeepsTheRest(_ bad: BadRow) throws {
+  @Test(arguments: badRows) func rejectsABadRowWithLineColumnAndReasonAndKeepsTheRest(
+    _ bad: BadRow
+  ) throws {
     let text = "ticker,name,weight,segments\nA,Aco,1,\n\(bad.row)\nB,Bco,2,\n"
     let result = try portfolio(text)
     #expect(result.rowsRead == 3)
@@ -147,12 +166,18 @@ import Testing
 
   @Test func readsOptionalColumns() throws {
     let result = try portfolio(
-      "ticker,name,weight,industry_codes,origin,china_revenue_share,segments,portfolio\nISRG,Intuitive,1,GB:3584;SW:医疗设备,US,6%,surgical-robots:3;high-end-surgical-equipment:1,fund-a\n")
+      "ticker,name,weight,industry_codes,origin,china_revenue_share,segments,portfolio\nISRG,Intuitive,1,GB:3584;SW:医疗设备,US,6%,surgical-robots:3;high-end-surgical-equipment:1,fund-a\n"
+    )
     let holding = try #require(result.holdings.first)
     #expect(holding.industryCodes == ["GB:3584", "SW:医疗设备"])
     #expect(holding.origin == .foreign)
     #expect(holding.chinaShare == 0.06)
-    #expect(holding.split == [SegmentShare(segment: "surgical-robots", share: 0.75), SegmentShare(segment: "high-end-surgical-equipment", share: 0.25)])
+    #expect(
+      holding.split == [
+        SegmentShare(segment: "surgical-robots", share: 0.75),
+        SegmentShare(segment: "high-end-surgical-equipment", share: 0.25),
+      ]
+    )
     #expect(holding.portfolio == "fund-a")
   }
 }

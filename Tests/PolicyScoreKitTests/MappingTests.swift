@@ -5,10 +5,25 @@ import Testing
 @Suite struct MapperTests {
   let mapper = sharedMapper
 
-  func holding(name: String = "", description: String = "", codes: [String] = [], split: [SegmentShare]? = nil) -> Holding {
+  func holding(
+    name: String = "",
+    description: String = "",
+    codes: [String] = [],
+    split: [SegmentShare]? = nil
+  ) -> Holding {
     Holding(
-      line: 2, portfolio: "default", ticker: Ticker("X"), name: name, weight: 1, marketValue: nil,
-      description: description, industryCodes: codes, origin: nil, chinaShare: nil, split: split)
+      line: 2,
+      portfolio: "default",
+      ticker: Ticker("X"),
+      name: name,
+      weight: 1,
+      marketValue: nil,
+      description: description,
+      industryCodes: codes,
+      origin: nil,
+      chinaShare: nil,
+      split: split
+    )
   }
 
   func mapping(_ holding: Holding) throws -> Mapping {
@@ -20,7 +35,9 @@ import Testing
   }
 
   @Test func anExplicitSplitComesFirst() throws {
-    let result = try mapping(holding(description: "手术机器人", split: [SegmentShare(segment: "hospitals", share: 1)]))
+    let result = try mapping(
+      holding(description: "手术机器人", split: [SegmentShare(segment: "hospitals", share: 1)])
+    )
     #expect(result.method == .explicit)
     #expect(result.confidence == 1)
     #expect(result.segments.map(\.segment) == ["hospitals"])
@@ -50,8 +67,13 @@ import Testing
   }
 
   @Test func textInEnglishAndChineseMaps() throws {
-    #expect(try mapping(holding(description: "da Vinci robotic-assisted surgical systems")).segments.first?.segment == "surgical-robots")
-    #expect(try mapping(holding(description: "血液制品：人血白蛋白")).segments.first?.segment == "blood-products")
+    #expect(
+      try mapping(holding(description: "da Vinci robotic-assisted surgical systems")).segments
+        .first?.segment == "surgical-robots"
+    )
+    #expect(
+      try mapping(holding(description: "血液制品：人血白蛋白")).segments.first?.segment == "blood-products"
+    )
   }
 
   @Test func theOrdinaryVersionOfABusinessMapsToTheAllowedSegment() throws {
@@ -95,7 +117,10 @@ import Testing
   }
 
   @Test func anUnmappedHoldingSaysWhy() {
-    #expect(mapper.map(holding(name: "Acme Property", description: "office buildings")) == .unmapped(reason: "no industry code, and no segment keyword in the name or description"))
+    #expect(
+      mapper.map(holding(name: "Acme Property", description: "office buildings"))
+        == .unmapped(reason: "no industry code, and no segment keyword in the name or description")
+    )
     guard case .unmapped(let reason) = mapper.map(holding(description: "medical")) else {
       Issue.record("a weak term mapped alone")
       return
@@ -104,7 +129,9 @@ import Testing
   }
 
   @Test func anUnknownCodeIsNotedAndTheTextStillMaps() throws {
-    let result = try mapping(holding(description: "CRO clinical trial services", codes: ["GB:9999"]))
+    let result = try mapping(
+      holding(description: "CRO clinical trial services", codes: ["GB:9999"])
+    )
     #expect(result.method == .text)
     #expect(result.segments[0].evidence.contains("'GB:9999' not in the concordance"))
   }

@@ -82,46 +82,78 @@ import Testing
 
   static let cases: [Breakage] = [
     Breakage(
-      id: "unknown segment id", file: "instruments.yaml",
+      id: "unknown segment id",
+      file: "instruments.yaml",
       find: "applies_to: {segments: [rare-disease-drugs]}",
       replace: "applies_to: {segments: [rare-disease-drug]}",
-      message: "unknown segment 'rare-disease-drug'; did you mean 'rare-disease-drugs'?"),
+      message: "unknown segment 'rare-disease-drug'; did you mean 'rare-disease-drugs'?"
+    ),
     Breakage(
-      id: "strength out of range", file: "instruments.yaml", find: "strength: 0.3, applies_to: {segments: [rare-disease-drugs]}",
+      id: "strength out of range",
+      file: "instruments.yaml",
+      find: "strength: 0.3, applies_to: {segments: [rare-disease-drugs]}",
       replace: "strength: 1.3, applies_to: {segments: [rare-disease-drugs]}",
-      message: "'strength' in effects[0] is 1.3, outside 0...1"),
+      message: "'strength' in effects[0] is 1.3, outside 0...1"
+    ),
     Breakage(
-      id: "weight out of range", file: "parameters.yaml", find: "encouraged: 0.40",
-      replace: "encouraged: 1.40", message: "'encouraged' in weights is 1.40, outside 0...1"),
+      id: "weight out of range",
+      file: "parameters.yaml",
+      find: "encouraged: 0.40",
+      replace: "encouraged: 1.40",
+      message: "'encouraged' in weights is 1.40, outside 0...1"
+    ),
     Breakage(
-      id: "weights not summing to one", file: "parameters.yaml", find: "encouraged: 0.40",
-      replace: "encouraged: 0.30", message: "weights sum to"),
+      id: "weights not summing to one",
+      file: "parameters.yaml",
+      find: "encouraged: 0.40",
+      replace: "encouraged: 0.30",
+      message: "weights sum to"
+    ),
     Breakage(
-      id: "bad date", file: "instruments.yaml", find: "valid: [{from: 2019-03-01}]",
+      id: "bad date",
+      file: "instruments.yaml",
+      find: "valid: [{from: 2019-03-01}]",
       replace: "valid: [{from: 2019-02-30}]",
-      message: "'from' in valid[0] must be a date YYYY-MM-DD, not '2019-02-30'"),
+      message: "'from' in valid[0] must be a date YYYY-MM-DD, not '2019-02-30'"
+    ),
     Breakage(
-      id: "YAML syntax error", file: "substitution.yaml", find: "profiles:\n",
-      replace: "profiles:\n  - {segment: [unclosed\n", message: "YAML syntax error"),
+      id: "YAML syntax error",
+      file: "substitution.yaml",
+      find: "profiles:\n",
+      replace: "profiles:\n  - {segment: [unclosed\n",
+      message: "YAML syntax error"
+    ),
     Breakage(
-      id: "unknown key", file: "instruments.yaml", find: "    type: tax\n",
-      replace: "    typ: tax\n", message: "unknown key 'typ' in instruments[0]; did you mean 'type'?"),
+      id: "unknown key",
+      file: "instruments.yaml",
+      find: "    type: tax\n",
+      replace: "    typ: tax\n",
+      message: "unknown key 'typ' in instruments[0]; did you mean 'type'?"
+    ),
     Breakage(
-      id: "ungraded fact", file: "reference-segments.yaml",
-      find: "domain: healthcare-services, verification: secondary, sources: [seed-000, seed-001]}\n  - {id: checkup-centres",
+      id: "ungraded fact",
+      file: "reference-segments.yaml",
+      find:
+        "domain: healthcare-services, verification: secondary, sources: [seed-000, seed-001]}\n  - {id: checkup-centres",
       replace: "domain: healthcare-services}\n  - {id: checkup-centres",
-      message: "missing 'verification'"),
+      message: "missing 'verification'"
+    ),
     Breakage(
-      id: "item count differs from the declared count", file: "catalog-2024.yaml",
-      find: "counts: {encouraged: 5,", replace: "counts: {encouraged: 6,",
-      message: "edition 2024 declares 6 encouraged items but lists 5"),
+      id: "item count differs from the declared count",
+      file: "catalog-2024.yaml",
+      find: "counts: {encouraged: 5,",
+      replace: "counts: {encouraged: 6,",
+      message: "edition 2024 declares 6 encouraged items but lists 5"
+    ),
   ]
 
   @Test(arguments: cases) func reportsTheProblemWithFileLineAndColumn(_ breakage: Breakage) throws {
     let directory = try temporaryDirectory()
     for name in try FileManager.default.contentsOfDirectory(atPath: modelsURL.path) {
       try FileManager.default.copyItem(
-        at: modelsURL.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+        at: modelsURL.appendingPathComponent(name),
+        to: directory.appendingPathComponent(name)
+      )
     }
     let url = directory.appendingPathComponent(breakage.file)
     let text = try String(contentsOf: url, encoding: .utf8)
@@ -142,7 +174,11 @@ import Testing
         let location = try #require(diagnostic.location)
         #expect(location.file.hasSuffix(breakage.file))
         #expect(location.line > 1)
-        #expect(diagnostic.description.hasPrefix("\(location.file):\(location.line):\(location.column): error: "))
+        #expect(
+          diagnostic.description.hasPrefix(
+            "\(location.file):\(location.line):\(location.column): error: "
+          )
+        )
       }
     }
   }

@@ -12,14 +12,30 @@ import Testing
     }
     #expect(headers[0].prefix(5) == ["portfolio", "rank", "ticker", "ticker_input", "name"])
     #expect(headers[0].contains("explanation"))
-    #expect(headers[1] == ["portfolio", "dimension", "key", "label", "weight", "holdings", "segment_composite"])
-    #expect(headers[2] == ["portfolio", "line", "ticker", "name", "segment", "segment_name", "category", "catalog_item", "domain", "share", "method", "confidence", "evidence"])
-    #expect(headers[3] == ["portfolio", "line", "ticker", "name", "weight", "industry_codes", "description", "reason"])
+    #expect(
+      headers[1] == [
+        "portfolio", "dimension", "key", "label", "weight", "holdings", "segment_composite",
+      ]
+    )
+    #expect(
+      headers[2] == [
+        "portfolio", "line", "ticker", "name", "segment", "segment_name", "category",
+        "catalog_item", "domain", "share", "method", "confidence", "evidence",
+      ]
+    )
+    #expect(
+      headers[3] == [
+        "portfolio", "line", "ticker", "name", "weight", "industry_codes", "description", "reason",
+      ]
+    )
     #expect(headers[4] == ["line", "column", "reason", "raw"])
   }
 
   @Test func filesOpenInExcelWithABOMAndCRLF() throws {
-    let reports = ReportSet(run: try run("ticker,name,weight,description\nA,联影医疗,1,医学影像\n"), context: context)
+    let reports = ReportSet(
+      run: try run("ticker,name,weight,description\nA,联影医疗,1,医学影像\n"),
+      context: context
+    )
     let bytes = try #require(reports.files["rankings.csv"])
     #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
     #expect(String(decoding: bytes, as: UTF8.self).contains("\r\n"))
@@ -27,8 +43,11 @@ import Testing
 
   @Test func textThatASpreadsheetWouldRunIsNeutralised() throws {
     let reports = ReportSet(
-      run: try run("ticker,name,weight,description\n\"=1+2\",\"@SUM(A1)\",0.5,\"-医院\"\n+X,\"=HYPERLINK(\"\"x\"\")\",0.5,office\n"),
-      context: context)
+      run: try run(
+        "ticker,name,weight,description\n\"=1+2\",\"@SUM(A1)\",0.5,\"-医院\"\n+X,\"=HYPERLINK(\"\"x\"\")\",0.5,office\n"
+      ),
+      context: context
+    )
     let rankings = csvRows(reports.files["rankings.csv"] ?? [])
     #expect(rankings[1][2] == "'=1+2")
     #expect(rankings[1][4] == "'@SUM(A1)")
@@ -40,9 +59,15 @@ import Testing
   }
 
   @Test func theSameInputsGiveByteIdenticalReportsApartFromTheManifest() throws {
-    let text = try String(contentsOf: packageRoot.appendingPathComponent("Examples/portfolio.csv"), encoding: .utf8)
+    let text = try String(
+      contentsOf: packageRoot.appendingPathComponent("Examples/portfolio.csv"),
+      encoding: .utf8
+    )
     let first = ReportSet(run: try run(text), context: context)
-    let second = ReportSet(run: try run(text), context: RunContext(toolVersion: "test", generatedAt: "later"))
+    let second = ReportSet(
+      run: try run(text),
+      context: RunContext(toolVersion: "test", generatedAt: "later")
+    )
     for name in ReportSet.fileNames where name != "manifest.json" {
       #expect(first.files[name] == second.files[name], "\(name)")
     }
@@ -50,26 +75,41 @@ import Testing
 
   @Test func rejectsCarryLineColumnReasonAndRawText() throws {
     let reports = ReportSet(run: try run("ticker,weight\nA,1\nB,oops\n"), context: context)
-    #expect(csvRows(reports.files["rejects.csv"] ?? []).last == ["3", "weight", "'oops' is not a number", "B,oops"])
+    #expect(
+      csvRows(reports.files["rejects.csv"] ?? []).last == [
+        "3", "weight", "'oops' is not a number", "B,oops",
+      ]
+    )
   }
 
   @Test func writingReplacesTheFolderWhole() throws {
     let directory = try temporaryDirectory().appendingPathComponent("out")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     try Data("stale".utf8).write(to: directory.appendingPathComponent("stale.txt"))
-    try ReportSet(run: try run("ticker,weight,description\nA,1,医院\n"), context: context).write(to: directory)
+    try ReportSet(run: try run("ticker,weight,description\nA,1,医院\n"), context: context).write(
+      to: directory
+    )
     let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
     #expect(names == ReportSet.fileNames.sorted())
-    let siblings = try FileManager.default.contentsOfDirectory(atPath: directory.deletingLastPathComponent().path)
+    let siblings = try FileManager.default.contentsOfDirectory(
+      atPath: directory.deletingLastPathComponent().path
+    )
     #expect(siblings == ["out"])
   }
 
   /// Golden files: `RECORD_GOLDEN=1 swift test` rewrites them.
-  @Test(arguments: ["rankings.csv", "mappings.csv", "exposures.csv"]) func matchesTheGoldenReport(_ name: String) throws {
-    let input = try String(contentsOf: fixturesURL.appendingPathComponent("small-portfolio.csv"), encoding: .utf8)
+  @Test(arguments: ["rankings.csv", "mappings.csv", "exposures.csv"]) func matchesTheGoldenReport(
+    _ name: String
+  ) throws {
+    let input = try String(
+      contentsOf: fixturesURL.appendingPathComponent("small-portfolio.csv"),
+      encoding: .utf8
+    )
     let reports = ReportSet(run: try run(input), context: context)
     let actual = try #require(reports.files[name])
-    let golden = fixturesURL.deletingLastPathComponent().appendingPathComponent("Golden/small-\(name)")
+    let golden = fixturesURL.deletingLastPathComponent().appendingPathComponent(
+      "Golden/small-\(name)"
+    )
     if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] != nil {
       try Data(actual).write(to: golden)
     }
@@ -77,8 +117,10 @@ import Testing
     if Array(expected) != actual {
       let expectedLines = String(decoding: expected, as: UTF8.self).components(separatedBy: "\r\n")
       let actualLines = String(decoding: actual, as: UTF8.self).components(separatedBy: "\r\n")
-      let diff = zip(expectedLines, actualLines).enumerated().filter { $0.element.0 != $0.element.1 }
-        .prefix(5).map { "line \($0.offset + 1):\n- \($0.element.0)\n+ \($0.element.1)" }
+      let diff = zip(expectedLines, actualLines).enumerated().filter {
+        $0.element.0 != $0.element.1
+      }
+      .prefix(5).map { "line \($0.offset + 1):\n- \($0.element.0)\n+ \($0.element.1)" }
       Issue.record("\(name) differs from Golden/small-\(name):\n\(diff.joined(separator: "\n"))")
     }
   }
@@ -88,7 +130,10 @@ import Testing
   @Test(arguments: [
     ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
     ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-    ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+    (
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    ),
   ])
   func sha256MatchesTheStandardVectors(_ input: String, _ digest: String) {
     #expect(SHA256.hex(of: Array(input.utf8)) == digest)

@@ -21,8 +21,10 @@ import Testing
     #expect(
       Set(support.contributions.map(\.instrument.rawValue)) == [
         "cit-hnte-15pct", "rd-super-deduction", "fund-advanced-manufacturing",
-        "fund-national-mfg-transformation", "innovative-device-special-review", "vbp-coronary-stents",
-      ])
+        "fund-national-mfg-transformation", "innovative-device-special-review",
+        "vbp-coronary-stents",
+      ]
+    )
   }
 
   @Test func contributionsAddUpToTheSwingForEverySegment() {
@@ -51,7 +53,8 @@ import Testing
 
   @Test func aMultinationalMovesOnlyAsFarAsItsChinaShare() throws {
     let result = try run(
-      "ticker,name,weight,segments,origin,china_revenue_share\nMDT,Medtronic,1,coronary-interventional,US,8%\n")
+      "ticker,name,weight,segments,origin,china_revenue_share\nMDT,Medtronic,1,coronary-interventional,US,8%\n"
+    )
     let score = try #require(result.scores.first)
     let e = 50 + 0.08 * (100 - 50)
     let f = 50 + 0.08 * (coronaryF - 50)
@@ -64,13 +67,18 @@ import Testing
     #expect(score.tier == "neutral")
     #expect(score.explanation.contains("coronary-interventional 100% [encouraged, ISAGC24-E4"))
     #expect(score.explanation.contains("vbp-coronary-stents -35"))
-    #expect(score.explanation.contains("import share 0.3 × push 0.5 = pressure 0.15, a headwind for a foreign one"))
+    #expect(
+      score.explanation.contains(
+        "import share 0.3 × push 0.5 = pressure 0.15, a headwind for a foreign one"
+      )
+    )
     #expect(score.explanation.contains("foreign (file), China revenue 8% (file)"))
   }
 
   @Test func aDomesticHoldingTakesTheModelDefaultChinaShareAndTheSharesWeightTheSegments() throws {
     let result = try run(
-      "ticker,name,weight,segments\n688271.SH,X,1,medical-imaging:60;hospitals:40\n")
+      "ticker,name,weight,segments\n688271.SH,X,1,medical-imaging:60;hospitals:40\n"
+    )
     let score = try #require(result.scores.first)
     let imaging = try #require(scoring.segmentScores["medical-imaging"]).factors(for: .domestic)
     let c = 0.95
@@ -84,7 +92,10 @@ import Testing
   @Test func instrumentsCountOnlyInsideTheirValidityWindows() throws {
     func instruments(_ segment: SegmentID, on day: String) -> Set<String> {
       let model = ScoringModel(model: shippedModel, asOf: Day(day)!)
-      return Set(model.segmentScores[segment]?.financial[.domestic]?.contributions.map(\.instrument.rawValue) ?? [])
+      return Set(
+        model.segmentScores[segment]?.financial[.domestic]?.contributions.map(\.instrument.rawValue)
+          ?? []
+      )
     }
     #expect(instruments("medical-imaging", on: "2022-10-01").contains("equipment-loans-2022"))
     #expect(!instruments("medical-imaging", on: "2023-01-01").contains("equipment-loans-2022"))
@@ -116,7 +127,8 @@ import Testing
       ticker,name,weight,segments
       600001,Mercury and robots,1,mercury-instruments:10;surgical-robots:90
       B,Hospital,1,hospitals
-      """)
+      """
+    )
     let excluded = try #require(result.scores.first { $0.holding.ticker.input == "600001" })
     #expect(excluded.isExcluded)
     #expect(excluded.tier == "excluded")
@@ -130,36 +142,55 @@ import Testing
     #expect(result.scores.map(\.holding.ticker.input) == ["AAA", "ZZZ"])
   }
 
-  @Test(arguments: [11, 22, 33] as [UInt64]) func shufflingTheInputLeavesTheRankingUnchanged(seed: UInt64) throws {
-    let text = try String(contentsOf: packageRoot.appendingPathComponent("Examples/portfolio.csv"), encoding: .utf8)
+  @Test(arguments: [11, 22, 33] as [UInt64]) func shufflingTheInputLeavesTheRankingUnchanged(
+    seed: UInt64
+  ) throws {
+    let text = try String(
+      contentsOf: packageRoot.appendingPathComponent("Examples/portfolio.csv"),
+      encoding: .utf8
+    )
     var lines = text.split(separator: "\n").map(String.init)
     let header = lines.removeFirst()
     var generator = SeededGenerator(seed: seed)
-    let baseline = try run(text).scores.map { "\($0.rank) \($0.holding.ticker.canonical) \($0.composite)" }
+    let baseline = try run(text).scores.map {
+      "\($0.rank) \($0.holding.ticker.canonical) \($0.composite)"
+    }
     let shuffled = ([header] + lines.shuffled(using: &generator)).joined(separator: "\n")
-    #expect(try run(shuffled).scores.map { "\($0.rank) \($0.holding.ticker.canonical) \($0.composite)" } == baseline)
+    #expect(
+      try run(shuffled).scores.map { "\($0.rank) \($0.holding.ticker.canonical) \($0.composite)" }
+        == baseline
+    )
   }
 
   /// Property: every row ends up scored, unmapped or rejected, exactly once.
-  @Test(arguments: [1, 2, 3, 4] as [UInt64]) func everyRowIsAccountedForExactlyOnce(seed: UInt64) throws {
+  @Test(arguments: [1, 2, 3, 4] as [UInt64]) func everyRowIsAccountedForExactlyOnce(
+    seed: UInt64
+  ) throws {
     var generator = SeededGenerator(seed: seed)
-    let cells = ["手术机器人", "office rental", "疫苗", "", "CRO services", "中成药", "=cmd", "\"quoted, text\""]
+    let cells = [
+      "手术机器人", "office rental", "疫苗", "", "CRO services", "中成药", "=cmd", "\"quoted, text\"",
+    ]
     let weights = ["1", "2.5%", "", "abc", "-3", "NaN", "0"]
     var lines = ["ticker,name,weight,description"]
     for index in 0..<200 {
-      lines.append("T\(index),N\(index),\(weights.randomElement(using: &generator)!),\(cells.randomElement(using: &generator)!)")
+      lines.append(
+        "T\(index),N\(index),\(weights.randomElement(using: &generator)!),\(cells.randomElement(using: &generator)!)"
+      )
     }
     let result = try run(lines.joined(separator: "\n"))
     let counts = result.accounting
     #expect(counts.read == 200)
     #expect(counts.read == counts.scored + counts.unmapped + counts.rejected)
-    let seen = result.scores.map(\.holding.line) + result.unmapped.map(\.holding.line) + result.portfolio.rejects.map(\.line)
+    let seen =
+      result.scores.map(\.holding.line) + result.unmapped.map(\.holding.line)
+      + result.portfolio.rejects.map(\.line)
     #expect(seen.sorted() == Array(2...201))
   }
 
   @Test func severalPortfoliosAreRankedAndSummarisedApart() throws {
     let result = try run(
-      "portfolio,ticker,weight,description\nB,X,1,医院\nA,Y,1,手术机器人\nA,Z,1,医院\n")
+      "portfolio,ticker,weight,description\nB,X,1,医院\nA,Y,1,手术机器人\nA,Z,1,医院\n"
+    )
     #expect(result.summaries.map(\.portfolio) == ["A", "B"])
     #expect(result.scores.map { "\($0.holding.portfolio)\($0.rank)" } == ["A1", "A2", "B1"])
   }

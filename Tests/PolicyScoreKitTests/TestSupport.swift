@@ -19,7 +19,13 @@ let shippedModel: ModelBundle = {
   }
 }()
 
-let asOf = Day("2026-11-23")!
+let asOf = day("2026-11-23")
+
+/// A day from `YYYY-MM-DD` text that the test knows is valid.
+func day(_ text: String) -> Day {
+  guard let day = Day(text) else { preconditionFailure("'\(text)' is not a date") }
+  return day
+}
 
 /// One mapper for every test: compiling the automaton is the costly part.
 let sharedMapper = Mapper(model: shippedModel)
@@ -44,7 +50,8 @@ func run(_ text: String, asOf day: Day = asOf, edition: String? = nil) throws ->
   ScoreRun(
     portfolio: try portfolio(text),
     scoring: ScoringModel(model: shippedModel, edition: edition, asOf: day),
-    mapper: sharedMapper)
+    mapper: sharedMapper
+  )
 }
 
 /// Parses CSV bytes the way a spreadsheet would, for assertions on reports.

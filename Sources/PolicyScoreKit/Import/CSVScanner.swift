@@ -106,7 +106,8 @@ public struct CSVScanner {
             inQuotes = false
           }
         } else {
-          if byte == 0x0A || (byte == 0x0D && (position >= bytes.count || bytes[position] != 0x0A)) {
+          if byte == 0x0A || (byte == 0x0D && (position >= bytes.count || bytes[position] != 0x0A))
+          {
             line += 1
           }
           field.append(byte)

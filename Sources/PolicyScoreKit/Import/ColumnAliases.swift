@@ -68,7 +68,9 @@ public enum ColumnAliases {
     var depth = 0
     for scalar in header.unicodeScalars {
       var scalar = scalar
-      if (0xFF01...0xFF5E).contains(scalar.value), let narrow = Unicode.Scalar(scalar.value - 0xFEE0) {
+      if (0xFF01...0xFF5E).contains(scalar.value),
+        let narrow = Unicode.Scalar(scalar.value - 0xFEE0)
+      {
         scalar = narrow
       }
       switch scalar {
@@ -85,6 +87,8 @@ public enum ColumnAliases {
   /// The column a header names, or nil.
   public static func column(for header: String) -> PortfolioColumn? {
     let folded = fold(header)
-    return PortfolioColumn.allCases.first { $0.aliases.contains(folded) || $0.rawValue.replacingOccurrences(of: "_", with: "") == folded }
+    return PortfolioColumn.allCases.first {
+      $0.aliases.contains(folded) || $0.rawValue.replacingOccurrences(of: "_", with: "") == folded
+    }
   }
 }

@@ -18,9 +18,17 @@ public struct Holding: Sendable, Hashable {
   public var split: [SegmentShare]?
 
   public init(
-    line: Int, portfolio: String, ticker: Ticker, name: String, weight: Double,
-    marketValue: Double?, description: String, industryCodes: [String], origin: Origin?,
-    chinaShare: Double?, split: [SegmentShare]?
+    line: Int,
+    portfolio: String,
+    ticker: Ticker,
+    name: String,
+    weight: Double,
+    marketValue: Double?,
+    description: String,
+    industryCodes: [String],
+    origin: Origin?,
+    chinaShare: Double?,
+    split: [SegmentShare]?
   ) {
     self.line = line
     self.portfolio = portfolio

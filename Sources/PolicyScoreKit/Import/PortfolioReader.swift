@@ -104,17 +104,27 @@ public struct PortfolioReader {
     }
     if columns[.ticker] == nil && columns[.name] == nil {
       throw .missingColumn(
-        file: file, line: header.line, needed: "ticker or name",
-        recognised: PortfolioColumn.ticker.aliases + PortfolioColumn.name.aliases)
+        file: file,
+        line: header.line,
+        needed: "ticker or name",
+        recognised: PortfolioColumn.ticker.aliases + PortfolioColumn.name.aliases
+      )
     }
     if columns[.weight] == nil && columns[.marketValue] == nil {
       throw .missingColumn(
-        file: file, line: header.line, needed: "weight or market value",
-        recognised: PortfolioColumn.weight.aliases + PortfolioColumn.marketValue.aliases)
+        file: file,
+        line: header.line,
+        needed: "weight or market value",
+        recognised: PortfolioColumn.weight.aliases + PortfolioColumn.marketValue.aliases
+      )
     }
     var rows = RowReader(
-      header: header.fields, columns: columns, knownSegments: knownSegments, file: file,
-      strict: strict)
+      header: header.fields,
+      columns: columns,
+      knownSegments: knownSegments,
+      file: file,
+      strict: strict
+    )
     while let record = scanner.next() { try rows.read(record) }
     return try rows.finish(inputHash: inputHash, ignoredHeaders: ignored)
   }
@@ -141,7 +151,10 @@ private struct RowReader {
   }
 
   init(
-    header: [String], columns: [PortfolioColumn: Int], knownSegments: Set<SegmentID>, file: String,
+    header: [String],
+    columns: [PortfolioColumn: Int],
+    knownSegments: Set<SegmentID>,
+    file: String,
     strict: Bool
   ) {
     self.header = header
@@ -155,7 +168,11 @@ private struct RowReader {
     columns[column].map { header[$0] } ?? column.rawValue
   }
 
-  mutating func reject(_ record: CSVScanner.Record, column: String, reason: String)
+  mutating func reject(
+    _ record: CSVScanner.Record,
+    column: String,
+    reason: String
+  )
     throws(PortfolioError)
   {
     let row = RejectedRow(line: record.line, column: column, reason: reason, raw: record.raw)
@@ -168,21 +185,27 @@ private struct RowReader {
     switch record.problem {
     case .unterminatedQuote(let field)?:
       try reject(
-        record, column: field <= header.count ? header[field - 1] : "",
-        reason: "quoted field never closes; the rest of the file was read into it")
+        record,
+        column: field <= header.count ? header[field - 1] : "",
+        reason: "quoted field never closes; the rest of the file was read into it"
+      )
       return
     case .invalidUTF8(let field)?:
       try reject(
-        record, column: field <= header.count ? header[field - 1] : "",
-        reason: "bytes that are not UTF-8 text")
+        record,
+        column: field <= header.count ? header[field - 1] : "",
+        reason: "bytes that are not UTF-8 text"
+      )
       return
     case nil: break
     }
     let extra = record.fields.dropFirst(header.count)
     if !extra.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
       try reject(
-        record, column: "",
-        reason: "row has \(record.fields.count) fields but the header has \(header.count)")
+        record,
+        column: "",
+        reason: "row has \(record.fields.count) fields but the header has \(header.count)"
+      )
       return
     }
     do {
@@ -198,7 +221,10 @@ private struct RowReader {
     return record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
-  private mutating func number(_ column: PortfolioColumn, _ record: CSVScanner.Record) throws(CellError)
+  private mutating func number(
+    _ column: PortfolioColumn,
+    _ record: CSVScanner.Record
+  ) throws(CellError)
     -> ValueParser.Number?
   {
     let text = cell(column, record)
@@ -216,7 +242,9 @@ private struct RowReader {
     let name = cell(.name, record)
     if ticker.isEmpty && name.isEmpty {
       throw CellError(
-        column: columns[.ticker] != nil ? .ticker : .name, reason: "neither a ticker nor a name")
+        column: columns[.ticker] != nil ? .ticker : .name,
+        reason: "neither a ticker nor a name"
+      )
     }
     var weight = 0.0
     var marketValue: Double?
@@ -250,17 +278,26 @@ private struct RowReader {
       guard let parsed = Self.origin(originText) else {
         throw CellError(
           column: .origin,
-          reason: "origin '\(originText)' is neither domestic (CN, China, 中国, domestic) nor foreign (a country code, foreign, MNC, 外资)")
+          reason:
+            "origin '\(originText)' is neither domestic (CN, China, 中国, domestic) nor foreign (a country code, foreign, MNC, 外资)"
+        )
       }
       origin = parsed
     }
     let portfolio = cell(.portfolio, record)
     return Holding(
-      line: record.line, portfolio: portfolio.isEmpty ? "default" : portfolio,
-      ticker: Ticker(ticker), name: name, weight: weight, marketValue: marketValue,
+      line: record.line,
+      portfolio: portfolio.isEmpty ? "default" : portfolio,
+      ticker: Ticker(ticker),
+      name: name,
+      weight: weight,
+      marketValue: marketValue,
       description: cell(.description, record),
-      industryCodes: Self.splitList(cell(.industryCodes, record)), origin: origin,
-      chinaShare: chinaShare, split: try split(cell(.segments, record)))
+      industryCodes: Self.splitList(cell(.industryCodes, record)),
+      origin: origin,
+      chinaShare: chinaShare,
+      split: try split(cell(.segments, record))
+    )
   }
 
   private func split(_ text: String) throws(CellError) -> [SegmentShare]? {
@@ -275,13 +312,17 @@ private struct RowReader {
       guard knownSegments.contains(id) else {
         throw CellError(
           column: .segments,
-          reason: "unknown segment '\(id)'\(Suggestion.hint(for: id.rawValue, in: knownSegments.map(\.rawValue)))")
+          reason:
+            "unknown segment '\(id)'\(Suggestion.hint(for: id.rawValue, in: knownSegments.map(\.rawValue)))"
+        )
       }
       var share = 1.0
       if pieces.count == 2 {
         guard let parsed = try? ValueParser.number(pieces[1]), parsed.value > 0 else {
           throw CellError(
-            column: .segments, reason: "share '\(pieces[1])' of segment '\(id)' is not a positive number")
+            column: .segments,
+            reason: "share '\(pieces[1])' of segment '\(id)' is not a positive number"
+          )
         }
         share = parsed.value
       }
@@ -313,7 +354,10 @@ private struct RowReader {
     return nil
   }
 
-  mutating func finish(inputHash: String, ignoredHeaders: [String]) throws(PortfolioError)
+  mutating func finish(
+    inputHash: String,
+    ignoredHeaders: [String]
+  ) throws(PortfolioError)
     -> Portfolio
   {
     var basis = Portfolio.WeightBasis.fraction
@@ -326,9 +370,11 @@ private struct RowReader {
         if basis == .percent { holding.weight /= 100 }
         if holding.weight > 1 + 1e-9 {
           let row = RejectedRow(
-            line: holding.line, column: headerName(.weight),
+            line: holding.line,
+            column: headerName(.weight),
             reason: "weight \(holding.weight * 100)% is above 100%",
-            raw: rawByLine[holding.line] ?? "")
+            raw: rawByLine[holding.line] ?? ""
+          )
           if strict { throw .rejected(file: file, row) }
           rejects.append(row)
         } else {
@@ -347,7 +393,13 @@ private struct RowReader {
     }
     rejects.sort { ($0.line, $0.column) < ($1.line, $1.column) }
     return Portfolio(
-      file: file, holdings: holdings, rejects: rejects, rowsRead: rowsRead, weightBasis: basis,
-      ignoredHeaders: ignoredHeaders, inputHash: inputHash)
+      file: file,
+      holdings: holdings,
+      rejects: rejects,
+      rowsRead: rowsRead,
+      weightBasis: basis,
+      ignoredHeaders: ignoredHeaders,
+      inputHash: inputHash
+    )
   }
 }

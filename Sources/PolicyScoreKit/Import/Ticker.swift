@@ -41,7 +41,9 @@ public struct Ticker: Sendable, Hashable {
     }
     if parts.count == 1, let only = parts.first {
       // SH600276
-      if only.count == 8, let market = aShareMarket(String(only.prefix(2))), isDigits(only.dropFirst(2)) {
+      if only.count == 8, let market = aShareMarket(String(only.prefix(2))),
+        isDigits(only.dropFirst(2))
+      {
         return ("\(only.dropFirst(2)).\(market)", market)
       }
       if isDigits(only), only.count == 6 {

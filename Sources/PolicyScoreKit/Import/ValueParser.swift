@@ -18,7 +18,9 @@ public enum ValueParser {
     var negative = false
     for scalar in text.unicodeScalars {
       var scalar = scalar
-      if (0xFF01...0xFF5E).contains(scalar.value), let narrow = Unicode.Scalar(scalar.value - 0xFEE0) {
+      if (0xFF01...0xFF5E).contains(scalar.value),
+        let narrow = Unicode.Scalar(scalar.value - 0xFEE0)
+      {
         scalar = narrow
       }
       switch scalar {

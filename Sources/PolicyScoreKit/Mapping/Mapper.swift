@@ -1,6 +1,8 @@
 import Foundation
 
-/// Maps holdings to segments. It depends on the model's segments, lexicon and
+/// Maps holdings to segments.
+///
+/// It depends on the model's segments, lexicon and
 /// codes only, not on weights or scenarios, so one mapping serves every run.
 ///
 /// Methods in priority order: the file's explicit split; industry codes, with
@@ -25,7 +27,8 @@ public struct Mapper: Sendable {
       guard let entry = model.lexicon.entries[id], let position = index[id] else { continue }
       for term in entry.terms {
         terms.append(
-          (term.text, TextMatcher.Role(segment: position, weight: term.weight, isNegative: false)))
+          (term.text, TextMatcher.Role(segment: position, weight: term.weight, isNegative: false))
+        )
       }
       for negative in entry.negative {
         terms.append((negative, TextMatcher.Role(segment: position, weight: 0, isNegative: true)))
@@ -47,13 +50,19 @@ public struct Mapper: Sendable {
     if let split = holding.split {
       return .mapped(
         Mapping(
-          method: .explicit, confidence: parameters.confidence.explicit,
+          method: .explicit,
+          confidence: parameters.confidence.explicit,
           segments: sorted(
             split.map {
               MappedSegment(
-                segment: $0.segment, share: $0.share,
-                evidence: "split given in the file: \(percent($0.share))")
-            })))
+                segment: $0.segment,
+                share: $0.share,
+                evidence: "split given in the file: \(percent($0.share))"
+              )
+            }
+          )
+        )
+      )
     }
     let text = holding.name + "\n" + holding.description
     let scores = textScores(text)
@@ -74,7 +83,8 @@ public struct Mapper: Sendable {
     }
     let codesPart = holding.industryCodes.isEmpty ? "no industry code" : "no known industry code"
     return .unmapped(
-      reason: "\(codesPart), and no segment keyword in the name or description\(unresolvedNote)")
+      reason: "\(codesPart), and no segment keyword in the name or description\(unresolvedNote)"
+    )
   }
 
   /// Scores per segment index; segments ruled out by a negative term are absent.
@@ -106,20 +116,30 @@ public struct Mapper: Sendable {
     let kept = ranked.filter { $0.value.score >= best.value.score * parameters.keepRatio }
     let runnerUp = ranked.dropFirst().first?.value.score ?? 0
     let margin = (best.value.score - runnerUp) / best.value.score
-    let confidence = parameters.confidence.textFloor
+    let confidence =
+      parameters.confidence.textFloor
       + (parameters.confidence.textCeiling - parameters.confidence.textFloor) * margin
     let total = kept.reduce(0) { $0 + $1.value.score }
     return Mapping(
-      method: .text, confidence: confidence,
+      method: .text,
+      confidence: confidence,
       segments: sorted(
         kept.map {
           MappedSegment(
-            segment: segmentIDs[$0.key], share: $0.value.score / total,
-            evidence: "text: \(quoted($0.value.terms)) (score \(format($0.value.score)))\(note)")
-        }))
+            segment: segmentIDs[$0.key],
+            share: $0.value.score / total,
+            evidence: "text: \(quoted($0.value.terms)) (score \(format($0.value.score)))\(note)"
+          )
+        }
+      )
+    )
   }
 
-  private func mapByCodes(_ resolved: [IndustryCode], scores: [Int: TextScore], note: String)
+  private func mapByCodes(
+    _ resolved: [IndustryCode],
+    scores: [Int: TextScore],
+    note: String
+  )
     -> Mapping
   {
     var candidates: Set<Int> = []
@@ -131,8 +151,12 @@ public struct Mapper: Sendable {
     let codeList = resolved.map { "\($0.key)" + ($0.name.map { " \($0)" } ?? "") }
       .joined(separator: ", ")
     let inside = scores.filter { candidates.contains($0.key) }
-    let outside = scores.filter { !candidates.contains($0.key) && $0.value.score >= parameters.minimumTextScore }
-      .sorted { ($0.value.score, segmentIDs[$1.key].rawValue) > ($1.value.score, segmentIDs[$0.key].rawValue) }
+    let outside = scores.filter {
+      !candidates.contains($0.key) && $0.value.score >= parameters.minimumTextScore
+    }
+    .sorted {
+      ($0.value.score, segmentIDs[$1.key].rawValue) > ($1.value.score, segmentIDs[$0.key].rawValue)
+    }
     let outsideNote =
       outside.first.map {
         "; text also points to \(segmentIDs[$0.key]) (\(quoted($0.value.terms))), outside the code's segments"
@@ -141,29 +165,38 @@ public struct Mapper: Sendable {
       let kept = inside.filter { $0.value.score >= best * parameters.keepRatio }
       let total = kept.values.reduce(0) { $0 + $1.score }
       return Mapping(
-        method: .industryCode, confidence: parameters.confidence.codeAndText,
+        method: .industryCode,
+        confidence: parameters.confidence.codeAndText,
         segments: sorted(
           kept.map {
             MappedSegment(
-              segment: segmentIDs[$0.key], share: $0.value.score / total,
-              evidence: "code \(codeList); text chose: \(quoted($0.value.terms))\(outsideNote)\(note)"
+              segment: segmentIDs[$0.key],
+              share: $0.value.score / total,
+              evidence:
+                "code \(codeList); text chose: \(quoted($0.value.terms))\(outsideNote)\(note)"
             )
-          }))
+          }
+        )
+      )
     }
     var defaults: [SegmentID] = []
     for code in resolved where !defaults.contains(code.defaultSegment) {
       defaults.append(code.defaultSegment)
     }
     return Mapping(
-      method: .industryCode, confidence: parameters.confidence.codeOnly,
+      method: .industryCode,
+      confidence: parameters.confidence.codeOnly,
       segments: sorted(
         defaults.map {
           MappedSegment(
-            segment: $0, share: 1 / Double(defaults.count),
+            segment: $0,
+            share: 1 / Double(defaults.count),
             evidence:
               "code \(codeList); default segment, the text names none of the code's segments\(outsideNote)\(note)"
           )
-        }))
+        }
+      )
+    )
   }
 
   /// Codes from the concordance, and the tokens that matched none.
@@ -185,7 +218,10 @@ public struct Mapper: Sendable {
     if let split = token.firstIndex(where: { separators.contains($0) }) {
       let prefix = token[..<split].trimmingCharacters(in: .whitespaces).uppercased()
       let code = token[token.index(after: split)...].trimmingCharacters(in: .whitespaces)
-      guard let scheme = schemes.first(where: { $0.prefixes.map { $0.uppercased() }.contains(prefix) || $0.id.uppercased() == prefix })
+      guard
+        let scheme = schemes.first(where: {
+          $0.prefixes.map { $0.uppercased() }.contains(prefix) || $0.id.uppercased() == prefix
+        })
       else { return nil }
       return codes["\(scheme.id):\(code)"] ?? codes["\(scheme.id):\(stripRoman(code))"]
     }

@@ -44,8 +44,13 @@ public struct TextMatcher: Sendable {
       let last = bytes[bytes.count - 1]
       patterns.append(
         Pattern(
-          text: text, length: bytes.count, needsStartBoundary: TextMatcher.isWordByte(first),
-          needsEndBoundary: bytes.count <= 4 && TextMatcher.isWordByte(last), roles: [role]))
+          text: text,
+          length: bytes.count,
+          needsStartBoundary: TextMatcher.isWordByte(first),
+          needsEndBoundary: bytes.count <= 4 && TextMatcher.isWordByte(last),
+          roles: [role]
+        )
+      )
     }
     // Trie with dense rows; -1 marks a missing edge until failure links fill it.
     var table = [Int32](repeating: -1, count: 256)
@@ -139,7 +144,8 @@ public struct TextMatcher: Sendable {
     var found = [Bool](repeating: false, count: patterns.count)
     for span in spans where !found[span.pattern] {
       let inside = spans.contains {
-        $0.begin <= span.begin && $0.end >= span.end && ($0.end - $0.begin) > (span.end - span.begin)
+        $0.begin <= span.begin && $0.end >= span.end
+          && ($0.end - $0.begin) > (span.end - span.begin)
       }
       if !inside { found[span.pattern] = true }
     }

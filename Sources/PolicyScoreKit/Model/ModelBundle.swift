@@ -33,12 +33,21 @@ public struct ModelBundle: Sendable {
   }
 
   init(
-    directory: String, sources: [SourceID: SourceDocument], segments: [SegmentID: Segment],
-    catalogs: [String: Catalog], instruments: [SupportInstrument],
-    levels: [LevelID: SubstitutionLevel], profiles: [SegmentID: SubstitutionProfile],
-    schemes: [IndustryCodeScheme], codes: [String: IndustryCode], lexicon: Lexicon,
-    mentions: [StrategicMention], parameters: ModelParameters, contentHash: String,
-    factCounts: [Grade: Int], warnings: [Diagnostic]
+    directory: String,
+    sources: [SourceID: SourceDocument],
+    segments: [SegmentID: Segment],
+    catalogs: [String: Catalog],
+    instruments: [SupportInstrument],
+    levels: [LevelID: SubstitutionLevel],
+    profiles: [SegmentID: SubstitutionProfile],
+    schemes: [IndustryCodeScheme],
+    codes: [String: IndustryCode],
+    lexicon: Lexicon,
+    mentions: [StrategicMention],
+    parameters: ModelParameters,
+    contentHash: String,
+    factCounts: [Grade: Int],
+    warnings: [Diagnostic]
   ) {
     self.directory = directory
     self.sources = sources

@@ -45,12 +45,22 @@ struct ModelLoader {
     if diagnostics.hasErrors { throw .invalid(diagnostics.diagnostics) }
     guard let parameters = state.parameters else { throw .invalid(diagnostics.diagnostics) }
     return ModelBundle(
-      directory: directory.path, sources: state.sources, segments: state.segments,
-      catalogs: state.catalogs, instruments: state.instruments, levels: state.levels,
-      profiles: state.profiles, schemes: state.schemes, codes: state.codes,
-      lexicon: Lexicon(entries: state.lexicon), mentions: state.mentions, parameters: parameters,
-      contentHash: state.contentHash, factCounts: state.factCounts,
-      warnings: diagnostics.diagnostics.filter { $0.severity != .error })
+      directory: directory.path,
+      sources: state.sources,
+      segments: state.segments,
+      catalogs: state.catalogs,
+      instruments: state.instruments,
+      levels: state.levels,
+      profiles: state.profiles,
+      schemes: state.schemes,
+      codes: state.codes,
+      lexicon: Lexicon(entries: state.lexicon),
+      mentions: state.mentions,
+      parameters: parameters,
+      contentHash: state.contentHash,
+      factCounts: state.factCounts,
+      warnings: diagnostics.diagnostics.filter { $0.severity != .error }
+    )
   }
 
   private func displayPath(_ name: String) -> String {
@@ -112,7 +122,8 @@ struct ModelLoader {
     where !Self.requiredFiles.contains(name) && !name.hasPrefix("catalog-") {
       diagnostics.warning(
         "file is not part of the model and was ignored",
-        at: SourceLocation(file: displayPath(name), line: 1, column: 1))
+        at: SourceLocation(file: displayPath(name), line: 1, column: 1)
+      )
     }
     checkReferences(&state)
   }
@@ -122,15 +133,21 @@ struct ModelLoader {
     if Int(version) > Self.highestSchemaVersion || version < 1 {
       diagnostics.error(
         "schema_version \(Int(version)) is not supported; the highest supported is \(Self.highestSchemaVersion)",
-        at: map.location(of: "schema_version"))
+        at: map.location(of: "schema_version")
+      )
     }
   }
 
   // MARK: - Facts
 
-  /// Reads `verification`/`assumption` and `sources` into a fact. A missing
-  /// verification inherits `inherited`; without either it is an error.
-  private func readFact(_ map: YAMLMap, inheriting inherited: Fact? = nil, state: inout State)
+  /// Reads `verification`/`assumption` and `sources` into a fact.
+  ///
+  /// A missing verification inherits `inherited`; without either it is an error.
+  private func readFact(
+    _ map: YAMLMap,
+    inheriting inherited: Fact? = nil,
+    state: inout State
+  )
     -> Fact
   {
     var sources = map.strings("sources").map(SourceID.init(rawValue:))
@@ -144,19 +161,23 @@ struct ModelLoader {
       if sources.isEmpty && verification != .recalled {
         diagnostics.error(
           "a \(verification.rawValue) fact in \(map.context) must name its sources",
-          at: map.location)
+          at: map.location
+        )
       }
       return Fact(grade: .verified(verification), sources: sources, note: note)
     }
     if let inherited {
       return Fact(
-        grade: inherited.grade, sources: sources.isEmpty ? inherited.sources : sources,
-        note: note ?? inherited.note)
+        grade: inherited.grade,
+        sources: sources.isEmpty ? inherited.sources : sources,
+        note: note ?? inherited.note
+      )
     }
     if !map.has("verification") {
       diagnostics.error(
         "missing 'verification' in \(map.context): every fact is graded primary, secondary or recalled, or marked 'assumption: true'",
-        at: map.location)
+        at: map.location
+      )
     }
     return Fact(grade: .verified(.recalled), sources: sources, note: note)
   }
@@ -177,10 +198,16 @@ struct ModelLoader {
         diagnostics.error("source '\(id)' needs a title_zh or title_en", at: entry.location)
       }
       state.sources[SourceID(id)] = SourceDocument(
-        id: SourceID(id), kind: kind, issuer: entry.string("issuer"),
-        titleZH: entry.string("title_zh"), titleEN: entry.string("title_en"),
-        date: entry.day("date"), edition: entry.string("edition"),
-        url: entry.string("url") ?? entry.string("file"), note: entry.string("note"))
+        id: SourceID(id),
+        kind: kind,
+        issuer: entry.string("issuer"),
+        titleZH: entry.string("title_zh"),
+        titleEN: entry.string("title_en"),
+        date: entry.day("date"),
+        edition: entry.string("edition"),
+        url: entry.string("url") ?? entry.string("file"),
+        note: entry.string("note")
+      )
     }
   }
 
@@ -211,14 +238,25 @@ struct ModelLoader {
     }
     let countsFact = Fact(
       grade: .verified(header.choice("counts_verification", as: Verification.self) ?? .recalled),
-      sources: header.strings("counts_sources").map(SourceID.init(rawValue:)), note: header.string("counts_note"))
+      sources: header.strings("counts_sources").map(SourceID.init(rawValue:)),
+      note: header.string("counts_note")
+    )
     state.count(countsFact.grade)
     var catalog = Catalog(
-      id: header.string("id", required: true) ?? edition, edition: edition, document: document,
-      effective: effective, repealed: header.day("repealed"), items: [], declaredCounts: counts,
-      countsFact: countsFact)
+      id: header.string("id", required: true) ?? edition,
+      edition: edition,
+      document: document,
+      effective: effective,
+      repealed: header.day("repealed"),
+      items: [],
+      declaredCounts: counts,
+      countsFact: countsFact
+    )
     if state.catalogs[edition] != nil {
-      diagnostics.error("a second catalogue for edition \(edition)", at: header.location(of: "edition"))
+      diagnostics.error(
+        "a second catalogue for edition \(edition)",
+        at: header.location(of: "edition")
+      )
     }
     let itemKeys = [
       "id", "category", "subtype", "zh", "en", "verification", "sources", "text_basis", "note",
@@ -231,7 +269,9 @@ struct ModelLoader {
       else { continue }
       if category == .allowed {
         diagnostics.error(
-          "'allowed' is the unlisted class; an item cannot be in it", at: entry.location(of: "category"))
+          "'allowed' is the unlisted class; an item cannot be in it",
+          at: entry.location(of: "category")
+        )
       }
       let itemID = ItemID(id)
       if state.itemIDs.contains(itemID) {
@@ -243,11 +283,20 @@ struct ModelLoader {
       let subtype = entry.string("subtype")
       if subtype != "cross-section" { actual[category, default: 0] += 1 }
       var item = CatalogItem(
-        id: itemID, category: category, subtype: subtype, textZH: entry.string("zh", required: true) ?? "",
-        textEN: entry.string("en", required: true) ?? "", fact: fact, deadline: entry.day("deadline"),
-        segments: [], location: entry.location)
+        id: itemID,
+        category: category,
+        subtype: subtype,
+        textZH: entry.string("zh", required: true) ?? "",
+        textEN: entry.string("en", required: true) ?? "",
+        fact: fact,
+        deadline: entry.day("deadline"),
+        segments: [],
+        location: entry.location
+      )
       for segmentEntry in entry.maps("segments", keys: Self.segmentKeys) {
-        guard let segmentID = segmentEntry.string("id", required: true).map(SegmentID.init(rawValue:)) else {
+        guard
+          let segmentID = segmentEntry.string("id", required: true).map(SegmentID.init(rawValue:))
+        else {
           continue
         }
         if segmentEntry.has("zh") || segmentEntry.has("en") || segmentEntry.has("domain") {
@@ -258,7 +307,8 @@ struct ModelLoader {
         if catalog.itemBySegment[segmentID] != nil {
           diagnostics.error(
             "segment '\(segmentID)' is listed by two items of edition \(edition)",
-            at: segmentEntry.location)
+            at: segmentEntry.location
+          )
         }
         catalog.itemBySegment[segmentID] = item
         let classification = readFact(segmentEntry, inheriting: fact, state: &state)
@@ -273,7 +323,8 @@ struct ModelLoader {
     where counts[category] != nil && counts[category] != actual[category, default: 0] {
       diagnostics.error(
         "edition \(edition) declares \(counts[category] ?? 0) \(category.rawValue) items but lists \(actual[category, default: 0])",
-        at: header.location(of: "counts"))
+        at: header.location(of: "counts")
+      )
     }
     state.catalogs[edition] = catalog
   }
@@ -281,19 +332,28 @@ struct ModelLoader {
   private func define(_ entry: YAMLMap, id: SegmentID, reference: Fact?, _ state: inout State) {
     if let existing = state.segments[id] {
       diagnostics.error(
-        "segment '\(id)' is defined twice (first at \(existing.location))", at: entry.location(of: "id"))
+        "segment '\(id)' is defined twice (first at \(existing.location))",
+        at: entry.location(of: "id")
+      )
       return
     }
     guard let domain = entry.choice("domain", as: Domain.self, required: true) else { return }
     state.segments[id] = Segment(
-      id: id, nameZH: entry.string("zh", required: true) ?? "",
-      nameEN: entry.string("en", required: true) ?? "", domain: domain, location: entry.location,
-      reference: reference, note: entry.string("note"))
+      id: id,
+      nameZH: entry.string("zh", required: true) ?? "",
+      nameEN: entry.string("en", required: true) ?? "",
+      domain: domain,
+      location: entry.location,
+      reference: reference,
+      note: entry.string("note")
+    )
   }
 
   private func readReferenceSegments(_ map: YAMLMap, _ state: inout State) {
     for entry in map.maps("segments", keys: Self.segmentKeys) {
-      guard let id = entry.string("id", required: true).map(SegmentID.init(rawValue:)) else { continue }
+      guard let id = entry.string("id", required: true).map(SegmentID.init(rawValue:)) else {
+        continue
+      }
       let fact = readFact(entry, state: &state)
       state.count(fact.grade)
       define(entry, id: id, reference: fact, &state)
@@ -318,7 +378,9 @@ struct ModelLoader {
       state.references.append((id, keyNode.location))
       guard
         let entry = valueNode.map(
-          keys: ["strong", "terms", "weak", "negative"], context: "lexicon entry '\(id)'")
+          keys: ["strong", "terms", "weak", "negative"],
+          context: "lexicon entry '\(id)'"
+        )
       else { continue }
       var terms: [Lexicon.Term] = []
       var seen: Set<String> = []
@@ -327,7 +389,9 @@ struct ModelLoader {
           let folded = text.lowercased()
           if folded.isEmpty || !seen.insert(folded).inserted {
             diagnostics.warning(
-              "term '\(text)' of '\(id)' is empty or repeated", at: entry.location(of: level))
+              "term '\(text)' of '\(id)' is empty or repeated",
+              at: entry.location(of: level)
+            )
             continue
           }
           terms.append(Lexicon.Term(text: text, weight: weights[level] ?? 1))
@@ -346,7 +410,9 @@ struct ModelLoader {
     ]
     var seen: Set<InstrumentID> = []
     for entry in map.maps("instruments", keys: keys) {
-      guard let id = entry.string("id", required: true).map(InstrumentID.init(rawValue:)) else { continue }
+      guard let id = entry.string("id", required: true).map(InstrumentID.init(rawValue:)) else {
+        continue
+      }
       if !seen.insert(id).inserted {
         diagnostics.error("duplicate instrument id '\(id)'", at: entry.location(of: "id"))
       }
@@ -362,7 +428,10 @@ struct ModelLoader {
         windows.append(ValidityWindow(from: from, to: to))
       }
       if windows.isEmpty {
-        diagnostics.error("instrument '\(id)' needs at least one 'valid' window", at: entry.location)
+        diagnostics.error(
+          "instrument '\(id)' needs at least one 'valid' window",
+          at: entry.location
+        )
       }
       var effects: [Effect] = []
       let effectKeys = ["direction", "strength", "origin", "applies_to", "rationale"]
@@ -370,16 +439,23 @@ struct ModelLoader {
         guard let direction = effectMap.choice("direction", as: Direction.self, required: true),
           let strength = effectMap.number("strength", in: 0...1, required: true),
           let selectorMap = effectMap.map(
-            "applies_to", keys: ["segments", "items", "domains", "categories", "except"],
-            required: true)
+            "applies_to",
+            keys: ["segments", "items", "domains", "categories", "except"],
+            required: true
+          )
         else { continue }
-        let origin = effectMap.string("origin") == "any"
+        let origin =
+          effectMap.string("origin") == "any"
           ? nil : effectMap.choice("origin", as: Origin.self)
         effects.append(
           Effect(
-            direction: direction, strength: strength, origin: origin,
+            direction: direction,
+            strength: strength,
+            origin: origin,
             selector: readSelector(selectorMap, &state),
-            rationale: effectMap.string("rationale", required: true) ?? ""))
+            rationale: effectMap.string("rationale", required: true) ?? ""
+          )
+        )
         state.count(.assumption)
       }
       if effects.isEmpty {
@@ -387,11 +463,17 @@ struct ModelLoader {
       }
       state.instruments.append(
         SupportInstrument(
-          id: id, nameZH: entry.string("name_zh", required: true) ?? "",
+          id: id,
+          nameZH: entry.string("name_zh", required: true) ?? "",
           nameEN: entry.string("name_en", required: true) ?? "",
           kind: entry.choice("type", as: SupportInstrument.Kind.self, required: true) ?? .fund,
-          fact: fact, parameters: entry.strings("parameters"), windows: windows, effects: effects,
-          location: entry.location))
+          fact: fact,
+          parameters: entry.strings("parameters"),
+          windows: windows,
+          effects: effects,
+          location: entry.location
+        )
+      )
     }
   }
 
@@ -413,7 +495,8 @@ struct ModelLoader {
       } else {
         diagnostics.error(
           "unknown domain '\(name)'\(Suggestion.hint(for: name, in: Domain.allCases.map(\.rawValue)))",
-          at: map.location(of: "domains"))
+          at: map.location(of: "domains")
+        )
       }
     }
     for name in map.strings("categories") {
@@ -422,7 +505,8 @@ struct ModelLoader {
       } else {
         diagnostics.error(
           "unknown category '\(name)'\(Suggestion.hint(for: name, in: Category.allCases.map(\.rawValue)))",
-          at: map.location(of: "categories"))
+          at: map.location(of: "categories")
+        )
       }
     }
     if selector.segments.isEmpty && selector.items.isEmpty && selector.domains.isEmpty
@@ -436,7 +520,9 @@ struct ModelLoader {
   // MARK: - Substitution
 
   private func readSubstitution(_ map: YAMLMap, _ state: inout State) {
-    let levelKeys = ["id", "kind", "value", "verification", "sources", "basis", "assumption", "note"]
+    let levelKeys = [
+      "id", "kind", "value", "verification", "sources", "basis", "assumption", "note",
+    ]
     for entry in map.maps("levels", keys: levelKeys) {
       guard let id = entry.string("id", required: true).map(LevelID.init(rawValue:)),
         let kind = entry.choice("kind", as: SubstitutionLevel.Kind.self, required: true),
@@ -448,11 +534,16 @@ struct ModelLoader {
       let fact = readFact(entry, state: &state)
       state.count(fact.grade)
       state.levels[id] = SubstitutionLevel(
-        id: id, kind: kind, value: value, fact: fact,
-        basis: entry.string("basis", required: true) ?? "")
+        id: id,
+        kind: kind,
+        value: value,
+        fact: fact,
+        basis: entry.string("basis", required: true) ?? ""
+      )
     }
     for entry in map.maps("profiles", keys: ["segment", "import_share", "push", "note"]) {
-      guard let segment = entry.string("segment", required: true).map(SegmentID.init(rawValue:)) else {
+      guard let segment = entry.string("segment", required: true).map(SegmentID.init(rawValue:))
+      else {
         continue
       }
       state.references.append((segment, entry.location(of: "segment")))
@@ -460,27 +551,39 @@ struct ModelLoader {
       let push = level(entry, "push", kind: .push, state)
       guard let importShare, let push else { continue }
       if state.profiles[segment] != nil {
-        diagnostics.error("segment '\(segment)' has two profiles", at: entry.location(of: "segment"))
+        diagnostics.error(
+          "segment '\(segment)' has two profiles",
+          at: entry.location(of: "segment")
+        )
       }
       state.profiles[segment] = SubstitutionProfile(
-        segment: segment, importShare: importShare, push: push, note: entry.string("note"))
+        segment: segment,
+        importShare: importShare,
+        push: push,
+        note: entry.string("note")
+      )
     }
   }
 
   private func level(
-    _ entry: YAMLMap, _ key: String, kind: SubstitutionLevel.Kind, _ state: State
+    _ entry: YAMLMap,
+    _ key: String,
+    kind: SubstitutionLevel.Kind,
+    _ state: State
   ) -> SubstitutionLevel? {
     guard let name = entry.string(key, required: true) else { return nil }
     guard let level = state.levels[LevelID(name)] else {
       diagnostics.error(
         "unknown level '\(name)'\(Suggestion.hint(for: name, in: state.levels.keys.map(\.rawValue)))",
-        at: entry.location(of: key))
+        at: entry.location(of: key)
+      )
       return nil
     }
     if level.kind != kind {
       diagnostics.error(
         "level '\(name)' is a \(level.kind.rawValue) level, not \(kind.rawValue)",
-        at: entry.location(of: key))
+        at: entry.location(of: key)
+      )
     }
     return level
   }
@@ -492,8 +595,11 @@ struct ModelLoader {
       guard let id = entry.string("id", required: true) else { continue }
       state.schemes.append(
         IndustryCodeScheme(
-          id: id, name: entry.string("name", required: true) ?? id,
-          prefixes: entry.strings("prefixes")))
+          id: id,
+          name: entry.string("name", required: true) ?? id,
+          prefixes: entry.strings("prefixes")
+        )
+      )
     }
     let schemeIDs = state.schemes.map(\.id)
     let keys = [
@@ -507,7 +613,8 @@ struct ModelLoader {
       if !schemeIDs.contains(scheme) {
         diagnostics.error(
           "unknown scheme '\(scheme)'\(Suggestion.hint(for: scheme, in: schemeIDs))",
-          at: entry.location(of: "scheme"))
+          at: entry.location(of: "scheme")
+        )
       }
       let fact = readFact(entry, state: &state)
       state.count(fact.grade)
@@ -517,8 +624,13 @@ struct ModelLoader {
         state.references.append((candidate, entry.location(of: "candidates")))
       }
       let industryCode = IndustryCode(
-        scheme: scheme, code: code, name: entry.string("name"), fact: fact,
-        defaultSegment: defaultSegment, candidates: candidates)
+        scheme: scheme,
+        code: code,
+        name: entry.string("name"),
+        fact: fact,
+        defaultSegment: defaultSegment,
+        candidates: candidates
+      )
       if state.codes[industryCode.key] != nil {
         diagnostics.error("duplicate code '\(industryCode.key)'", at: entry.location(of: "code"))
       }
@@ -531,7 +643,8 @@ struct ModelLoader {
   private func readMentions(_ map: YAMLMap, _ state: inout State) {
     let keys = ["document", "verification", "sources", "basis", "segments", "note"]
     for entry in map.maps("mentions", keys: keys) {
-      guard let document = entry.string("document", required: true).map(SourceID.init(rawValue:)) else {
+      guard let document = entry.string("document", required: true).map(SourceID.init(rawValue:))
+      else {
         continue
       }
       state.sourceReferences.append((document, entry.location(of: "document")))
@@ -541,8 +654,12 @@ struct ModelLoader {
       for segment in segments { state.references.append((segment, entry.location(of: "segments"))) }
       state.mentions.append(
         StrategicMention(
-          document: document, fact: fact, segments: segments,
-          basis: entry.string("basis", required: true) ?? ""))
+          document: document,
+          fact: fact,
+          segments: segments,
+          basis: entry.string("basis", required: true) ?? ""
+        )
+      )
     }
   }
 
@@ -560,26 +677,35 @@ struct ModelLoader {
     if !editions.contains(edition) {
       diagnostics.error(
         "default_edition '\(edition)' has no catalogue\(Suggestion.hint(for: edition, in: editions))",
-        at: map.location(of: "default_edition"))
+        at: map.location(of: "default_edition")
+      )
     }
     var values: [Category: Double] = [:]
     if let valueMap = map.map(
-      "category_values", keys: Category.allCases.map(\.rawValue), required: true)
-    {
+      "category_values",
+      keys: Category.allCases.map(\.rawValue),
+      required: true
+    ) {
       for category in Category.allCases {
         values[category] = valueMap.number(category.rawValue, in: 0...100, required: true) ?? 50
       }
     }
     let bonus = map.map("priority_bonus", keys: ["per_document", "max"], required: true)
     let weightMap = map.map(
-      "weights", keys: ["encouraged", "financial", "substitution"], required: true)
+      "weights",
+      keys: ["encouraged", "financial", "substitution"],
+      required: true
+    )
     let weights = ModelParameters.Weights(
       encouraged: weightMap?.number("encouraged", in: 0...1, required: true) ?? 0,
       financial: weightMap?.number("financial", in: 0...1, required: true) ?? 0,
-      substitution: weightMap?.number("substitution", in: 0...1, required: true) ?? 0)
+      substitution: weightMap?.number("substitution", in: 0...1, required: true) ?? 0
+    )
     if let weightMap, abs(weights.sum - 1) > 1e-9, !diagnostics.hasErrors {
       diagnostics.error(
-        "weights sum to \(weights.sum), not 1", at: weightMap.location)
+        "weights sum to \(weights.sum), not 1",
+        at: weightMap.location
+      )
     }
     var tiers: [ModelParameters.TierBand] = []
     for tier in map.maps("tiers", keys: ["name", "min"]) {
@@ -592,7 +718,10 @@ struct ModelLoader {
       tiers.append(ModelParameters.TierBand(name: name, minimum: minimum))
     }
     if tiers.last?.minimum != 0 {
-      diagnostics.error("the last tier must have min 0 so that every composite has a tier", at: map.location(of: "tiers"))
+      diagnostics.error(
+        "the last tier must have min 0 so that every composite has a tier",
+        at: map.location(of: "tiers")
+      )
     }
     var byMarket: [String: Origin] = [:]
     let originMap = map.map("origin", keys: ["by_market", "default"], required: true)
@@ -605,16 +734,24 @@ struct ModelLoader {
     }
     let shareMap = map.map("china_revenue_share", keys: ["domestic", "foreign"], required: true)
     let mapping = map.map(
-      "mapping", keys: ["keep_ratio", "min_text_score", "confidence"], required: true)
+      "mapping",
+      keys: ["keep_ratio", "min_text_score", "confidence"],
+      required: true
+    )
     let confidence = mapping?.map(
-      "confidence", keys: ["explicit", "code_and_text", "code_only", "text_floor", "text_ceiling"],
-      required: true)
+      "confidence",
+      keys: ["explicit", "code_and_text", "code_only", "text_floor", "text_ceiling"],
+      required: true
+    )
     let gap = map.map("opportunity_gap", keys: ["min_composite", "limit"], required: true)
     return ModelParameters(
-      defaultEdition: edition, categoryValues: values,
+      defaultEdition: edition,
+      categoryValues: values,
       bonusPerDocument: bonus?.number("per_document", in: 0...100, required: true) ?? 0,
-      bonusMaximum: bonus?.number("max", in: 0...100, required: true) ?? 0, weights: weights,
-      tiers: tiers, originByMarket: byMarket,
+      bonusMaximum: bonus?.number("max", in: 0...100, required: true) ?? 0,
+      weights: weights,
+      tiers: tiers,
+      originByMarket: byMarket,
       defaultOrigin: originMap?.choice("default", as: Origin.self, required: true) ?? .foreign,
       chinaShare: [
         .domestic: shareMap?.number("domestic", in: 0...1, required: true) ?? 1,
@@ -627,9 +764,11 @@ struct ModelLoader {
         codeAndText: confidence?.number("code_and_text", in: 0...1, required: true) ?? 0.8,
         codeOnly: confidence?.number("code_only", in: 0...1, required: true) ?? 0.5,
         textFloor: confidence?.number("text_floor", in: 0...1, required: true) ?? 0.4,
-        textCeiling: confidence?.number("text_ceiling", in: 0...1, required: true) ?? 0.9),
+        textCeiling: confidence?.number("text_ceiling", in: 0...1, required: true) ?? 0.9
+      ),
       gapMinimumComposite: gap?.number("min_composite", in: 0...100, required: true) ?? 70,
-      gapLimit: Int(gap?.number("limit", in: 0...1000, required: true) ?? 15))
+      gapLimit: Int(gap?.number("limit", in: 0...1000, required: true) ?? 15)
+    )
   }
 
   // MARK: - Cross-references
@@ -639,23 +778,29 @@ struct ModelLoader {
     for (id, location) in state.references where state.segments[id] == nil {
       diagnostics.error(
         "unknown segment '\(id)'\(Suggestion.hint(for: id.rawValue, in: segmentNames))",
-        at: location)
+        at: location
+      )
     }
     let itemNames = state.itemIDs.map(\.rawValue)
     for (id, location) in state.itemReferences where !state.itemIDs.contains(id) {
       diagnostics.error(
-        "unknown item '\(id)'\(Suggestion.hint(for: id.rawValue, in: itemNames))", at: location)
+        "unknown item '\(id)'\(Suggestion.hint(for: id.rawValue, in: itemNames))",
+        at: location
+      )
     }
     let sourceNames = state.sources.keys.map(\.rawValue)
     for (id, location) in state.sourceReferences where state.sources[id] == nil {
       diagnostics.error(
         "unknown source '\(id)'\(Suggestion.hint(for: id.rawValue, in: sourceNames))",
-        at: location)
+        at: location
+      )
     }
     for id in state.segments.keys.sorted() where state.lexicon[id] == nil {
       if let segment = state.segments[id] {
         diagnostics.warning(
-          "segment '\(id)' has no lexicon entry, so text never maps to it", at: segment.location)
+          "segment '\(id)' has no lexicon entry, so text never maps to it",
+          at: segment.location
+        )
       }
     }
   }

@@ -1,4 +1,6 @@
-/// A catalogue category. `allowed` is the catalogue's own unlisted fourth class.
+/// A catalogue category.
+///
+/// `allowed` is the catalogue's own unlisted fourth class.
 public enum Category: String, CaseIterable, Sendable, Hashable, Comparable {
   case encouraged
   case allowed

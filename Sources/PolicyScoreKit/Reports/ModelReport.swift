@@ -26,7 +26,9 @@ public struct ModelReport {
     lines.append(
       "  by domain: "
         + Domain.allCases.map { "\($0.rawValue) \(byDomain[$0, default: 0])" }.joined(
-          separator: ", "))
+          separator: ", "
+        )
+    )
     let tailwinds = model.instruments.flatMap(\.effects).filter { $0.direction == .tailwind }.count
     lines.append(
       "instruments: \(model.instruments.count) (\(tailwinds) tailwind and \(model.instruments.flatMap(\.effects).count - tailwinds) headwind effects)"
@@ -34,11 +36,14 @@ public struct ModelReport {
     lines.append("substitution profiles: \(model.profiles.count) (levels: \(model.levels.count))")
     lines.append("industry codes: \(model.codes.count) in \(model.schemes.count) schemes")
     lines.append("sources: \(model.sources.count)")
-    let grades: [Grade] = [.verified(.primary), .verified(.secondary), .verified(.recalled), .assumption]
+    let grades: [Grade] = [
+      .verified(.primary), .verified(.secondary), .verified(.recalled), .assumption,
+    ]
     let total = grades.reduce(0) { $0 + model.factCounts[$1, default: 0] }
     lines.append(
       "facts: \(total) — "
-        + grades.map { "\($0) \(model.factCounts[$0, default: 0])" }.joined(separator: ", "))
+        + grades.map { "\($0) \(model.factCounts[$0, default: 0])" }.joined(separator: ", ")
+    )
     text = lines.joined(separator: "\n")
   }
 }

@@ -23,14 +23,26 @@ public enum RankingJSON {
   public static func render(_ run: ScoreRun) -> String {
     let rows = run.scores.map { score in
       Row(
-        portfolio: score.holding.portfolio, rank: score.rank, ticker: score.holding.ticker.canonical,
-        name: score.holding.name, weight: rounded(score.holding.weight, 6), e: rounded(score.factors.e),
-        f: rounded(score.factors.f), d: rounded(score.factors.d), composite: rounded(score.composite),
-        tier: score.tier, excluded: score.isExcluded,
+        portfolio: score.holding.portfolio,
+        rank: score.rank,
+        ticker: score.holding.ticker.canonical,
+        name: score.holding.name,
+        weight: rounded(score.holding.weight, 6),
+        e: rounded(score.factors.e),
+        f: rounded(score.factors.f),
+        d: rounded(score.factors.d),
+        composite: rounded(score.composite),
+        tier: score.tier,
+        excluded: score.isExcluded,
         segments: Dictionary(
-          uniqueKeysWithValues: score.mapping.segments.map { ($0.segment.rawValue, rounded($0.share, 4)) }),
-        method: score.mapping.method.rawValue, confidence: rounded(score.mapping.confidence),
-        explanation: score.explanation)
+          uniqueKeysWithValues: score.mapping.segments.map {
+            ($0.segment.rawValue, rounded($0.share, 4))
+          }
+        ),
+        method: score.mapping.method.rawValue,
+        confidence: rounded(score.mapping.confidence),
+        explanation: score.explanation
+      )
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

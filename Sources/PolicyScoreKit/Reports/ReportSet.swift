@@ -184,7 +184,8 @@ public struct ReportSet: Sendable {
       header: rejectsHeader,
       rows: run.portfolio.rejects.map {
         [.integer($0.line), .text($0.column), .text($0.reason), .text($0.raw)]
-      })
+      }
+    )
   }
 
   private struct Manifest: Encodable {
@@ -219,23 +220,37 @@ public struct ReportSet: Sendable {
     let accounting = run.accounting
     let weights = run.scoring.weights
     let manifest = Manifest(
-      tool: "policyscore", version: context.toolVersion, generated_at: context.generatedAt,
+      tool: "policyscore",
+      version: context.toolVersion,
+      generated_at: context.generatedAt,
       scenario: context.scenario,
       input: .init(
-        path: run.portfolio.file, sha256: run.portfolio.inputHash,
-        weight_basis: run.portfolio.weightBasis.rawValue, rows_read: accounting.read,
-        scored: accounting.scored, unmapped: accounting.unmapped, rejected: accounting.rejected,
-        ignored_headers: run.portfolio.ignoredHeaders),
+        path: run.portfolio.file,
+        sha256: run.portfolio.inputHash,
+        weight_basis: run.portfolio.weightBasis.rawValue,
+        rows_read: accounting.read,
+        scored: accounting.scored,
+        unmapped: accounting.unmapped,
+        rejected: accounting.rejected,
+        ignored_headers: run.portfolio.ignoredHeaders
+      ),
       model: .init(
-        path: run.scoring.model.directory, sha256: run.scoring.model.contentHash,
-        edition: run.scoring.catalog.edition, as_of: run.scoring.asOf.description,
+        path: run.scoring.model.directory,
+        sha256: run.scoring.model.contentHash,
+        edition: run.scoring.catalog.edition,
+        as_of: run.scoring.asOf.description,
         weights: [
           "encouraged": weights.encouraged, "financial": weights.financial,
           "substitution": weights.substitution,
-        ]),
+        ]
+      ),
       portfolios: Dictionary(
-        uniqueKeysWithValues: run.summaries.map { ($0.portfolio, ($0.composite * 100).rounded() / 100) }),
-      files: fileNames)
+        uniqueKeysWithValues: run.summaries.map {
+          ($0.portfolio, ($0.composite * 100).rounded() / 100)
+        }
+      ),
+      files: fileNames
+    )
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return Array((try? encoder.encode(manifest)) ?? Data("{}".utf8)) + [0x0A]

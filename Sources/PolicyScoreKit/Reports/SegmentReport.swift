@@ -15,7 +15,8 @@ public struct SegmentReport {
     if let reference = segment.reference {
       lines.append(
         "reference segment of the allowed class (\(reference.grade); \(reference.sources.map(\.rawValue).joined(separator: ", ")))"
-          + (reference.note.map { ": \($0)" } ?? ""))
+          + (reference.note.map { ": \($0)" } ?? "")
+      )
     }
     lines.append("")
     lines.append("classification:")
@@ -24,10 +25,12 @@ public struct SegmentReport {
       if let item = catalog.item(listing: id) {
         let fact = catalog.classification(of: id) ?? item.fact
         lines.append(
-          "  \(edition): \(item.category.rawValue), \(item.id) \(item.textZH) — \(item.textEN)")
+          "  \(edition): \(item.category.rawValue), \(item.id) \(item.textZH) — \(item.textEN)"
+        )
         lines.append(
           "        \(fact.grade); sources: \(fact.sources.isEmpty ? "none (not seen)" : fact.sources.map(\.rawValue).joined(separator: ", "))"
-            + (item.deadline.map { "; deadline \($0)" } ?? ""))
+            + (item.deadline.map { "; deadline \($0)" } ?? "")
+        )
       } else {
         lines.append("  \(edition): allowed (not listed)")
       }
@@ -35,7 +38,9 @@ public struct SegmentReport {
     lines.append("")
     lines.append(
       "as of \(scoring.asOf), edition \(scoring.catalog.edition): E \(format(score.e, decimals: 1))"
-        + (score.mentions.isEmpty ? "" : " (named by \(score.mentions.map(\.rawValue).joined(separator: ", ")))"))
+        + (score.mentions.isEmpty
+          ? "" : " (named by \(score.mentions.map(\.rawValue).joined(separator: ", ")))")
+    )
     for origin in Origin.allCases {
       let financial = score.financial[origin] ?? FinancialSupport(effects: [])
       lines.append("F for a \(origin.rawValue) company: \(format(financial.value, decimals: 1))")
@@ -47,20 +52,27 @@ public struct SegmentReport {
     }
     if let profile = score.profile {
       lines.append(
-        "D: pressure \(format(profile.pressure)) → \(format(score.d(for: .domestic), decimals: 1)) domestic, \(format(score.d(for: .foreign), decimals: 1)) foreign")
+        "D: pressure \(format(profile.pressure)) → \(format(score.d(for: .domestic), decimals: 1)) domestic, \(format(score.d(for: .foreign), decimals: 1)) foreign"
+      )
       for level in [profile.importShare, profile.push] {
         lines.append(
-          "  \(level.kind.rawValue) \(format(level.value)) (\(level.id), \(level.fact.grade)): \(level.basis)")
+          "  \(level.kind.rawValue) \(format(level.value)) (\(level.id), \(level.fact.grade)): \(level.basis)"
+        )
       }
     } else {
       lines.append("D: no substitution profile (neutral 50)")
     }
     lines.append(
-      "composite, domestic and fully in China: \(format(scoring.segmentComposite(id), decimals: 1))")
+      "composite, domestic and fully in China: \(format(scoring.segmentComposite(id), decimals: 1))"
+    )
     if let entry = model.lexicon.entries[id] {
       lines.append("")
-      lines.append("keywords: \(entry.terms.map { "\($0.text)(\(format($0.weight)))" }.joined(separator: ", "))")
-      if !entry.negative.isEmpty { lines.append("negative: \(entry.negative.joined(separator: ", "))") }
+      lines.append(
+        "keywords: \(entry.terms.map { "\($0.text)(\(format($0.weight)))" }.joined(separator: ", "))"
+      )
+      if !entry.negative.isEmpty {
+        lines.append("negative: \(entry.negative.joined(separator: ", "))")
+      }
     }
     let codes = model.codes.values.filter { $0.defaultSegment == id || $0.candidates.contains(id) }
       .sorted { $0.key < $1.key }

@@ -34,7 +34,8 @@ public struct TerminalSummary {
         lines.append(
           "  not held, high-scoring: "
             + summary.gaps.prefix(5).map { "\($0.key) \(fixed($0.composite ?? 0, decimals: 1))" }
-            .joined(separator: ", "))
+            .joined(separator: ", ")
+        )
       }
     }
     let accounting = run.accounting

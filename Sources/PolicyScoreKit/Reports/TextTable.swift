@@ -10,7 +10,9 @@ public enum TextTable {
     guard let columns = rows.map(\.count).max() else { return [] }
     var widths = [Int](repeating: 0, count: columns)
     for row in rows {
-      for (index, cell) in row.enumerated() { widths[index] = max(widths[index], displayWidth(cell)) }
+      for (index, cell) in row.enumerated() {
+        widths[index] = max(widths[index], displayWidth(cell))
+      }
     }
     return rows.map { row in
       row.enumerated().map { index, cell in
@@ -23,7 +25,8 @@ public enum TextTable {
   static func displayWidth(_ text: String) -> Int {
     text.unicodeScalars.reduce(0) { width, scalar in
       let v = scalar.value
-      let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v)
+      let wide =
+        (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v)
         || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v)
         || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
         || (0xFFE0...0xFFE6).contains(v)

@@ -22,6 +22,10 @@ public struct FactorScores: Sendable, Hashable {
 
   /// Keeps the share `exposure` of each factor's distance from neutral.
   public func exposed(_ exposure: Double) -> FactorScores {
-    FactorScores(e: 50 + exposure * (e - 50), f: 50 + exposure * (f - 50), d: 50 + exposure * (d - 50))
+    FactorScores(
+      e: 50 + exposure * (e - 50),
+      f: 50 + exposure * (f - 50),
+      d: 50 + exposure * (d - 50)
+    )
   }
 }

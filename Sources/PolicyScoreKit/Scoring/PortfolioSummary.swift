@@ -52,7 +52,13 @@ public struct PortfolioSummary: Sendable {
       var holdings: Set<Int> = []
     }
     var buckets: [Exposure.Dimension: [String: Bucket]] = [:]
-    func add(_ dimension: Exposure.Dimension, _ key: String, _ label: String, _ weight: Double, _ line: Int) {
+    func add(
+      _ dimension: Exposure.Dimension,
+      _ key: String,
+      _ label: String,
+      _ weight: Double,
+      _ line: Int
+    ) {
       buckets[dimension, default: [:]][key, default: Bucket(label: label)].weight += weight
       buckets[dimension, default: [:]][key, default: Bucket(label: label)].holdings.insert(line)
     }
@@ -65,7 +71,13 @@ public struct PortfolioSummary: Sendable {
         let itemKey = segmentScore.item?.id.rawValue ?? "allowed"
         let itemLabel = segmentScore.item?.textEN ?? "not listed (allowed)"
         add(.item, itemKey, itemLabel, weight, line)
-        add(.domain, segmentScore.segment.domain.rawValue, segmentScore.segment.domain.rawValue, weight, line)
+        add(
+          .domain,
+          segmentScore.segment.domain.rawValue,
+          segmentScore.segment.domain.rawValue,
+          weight,
+          line
+        )
         add(.segment, mapped.segment.rawValue, segmentScore.segment.nameEN, weight, line)
       }
     }
@@ -78,10 +90,14 @@ public struct PortfolioSummary: Sendable {
     for dimension in [Exposure.Dimension.category, .item, .domain, .segment] {
       let rows = (buckets[dimension] ?? [:]).map { key, bucket in
         Exposure(
-          dimension: dimension, key: key, label: bucket.label,
-          weight: total > 0 ? bucket.weight / total : 0, holdings: bucket.holdings.count,
+          dimension: dimension,
+          key: key,
+          label: bucket.label,
+          weight: total > 0 ? bucket.weight / total : 0,
+          holdings: bucket.holdings.count,
           composite: dimension == .segment && key != "unmapped"
-            ? scoring.segmentComposite(SegmentID(key)) : nil)
+            ? scoring.segmentComposite(SegmentID(key)) : nil
+        )
       }
       exposures += rows.sorted { ($0.weight, $1.key) > ($1.weight, $0.key) }
     }
@@ -96,8 +112,13 @@ public struct PortfolioSummary: Sendable {
       .prefix(parameters.gapLimit)
       .map { id, composite in
         Exposure(
-          dimension: .gap, key: id.rawValue, label: scoring.model.segments[id]?.nameEN ?? "",
-          weight: 0, holdings: 0, composite: composite)
+          dimension: .gap,
+          key: id.rawValue,
+          label: scoring.model.segments[id]?.nameEN ?? "",
+          weight: 0,
+          holdings: 0,
+          composite: composite
+        )
       }
   }
 }

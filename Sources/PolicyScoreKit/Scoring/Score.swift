@@ -39,7 +39,8 @@ extension ScoringModel {
       (origin, originBasis) = (parameters.defaultOrigin, "model default")
     }
     let chinaShare = holding.chinaShare ?? parameters.chinaShare[origin] ?? 1
-    let chinaShareBasis = holding.chinaShare == nil ? "model default for \(origin.rawValue)" : "file"
+    let chinaShareBasis =
+      holding.chinaShare == nil ? "model default for \(origin.rawValue)" : "file"
     var factors = FactorScores(e: 0, f: 0, d: 0)
     var excluded = false
     var parts: [String] = []
@@ -58,16 +59,24 @@ extension ScoringModel {
       "\(origin.rawValue) (\(originBasis)), China revenue \(percent(chinaShare)) (\(chinaShareBasis)) keeps \(percent(chinaShare)) of each factor's distance from 50"
     let verdict = excluded ? "EXCLUDED: eliminated activity. " : ""
     return Score(
-      holding: holding, mapping: mapping, origin: origin, originBasis: originBasis,
-      chinaShare: chinaShare, chinaShareBasis: chinaShareBasis, factors: factors,
-      composite: composite, tier: excluded ? "excluded" : parameters.tier(for: composite),
+      holding: holding,
+      mapping: mapping,
+      origin: origin,
+      originBasis: originBasis,
+      chinaShare: chinaShare,
+      chinaShareBasis: chinaShareBasis,
+      factors: factors,
+      composite: composite,
+      tier: excluded ? "excluded" : parameters.tier(for: composite),
       isExcluded: excluded,
-      explanation: verdict + parts.joined(separator: " | ") + ". Exposure: " + exposure)
+      explanation: verdict + parts.joined(separator: " | ") + ". Exposure: " + exposure
+    )
   }
 
   private func explain(_ score: SegmentScore, share: Double, origin: Origin) -> String {
     let item = score.item.map { "\($0.id) \($0.textZH.prefix(24))" } ?? "not listed"
-    let bonus = score.mentions.isEmpty
+    let bonus =
+      score.mentions.isEmpty
       ? "" : " incl. bonus for \(score.mentions.map(\.rawValue).joined(separator: ", "))"
     var text =
       "\(score.segment.id) \(percent(share)) [\(score.category.rawValue), \(item)]: E \(format(score.e, decimals: 1))\(bonus)"
@@ -79,12 +88,14 @@ extension ScoringModel {
       let shown = financial.contributions.prefix(4).map {
         "\($0.instrument) \($0.points >= 0 ? "+" : "")\(format($0.points, decimals: 1))"
       }
-      let more = financial.contributions.count > 4 ? ", +\(financial.contributions.count - 4) more" : ""
+      let more =
+        financial.contributions.count > 4 ? ", +\(financial.contributions.count - 4) more" : ""
       text += " (\(shown.joined(separator: ", "))\(more))"
     }
     text += "; D \(format(score.d(for: origin), decimals: 1))"
     if let profile = score.profile {
-      let effect = origin == .domestic ? "a tailwind for a domestic company" : "a headwind for a foreign one"
+      let effect =
+        origin == .domestic ? "a tailwind for a domestic company" : "a headwind for a foreign one"
       text +=
         " (import share \(format(profile.importShare.value)) × push \(format(profile.push.value)) = pressure \(format(profile.pressure)), \(effect))"
     } else {

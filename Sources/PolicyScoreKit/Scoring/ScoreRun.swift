@@ -36,9 +36,12 @@ public struct ScoreRun: Sendable {
       ranked += group
       summaries.append(
         PortfolioSummary(
-          portfolio: name, scores: group,
+          portfolio: name,
+          scores: group,
           unmapped: unmapped.filter { $0.holding.portfolio == name }.map(\.holding),
-          scoring: scoring))
+          scoring: scoring
+        )
+      )
     }
     self.scores = ranked
     self.unmapped = unmapped

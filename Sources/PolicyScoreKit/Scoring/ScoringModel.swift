@@ -7,21 +7,28 @@ public struct ScoringModel: Sendable {
   public let weights: ModelParameters.Weights
   public let segmentScores: [SegmentID: SegmentScore]
 
+  /// Computes every segment's factors once.
+  ///
   /// - Parameters:
+  ///   - model: The loaded model.
   ///   - edition: The catalogue edition; the model's default when nil.
   ///   - asOf: Instruments count when this day falls in a validity window.
   public init(model: ModelBundle, edition: String? = nil, asOf: Day) {
     self.model = model
     let edition = edition ?? model.parameters.defaultEdition
     // The loader guarantees the default edition has a catalogue.
-    guard let catalog = model.catalog(edition: edition) ?? model.catalog(edition: model.parameters.defaultEdition)
+    guard
+      let catalog = model.catalog(edition: edition)
+        ?? model.catalog(edition: model.parameters.defaultEdition)
     else { preconditionFailure("the model has no catalogue for its default edition") }
     self.catalog = catalog
     self.asOf = asOf
     self.weights = model.parameters.weights
     var mentionsBySegment: [SegmentID: [SourceID]] = [:]
     for mention in model.mentions {
-      for segment in mention.segments { mentionsBySegment[segment, default: []].append(mention.document) }
+      for segment in mention.segments {
+        mentionsBySegment[segment, default: []].append(mention.document)
+      }
     }
     let parameters = model.parameters
     let valid = model.instruments.filter { $0.isValid(on: asOf) }
@@ -32,7 +39,9 @@ public struct ScoringModel: Sendable {
       let category = item?.category ?? .allowed
       let mentions = mentionsBySegment[id] ?? []
       let bonus = min(
-        parameters.bonusMaximum, parameters.bonusPerDocument * Double(mentions.count))
+        parameters.bonusMaximum,
+        parameters.bonusPerDocument * Double(mentions.count)
+      )
       let e = min(100, (parameters.categoryValues[category] ?? 50) + bonus)
       var financial: [Origin: FinancialSupport] = [:]
       for origin in Origin.allCases {
@@ -48,8 +57,14 @@ public struct ScoringModel: Sendable {
         financial[origin] = FinancialSupport(effects: effects)
       }
       scores[id] = SegmentScore(
-        segment: segment, category: category, item: item, e: e, mentions: mentions,
-        financial: financial, profile: model.profiles[id])
+        segment: segment,
+        category: category,
+        item: item,
+        e: e,
+        mentions: mentions,
+        financial: financial,
+        profile: model.profiles[id]
+      )
     }
     segmentScores = scores
   }

@@ -59,7 +59,12 @@ public struct FinancialSupport: Sendable, Hashable {
         let points = total > 0 ? swing * logs[index] / total : 0
         contributions.append(
           Contribution(
-            instrument: instrument, direction: direction, strength: effect.strength, points: points))
+            instrument: instrument,
+            direction: direction,
+            strength: effect.strength,
+            points: points
+          )
+        )
       }
     }
     self.value = value
@@ -70,7 +75,7 @@ public struct FinancialSupport: Sendable, Hashable {
 }
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif

@@ -1,5 +1,7 @@
-/// SHA-256 (FIPS 180-4), so that manifests carry hashes a user can check with
-/// `sha256sum`. Foundation on Linux has no CryptoKit.
+/// SHA-256 (FIPS 180-4).
+///
+/// Manifests carry hashes a user can check with `sha256sum`; Foundation on
+/// Linux has no CryptoKit.
 public struct SHA256 {
   private var state: [UInt32] = [
     0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,

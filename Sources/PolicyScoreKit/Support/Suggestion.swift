@@ -6,7 +6,8 @@ enum Suggestion {
     var best: (String, Int)?
     for candidate in candidates {
       let distance = editDistance(word, candidate)
-      if let current = best, distance > current.1 || (distance == current.1 && candidate >= current.0)
+      if let current = best,
+        distance > current.1 || (distance == current.1 && candidate >= current.0)
       {
         continue
       }

@@ -34,11 +34,14 @@ struct CatalogCommand: ParsableCommand {
     func run() throws {
       let bundle = try model.loadModel()
       if let category, Category(rawValue: category) == nil {
-        throw ValidationError("unknown category '\(category)'; use encouraged, allowed, restricted or eliminated")
+        throw ValidationError(
+          "unknown category '\(category)'; use encouraged, allowed, restricted or eliminated"
+        )
       }
       if let domain, Domain(rawValue: domain) == nil {
         throw ValidationError(
-          "unknown domain '\(domain)'; use one of \(Domain.allCases.map(\.rawValue).joined(separator: ", "))")
+          "unknown domain '\(domain)'; use one of \(Domain.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
       }
       let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: try asOf.asOf())
       let ids = bundle.segmentIDs.filter { id in
@@ -115,13 +118,17 @@ struct CatalogCommand: ParsableCommand {
 }
 
 /// Renders segments as a table, CSV or JSON.
-private func segmentTable(_ ids: [SegmentID], scoring: ScoringModel, format: OutputFormat) -> String {
-  let header = ["segment", "category", "item", "domain", "E", "F", "D", "composite", "name_en", "name_zh"]
+private func segmentTable(_ ids: [SegmentID], scoring: ScoringModel, format: OutputFormat) -> String
+{
+  let header = [
+    "segment", "category", "item", "domain", "E", "F", "D", "composite", "name_en", "name_zh",
+  ]
   let rows: [[String]] = ids.compactMap { id in
     guard let score = scoring.segmentScores[id] else { return nil }
     let factors = score.factors(for: .domestic)
     return [
-      id.rawValue, score.category.rawValue, score.item?.id.rawValue ?? "", score.segment.domain.rawValue,
+      id.rawValue, score.category.rawValue, score.item?.id.rawValue ?? "",
+      score.segment.domain.rawValue,
       String(format: "%.1f", factors.e), String(format: "%.1f", factors.f),
       String(format: "%.1f", factors.d), String(format: "%.1f", scoring.segmentComposite(id)),
       score.segment.nameEN, score.segment.nameZH,
@@ -129,13 +136,17 @@ private func segmentTable(_ ids: [SegmentID], scoring: ScoringModel, format: Out
   }
   switch format {
   case .table:
-    return TextTable.render([header] + rows.map { row in row.enumerated().map { $0 == 8 ? String($1.prefix(48)) : $1 } })
+    return TextTable.render(
+      [header] + rows.map { row in row.enumerated().map { $0 == 8 ? String($1.prefix(48)) : $1 } }
+    )
   case .csv:
     let bytes = CSVWriter.render(header: header, rows: rows.map { $0.map { CSVCell.text($0) } })
     return String(decoding: bytes.dropFirst(3), as: UTF8.self)
   case .json:
     let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
-    let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+    let data =
+      (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys]))
+      ?? Data()
     return String(decoding: data, as: UTF8.self)
   }
 }

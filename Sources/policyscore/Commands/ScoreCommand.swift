@@ -29,7 +29,8 @@ struct ScoreCommand: ParsableCommand {
 
   @Option(
     name: .customLong("out"),
-    help: ArgumentHelp("The report folder (default: reports/<file name>).", valueName: "dir"))
+    help: ArgumentHelp("The report folder (default: reports/<file name>).", valueName: "dir")
+  )
   var outPath: String?
 
   @OptionGroup var asOf: AsOfOption
@@ -69,22 +70,34 @@ struct ScoreCommand: ParsableCommand {
     for reject in portfolio.rejects {
       let column = reject.column.isEmpty ? "" : " (column '\(reject.column)')"
       DiagnosticPrinter.print(
-        Diagnostic(.warning, "row rejected\(column): \(reject.reason)",
-          at: SourceLocation(file: portfolioPath, line: reject.line, column: 1)))
+        Diagnostic(
+          .warning,
+          "row rejected\(column): \(reject.reason)",
+          at: SourceLocation(file: portfolioPath, line: reject.line, column: 1)
+        )
+      )
     }
     if !portfolio.ignoredHeaders.isEmpty {
       DiagnosticPrinter.print(
         Diagnostic(
           .note,
           "ignored columns: \(portfolio.ignoredHeaders.map { "'\($0)'" }.joined(separator: ", "))",
-          at: SourceLocation(file: portfolioPath, line: 1, column: 1)))
+          at: SourceLocation(file: portfolioPath, line: 1, column: 1)
+        )
+      )
     }
     let reports = ReportSet(
       run: run,
       context: RunContext(
-        toolVersion: PolicyScore.version, generatedAt: ISO8601DateFormatter().string(from: Date())))
-    let out = URL(fileURLWithPath: outPath ?? "reports/" + URL(fileURLWithPath: portfolioPath)
-      .deletingPathExtension().lastPathComponent)
+        toolVersion: PolicyScore.version,
+        generatedAt: ISO8601DateFormatter().string(from: Date())
+      )
+    )
+    let out = URL(
+      fileURLWithPath: outPath ?? "reports/"
+        + URL(fileURLWithPath: portfolioPath)
+        .deletingPathExtension().lastPathComponent
+    )
     if !noReports {
       do {
         try reports.write(to: out)

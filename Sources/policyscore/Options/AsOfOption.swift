@@ -6,7 +6,8 @@ import PolicyScoreKit
 struct AsOfOption: ParsableArguments {
   @Option(
     name: .customLong("as-of"),
-    help: ArgumentHelp("The as-of date, YYYY-MM-DD (default: today, UTC).", valueName: "date"))
+    help: ArgumentHelp("The as-of date, YYYY-MM-DD (default: today, UTC).", valueName: "date")
+  )
   var asOfText: String?
 
   func asOf() throws -> Day {
@@ -21,8 +22,10 @@ struct AsOfOption: ParsableArguments {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
     let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-    return Day(year: parts.year ?? 2026, month: parts.month ?? 1, day: parts.day ?? 1)
-      ?? Day(year: 2026, month: 1, day: 1)!
+    guard let year = parts.year, let month = parts.month, let day = parts.day,
+      let today = Day(year: year, month: month, day: day)
+    else { preconditionFailure("the system calendar gave no date") }
+    return today
   }
 }
 

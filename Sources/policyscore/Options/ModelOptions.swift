@@ -7,11 +7,17 @@ struct ModelOptions: ParsableArguments {
   @Option(
     name: .customLong("models"),
     help: ArgumentHelp(
-      "The model folder.", discussion: "Default: $POLICYSCORE_MODELS, else ./Models, else the Models folder of the PolicyScore checkout the binary was built in.",
-      valueName: "dir"))
+      "The model folder.",
+      discussion:
+        "Default: $POLICYSCORE_MODELS, else ./Models, else the Models folder of the PolicyScore checkout the binary was built in.",
+      valueName: "dir"
+    )
+  )
   var modelsPath: String?
 
-  @Option(help: ArgumentHelp("Catalogue edition: 2024 or 2019 (default: the model's).", valueName: "year"))
+  @Option(
+    help: ArgumentHelp("Catalogue edition: 2024 or 2019 (default: the model's).", valueName: "year")
+  )
   var edition: String?
 
   /// Loads the model, printing every diagnostic; throws an exit code on failure.
@@ -21,7 +27,8 @@ struct ModelOptions: ParsableArguments {
       let model = try ModelBundle(contentsOf: url)
       if let edition, model.catalog(edition: edition) == nil {
         throw ValidationError(
-          "no catalogue for edition '\(edition)'; the model has \(model.editions.joined(separator: ", "))")
+          "no catalogue for edition '\(edition)'; the model has \(model.editions.joined(separator: ", "))"
+        )
       }
       return model
     } catch let error as ModelError {
@@ -50,7 +57,9 @@ struct ModelOptions: ParsableArguments {
       }
       directory.deleteLastPathComponent()
     }
-    DiagnosticPrinter.error("cannot find the Models folder; pass --models DIR or set POLICYSCORE_MODELS")
+    DiagnosticPrinter.error(
+      "cannot find the Models folder; pass --models DIR or set POLICYSCORE_MODELS"
+    )
     throw ExitCodes.failure
   }
 }

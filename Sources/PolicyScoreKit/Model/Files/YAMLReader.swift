@@ -26,13 +26,20 @@ struct YAMLNode {
         let detail = context.map { "\($0.text); \(problem)" } ?? problem
         diagnostics.error(
           "YAML syntax error: \(detail)",
-          at: SourceLocation(file: file, line: mark.line, column: mark.column))
+          at: SourceLocation(file: file, line: mark.line, column: mark.column)
+        )
       default:
-        diagnostics.error("cannot read YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+        diagnostics.error(
+          "cannot read YAML: \(error)",
+          at: SourceLocation(file: file, line: 1, column: 1)
+        )
       }
       return nil
     } catch {
-      diagnostics.error("cannot read YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+      diagnostics.error(
+        "cannot read YAML: \(error)",
+        at: SourceLocation(file: file, line: 1, column: 1)
+      )
       return nil
     }
   }
@@ -51,8 +58,10 @@ struct YAMLNode {
     }
   }
 
-  /// The node as a mapping whose keys must all be in `keys`; nil (with a
-  /// diagnostic) when it is not a mapping. Unknown keys are located errors.
+  /// The node as a mapping whose keys must all be in `keys`.
+  ///
+  /// Nil (with a diagnostic) when it is not a mapping; unknown keys are
+  /// located errors.
   func map(keys: [String], context: String) -> YAMLMap? {
     guard let mapping = node.mapping else {
       diagnostics.error("\(context) must be a mapping", at: location)
@@ -65,7 +74,8 @@ struct YAMLNode {
       guard keys.contains(name) else {
         diagnostics.error(
           "unknown key '\(name)' in \(context)\(Suggestion.hint(for: name, in: keys))",
-          at: keyNode.location)
+          at: keyNode.location
+        )
         continue
       }
       pairs[name] = (keyNode, YAMLNode(node: value, file: file, diagnostics: diagnostics))
@@ -86,8 +96,9 @@ struct YAMLNode {
   }
 }
 
-/// A YAML mapping with checked keys and typed, located accessors. Each
-/// accessor reports a wrong type or a missing required value as an error.
+/// A YAML mapping with checked keys and typed, located accessors.
+///
+/// Each accessor reports a wrong type or a missing required value as an error.
 struct YAMLMap {
   let node: YAMLNode
   let pairs: [String: (key: YAMLNode, value: YAMLNode)]
@@ -122,7 +133,11 @@ struct YAMLMap {
     return text
   }
 
-  func number(_ key: String, in range: ClosedRange<Double>? = nil, required: Bool = false)
+  func number(
+    _ key: String,
+    in range: ClosedRange<Double>? = nil,
+    required: Bool = false
+  )
     -> Double?
   {
     guard let value = self[key] else {
@@ -131,13 +146,16 @@ struct YAMLMap {
     }
     guard let text = value.scalar, let number = Double(text), number.isFinite else {
       diagnostics.error(
-        "'\(key)' in \(context) must be a number, not '\(value.scalar ?? "…")'", at: value.location)
+        "'\(key)' in \(context) must be a number, not '\(value.scalar ?? "…")'",
+        at: value.location
+      )
       return nil
     }
     if let range, !range.contains(number) {
       diagnostics.error(
         "'\(key)' in \(context) is \(text), outside \(format(range.lowerBound))...\(format(range.upperBound))",
-        at: value.location)
+        at: value.location
+      )
       return nil
     }
     return number
@@ -151,7 +169,8 @@ struct YAMLMap {
     guard let text = value.scalar, let day = Day(text) else {
       diagnostics.error(
         "'\(key)' in \(context) must be a date YYYY-MM-DD, not '\(value.scalar ?? "…")'",
-        at: value.location)
+        at: value.location
+      )
       return nil
     }
     return day
@@ -187,7 +206,11 @@ struct YAMLMap {
   }
 
   /// A closed-vocabulary value; an unknown one is an error naming the choices.
-  func choice<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type, required: Bool = false)
+  func choice<T: RawRepresentable & CaseIterable>(
+    _ key: String,
+    as type: T.Type,
+    required: Bool = false
+  )
     -> T? where T.RawValue == String
   {
     guard let text = string(key, required: required) else { return nil }
@@ -196,7 +219,8 @@ struct YAMLMap {
     diagnostics.error(
       "'\(key)' in \(context) is '\(text)', not one of \(names.joined(separator: ", "))"
         + Suggestion.hint(for: text, in: names),
-      at: location(of: key))
+      at: location(of: key)
+    )
     return nil
   }
 

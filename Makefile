@@ -1,0 +1,47 @@
+# The two commands of the README:
+#   make example   score the shipped example portfolio
+#   make test      the whole test suite, as CI runs it (.ci/run calls it)
+# Both install what they need first.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+LINT_PATHS := Package.swift Sources Tests
+
+.PHONY: example test deps build lint format check-architecture clean
+
+example: deps build
+	.build/debug/policyscore score Examples/portfolio.csv --out reports/example
+
+test: deps lint check-architecture
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+build:
+	$(SWIFT) build --product policyscore
+
+# System packages: libsqlite3-dev for the history store (GRDB). Installed once,
+# with sudo when not root, never prompting.
+deps:
+	@if ! dpkg -s libsqlite3-dev >/dev/null 2>&1; then \
+	  echo "installing libsqlite3-dev"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev; \
+	fi
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel $(LINT_PATHS)
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel $(LINT_PATHS)
+
+# The engine never prints, exits or parses arguments; Yams stays in the model
+# loader and GRDB in the store.
+check-architecture:
+	@! grep -rnE '^\s*(public |internal |@preconcurrency )?import ArgumentParser' Sources/PolicyScoreKit || { echo "ArgumentParser imported by the library"; exit 1; }
+	@! grep -rnE '(^|[^.A-Za-z_])(print|exit)\(' Sources/PolicyScoreKit || { echo "print( or exit( in the library"; exit 1; }
+	@! grep -rlE 'import Yams' Sources | grep -v 'Sources/PolicyScoreKit/Model/Files/' || { echo "Yams imported outside Model/Files"; exit 1; }
+	@! grep -rlE 'import GRDB' Sources | grep -v 'Sources/PolicyScoreKit/Store/' || { echo "GRDB imported outside Store"; exit 1; }
+	@echo "architecture ok"
+
+clean:
+	rm -rf .build reports
