@@ -13,7 +13,7 @@ public struct TerminalSummary {
     for summary in run.summaries {
       lines.append("")
       lines.append(
-        "portfolio \(summary.portfolio): \(summary.holdings) holdings, composite \(fixed(summary.composite, decimals: 1)) (\(scoring.model.parameters.tier(for: summary.composite)))"
+        "portfolio \(summary.portfolio): \(summary.holdings) holding\(summary.holdings == 1 ? "" : "s"), composite \(fixed(summary.composite, decimals: 1)) (\(scoring.model.parameters.tier(for: summary.composite)))"
       )
       lines.append(
         "  exposure: restricted \(fixed(summary.weight(in: .restricted) * 100, decimals: 1))%, eliminated \(fixed(summary.weight(in: .eliminated) * 100, decimals: 1))%, encouraged \(fixed(summary.weight(in: .encouraged) * 100, decimals: 1))%"
