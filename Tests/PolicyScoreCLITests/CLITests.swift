@@ -108,6 +108,10 @@ let reportFiles = [
   @Test func printsTheRankingAsCSV() throws {
     let result = try policyscore(["score", example, "--format", "csv", "--no-reports"])
     #expect(result.stdout.hasPrefix("\u{FEFF}portfolio,rank,ticker,"))
+    let json = try policyscore(["score", example, "--format", "json", "--no-reports"])
+    let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+    #expect(rows?.count == 55)
+    #expect(rows?.first?["rank"] as? Int == 1)
   }
 
   @Test func aMissingFileFailsWithExitCode1() throws {

@@ -66,13 +66,7 @@ public enum ColumnAliases {
   public static func fold(_ header: String) -> String {
     var out = ""
     var depth = 0
-    for scalar in header.unicodeScalars {
-      var scalar = scalar
-      if (0xFF01...0xFF5E).contains(scalar.value),
-        let narrow = Unicode.Scalar(scalar.value - 0xFEE0)
-      {
-        scalar = narrow
-      }
+    for scalar in header.unicodeScalars.map(\.narrowed) {
       switch scalar {
       case "(", "[", "【": depth += 1
       case ")", "]", "】": depth = max(0, depth - 1)

@@ -16,13 +16,7 @@ public enum ValueParser {
     var cleaned = ""
     var isPercent = false
     var negative = false
-    for scalar in text.unicodeScalars {
-      var scalar = scalar
-      if (0xFF01...0xFF5E).contains(scalar.value),
-        let narrow = Unicode.Scalar(scalar.value - 0xFEE0)
-      {
-        scalar = narrow
-      }
+    for scalar in text.unicodeScalars.map(\.narrowed) {
       switch scalar {
       case " ", "\u{3000}", "\t", ",", "_", "'", "¥", "$", "￥": continue
       case "%": isPercent = true

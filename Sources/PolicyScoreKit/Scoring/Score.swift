@@ -75,9 +75,14 @@ extension ScoringModel {
 
   private func explain(_ score: SegmentScore, share: Double, origin: Origin) -> String {
     let item = score.item.map { "\($0.id) \($0.textZH.prefix(24))" } ?? "not listed"
+    let named = score.mentions.map(\.rawValue).joined(separator: ", ")
+    let added = score.e - (model.parameters.categoryValues[score.category] ?? 50)
     let bonus =
       score.mentions.isEmpty
-      ? "" : " incl. bonus for \(score.mentions.map(\.rawValue).joined(separator: ", "))"
+      ? ""
+      : added > 0
+        ? " incl. +\(format(added)) for naming by \(named)"
+        : " (named by \(named); already at the cap)"
     var text =
       "\(score.segment.id) \(percent(share)) [\(score.category.rawValue), \(item)]: E \(format(score.e, decimals: 1))\(bonus)"
     let financial = score.financial[origin] ?? FinancialSupport(effects: [])
