@@ -10,9 +10,12 @@ struct ModelLoader {
   ]
 
   let directory: URL
-  let diagnostics = DiagnosticCollector()
+  let diagnostics: DiagnosticCollector
 
-  init(directory: URL) { self.directory = directory }
+  init(directory: URL, diagnostics: DiagnosticCollector = DiagnosticCollector()) {
+    self.directory = directory
+    self.diagnostics = diagnostics
+  }
 
   func load() throws(ModelError) -> ModelBundle {
     let fileManager = FileManager.default
@@ -70,7 +73,7 @@ struct ModelLoader {
 
   // MARK: - State shared by the readers
 
-  private struct State {
+  struct State {
     var contentHash = ""
     var sources: [SourceID: SourceDocument] = [:]
     var segments: [SegmentID: Segment] = [:]
@@ -143,7 +146,7 @@ struct ModelLoader {
   /// Reads `verification`/`assumption` and `sources` into a fact.
   ///
   /// A missing verification inherits `inherited`; without either it is an error.
-  private func readFact(
+  func readFact(
     _ map: YAMLMap,
     inheriting inherited: Fact? = nil,
     state: inout State
@@ -403,78 +406,87 @@ struct ModelLoader {
 
   // MARK: - Instruments
 
+  static let instrumentKeys = [
+    "id", "name_zh", "name_en", "type", "verification", "sources", "parameters", "valid", "note",
+    "effects",
+  ]
+
   private func readInstruments(_ map: YAMLMap, _ state: inout State) {
-    let keys = [
-      "id", "name_zh", "name_en", "type", "verification", "sources", "parameters", "valid", "note",
-      "effects",
-    ]
     var seen: Set<InstrumentID> = []
-    for entry in map.maps("instruments", keys: keys) {
-      guard let id = entry.string("id", required: true).map(InstrumentID.init(rawValue:)) else {
-        continue
-      }
-      if !seen.insert(id).inserted {
-        diagnostics.error("duplicate instrument id '\(id)'", at: entry.location(of: "id"))
-      }
-      let fact = readFact(entry, state: &state)
-      state.count(fact.grade)
-      var windows: [ValidityWindow] = []
-      for window in entry.maps("valid", keys: ["from", "to"]) {
-        guard let from = window.day("from", required: true) else { continue }
-        let to = window.day("to")
-        if let to, to < from {
-          diagnostics.error("validity window ends before it starts", at: window.location(of: "to"))
-        }
-        windows.append(ValidityWindow(from: from, to: to))
-      }
-      if windows.isEmpty {
+    for entry in map.maps("instruments", keys: Self.instrumentKeys) {
+      guard let instrument = readInstrument(entry, &state) else { continue }
+      if !seen.insert(instrument.id).inserted {
         diagnostics.error(
-          "instrument '\(id)' needs at least one 'valid' window",
-          at: entry.location
+          "duplicate instrument id '\(instrument.id)'",
+          at: entry.location(of: "id")
         )
       }
-      var effects: [Effect] = []
-      let effectKeys = ["direction", "strength", "origin", "applies_to", "rationale"]
-      for effectMap in entry.maps("effects", keys: effectKeys) {
-        guard let direction = effectMap.choice("direction", as: Direction.self, required: true),
-          let strength = effectMap.number("strength", in: 0...1, required: true),
-          let selectorMap = effectMap.map(
-            "applies_to",
-            keys: ["segments", "items", "domains", "categories", "except"],
-            required: true
-          )
-        else { continue }
-        let origin =
-          effectMap.string("origin") == "any"
-          ? nil : effectMap.choice("origin", as: Origin.self)
-        effects.append(
-          Effect(
-            direction: direction,
-            strength: strength,
-            origin: origin,
-            selector: readSelector(selectorMap, &state),
-            rationale: effectMap.string("rationale", required: true) ?? ""
-          )
-        )
-        state.count(.assumption)
+      state.instruments.append(instrument)
+    }
+  }
+
+  /// One instrument entry; its segment, item and source references are left
+  /// in `state` for the caller to check.
+  func readInstrument(_ entry: YAMLMap, _ state: inout State) -> SupportInstrument? {
+    guard let id = entry.string("id", required: true).map(InstrumentID.init(rawValue:)) else {
+      return nil
+    }
+    let fact = readFact(entry, state: &state)
+    state.count(fact.grade)
+    var windows: [ValidityWindow] = []
+    for window in entry.maps("valid", keys: ["from", "to"]) {
+      guard let from = window.day("from", required: true) else { continue }
+      let to = window.day("to")
+      if let to, to < from {
+        diagnostics.error("validity window ends before it starts", at: window.location(of: "to"))
       }
-      if effects.isEmpty {
-        diagnostics.error("instrument '\(id)' has no effects", at: entry.location)
-      }
-      state.instruments.append(
-        SupportInstrument(
-          id: id,
-          nameZH: entry.string("name_zh", required: true) ?? "",
-          nameEN: entry.string("name_en", required: true) ?? "",
-          kind: entry.choice("type", as: SupportInstrument.Kind.self, required: true) ?? .fund,
-          fact: fact,
-          parameters: entry.strings("parameters"),
-          windows: windows,
-          effects: effects,
-          location: entry.location
-        )
+      windows.append(ValidityWindow(from: from, to: to))
+    }
+    if windows.isEmpty {
+      diagnostics.error(
+        "instrument '\(id)' needs at least one 'valid' window",
+        at: entry.location
       )
     }
+    var effects: [Effect] = []
+    let effectKeys = ["direction", "strength", "origin", "applies_to", "rationale"]
+    for effectMap in entry.maps("effects", keys: effectKeys) {
+      guard let direction = effectMap.choice("direction", as: Direction.self, required: true),
+        let strength = effectMap.number("strength", in: 0...1, required: true),
+        let selectorMap = effectMap.map(
+          "applies_to",
+          keys: ["segments", "items", "domains", "categories", "except"],
+          required: true
+        )
+      else { continue }
+      let origin =
+        effectMap.string("origin") == "any"
+        ? nil : effectMap.choice("origin", as: Origin.self)
+      effects.append(
+        Effect(
+          direction: direction,
+          strength: strength,
+          origin: origin,
+          selector: readSelector(selectorMap, &state),
+          rationale: effectMap.string("rationale", required: true) ?? ""
+        )
+      )
+      state.count(.assumption)
+    }
+    if effects.isEmpty {
+      diagnostics.error("instrument '\(id)' has no effects", at: entry.location)
+    }
+    return SupportInstrument(
+      id: id,
+      nameZH: entry.string("name_zh", required: true) ?? "",
+      nameEN: entry.string("name_en", required: true) ?? "",
+      kind: entry.choice("type", as: SupportInstrument.Kind.self, required: true) ?? .fund,
+      fact: fact,
+      parameters: entry.strings("parameters"),
+      windows: windows,
+      effects: effects,
+      location: entry.location
+    )
   }
 
   private func readSelector(_ map: YAMLMap, _ state: inout State) -> SegmentSelector {
@@ -774,27 +786,12 @@ struct ModelLoader {
   // MARK: - Cross-references
 
   private func checkReferences(_ state: inout State) {
-    let segmentNames = state.segments.keys.map(\.rawValue)
-    for (id, location) in state.references where state.segments[id] == nil {
-      diagnostics.error(
-        "unknown segment '\(id)'\(Suggestion.hint(for: id.rawValue, in: segmentNames))",
-        at: location
-      )
-    }
-    let itemNames = state.itemIDs.map(\.rawValue)
-    for (id, location) in state.itemReferences where !state.itemIDs.contains(id) {
-      diagnostics.error(
-        "unknown item '\(id)'\(Suggestion.hint(for: id.rawValue, in: itemNames))",
-        at: location
-      )
-    }
-    let sourceNames = state.sources.keys.map(\.rawValue)
-    for (id, location) in state.sourceReferences where state.sources[id] == nil {
-      diagnostics.error(
-        "unknown source '\(id)'\(Suggestion.hint(for: id.rawValue, in: sourceNames))",
-        at: location
-      )
-    }
+    checkReferences(
+      state,
+      segments: Set(state.segments.keys),
+      items: state.itemIDs,
+      sources: Set(state.sources.keys)
+    )
     for id in state.segments.keys.sorted() where state.lexicon[id] == nil {
       if let segment = state.segments[id] {
         diagnostics.warning(
@@ -802,6 +799,37 @@ struct ModelLoader {
           at: segment.location
         )
       }
+    }
+  }
+
+  /// Reports every reference in `state` to a segment, item or source not in
+  /// the given sets, with the nearest id as a suggestion.
+  func checkReferences(
+    _ state: State,
+    segments: Set<SegmentID>,
+    items: Set<ItemID>,
+    sources: Set<SourceID>
+  ) {
+    let segmentNames = segments.map(\.rawValue)
+    for (id, location) in state.references where !segments.contains(id) {
+      diagnostics.error(
+        "unknown segment '\(id)'\(Suggestion.hint(for: id.rawValue, in: segmentNames))",
+        at: location
+      )
+    }
+    let itemNames = items.map(\.rawValue)
+    for (id, location) in state.itemReferences where !items.contains(id) {
+      diagnostics.error(
+        "unknown item '\(id)'\(Suggestion.hint(for: id.rawValue, in: itemNames))",
+        at: location
+      )
+    }
+    let sourceNames = sources.map(\.rawValue)
+    for (id, location) in state.sourceReferences where !sources.contains(id) {
+      diagnostics.error(
+        "unknown source '\(id)'\(Suggestion.hint(for: id.rawValue, in: sourceNames))",
+        at: location
+      )
     }
   }
 }
