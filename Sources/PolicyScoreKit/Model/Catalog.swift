@@ -12,10 +12,13 @@ public struct Catalog: Sendable {
   /// The item that lists `segment` under this edition; nil means allowed.
   public func item(listing segment: SegmentID) -> CatalogItem? { itemBySegment[segment] }
 
-  /// The category of `segment` under this edition.
+  /// The category of `segment` under this edition, after any scenario override.
   public func category(of segment: SegmentID) -> Category {
-    itemBySegment[segment]?.category ?? .allowed
+    categoryOverrides[segment] ?? itemBySegment[segment]?.category ?? .allowed
   }
+
+  /// Segment statuses a scenario sets, whatever the catalogue lists.
+  public var categoryOverrides: [SegmentID: Category] = [:]
 
   /// How sure the classification of `segment` in this edition is.
   public func classification(of segment: SegmentID) -> Fact? { factBySegment[segment] }

@@ -407,8 +407,8 @@ struct ModelLoader {
   // MARK: - Instruments
 
   static let instrumentKeys = [
-    "id", "name_zh", "name_en", "type", "verification", "sources", "parameters", "valid", "note",
-    "effects",
+    "id", "name_zh", "name_en", "type", "verification", "assumption", "sources", "parameters",
+    "valid", "note", "effects", "uncertainty",
   ]
 
   private func readInstruments(_ map: YAMLMap, _ state: inout State) {
@@ -485,6 +485,7 @@ struct ModelLoader {
       parameters: entry.strings("parameters"),
       windows: windows,
       effects: effects,
+      uncertainty: entry.number("uncertainty", in: 0...1) ?? 0,
       location: entry.location
     )
   }

@@ -20,6 +20,9 @@ public struct SupportInstrument: Sendable, Hashable {
   public var parameters: [String]
   public var windows: [ValidityWindow]
   public var effects: [Effect]
+  /// How unsure the strengths are, as a relative half-width on 0...1:
+  /// sensitivity samples each strength times a factor in 1 ± uncertainty.
+  public var uncertainty: Double
   public var location: SourceLocation
 
   /// Whether the instrument is in force on `day`.

@@ -49,38 +49,9 @@ public struct ReportSet: Sendable {
     self.files = files
   }
 
-  /// Writes every file into `directory` so that it is never half-written: the
-  /// files go to a temporary sibling folder, which then replaces `directory`.
+  /// Writes every file into `directory`, replacing it whole (see `ReportFolder`).
   public func write(to directory: URL) throws(ReportError) {
-    let fileManager = FileManager.default
-    let parent = directory.deletingLastPathComponent()
-    let name = directory.lastPathComponent
-    let pid = ProcessInfo.processInfo.processIdentifier
-    let temporary = parent.appendingPathComponent(".\(name).tmp-\(pid)")
-    let previous = parent.appendingPathComponent(".\(name).old-\(pid)")
-    do {
-      try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
-      try? fileManager.removeItem(at: temporary)
-      try fileManager.createDirectory(at: temporary, withIntermediateDirectories: false)
-      for (file, bytes) in files {
-        try Data(bytes).write(to: temporary.appendingPathComponent(file), options: .atomic)
-      }
-      var isDirectory: ObjCBool = false
-      if fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
-        guard isDirectory.boolValue else {
-          try? fileManager.removeItem(at: temporary)
-          throw ReportError.cannotWrite(path: directory.path, reason: "it is a file, not a folder")
-        }
-        try fileManager.moveItem(at: directory, to: previous)
-      }
-      try fileManager.moveItem(at: temporary, to: directory)
-      try? fileManager.removeItem(at: previous)
-    } catch let error as ReportError {
-      throw error
-    } catch {
-      try? fileManager.removeItem(at: temporary)
-      throw .cannotWrite(path: directory.path, reason: (error as NSError).localizedDescription)
-    }
+    try ReportFolder.write(files, to: directory)
   }
 
   // MARK: - Files

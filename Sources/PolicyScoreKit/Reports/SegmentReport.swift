@@ -42,7 +42,7 @@ public struct SegmentReport {
           ? "" : " (named by \(score.mentions.map(\.rawValue).joined(separator: ", ")))")
     )
     for origin in Origin.allCases {
-      let financial = score.financial[origin] ?? FinancialSupport(effects: [])
+      let financial = score.financial[origin] ?? FinancialSupport(parts: [])
       lines.append("F for a \(origin.rawValue) company: \(format(financial.value, decimals: 1))")
       for contribution in financial.contributions {
         lines.append(

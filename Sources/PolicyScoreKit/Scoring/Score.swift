@@ -29,30 +29,42 @@ extension ScoringModel {
   /// keeping only the China revenue share of its distance from 50.
   public func score(_ holding: Holding, mapping: Mapping) -> Score {
     let parameters = model.parameters
+    let assumption = companies[holding.ticker.canonical]
     let origin: Origin
     let originBasis: String
-    if let given = holding.origin {
+    if let assumed = assumption?.origin {
+      (origin, originBasis) = (assumed, "scenario")
+    } else if let given = holding.origin {
       (origin, originBasis) = (given, "file")
     } else if let market = holding.ticker.market, let byMarket = parameters.originByMarket[market] {
       (origin, originBasis) = (byMarket, "market \(market)")
     } else {
       (origin, originBasis) = (parameters.defaultOrigin, "model default")
     }
-    let chinaShare = holding.chinaShare ?? parameters.chinaShare[origin] ?? 1
+    let chinaShare =
+      assumption?.chinaShare ?? holding.chinaShare ?? parameters.chinaShare[origin] ?? 1
     let chinaShareBasis =
-      holding.chinaShare == nil ? "model default for \(origin.rawValue)" : "file"
+      assumption?.chinaShare != nil
+      ? "scenario" : holding.chinaShare == nil ? "model default for \(origin.rawValue)" : "file"
+    let assumed = (assumption?.assumedInstruments ?? []).compactMap { id in
+      model.instruments.first { $0.id == id && $0.isValid(on: asOf) }
+    }
     var factors = FactorScores(e: 0, f: 0, d: 0)
     var excluded = false
     var parts: [String] = []
     for mapped in mapping.segments {
       guard let segmentScore = segmentScores[mapped.segment] else { continue }
-      let segmentFactors = segmentScore.factors(for: origin)
+      let financial = segmentScore.financialSupport(for: origin, adding: assumed)
+      var segmentFactors = segmentScore.factors(for: origin)
+      segmentFactors.f = financial.value
       let exposed = segmentFactors.exposed(chinaShare)
       factors.e += mapped.share * exposed.e
       factors.f += mapped.share * exposed.f
       factors.d += mapped.share * exposed.d
       if segmentScore.category == .eliminated && mapped.share > 0 { excluded = true }
-      parts.append(explain(segmentScore, share: mapped.share, origin: origin))
+      parts.append(
+        explain(segmentScore, share: mapped.share, origin: origin, financial: financial)
+      )
     }
     let composite = factors.composite(weights)
     let exposure =
@@ -73,7 +85,12 @@ extension ScoringModel {
     )
   }
 
-  private func explain(_ score: SegmentScore, share: Double, origin: Origin) -> String {
+  private func explain(
+    _ score: SegmentScore,
+    share: Double,
+    origin: Origin,
+    financial: FinancialSupport
+  ) -> String {
     let item = score.item.map { "\($0.id) \($0.textZH.prefix(24))" } ?? "not listed"
     let named = score.mentions.map(\.rawValue).joined(separator: ", ")
     let added = score.e - (model.parameters.categoryValues[score.category] ?? 50)
@@ -85,7 +102,6 @@ extension ScoringModel {
         : " (named by \(named); already at the cap)"
     var text =
       "\(score.segment.id) \(percent(share)) [\(score.category.rawValue), \(item)]: E \(format(score.e, decimals: 1))\(bonus)"
-    let financial = score.financial[origin] ?? FinancialSupport(effects: [])
     text += "; F \(format(financial.value, decimals: 1))"
     if financial.contributions.isEmpty {
       text += " (no instrument in force)"

@@ -6,6 +6,10 @@ public struct ScoringModel: Sendable {
   public let asOf: Day
   public let weights: ModelParameters.Weights
   public let segmentScores: [SegmentID: SegmentScore]
+  /// What the scenario assumes about companies, by canonical ticker.
+  public let companies: [String: CompanyAssumption]
+  /// The scenario this model scores under.
+  public let scenario: Scenario
 
   /// Computes every segment's factors once.
   ///
@@ -14,8 +18,18 @@ public struct ScoringModel: Sendable {
   ///   - edition: The catalogue edition; the model's default when nil.
   ///   - asOf: Instruments count when this day falls in a validity window.
   public init(model: ModelBundle, edition: String? = nil, asOf: Day) {
+    self.init(model: model, scenario: .baseline(), edition: edition, asOf: asOf)
+  }
+
+  /// The model under `scenario`, whose edition and as-of date, when it sets
+  /// them, win over `edition` and `asOf`.
+  public init(model base: ModelBundle, scenario: Scenario, edition: String? = nil, asOf: Day) {
+    let model = base.applying(scenario)
+    let edition = scenario.edition ?? edition ?? model.parameters.defaultEdition
+    let asOf = scenario.asOf ?? asOf
     self.model = model
-    let edition = edition ?? model.parameters.defaultEdition
+    self.scenario = scenario
+    self.companies = scenario.companies
     // The loader guarantees the default edition has a catalogue.
     guard
       let catalog = model.catalog(edition: edition)
@@ -36,7 +50,7 @@ public struct ScoringModel: Sendable {
     for id in model.segmentIDs {
       guard let segment = model.segments[id] else { continue }
       let item = catalog.item(listing: id)
-      let category = item?.category ?? .allowed
+      let category = catalog.category(of: id)
       let mentions = mentionsBySegment[id] ?? []
       let bonus = min(
         parameters.bonusMaximum,

@@ -23,6 +23,21 @@ public struct SegmentScore: Sendable {
   public func factors(for origin: Origin) -> FactorScores {
     FactorScores(e: e, f: financial[origin]?.value ?? 50, d: d(for: origin))
   }
+
+  /// F for `origin` with `extra` instruments' effects assumed to reach the
+  /// company too (an instrument already counted is not counted twice).
+  func financialSupport(for origin: Origin, adding extra: [SupportInstrument]) -> FinancialSupport {
+    let base = financial[origin] ?? FinancialSupport(parts: [])
+    guard !extra.isEmpty else { return base }
+    var parts = base.contributions.map { ($0.instrument, $0.direction, $0.strength) }
+    for instrument in extra
+    where !base.contributions.contains(where: { $0.instrument == instrument.id }) {
+      for effect in instrument.effects where effect.origin == nil || effect.origin == origin {
+        parts.append((instrument.id, effect.direction, effect.strength))
+      }
+    }
+    return FinancialSupport(parts: parts)
+  }
 }
 
 /// F of a segment for one origin, and each instrument's part in it.
@@ -45,23 +60,28 @@ public struct FinancialSupport: Sendable, Hashable {
   /// `−ln(1 − strength)`, so the parts add up exactly to the saturated total;
   /// an effect of strength 1 takes its side's whole swing.
   init(effects: [(InstrumentID, Effect)]) {
+    self.init(parts: effects.map { ($0.0, $0.1.direction, $0.1.strength) })
+  }
+
+  /// F from (instrument, direction, strength) parts, each instrument once per side.
+  init(parts: [(InstrumentID, Direction, Double)]) {
     var contributions: [Contribution] = []
     var value = 50.0
     for direction in [Direction.tailwind, .headwind] {
-      let side = effects.filter { $0.1.direction == direction }
+      let side = parts.filter { $0.1 == direction }.map { ($0.0, $0.2) }
       guard !side.isEmpty else { continue }
-      let remaining = side.reduce(1.0) { $0 * (1 - $1.1.strength) }
+      let remaining = side.reduce(1.0) { $0 * (1 - $1.1) }
       let swing = 50 * (1 - remaining) * (direction == .tailwind ? 1 : -1)
       value += swing
-      let logs = side.map { -log1p(-min($0.1.strength, 1 - 1e-12)) }
+      let logs = side.map { -log1p(-min($0.1, 1 - 1e-12)) }
       let total = logs.reduce(0, +)
-      for (index, (instrument, effect)) in side.enumerated() {
+      for (index, (instrument, strength)) in side.enumerated() {
         let points = total > 0 ? swing * logs[index] / total : 0
         contributions.append(
           Contribution(
             instrument: instrument,
             direction: direction,
-            strength: effect.strength,
+            strength: strength,
             points: points
           )
         )

@@ -24,8 +24,7 @@ struct ScoreCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: ArgumentHelp("The portfolio CSV.", valueName: "portfolio.csv"))
-  var portfolioPath: String
+  @OptionGroup var input: PortfolioOptions
 
   @Option(
     name: .customLong("out"),
@@ -41,9 +40,6 @@ struct ScoreCommand: ParsableCommand {
   @Option(help: "The printed result: table (the summary), csv or json (the ranking).")
   var format: OutputFormat = .table
 
-  @Flag(help: "Stop at the first rejected row instead of reporting it and going on.")
-  var strict = false
-
   @Flag(name: .customLong("no-reports"), help: "Print only; write no report files.")
   var noReports = false
 
@@ -56,56 +52,15 @@ struct ScoreCommand: ParsableCommand {
   func run() throws {
     let asOfDay = try asOf.asOf()
     let bundle = try model.loadModel()
-    let reader = PortfolioReader(knownSegments: Set(bundle.segmentIDs), strict: strict)
-    let portfolio: Portfolio
-    do {
-      portfolio = try reader.read(contentsOf: URL(fileURLWithPath: portfolioPath))
-    } catch {
-      printError(error.description)
-      if case .rejected = error { throw ExitCodes.dataError }
-      throw ExitCodes.failure
-    }
+    let portfolio = try input.read(model: bundle)
     let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: asOfDay)
     let run = ScoreRun(portfolio: portfolio, scoring: scoring, mapper: Mapper(model: bundle))
-    for reject in portfolio.rejects {
-      let column = reject.column.isEmpty ? "" : " (column '\(reject.column)')"
-      DiagnosticPrinter.print(
-        Diagnostic(
-          .warning,
-          "row rejected\(column): \(reject.reason)",
-          at: SourceLocation(file: portfolioPath, line: reject.line, column: 1)
-        )
-      )
-    }
-    if !portfolio.ignoredHeaders.isEmpty {
-      DiagnosticPrinter.print(
-        Diagnostic(
-          .note,
-          "ignored columns: \(portfolio.ignoredHeaders.map { "'\($0)'" }.joined(separator: ", "))",
-          at: SourceLocation(file: portfolioPath, line: 1, column: 1)
-        )
-      )
-    }
     let reports = ReportSet(
       run: run,
-      context: RunContext(
-        toolVersion: PolicyScore.version,
-        generatedAt: ISO8601DateFormatter().string(from: Date())
-      )
+      context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp())
     )
-    let out = URL(
-      fileURLWithPath: outPath ?? "reports/"
-        + URL(fileURLWithPath: portfolioPath)
-        .deletingPathExtension().lastPathComponent
-    )
-    if !noReports {
-      do {
-        try reports.write(to: out)
-      } catch {
-        DiagnosticPrinter.error(error.description)
-        throw ExitCodes.failure
-      }
-    }
+    let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput()
+    if !noReports { try writeReports(reports.files, to: out) }
     switch format {
     case .table:
       print(TerminalSummary(run: run, top: top).text)

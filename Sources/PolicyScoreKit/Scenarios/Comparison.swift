@@ -1,0 +1,137 @@
+/// Scenarios side by side: each holding's score and rank in each scenario,
+/// with the deltas against the base, and per portfolio the rank agreement.
+public struct Comparison: Sendable {
+  /// One holding under one scenario.
+  public struct Row: Sendable, Hashable {
+    public var portfolio: String
+    public var line: Int
+    public var ticker: String
+    public var name: String
+    public var scenario: String
+    public var composite: Double
+    public var rank: Int
+    public var tier: String
+    /// composite − the base's composite.
+    public var compositeDelta: Double
+    /// base rank − rank: positive when the holding moved up.
+    public var rankDelta: Int
+    public var baseTier: String
+  }
+
+  /// One scenario's summary for one portfolio.
+  public struct Statistics: Sendable {
+    public var portfolio: String
+    public var scenario: String
+    public var composite: Double
+    public var compositeDelta: Double
+    public var spearman: Double
+    public var kendall: Double
+    /// Largest rank moves first, ties by ticker.
+    public var movers: [Row]
+    public var tierChanges: Int
+  }
+
+  public var base: String
+  /// By portfolio, then scenario in the given order, then base rank.
+  public var rows: [Row]
+  public var statistics: [Statistics]
+
+  /// - Parameters:
+  ///   - runs: Every scenario's run, the base among them, all of one portfolio file.
+  ///   - base: The name of the base scenario.
+  public init(runs: [(scenario: String, run: ScoreRun)], base: String) {
+    self.base = base
+    let baseRun = runs.first { $0.scenario == base }?.run ?? runs[0].run
+    var rows: [Row] = []
+    var statistics: [Statistics] = []
+    for summary in baseRun.summaries {
+      let baseScores = baseRun.scores.filter { $0.holding.portfolio == summary.portfolio }
+      let baseByLine = Dictionary(uniqueKeysWithValues: baseScores.map { ($0.holding.line, $0) })
+      for (scenario, run) in runs {
+        let scores = run.scores.filter { $0.holding.portfolio == summary.portfolio }
+        let byLine = Dictionary(uniqueKeysWithValues: scores.map { ($0.holding.line, $0) })
+        var scenarioRows: [Row] = []
+        for baseScore in baseScores {
+          guard let score = byLine[baseScore.holding.line] else { continue }
+          scenarioRows.append(
+            Row(
+              portfolio: summary.portfolio,
+              line: score.holding.line,
+              ticker: score.holding.ticker.canonical,
+              name: score.holding.name,
+              scenario: scenario,
+              composite: score.composite,
+              rank: score.rank,
+              tier: score.tier,
+              compositeDelta: score.composite - baseScore.composite,
+              rankDelta: baseScore.rank - score.rank,
+              baseTier: baseScore.tier
+            )
+          )
+        }
+        rows += scenarioRows
+        let scenarioSummary = run.summaries.first { $0.portfolio == summary.portfolio }
+        let baseRanks = scenarioRows.compactMap { baseByLine[$0.line]?.rank }
+        let ranks = scenarioRows.map(\.rank)
+        statistics.append(
+          Statistics(
+            portfolio: summary.portfolio,
+            scenario: scenario,
+            composite: scenarioSummary?.composite ?? 50,
+            compositeDelta: (scenarioSummary?.composite ?? 50) - summary.composite,
+            spearman: RankCorrelation.spearman(baseRanks, ranks),
+            kendall: RankCorrelation.kendall(baseRanks, ranks),
+            movers: scenarioRows.filter { $0.rankDelta != 0 }
+              .sorted { (abs($0.rankDelta), $1.ticker) > (abs($1.rankDelta), $0.ticker) },
+            tierChanges: scenarioRows.filter { $0.tier != $0.baseTier }.count
+          )
+        )
+      }
+    }
+    self.rows = rows
+    self.statistics = statistics
+  }
+
+  static let header = [
+    "portfolio", "line", "ticker", "name", "scenario", "composite", "rank", "tier",
+    "composite_delta", "rank_delta", "base_tier",
+  ]
+
+  /// `comparison.csv`.
+  public var csv: [UInt8] {
+    CSVWriter.render(
+      header: Self.header,
+      rows: rows.map {
+        [
+          .text($0.portfolio), .integer($0.line), .text($0.ticker), .text($0.name),
+          .text($0.scenario), .number($0.composite, decimals: 2), .integer($0.rank), .text($0.tier),
+          .number($0.compositeDelta, decimals: 2), .integer($0.rankDelta), .text($0.baseTier),
+        ]
+      }
+    )
+  }
+
+  /// The summary the `scenarios` command prints.
+  public func summary(movers: Int = 3) -> String {
+    var lines: [String] = []
+    for portfolio in Set(statistics.map(\.portfolio)).sorted() {
+      lines.append("portfolio \(portfolio), base '\(base)':")
+      var table = [
+        ["scenario", "composite", "Δ", "spearman", "kendall", "tier changes", "biggest movers"]
+      ]
+      for stat in statistics where stat.portfolio == portfolio {
+        let moved = stat.movers.prefix(movers).map {
+          "\($0.ticker) \($0.rankDelta > 0 ? "+" : "")\($0.rankDelta)"
+        }
+        table.append([
+          stat.scenario, fixed(stat.composite, decimals: 1),
+          (stat.compositeDelta >= 0 ? "+" : "") + fixed(stat.compositeDelta, decimals: 1),
+          fixed(stat.spearman, decimals: 3), fixed(stat.kendall, decimals: 3),
+          String(stat.tierChanges), moved.joined(separator: ", "),
+        ])
+      }
+      lines += TextTable.lines(table, rightAligned: [1, 2, 3, 4, 5]).map { "  " + $0 }
+    }
+    return lines.joined(separator: "\n")
+  }
+}

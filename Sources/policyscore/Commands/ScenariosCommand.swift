@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import PolicyScoreKit
+
+struct ScenariosCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "scenarios",
+    abstract: "Score a portfolio under several scenarios and compare the rankings.",
+    discussion: """
+      Maps the portfolio once, scores it under each scenario, and writes each
+      scenario's reports (the same files as 'score') into OUT/<scenario>/, with
+      OUT/comparison.csv: every holding's composite, rank and tier in each
+      scenario, and the deltas against the base. Prints each scenario's
+      portfolio composite, Spearman's rho and Kendall's tau against the base,
+      the number of tier changes and the biggest movers.
+
+      Without scenario files, every file in the scenarios folder is run. The
+      base is 'baseline' when present, else the first scenario.
+
+      Examples:
+        policyscore scenarios Examples/portfolio.csv
+        policyscore scenarios holdings.csv Scenarios/baseline.yaml Scenarios/vbp-devices-expanded.yaml
+        policyscore scenarios holdings.csv --base catalog-2019 --out reports/what-if
+      """
+  )
+
+  @OptionGroup var input: PortfolioOptions
+
+  @Argument(
+    help: ArgumentHelp(
+      "Scenario files (default: every file in the scenarios folder).",
+      valueName: "scenario.yaml"
+    )
+  )
+  var scenarioPaths: [String] = []
+
+  @Option(
+    name: .customLong("scenarios"),
+    help: ArgumentHelp(
+      "The scenarios folder (default: ./Scenarios, else the one beside the model).",
+      valueName: "dir"
+    )
+  )
+  var scenariosDirectory: String?
+
+  @Option(help: "The scenario the others are compared against.")
+  var base: String?
+
+  @Option(
+    name: .customLong("out"),
+    help: ArgumentHelp(
+      "The report folder (default: reports/<file name>-scenarios).",
+      valueName: "dir"
+    )
+  )
+  var outPath: String?
+
+  @Option(help: "How many movers the summary names per scenario.")
+  var movers: Int = 3
+
+  @OptionGroup var asOf: AsOfOption
+  @OptionGroup var model: ModelOptions
+
+  func run() throws {
+    let asOfDay = try asOf.asOf()
+    let bundle = try model.loadModel()
+    let scenarios = try loadScenarios(bundle)
+    guard !scenarios.isEmpty else {
+      DiagnosticPrinter.error("no scenario files found")
+      throw ExitCodes.failure
+    }
+    let baseName =
+      base ?? (scenarios.contains { $0.name == "baseline" } ? "baseline" : scenarios[0].name)
+    guard scenarios.contains(where: { $0.name == baseName }) else {
+      DiagnosticPrinter.error(
+        "no scenario named '\(baseName)'; the scenarios are \(scenarios.map(\.name).joined(separator: ", "))"
+      )
+      throw ExitCodes.usage
+    }
+    let portfolio = try input.read(model: bundle)
+    let mapper = Mapper(model: bundle)
+    let outcomes = portfolio.holdings.map { mapper.map($0) }
+    var runs: [(scenario: String, run: ScoreRun)] = []
+    var files: [String: [UInt8]] = [:]
+    let generatedAt = timestamp()
+    for scenario in scenarios {
+      let scoring = ScoringModel(
+        model: bundle,
+        scenario: scenario,
+        edition: model.edition,
+        asOf: asOfDay
+      )
+      let run = ScoreRun(portfolio: portfolio, scoring: scoring, outcomes: outcomes)
+      runs.append((scenario.name, run))
+      let reports = ReportSet(
+        run: run,
+        context: RunContext(
+          toolVersion: PolicyScore.version,
+          generatedAt: generatedAt,
+          scenario: scenario.name
+        )
+      )
+      for (name, bytes) in reports.files { files["\(scenario.name)/\(name)"] = bytes }
+    }
+    let comparison = Comparison(runs: runs, base: baseName)
+    files["comparison.csv"] = comparison.csv
+    let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-scenarios")
+    try writeReports(files, to: out)
+    let accounting = runs[0].run.accounting
+    print(comparison.summary(movers: movers))
+    print("")
+    print(
+      "rows read \(accounting.read) = scored \(accounting.scored) + unmapped \(accounting.unmapped) + rejected \(accounting.rejected)"
+    )
+    print("reports: \(out.path)/ (comparison.csv and a folder per scenario)")
+  }
+
+  private func loadScenarios(_ bundle: ModelBundle) throws -> [Scenario] {
+    let loader = ScenarioLoader(model: bundle)
+    let folder = scenarioPaths.isEmpty ? try scenariosFolder() : nil
+    do {
+      if let folder { return try loader.loadAll(in: folder) }
+      return try loader.load(scenarioPaths.map { URL(fileURLWithPath: $0) })
+    } catch {
+      if case .invalid(let diagnostics) = error { DiagnosticPrinter.print(diagnostics) }
+      DiagnosticPrinter.error(error.description)
+      throw ExitCodes.failure
+    }
+  }
+
+  private func scenariosFolder() throws -> URL {
+    if let scenariosDirectory { return URL(fileURLWithPath: scenariosDirectory) }
+    let local = URL(fileURLWithPath: "Scenarios")
+    if FileManager.default.fileExists(atPath: local.path) { return local }
+    return try model.resolveModelsDirectory().deletingLastPathComponent()
+      .appendingPathComponent("Scenarios")
+  }
+}
