@@ -17,6 +17,9 @@ struct PolicyScore: ParsableCommand {
         policyscore score Examples/portfolio.csv --out reports
       """,
     version: version,
-    subcommands: [ScoreCommand.self, ScenariosCommand.self, CatalogCommand.self, ModelCommand.self]
+    subcommands: [
+      ScoreCommand.self, ScenariosCommand.self, SensitivityCommand.self, CatalogCommand.self,
+      ModelCommand.self,
+    ]
   )
 }

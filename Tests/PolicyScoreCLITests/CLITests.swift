@@ -160,6 +160,68 @@ let reportFiles = [
   }
 }
 
+@Suite struct WhatIfCommandTests {
+  @Test func scenariosWritesEachScenarioAndTheComparison() throws {
+    let directory = try temporaryDirectory()
+    let result = try policyscore(
+      [
+        "scenarios", example, "--out", "what-if", "--as-of", "2026-11-23", "--scenarios",
+        packageRoot.appendingPathComponent("Scenarios").path,
+      ],
+      in: directory
+    )
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("portfolio default, base 'baseline':"))
+    #expect(result.stdout.contains("catalog-2019"))
+    #expect(result.stdout.contains("spearman"))
+    let out = directory.appendingPathComponent("what-if")
+    #expect(
+      FileManager.default.fileExists(atPath: out.appendingPathComponent("comparison.csv").path)
+    )
+    for file in reportFiles {
+      #expect(
+        FileManager.default.fileExists(
+          atPath: out.appendingPathComponent("vbp-devices-expanded/\(file)").path
+        )
+      )
+    }
+    let manifest = try String(
+      contentsOf: out.appendingPathComponent("support-withdrawn/manifest.json"),
+      encoding: .utf8
+    )
+    #expect(manifest.contains("\"scenario\" : \"support-withdrawn\""))
+  }
+
+  @Test func aBadScenarioFailsWithItsFileLineAndASuggestion() throws {
+    let directory = try temporaryDirectory()
+    try
+      "schema_version: 1\ntitle: t\ndescription: d\ninstruments:\n  - {id: hkex-18b, enabled: false}\n"
+      .write(to: directory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+    let result = try policyscore(["scenarios", example, "bad.yaml"], in: directory)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("bad.yaml:5:"))
+    #expect(result.stderr.contains("unknown instrument 'hkex-18b'; did you mean 'hkex-18a'?"))
+  }
+
+  @Test func sensitivityIsRepeatableForASeed() throws {
+    let directory = try temporaryDirectory()
+    for out in ["a", "b"] {
+      let result = try policyscore(
+        [
+          "sensitivity", example, "--samples", "300", "--seed", "5", "--out", out, "--as-of",
+          "2026-11-23",
+        ],
+        in: directory
+      )
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(result.stdout.contains("rank reversals: 0 pairs flipped in 55 removals"))
+    }
+    let a = try Data(contentsOf: directory.appendingPathComponent("a/sensitivity.csv"))
+    let b = try Data(contentsOf: directory.appendingPathComponent("b/sensitivity.csv"))
+    #expect(a == b)
+  }
+}
+
 @Suite struct ModelAndCatalogCommandTests {
   @Test func modelCheckPassesAndCountsTheFacts() throws {
     let result = try policyscore(["model", "check"], in: packageRoot)

@@ -2,9 +2,10 @@ public import Foundation
 
 /// Writes a folder of report files so that it is never half-written.
 public enum ReportFolder {
-  /// Writes `files` (relative path → bytes; paths may hold `/`) into a
-  /// temporary sibling of `directory`, then swaps it in for `directory`. A
-  /// failure or a kill before the swap leaves the previous folder as it was.
+  /// Writes `files` (relative path → bytes) into `directory` in one swap.
+  ///
+  /// The files go into a temporary sibling of `directory`, which then
+  /// replaces it; paths may hold `/`. A failure or a kill before the swap leaves the previous folder as it was.
   public static func write(_ files: [String: [UInt8]], to directory: URL) throws(ReportError) {
     let fileManager = FileManager.default
     let parent = directory.deletingLastPathComponent()

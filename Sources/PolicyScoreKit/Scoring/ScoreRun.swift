@@ -51,11 +51,7 @@ public struct ScoreRun: Sendable {
   /// Excluded holdings last; then composite, highest first; ties broken by
   /// canonical ticker, name and line, so the order never depends on input order.
   static func rank(_ scores: [Score]) -> [Score] {
-    var sorted = scores.sorted { a, b in
-      if a.isExcluded != b.isExcluded { return !a.isExcluded }
-      if a.composite != b.composite { return a.composite > b.composite }
-      return a.holding.sortKey < b.holding.sortKey
-    }
+    var sorted = scores.sorted { RankKey($0) < RankKey($1) }
     for index in sorted.indices { sorted[index].rank = index + 1 }
     return sorted
   }
