@@ -5,9 +5,9 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-LINT_PATHS := Package.swift Sources Tests
+LINT_PATHS := Package.swift Sources Tests Benchmarks
 
-.PHONY: example test deps build lint format check-architecture clean
+.PHONY: example test deps build bench lint format check-architecture clean
 
 example: deps build
 	.build/debug/policyscore score Examples/portfolio.csv --out reports/example
@@ -27,6 +27,11 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev; \
 	fi
+
+# Release build, then the stage table, sensitivity and scenario timings.
+bench: deps
+	$(SWIFT) build -c release --product policyscore-bench
+	.build/release/policyscore-bench $(BENCH_ARGS)
 
 lint:
 	$(SWIFT) format lint --strict --recursive --parallel $(LINT_PATHS)

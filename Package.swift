@@ -35,6 +35,13 @@ let package = Package(
       ],
       swiftSettings: strictSettings
     ),
+    // The benchmark: synthetic portfolios and stage timings (release builds).
+    .executableTarget(
+      name: "policyscore-bench",
+      dependencies: ["PolicyScoreKit"],
+      path: "Benchmarks/policyscore-bench",
+      swiftSettings: strictSettings
+    ),
     .testTarget(
       name: "PolicyScoreKitTests",
       dependencies: ["PolicyScoreKit"],

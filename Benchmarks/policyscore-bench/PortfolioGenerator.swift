@@ -1,0 +1,67 @@
+import Foundation
+import PolicyScoreKit
+
+/// Deterministic synthetic portfolios: descriptions mixed from the model's own
+/// keywords (Chinese and English) and noise, industry codes, several
+/// portfolios, and about 1% malformed rows.
+struct PortfolioGenerator {
+  let model: ModelBundle
+  let seed: UInt64
+
+  static let noise = [
+    "公司", "主要从事", "研发、生产和销售", "产品", "业务", "覆盖全国", "the company", "develops",
+    "manufactures and sells", "products", "worldwide", "leading", "和", "及", "for hospitals",
+    "客户", "市场", "服务", "solutions", "platform",
+  ]
+
+  func csv(rows: Int, portfolios: Int = 4) -> [UInt8] {
+    var generator = SplitMix(state: seed)
+    let terms = model.segmentIDs.flatMap { id in
+      (model.lexicon.entries[id]?.terms ?? []).map(\.text)
+    }
+    let codes = model.codes.values.map(\.key).sorted().map {
+      $0.hasPrefix("gbt4754:") ? "GB:" + $0.dropFirst(8) : "SW:" + $0.dropFirst(8)
+    }
+    var out = Array("portfolio,ticker,name,weight,description,industry_codes\n".utf8)
+    out.reserveCapacity(rows * 120)
+    let weight = 100.0 / Double(max(1, rows / portfolios))
+    for row in 0..<rows {
+      let portfolio = "fund-\(row % portfolios + 1)"
+      let code = 600_000 + Int(generator.next() % 400_000)
+      var description = ""
+      for _ in 0..<(3 + Int(generator.next() % 5)) {
+        let word =
+          generator.next() % 3 == 0
+          ? terms[Int(generator.next() % UInt64(terms.count))]
+          : Self.noise[Int(generator.next() % UInt64(Self.noise.count))]
+        description += word + (generator.next() % 2 == 0 ? " " : "，")
+      }
+      let industry =
+        generator.next() % 4 == 0 ? codes[Int(generator.next() % UInt64(codes.count))] : ""
+      let malformed = generator.next() % 100 == 0
+      let weightText = malformed ? "n/a" : String(format2(weight))
+      let line =
+        "\(portfolio),\(code),公司\(row),\(weightText),\"\(description.replacingOccurrences(of: "\"", with: "\"\""))\",\(industry)\n"
+      out += Array(line.utf8)
+    }
+    return out
+  }
+
+  private func format2(_ value: Double) -> String {
+    let scaled = (value * 10_000).rounded() / 10_000
+    return String(scaled)
+  }
+}
+
+/// SplitMix64, for repeatable data.
+struct SplitMix: RandomNumberGenerator {
+  var state: UInt64
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
