@@ -16,13 +16,15 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
   ],
   targets: [
     // The engine: returns values and throws typed errors; never prints, reads stdin or exits.
     .target(
       name: "PolicyScoreKit",
       dependencies: [
-        .product(name: "Yams", package: "Yams")  // imported by the model loader only
+        .product(name: "Yams", package: "Yams"),  // imported by Model/Files only
+        .product(name: "GRDB", package: "GRDB.swift"),  // imported by Store/ only
       ],
       swiftSettings: strictSettings
     ),

@@ -8,4 +8,6 @@ enum ExitCodes {
   static let usage = ExitCode(64)
   /// The input data was rejected beyond what the run allows (EX_DATAERR).
   static let dataError = ExitCode(65)
+  /// Another run of the same job holds its lock (EX_TEMPFAIL): try again later.
+  static let locked = ExitCode(75)
 }

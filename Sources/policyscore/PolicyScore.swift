@@ -18,8 +18,8 @@ struct PolicyScore: ParsableCommand {
       """,
     version: version,
     subcommands: [
-      ScoreCommand.self, ScenariosCommand.self, SensitivityCommand.self, CatalogCommand.self,
-      ModelCommand.self,
+      ScoreCommand.self, ScenariosCommand.self, SensitivityCommand.self, JobCommand.self,
+      RunsCommand.self, CatalogCommand.self, ModelCommand.self,
     ]
   )
 }

@@ -5,8 +5,14 @@ public enum ReportFolder {
   /// Writes `files` (relative path → bytes) into `directory` in one swap.
   ///
   /// The files go into a temporary sibling of `directory`, which then
-  /// replaces it; paths may hold `/`. A failure or a kill before the swap leaves the previous folder as it was.
-  public static func write(_ files: [String: [UInt8]], to directory: URL) throws(ReportError) {
+  /// replaces it; paths may hold `/`. A failure or a kill before the swap
+  /// leaves the previous folder as it was. `checkpoint` is called halfway
+  /// through the files, for tests that kill the process there.
+  public static func write(
+    _ files: [String: [UInt8]],
+    to directory: URL,
+    checkpoint: (String) -> Void = { _ in }
+  ) throws(ReportError) {
     let fileManager = FileManager.default
     let parent = directory.deletingLastPathComponent()
     let name = directory.lastPathComponent
@@ -17,13 +23,18 @@ public enum ReportFolder {
       try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
       try? fileManager.removeItem(at: temporary)
       try fileManager.createDirectory(at: temporary, withIntermediateDirectories: false)
-      for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
+      for (index, (path, bytes)) in files.sorted(by: { $0.key < $1.key }).enumerated() {
+        if index == files.count / 2 { checkpoint("reports-partly-written") }
         let url = temporary.appendingPathComponent(path)
         try fileManager.createDirectory(
           at: url.deletingLastPathComponent(),
           withIntermediateDirectories: true
         )
         try Data(bytes).write(to: url)
+        // On disk before the swap, so that a crash after it finds whole files.
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.synchronize()
+        try handle.close()
       }
       var isDirectory: ObjCBool = false
       if fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {

@@ -30,6 +30,23 @@ public struct ScenarioLoader {
     "substitution", "companies",
   ]
 
+  /// SHA-256 of a scenario's file and the files it extends, in order;
+  /// "none" for the model as shipped.
+  public static func contentHash(of scenario: Scenario) -> String {
+    guard !scenario.file.isEmpty else { return "none" }
+    let file = URL(fileURLWithPath: scenario.file)
+    var hasher = SHA256()
+    for name in scenario.lineage {
+      let url =
+        name == scenario.name
+        ? file : file.deletingLastPathComponent().appendingPathComponent("\(name).yaml")
+      hasher.update(
+        Array(name.utf8) + [0] + Array(FileManager.default.contents(atPath: url.path) ?? Data())
+      )
+    }
+    return hasher.finalizeHex()
+  }
+
   /// Every `.yaml` file of `directory`, in name order.
   public func loadAll(in directory: URL) throws(ScenarioError) -> [Scenario] {
     let names =

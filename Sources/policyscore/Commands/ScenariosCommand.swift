@@ -60,10 +60,13 @@ struct ScenariosCommand: ParsableCommand {
 
   @OptionGroup var asOf: AsOfOption
   @OptionGroup var model: ModelOptions
+  @OptionGroup var storeOptions: StoreOptions
 
   func run() throws {
+    let started = Date()
     let asOfDay = try asOf.asOf()
     let bundle = try model.loadModel()
+    let store = try storeOptions.open()
     let scenarios = try loadScenarios(bundle)
     guard !scenarios.isEmpty else {
       DiagnosticPrinter.error("no scenario files found")
@@ -106,6 +109,28 @@ struct ScenariosCommand: ParsableCommand {
     files["comparison.csv"] = comparison.csv
     let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-scenarios")
     try writeReports(files, to: out)
+    let finished = Date()
+    let path = URL(fileURLWithPath: input.portfolioPath).standardizedFileURL.path
+    let hashes = Dictionary(
+      uniqueKeysWithValues: scenarios.map { ($0.name, ScenarioLoader.contentHash(of: $0)) }
+    )
+    let ids = try record(
+      runs.map { scenario, run in
+        RunEntry(
+          command: "scenarios",
+          scenario: scenario,
+          scenarioHash: hashes[scenario] ?? "none",
+          portfolioPath: path,
+          run: run,
+          toolVersion: PolicyScore.version,
+          startedAt: timestamp(started),
+          finishedAt: timestamp(finished),
+          durationMilliseconds: Int(finished.timeIntervalSince(started) * 1000),
+          reportDirectory: out.appendingPathComponent(scenario).standardizedFileURL.path
+        )
+      },
+      in: store
+    )
     let accounting = runs[0].run.accounting
     print(comparison.summary(movers: movers))
     print("")
@@ -113,6 +138,9 @@ struct ScenariosCommand: ParsableCommand {
       "rows read \(accounting.read) = scored \(accounting.scored) + unmapped \(accounting.unmapped) + rejected \(accounting.rejected)"
     )
     print("reports: \(out.path)/ (comparison.csv and a folder per scenario)")
+    if let first = ids.first, let last = ids.last, let store {
+      print("recorded as runs \(first)–\(last) in \(store.path)")
+    }
   }
 
   private func loadScenarios(_ bundle: ModelBundle) throws -> [Scenario] {

@@ -14,6 +14,9 @@ struct ScoreCommand: ParsableCommand {
       rejects.csv and manifest.json into the output folder. The folder is
       replaced whole, never half-written.
 
+      Every run is recorded in the history store (policyscore.sqlite, or --db)
+      unless --no-store; see 'policyscore runs'.
+
       Exit codes: 0 success; 1 failed run (bad model, unreadable file, missing
       column, cannot write); 64 bad arguments; 65 a row rejected under --strict.
 
@@ -44,14 +47,17 @@ struct ScoreCommand: ParsableCommand {
   var noReports = false
 
   @OptionGroup var model: ModelOptions
+  @OptionGroup var storeOptions: StoreOptions
 
   func validate() throws {
     guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
   }
 
   func run() throws {
+    let started = Date()
     let asOfDay = try asOf.asOf()
     let bundle = try model.loadModel()
+    let store = try storeOptions.open()
     let portfolio = try input.read(model: bundle)
     let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: asOfDay)
     let run = ScoreRun(portfolio: portfolio, scoring: scoring, mapper: Mapper(model: bundle))
@@ -61,12 +67,31 @@ struct ScoreCommand: ParsableCommand {
     )
     let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput()
     if !noReports { try writeReports(reports.files, to: out) }
+    let finished = Date()
+    let runIDs = try record(
+      [
+        RunEntry(
+          command: "score",
+          scenario: "baseline",
+          scenarioHash: "none",
+          portfolioPath: URL(fileURLWithPath: input.portfolioPath).standardizedFileURL.path,
+          run: run,
+          toolVersion: PolicyScore.version,
+          startedAt: timestamp(started),
+          finishedAt: timestamp(finished),
+          durationMilliseconds: Int(finished.timeIntervalSince(started) * 1000),
+          reportDirectory: noReports ? nil : out.standardizedFileURL.path
+        )
+      ],
+      in: store
+    )
     switch format {
     case .table:
       print(TerminalSummary(run: run, top: top).text)
       if !noReports {
         print("reports: \(out.path)/ (\(ReportSet.fileNames.joined(separator: ", ")))")
       }
+      if let id = runIDs.first, let store { print("recorded as run \(id) in \(store.path)") }
     case .csv:
       FileHandle.standardOutput.write(Data(reports.files["rankings.csv"] ?? []))
     case .json:

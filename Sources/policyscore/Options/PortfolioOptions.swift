@@ -52,8 +52,8 @@ struct PortfolioOptions: ParsableArguments {
   }
 }
 
-/// The wall-clock time for manifests.
-func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
+/// A wall-clock time (UTC, ISO 8601) for manifests and the store; now by default.
+func timestamp(_ date: Date = Date()) -> String { ISO8601DateFormatter().string(from: date) }
 
 /// Writes a report folder, or fails the command with a printed error.
 func writeReports(_ files: [String: [UInt8]], to directory: URL) throws {

@@ -1,0 +1,358 @@
+public import Foundation
+
+/// A line for the log: what happened, with fields for log collectors.
+public struct JobEvent: Sendable {
+  public enum Level: String, Sendable {
+    case info
+    case warning
+    case error
+  }
+
+  public var level: Level
+  public var message: String
+  public var fields: [(key: String, value: String)]
+
+  public init(_ level: Level, _ message: String, _ fields: [(key: String, value: String)] = []) {
+    self.level = level
+    self.message = message
+    self.fields = fields
+  }
+}
+
+/// How a job run ended.
+public enum JobOutcome: Sendable {
+  /// Inputs, model, scenarios and as-of date unchanged since the last run: nothing written.
+  case upToDate(jobRunID: Int64, folder: String)
+  case completed(JobResult)
+}
+
+public struct JobResult: Sendable {
+  public var jobRunID: Int64
+  public var folder: String
+  public var runs: Int
+  public var rowsRead: Int
+  public var rejected: Int
+  public var diffSummary: String
+  public var pruned: Int
+}
+
+/// Runs a job.
+///
+/// One run per portfolio file and scenario, reports written into
+/// a new folder swapped into place only when complete, the store written in
+/// one transaction, a diff against the previous run, and retention applied.
+/// One run of a job at a time.
+public struct JobRunner {
+  public var job: Job
+  public var store: Store
+  public var today: Day
+  public var toolVersion: String
+  public var force = false
+  /// Receives the log lines.
+  public var log: (JobEvent) -> Void = { _ in }
+  /// Called at named points ("reports-partly-written", "store-transaction"), for tests.
+  public var checkpoint: (String) -> Void = { _ in }
+  public var now: () -> Date = { Date() }
+
+  public init(job: Job, store: Store, today: Day, toolVersion: String) {
+    self.job = job
+    self.store = store
+    self.today = today
+    self.toolVersion = toolVersion
+  }
+
+  public func run() throws(JobError) -> JobOutcome {
+    let started = now()
+    let startedText = Self.timestamp(started)
+    let lockPath = job.file.deletingLastPathComponent()
+      .appendingPathComponent(".\(job.file.lastPathComponent).lock").path
+    let lock = try JobLock(path: lockPath, startedAt: startedText)
+    defer { withExtendedLifetime(lock) {} }
+    removeLeftovers()
+    let asOf = job.asOf.day(today: today)
+    log(JobEvent(.info, "job started", [("job", job.name), ("as_of", asOf.description)]))
+    let model: ModelBundle
+    do { model = try ModelBundle(contentsOf: job.models) } catch { throw .model(error) }
+    let scenarios = try loadScenarios(model)
+    let files = job.portfolioFiles()
+    guard !files.isEmpty else { throw .noPortfolios(patterns: job.portfolios) }
+    var inputs: [(url: URL, bytes: [UInt8])] = []
+    for url in files {
+      guard let data = FileManager.default.contents(atPath: url.path) else {
+        throw .portfolio(.unreadable(file: url.path, reason: "no such file or not readable"))
+      }
+      inputs.append((url, Array(data)))
+    }
+    let scenarioHashes = scenarios.map(ScenarioLoader.contentHash(of:))
+    var fingerprint = SHA256()
+    fingerprint.update(
+      Array(
+        "tool \(toolVersion)\njob \(job.contentHash)\nmodel \(model.contentHash)\nas_of \(asOf)\nedition \(job.edition ?? "-")\n"
+          .utf8
+      )
+    )
+    for input in inputs {
+      fingerprint.update(Array("portfolio \(input.url.path) \(SHA256.hex(of: input.bytes))\n".utf8))
+    }
+    for (scenario, hash) in zip(scenarios, scenarioHashes) {
+      fingerprint.update(Array("scenario \(scenario.name) \(hash)\n".utf8))
+    }
+    let print = fingerprint.finalizeHex()
+    let history = try storeCall { try store.jobRuns(job: job.name) }
+    if !force, let last = history.first, last.fingerprint == print,
+      FileManager.default.fileExists(atPath: last.reportDirectory)
+    {
+      log(
+        JobEvent(
+          .info,
+          "up to date: inputs, model, scenarios and as-of date unchanged since the last run",
+          [("job_run", String(last.id)), ("reports", last.reportDirectory)]
+        )
+      )
+      return .upToDate(jobRunID: last.id, folder: last.reportDirectory)
+    }
+    var previousRuns: [StoredRun] = []
+    if let last = history.first { previousRuns = try storeCall { try store.runs(jobRun: last.id) } }
+    let mapper = Mapper(model: model)
+    var reportFiles: [String: [UInt8]] = [:]
+    var entries: [RunEntry] = []
+    var diffs: [RunDiff] = []
+    let folderName = uniqueFolderName(asOf: asOf, at: started)
+    let folder = job.output.appendingPathComponent(folderName)
+    var rowsRead = 0
+    var rejected = 0
+    for input in inputs {
+      let portfolio: Portfolio
+      do {
+        portfolio = try PortfolioReader(knownSegments: Set(model.segmentIDs))
+          .read(bytes: input.bytes, file: input.url.path)
+      } catch { throw .portfolio(error) }
+      rowsRead += portfolio.rowsRead
+      rejected += portfolio.rejects.count
+      for reject in portfolio.rejects {
+        log(
+          JobEvent(
+            .warning,
+            "row rejected: \(reject.reason)",
+            [("file", input.url.path), ("line", String(reject.line)), ("column", reject.column)]
+          )
+        )
+      }
+      let outcomes = portfolio.holdings.map { mapper.map($0) }
+      let stem = input.url.deletingPathExtension().lastPathComponent
+      for (scenario, hash) in zip(scenarios, scenarioHashes) {
+        let runStarted = now()
+        let run = ScoreRun(
+          portfolio: portfolio,
+          scoring: ScoringModel(model: model, scenario: scenario, edition: job.edition, asOf: asOf),
+          outcomes: outcomes
+        )
+        let reports = ReportSet(
+          run: run,
+          context: RunContext(
+            toolVersion: toolVersion,
+            generatedAt: startedText,
+            scenario: scenario.name
+          )
+        )
+        for (name, bytes) in reports.files {
+          reportFiles["\(stem)/\(scenario.name)/\(name)"] = bytes
+        }
+        let previous = previousRuns.first {
+          $0.portfolioPath == input.url.path && $0.scenario == scenario.name
+        }
+        var previousHoldings: [StoredHolding] = []
+        if let previous {
+          previousHoldings = try storeCall { try store.holdings(run: previous.id) }
+        }
+        diffs.append(
+          RunDiff(
+            scenario: scenario.name,
+            previous: previous.map { (RunDiff.Facts($0), previousHoldings) },
+            current: (RunDiff.Facts(run, scenarioHash: hash), StoredHolding.holdings(of: run)),
+            threshold: job.rankMoveThreshold
+          )
+        )
+        let finished = now()
+        entries.append(
+          RunEntry(
+            command: "job",
+            scenario: scenario.name,
+            scenarioHash: hash,
+            portfolioPath: input.url.path,
+            run: run,
+            toolVersion: toolVersion,
+            startedAt: Self.timestamp(runStarted),
+            finishedAt: Self.timestamp(finished),
+            durationMilliseconds: Int(finished.timeIntervalSince(runStarted) * 1000),
+            reportDirectory: folder.appendingPathComponent("\(stem)/\(scenario.name)").path
+          )
+        )
+        log(
+          JobEvent(
+            .info,
+            "scored",
+            [
+              ("portfolio", input.url.lastPathComponent), ("scenario", scenario.name),
+              ("rows", String(portfolio.rowsRead)), ("scored", String(run.scores.count)),
+              ("unmapped", String(run.unmapped.count)),
+              ("rejected", String(portfolio.rejects.count)),
+            ]
+          )
+        )
+      }
+    }
+    let summary = RunDiff.summary(diffs)
+    reportFiles["diff.csv"] = RunDiff.csv(diffs)
+    reportFiles["job.json"] = jobManifest(
+      fingerprint: print,
+      asOf: asOf,
+      inputs: inputs.map(\.url.path),
+      scenarios: scenarios,
+      summary: summary,
+      generatedAt: startedText
+    )
+    do {
+      try ReportFolder.write(reportFiles, to: folder, checkpoint: checkpoint)
+    } catch { throw .reports(error) }
+    let recorded = try storeCall {
+      try store.record(
+        entries,
+        job: (job.name, print, asOf.description, folder.path),
+        checkpoint: checkpoint
+      )
+    }
+    pointLatest(to: folderName)
+    let pruned = try storeCall { try store.prune(job: job.name, keep: job.retention) }
+    for old in pruned.folders where old.hasPrefix(job.output.path + "/") {
+      try? FileManager.default.removeItem(atPath: old)
+    }
+    log(
+      JobEvent(
+        .info,
+        "job finished: \(summary)",
+        [
+          ("job_run", String(recorded.jobRunID ?? 0)), ("reports", folder.path),
+          ("pruned", String(pruned.removed)),
+        ]
+      )
+    )
+    return .completed(
+      JobResult(
+        jobRunID: recorded.jobRunID ?? 0,
+        folder: folder.path,
+        runs: entries.count,
+        rowsRead: rowsRead,
+        rejected: rejected,
+        diffSummary: summary,
+        pruned: pruned.removed
+      )
+    )
+  }
+
+  // MARK: - Parts
+
+  private func loadScenarios(_ model: ModelBundle) throws(JobError) -> [Scenario] {
+    guard !job.scenarios.isEmpty else { return [Scenario.baseline()] }
+    let base = job.file.deletingLastPathComponent()
+    let urls = job.scenarios.map { name -> URL in
+      if name.hasSuffix(".yaml") || name.contains("/") {
+        return name.hasPrefix("/") ? URL(fileURLWithPath: name) : base.appendingPathComponent(name)
+      }
+      return job.scenariosDirectory.appendingPathComponent("\(name).yaml")
+    }
+    do { return try ScenarioLoader(model: model).load(urls) } catch { throw .scenarios(error) }
+  }
+
+  /// Removes what a killed run left in the output root.
+  ///
+  /// Temporary folders and links only. Safe under the job lock: no other run of this job writes there.
+  private func removeLeftovers() {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: job.output.path)) ?? []
+    for name in names where name.hasPrefix(".") && name.contains(".tmp-") {
+      try? FileManager.default.removeItem(at: job.output.appendingPathComponent(name))
+      log(JobEvent(.warning, "removed the leftovers of an interrupted run", [("path", name)]))
+    }
+  }
+
+  private func uniqueFolderName(asOf: Day, at date: Date) -> String {
+    let stamp = Self.timestamp(date).replacingOccurrences(of: ":", with: "").replacingOccurrences(
+      of: "-",
+      with: ""
+    )
+    var name = "\(asOf)_\(stamp)"
+    var suffix = 2
+    while FileManager.default.fileExists(atPath: job.output.appendingPathComponent(name).path) {
+      name = "\(asOf)_\(stamp)-\(suffix)"
+      suffix += 1
+    }
+    return name
+  }
+
+  /// `output/latest` → the new folder, replaced in one rename.
+  private func pointLatest(to folderName: String) {
+    let latest = job.output.appendingPathComponent("latest").path
+    let temporary = job.output.appendingPathComponent(
+      ".latest.tmp-\(ProcessInfo.processInfo.processIdentifier)"
+    ).path
+    unlink(temporary)
+    if symlink(folderName, temporary) == 0 { rename(temporary, latest) }
+  }
+
+  private func jobManifest(
+    fingerprint: String,
+    asOf: Day,
+    inputs: [String],
+    scenarios: [Scenario],
+    summary: String,
+    generatedAt: String
+  ) -> [UInt8] {
+    struct Manifest: Encodable {
+      var job: String
+      var tool_version: String
+      var fingerprint: String
+      var as_of: String
+      var as_of_rule: String
+      var portfolios: [String]
+      var scenarios: [String]
+      var diff: String
+      var generated_at: String
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let manifest = Manifest(
+      job: job.name,
+      tool_version: toolVersion,
+      fingerprint: fingerprint,
+      as_of: asOf.description,
+      as_of_rule: job.asOf.description,
+      portfolios: inputs,
+      scenarios: scenarios.map(\.name),
+      diff: summary,
+      generated_at: generatedAt
+    )
+    return Array((try? encoder.encode(manifest)) ?? Data()) + [0x0A]
+  }
+
+  private func storeCall<T>(_ body: () throws -> T) throws(JobError) -> T {
+    do {
+      return try body()
+    } catch let error as StoreError {
+      throw .store(error)
+    } catch {
+      throw .store(.failed("\(error)"))
+    }
+  }
+
+  static func timestamp(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    return formatter.string(from: date)
+  }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

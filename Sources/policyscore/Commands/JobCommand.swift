@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import PolicyScoreKit
+
+struct JobCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "job",
+    abstract: "Run periodic scoring jobs with a history.",
+    subcommands: [Run.self]
+  )
+
+  struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Run a job file: score its portfolios under its scenarios, keep the history, diff against the last run.",
+      discussion: """
+        A run writes its reports into a new folder under the job's output root,
+        renamed into place only when complete, points OUTPUT/latest at it, and
+        records every run in the store in one transaction. When the inputs,
+        model, scenarios and as-of date are unchanged since the last run it
+        says "up to date" and writes nothing (--force reruns). Each run is
+        compared with the previous one in diff.csv: new and dropped holdings,
+        rank moves, tier changes, exclusions, and changed assumptions. Only one
+        run of a job at a time: a second one exits 75 naming the holder. It
+        never prompts; logs go to stderr.
+
+        Exit codes: 0 done or up to date; 1 failed; 64 bad arguments or job
+        file; 75 another run of the job holds the lock.
+
+        Example:
+          policyscore job run Examples/weekly-job.yaml
+          policyscore job run /etc/policyscore/weekly.yaml --db /var/lib/policyscore/history.sqlite --log-format json
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The job file.", valueName: "job.yaml"))
+    var jobPath: String
+
+    @Option(
+      name: .customLong("db"),
+      help: ArgumentHelp(
+        "The history store (default: policyscore.sqlite beside the job file).",
+        valueName: "path"
+      )
+    )
+    var databasePath: String?
+
+    @Flag(help: "Run even when nothing changed since the last run.")
+    var force = false
+
+    @Option(help: "Log lines on stderr: text or json.")
+    var logFormat: LogFormat = .text
+
+    @OptionGroup var asOf: AsOfOption
+
+    func run() throws {
+      let logger = Logger(format: logFormat)
+      let url = URL(fileURLWithPath: jobPath).standardizedFileURL
+      let job: Job
+      do {
+        job = try Job(contentsOf: url)
+      } catch {
+        if case .invalid(let diagnostics) = error {
+          DiagnosticPrinter.print(diagnostics)
+        } else {
+          DiagnosticPrinter.error(error.description)
+        }
+        throw ExitCodes.usage
+      }
+      let store = try openStore(
+        databasePath
+          ?? url.deletingLastPathComponent().appendingPathComponent("policyscore.sqlite").path
+      )
+      var runner = JobRunner(
+        job: job,
+        store: store,
+        today: try asOf.asOf(),
+        toolVersion: PolicyScore.version
+      )
+      runner.force = force
+      runner.log = logger.log
+      runner.checkpoint = TestHooks.checkpoint
+      do {
+        switch try runner.run() {
+        case .upToDate(let id, let folder):
+          print("up to date: nothing changed since job run \(id) (\(folder))")
+        case .completed(let result):
+          print(
+            "job run \(result.jobRunID): \(result.runs) run\(result.runs == 1 ? "" : "s"), \(result.rowsRead) rows read, \(result.rejected) rejected"
+          )
+          print("diff: \(result.diffSummary)")
+          print("reports: \(result.folder)")
+        }
+      } catch {
+        logger.log(JobEvent(.error, error.description))
+        if case .locked = error { throw ExitCodes.locked }
+        if case .invalid(let diagnostics) = error { DiagnosticPrinter.print(diagnostics) }
+        throw ExitCodes.failure
+      }
+    }
+  }
+}
+
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+  case text
+  case json
+}
+
+/// Writes job events to stderr, as text or as one JSON object per line.
+struct Logger {
+  var format: LogFormat
+
+  func log(_ event: JobEvent) {
+    let time = ISO8601DateFormatter().string(from: Date())
+    switch format {
+    case .text:
+      let fields = event.fields.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+      printError(
+        "\(time) \(event.level.rawValue): \(event.message)\(fields.isEmpty ? "" : " " + fields)"
+      )
+    case .json:
+      var object: [String: String] = [
+        "time": time, "level": event.level.rawValue, "message": event.message,
+      ]
+      for (key, value) in event.fields { object[key] = value }
+      let data =
+        (try? JSONSerialization.data(
+          withJSONObject: object,
+          options: [.sortedKeys, .withoutEscapingSlashes]
+        )) ?? Data()
+      printError(String(decoding: data, as: UTF8.self))
+    }
+  }
+}
+
+/// Test hooks, from the environment: POLICYSCORE_TEST_PAUSE_AT=<checkpoint>
+/// makes the process announce the checkpoint on stderr and sleep
+/// POLICYSCORE_TEST_PAUSE_SECONDS (default 60) there, so that a test can kill
+/// it mid-write.
+enum TestHooks {
+  static func checkpoint(_ name: String) {
+    let environment = ProcessInfo.processInfo.environment
+    guard environment["POLICYSCORE_TEST_PAUSE_AT"] == name else { return }
+    printError("checkpoint \(name) reached")
+    Thread.sleep(
+      forTimeInterval: Double(environment["POLICYSCORE_TEST_PAUSE_SECONDS"] ?? "60") ?? 60
+    )
+  }
+}
