@@ -17,6 +17,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    // Reading .xlsx workbooks (zip archives) without a hand-written unzip.
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
   ],
   targets: [
     // The engine: returns values and throws typed errors; never prints, reads stdin or exits.
@@ -25,6 +27,7 @@ let package = Package(
       dependencies: [
         .product(name: "Yams", package: "Yams"),  // imported by Model/Files only
         .product(name: "GRDB", package: "GRDB.swift"),  // imported by Store/ only
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // imported by SpreadsheetReader only
       ],
       swiftSettings: strictSettings
     ),

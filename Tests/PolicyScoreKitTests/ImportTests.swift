@@ -45,7 +45,7 @@ import Testing
     bytes += [0xC3, 0x28, 0x0A]
     var scanner = CSVScanner(bytes: bytes)
     _ = scanner.next()
-    #expect(scanner.next()?.problem == .invalidUTF8(field: 2))
+    #expect(scanner.next()?.problem == .invalidText(field: 2))
   }
 
   /// Property: any table written by CSVWriter reads back identical.

@@ -1,40 +1,91 @@
 /// A byte-level RFC 4180 reader: quoted fields with embedded delimiters,
 /// quotes (`""`) and newlines; CRLF, LF and CR line ends; blank lines skipped.
 ///
-/// It works on UTF-8 bytes and never decodes a field it does not return, so
-/// scanning costs one pass over the input.
+/// It reads UTF-8 in chunks from a source, so memory stays bounded whatever
+/// the file's size: a record longer than `maxRecordBytes` is returned as a
+/// problem and the scanner resumes at the next line end.
 public struct CSVScanner {
   /// One record, with the line it starts on and its raw text for reports.
   public struct Record: Sendable, Hashable {
     public var fields: [String]
     /// 1-based line of the record's first byte.
     public var line: Int
-    /// The record as it stood in the file (without the line end).
+    /// The record as it stood in the file (without the line end), cut to 500 bytes.
     public var raw: String
     public var problem: Problem?
+
+    public init(fields: [String], line: Int, raw: String, problem: Problem? = nil) {
+      self.fields = fields
+      self.line = line
+      self.raw = raw
+      self.problem = problem
+    }
   }
 
   /// Why a record could not be read as it stands.
   public enum Problem: Sendable, Hashable {
     /// A quoted field that never closes: the rest of the file was swallowed.
     case unterminatedQuote(field: Int)
-    /// Bytes that are not UTF-8 in field `field`.
-    case invalidUTF8(field: Int)
+    /// Bytes that are not valid text in field `field`.
+    case invalidText(field: Int)
+    /// The record is longer than the limit.
+    case tooLong(limit: Int)
   }
 
-  public let delimiter: UInt8
-  private let bytes: [UInt8]
-  private var position: Int
+  public private(set) var delimiter: UInt8
+  public let maxRecordBytes: Int
+  private var bytes: [UInt8]
+  private var position = 0
   private var line = 1
+  private var atEnd: Bool
+  private var source: (() -> [UInt8]?)?
+  private var delimiterFixed: Bool
 
-  /// - Parameters:
-  ///   - bytes: UTF-8 text; a leading byte-order mark is skipped.
-  ///   - delimiter: the field separator; detected from the first line when nil.
-  public init(bytes: [UInt8], delimiter: UInt8? = nil) {
+  /// Scans a whole buffer. A leading byte-order mark is skipped; the
+  /// delimiter is detected from the first line when nil.
+  public init(bytes: [UInt8], delimiter: UInt8? = nil, maxRecordBytes: Int = 1 << 20) {
     self.bytes = bytes
-    let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-    self.position = start
-    self.delimiter = delimiter ?? CSVScanner.detectDelimiter(bytes, from: start)
+    self.atEnd = true
+    self.maxRecordBytes = maxRecordBytes
+    self.delimiter = delimiter ?? 0x2C
+    self.delimiterFixed = delimiter != nil
+    skipByteOrderMark()
+    if !delimiterFixed { self.delimiter = Self.detectDelimiter(self.bytes, from: position) }
+  }
+
+  /// Scans chunks of UTF-8 from `source` (nil when done).
+  public init(
+    source: @escaping () -> [UInt8]?, delimiter: UInt8? = nil, maxRecordBytes: Int = 1 << 20
+  ) {
+    self.bytes = []
+    self.atEnd = false
+    self.source = source
+    self.maxRecordBytes = maxRecordBytes
+    self.delimiter = delimiter ?? 0x2C
+    self.delimiterFixed = delimiter != nil
+    // Enough of the file to see its first line.
+    while !atEnd && !bytes.contains(0x0A) && bytes.count < maxRecordBytes { refill() }
+    skipByteOrderMark()
+    if !delimiterFixed { self.delimiter = Self.detectDelimiter(bytes, from: position) }
+  }
+
+  private mutating func skipByteOrderMark() {
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+  }
+
+  /// Drops what was read and appends the next chunk; false at the end.
+  @discardableResult
+  private mutating func refill() -> Bool {
+    guard !atEnd, let next = source?() else {
+      atEnd = true
+      return false
+    }
+    if position > 0 {
+      bytes.removeFirst(position)
+      position = 0
+    }
+    bytes += next
+    return true
   }
 
   /// The delimiter among comma, semicolon, tab and pipe that occurs most
@@ -64,82 +115,161 @@ public struct CSVScanner {
     return candidates[best]
   }
 
-  /// The next non-blank record, or nil at the end of the input.
-  public mutating func next() -> Record? {
-    while position < bytes.count {
-      if let record = scanRecord() { return record }
-    }
-    return nil
+  private enum Scan {
+    case record(Record)
+    case blank
+    case incomplete
   }
 
-  /// Scans one line-record; nil for a blank line.
-  private mutating func scanRecord() -> Record? {
+  /// The next non-blank record, or nil at the end of the input.
+  public mutating func next() -> Record? {
+    while true {
+      if position >= bytes.count {
+        if atEnd || !refill() { return nil }
+        continue
+      }
+      let start = (position, line)
+      switch scanRecord() {
+      case .record(let record): return record
+      case .blank: continue
+      case .incomplete:
+        if bytes.count - start.0 > maxRecordBytes { return skipTooLong(from: start) }
+        (position, line) = start
+        if !refill() { atEnd = true }
+      }
+    }
+  }
+
+  /// Reports an over-long record and resumes after the next line end.
+  private mutating func skipTooLong(from start: (Int, Int)) -> Record {
+    let raw = String(decoding: bytes[start.0..<min(bytes.count, start.0 + 500)], as: UTF8.self)
+    position = start.0 + maxRecordBytes
+    while true {
+      if let end = bytes[position...].firstIndex(of: 0x0A) {
+        position = end + 1
+        break
+      }
+      position = bytes.count
+      if !refill() { break }
+    }
+    line = start.1 + 1
+    return Record(fields: [], line: start.1, raw: raw + "…", problem: .tooLong(limit: maxRecordBytes))
+  }
+
+  /// Scans one record from `position`.
+  private mutating func scanRecord() -> Scan {
     let startLine = line
     let start = position
     var fields: [String] = []
-    var field: [UInt8] = []
-    var inQuotes = false
-    var quotedFieldStart = 0
     var problem: Problem?
-    var end = position
-    var endedLine = false
+    var index = position
+    let count = bytes.count
+    var end = count
+    var newlines = 0
+    var complete = false
 
-    func finishField() {
-      if let text = String(validating: field, as: UTF8.self) {
-        fields.append(text)
-      } else {
-        if problem == nil { problem = .invalidUTF8(field: fields.count + 1) }
-        fields.append(String(decoding: field, as: UTF8.self))
+    func text(_ slice: ArraySlice<UInt8>) -> String {
+      if let text = String(validating: slice, as: UTF8.self) {
+        if problem == nil, text.unicodeScalars.contains("\u{FFFD}") {
+          problem = .invalidText(field: fields.count + 1)
+        }
+        return text
       }
-      field.removeAll(keepingCapacity: true)
+      if problem == nil { problem = .invalidText(field: fields.count + 1) }
+      return String(decoding: slice, as: UTF8.self)
     }
 
-    scanning: while position < bytes.count {
-      let byte = bytes[position]
-      if inQuotes {
-        position += 1
-        if byte == 0x22 {
-          if position < bytes.count && bytes[position] == 0x22 {
-            field.append(0x22)
-            position += 1
-          } else {
-            inQuotes = false
+    fieldLoop: while index < count {
+      if bytes[index] == 0x22 {
+        // Quoted field.
+        let quotedField = fields.count + 1
+        var value: [UInt8] = []
+        index += 1
+        var closed = false
+        while index < count {
+          let byte = bytes[index]
+          if byte == 0x22 {
+            if index + 1 < count && bytes[index + 1] == 0x22 {
+              value.append(0x22)
+              index += 2
+              continue
+            }
+            if index + 1 >= count && !atEnd { return .incomplete }
+            closed = true
+            index += 1
+            break
           }
-        } else {
-          if byte == 0x0A || (byte == 0x0D && (position >= bytes.count || bytes[position] != 0x0A))
-          {
-            line += 1
+          if byte == 0x0A || (byte == 0x0D && (index + 1 >= count || bytes[index + 1] != 0x0A)) {
+            newlines += 1
           }
-          field.append(byte)
+          value.append(byte)
+          index += 1
+        }
+        if !closed {
+          if !atEnd { return .incomplete }
+          problem = .unterminatedQuote(field: quotedField)
+          fields.append(text(value[...]))
+          end = count
+          complete = true
+          break fieldLoop
+        }
+        // Anything between the closing quote and the delimiter is kept.
+        let rest = index
+        while index < count && bytes[index] != delimiter && bytes[index] != 0x0A
+          && bytes[index] != 0x0D
+        {
+          index += 1
+        }
+        if index > rest { value += bytes[rest..<index] }
+        fields.append(text(value[...]))
+      } else {
+        let fieldStart = index
+        while index < count {
+          let byte = bytes[index]
+          if byte == delimiter || byte == 0x0A || byte == 0x0D { break }
+          index += 1
+        }
+        fields.append(text(bytes[fieldStart..<index]))
+      }
+      guard index < count else {
+        if !atEnd { return .incomplete }
+        end = count
+        complete = true
+        break
+      }
+      let byte = bytes[index]
+      if byte == delimiter {
+        index += 1
+        if index >= count {
+          if !atEnd { return .incomplete }
+          fields.append("")
+          end = count
+          complete = true
+          break
         }
         continue
       }
-      switch byte {
-      case 0x22 where field.isEmpty:
-        inQuotes = true
-        quotedFieldStart = fields.count + 1
-        position += 1
-      case delimiter:
-        finishField()
-        position += 1
-      case 0x0D, 0x0A:
-        end = position
-        position += 1
-        if byte == 0x0D && position < bytes.count && bytes[position] == 0x0A { position += 1 }
-        line += 1
-        endedLine = true
-        break scanning
-      default:
-        field.append(byte)
-        position += 1
+      // Line end.
+      end = index
+      if byte == 0x0D {
+        if index + 1 >= count && !atEnd { return .incomplete }
+        index += index + 1 < count && bytes[index + 1] == 0x0A ? 2 : 1
+      } else {
+        index += 1
       }
-      end = position
+      complete = true
+      break
     }
-    if !endedLine { end = bytes.count }
-    if inQuotes { problem = .unterminatedQuote(field: quotedFieldStart) }
-    if fields.isEmpty && !inQuotes && field.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-    finishField()
-    let raw = String(decoding: bytes[start..<end], as: UTF8.self)
-    return Record(fields: fields, line: startLine, raw: raw, problem: problem)
+    if !complete { end = count }
+    position = index
+    line += newlines + 1
+    if fields.count == 1 && problem == nil
+      && fields[0].allSatisfy({ $0 == " " || $0 == "\t" }) && bytes[start] != 0x22
+    {
+      return .blank
+    }
+    if fields.isEmpty { return .blank }
+    let raw = String(decoding: bytes[start..<min(end, start + 500)], as: UTF8.self)
+    return .record(Record(fields: fields, line: startLine, raw: raw, problem: problem))
   }
 }

@@ -16,6 +16,11 @@ public struct Holding: Sendable, Hashable {
   public var chinaShare: Double?
   /// An explicit segment split from the file, shares summing to 1.
   public var split: [SegmentShare]?
+  /// Later rows of the same company in the same portfolio, merged into this one.
+  public var mergedLines: [Int] = []
+
+  /// How many input rows this holding stands for.
+  public var rowCount: Int { 1 + mergedLines.count }
 
   public init(
     line: Int,
@@ -65,4 +70,14 @@ public struct RejectedRow: Sendable, Hashable {
   public var column: String
   public var reason: String
   public var raw: String
+  /// False for totals and note lines: not holdings, so not data loss.
+  public var countsAgainstBudget = true
+
+  public init(line: Int, column: String, reason: String, raw: String, countsAgainstBudget: Bool = true) {
+    self.line = line
+    self.column = column
+    self.reason = reason
+    self.raw = raw
+    self.countsAgainstBudget = countsAgainstBudget
+  }
 }

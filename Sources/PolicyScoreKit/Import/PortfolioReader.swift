@@ -22,6 +22,17 @@ public struct Portfolio: Sendable {
   public var ignoredHeaders: [String]
   /// SHA-256 of the file's bytes.
   public var inputHash: String
+  /// How the file was read: `csv utf-8 ','`, `csv gb18030 ';'`, `xlsx sheet 'Holdings'`.
+  public var format: String
+  /// Title and note lines above the header, skipped.
+  public var titleLines: Int
+  /// Things the analyst should know: merged duplicates, replaced bytes.
+  public var warnings: [Diagnostic]
+
+  /// Rows that count for the data-loss budget: all but totals and note lines.
+  public var budgetRows: Int { rowsRead - rejects.filter { !$0.countsAgainstBudget }.count }
+  /// Rejected rows that count for the data-loss budget.
+  public var budgetRejects: Int { rejects.filter(\.countsAgainstBudget).count }
 }
 
 /// Why a portfolio could not be imported at all.
@@ -33,6 +44,8 @@ public enum PortfolioError: Error, Equatable, CustomStringConvertible {
   case badHeader(file: String, line: Int, reason: String)
   /// `--strict`: the first rejected row stops the import.
   case rejected(file: String, RejectedRow)
+  /// The workbook has no sheet of that name.
+  case unknownSheet(file: String, name: String, sheets: [String])
 
   public var description: String {
     switch self {
@@ -45,6 +58,9 @@ public enum PortfolioError: Error, Equatable, CustomStringConvertible {
       return "\(file):\(line):\(column): error: header '\(header)' names a column already given"
     case .badHeader(let file, let line, let reason):
       return "\(file):\(line):1: error: cannot read the header: \(reason)"
+    case .unknownSheet(let file, let name, let sheets):
+      return
+        "\(file): error: no sheet '\(name)'\(Suggestion.hint(for: name, in: sheets)); the sheets are \(sheets.map { "'\($0)'" }.joined(separator: ", "))"
     case .rejected(let file, let row):
       let column = row.column.isEmpty ? "" : " in column '\(row.column)'"
       return "\(file):\(row.line): error: row rejected\(column): \(row.reason)"
@@ -52,41 +68,123 @@ public enum PortfolioError: Error, Equatable, CustomStringConvertible {
   }
 }
 
-/// Reads portfolio CSVs: UTF-8 with or without BOM, or UTF-16 with BOM; comma,
-/// semicolon, tab or pipe; headers in English or Chinese.
+/// Reads portfolio files: CSV in UTF-8 (with or without BOM), UTF-16 or
+/// GB18030/GBK, with comma, semicolon, tab or pipe; and `.xlsx` workbooks.
+/// Headers may be in English or Chinese, below title lines; totals and note
+/// lines below the data are recognised.
 ///
 /// A bad row becomes a `RejectedRow` with line, column and reason, and the good
-/// rows go on; in strict mode the first bad row throws.
+/// rows go on; in strict mode the first bad row throws. CSV is read in chunks,
+/// so memory stays bounded by the rows kept, not the file's size.
 public struct PortfolioReader {
   public var knownSegments: Set<SegmentID>
   public var strict: Bool
+  /// Forces an encoding instead of detecting one.
+  public var encoding: TextEncoding?
+  /// The workbook sheet to read (default: the first).
+  public var sheet: String?
+  /// A row longer than this is rejected, not read whole into memory.
+  public var maxRecordBytes = 1 << 20
+  public var chunkSize = 1 << 20
 
-  public init(knownSegments: Set<SegmentID>, strict: Bool = false) {
+  public init(
+    knownSegments: Set<SegmentID>, strict: Bool = false, encoding: TextEncoding? = nil,
+    sheet: String? = nil
+  ) {
     self.knownSegments = knownSegments
     self.strict = strict
+    self.encoding = encoding
+    self.sheet = sheet
   }
 
   public func read(contentsOf url: URL) throws(PortfolioError) -> Portfolio {
-    let data: Data
+    let handle: FileHandle
     do {
-      data = try Data(contentsOf: url)
+      handle = try FileHandle(forReadingFrom: url)
     } catch {
-      throw .unreadable(file: url.path, reason: (error as NSError).localizedDescription)
+      throw .unreadable(file: url.path, reason: "no such file or not readable")
     }
-    return try read(bytes: Array(data), file: url.path)
+    defer { try? handle.close() }
+    let magic = (try? handle.read(upToCount: 4)).map { Array($0) } ?? []
+    try? handle.seek(toOffset: 0)
+    if url.pathExtension.lowercased() == "xlsx" || magic == [0x50, 0x4B, 0x03, 0x04] {
+      let data = (try? handle.readToEnd()) ?? Data()
+      return try readWorkbook(Array(data), file: url.path)
+    }
+    let input = ChunkedInput(
+      next: { [chunkSize] in (try? handle.read(upToCount: chunkSize)).map { Array($0) } ?? [] },
+      decoder: TextDecoder(forcing: encoding))
+    return try readText(input, file: url.path)
   }
 
-  public func read(bytes input: [UInt8], file: String) throws(PortfolioError) -> Portfolio {
-    let inputHash = SHA256.hex(of: input)
-    var bytes = input
-    if input.starts(with: [0xFF, 0xFE]) || input.starts(with: [0xFE, 0xFF]) {
-      guard let text = String(data: Data(input), encoding: .utf16) else {
-        throw .unreadable(file: file, reason: "invalid UTF-16")
-      }
-      bytes = Array(text.utf8)
+  /// Reads a file already in memory; `.xlsx` is recognised by its bytes.
+  public func read(bytes: [UInt8], file: String) throws(PortfolioError) -> Portfolio {
+    if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try readWorkbook(bytes, file: file) }
+    var offset = 0
+    let input = ChunkedInput(
+      next: { [chunkSize] in
+        let end = min(bytes.count, offset + chunkSize)
+        defer { offset = end }
+        return Array(bytes[offset..<end])
+      }, decoder: TextDecoder(forcing: encoding))
+    return try readText(input, file: file)
+  }
+
+  private func readText(_ input: ChunkedInput, file: String) throws(PortfolioError) -> Portfolio {
+    var scanner = CSVScanner(source: { input.nextChunk() }, maxRecordBytes: maxRecordBytes)
+    let delimiter = scanner.delimiter == 0x09 ? "tab" : "'\(Character(Unicode.Scalar(scanner.delimiter)))'"
+    var portfolio = try read(records: { scanner.next() }, file: file, inputHash: { input.hash })
+    portfolio.format = "csv \(input.decoder.encoding?.rawValue ?? "utf-8") \(delimiter)"
+    if input.decoder.sawInvalidBytes, let encoding = input.decoder.encoding {
+      portfolio.warnings.append(
+        Diagnostic(
+          .warning, "bytes that are not valid \(encoding.rawValue) were replaced; their rows are rejected",
+          at: SourceLocation(file: file, line: 1, column: 1)))
     }
-    var scanner = CSVScanner(bytes: bytes)
-    guard let header = scanner.next() else { throw .empty(file: file) }
+    return portfolio
+  }
+
+  private func readWorkbook(_ bytes: [UInt8], file: String) throws(PortfolioError) -> Portfolio {
+    let workbook: SpreadsheetReader
+    do {
+      workbook = try SpreadsheetReader(bytes: bytes)
+    } catch {
+      throw .unreadable(file: file, reason: "not a readable .xlsx workbook: \(error)")
+    }
+    let name = sheet ?? workbook.sheetNames.first ?? ""
+    guard workbook.sheetNames.contains(name) else {
+      throw .unknownSheet(file: file, name: name, sheets: workbook.sheetNames)
+    }
+    let records: [CSVScanner.Record]
+    do {
+      records = try workbook.records(sheet: name)
+    } catch {
+      throw .unreadable(file: file, reason: "cannot read sheet '\(name)': \(error)")
+    }
+    var iterator = records.makeIterator()
+    var portfolio = try read(
+      records: { iterator.next() }, file: file, inputHash: { SHA256.hex(of: bytes) })
+    portfolio.format = "xlsx sheet '\(name)'"
+    return portfolio
+  }
+
+  /// Finds the header (skipping title lines), then reads every row.
+  private func read(
+    records next: () -> CSVScanner.Record?, file: String, inputHash: () -> String
+  ) throws(PortfolioError) -> Portfolio {
+    var skipped: [CSVScanner.Record] = []
+    var header: CSVScanner.Record?
+    while header == nil, skipped.count < 30, let record = next() {
+      if Self.isHeader(record) { header = record } else { skipped.append(record) }
+    }
+    var pending: [CSVScanner.Record] = []
+    if header == nil {
+      guard !skipped.isEmpty else { throw .empty(file: file) }
+      header = skipped.removeFirst()
+      pending = skipped
+      skipped = []
+    }
+    guard let header else { throw .empty(file: file) }
     if let problem = header.problem {
       throw .badHeader(file: file, line: header.line, reason: String(describing: problem))
     }
@@ -104,29 +202,64 @@ public struct PortfolioReader {
     }
     if columns[.ticker] == nil && columns[.name] == nil {
       throw .missingColumn(
-        file: file,
-        line: header.line,
-        needed: "ticker or name",
-        recognised: PortfolioColumn.ticker.aliases + PortfolioColumn.name.aliases
-      )
+        file: file, line: header.line, needed: "ticker or name",
+        recognised: PortfolioColumn.ticker.aliases + PortfolioColumn.name.aliases)
     }
     if columns[.weight] == nil && columns[.marketValue] == nil {
       throw .missingColumn(
-        file: file,
-        line: header.line,
-        needed: "weight or market value",
-        recognised: PortfolioColumn.weight.aliases + PortfolioColumn.marketValue.aliases
-      )
+        file: file, line: header.line, needed: "weight or market value",
+        recognised: PortfolioColumn.weight.aliases + PortfolioColumn.marketValue.aliases)
     }
     var rows = RowReader(
-      header: header.fields,
-      columns: columns,
-      knownSegments: knownSegments,
-      file: file,
-      strict: strict
-    )
-    while let record = scanner.next() { try rows.read(record) }
-    return try rows.finish(inputHash: inputHash, ignoredHeaders: ignored)
+      header: header.fields, columns: columns, knownSegments: knownSegments, file: file,
+      strict: strict)
+    for record in pending { try rows.read(record) }
+    while let record = next() { try rows.read(record) }
+    var portfolio = try rows.finish(inputHash: inputHash(), ignoredHeaders: ignored)
+    portfolio.titleLines = skipped.count
+    if !skipped.isEmpty {
+      portfolio.warnings.insert(
+        Diagnostic(
+          .note, "skipped \(skipped.count) title line\(skipped.count == 1 ? "" : "s") above the header",
+          at: SourceLocation(file: file, line: header.line, column: 1)), at: 0)
+    }
+    return portfolio
+  }
+
+  /// A header names a ticker or name column and a weight or market-value column.
+  static func isHeader(_ record: CSVScanner.Record) -> Bool {
+    let columns = Set(record.fields.compactMap(ColumnAliases.column(for:)))
+    return (columns.contains(.ticker) || columns.contains(.name))
+      && (columns.contains(.weight) || columns.contains(.marketValue))
+  }
+}
+
+/// File chunks through the decoder, hashing the raw bytes on the way.
+private final class ChunkedInput {
+  let next: () -> [UInt8]
+  let decoder: TextDecoder
+  private var hasher = SHA256()
+  private var finished = false
+  private(set) lazy var hash: String = hasher.finalizeHex()
+
+  init(next: @escaping () -> [UInt8], decoder: TextDecoder) {
+    self.next = next
+    self.decoder = decoder
+  }
+
+  /// The next chunk of UTF-8, or nil when the file is done.
+  func nextChunk() -> [UInt8]? {
+    while !finished {
+      let raw = next()
+      hasher.update(raw)
+      if raw.isEmpty {
+        finished = true
+        return decoder.decode([], isLast: true)
+      }
+      let decoded = decoder.decode(raw, isLast: false)
+      if !decoded.isEmpty { return decoded }
+    }
+    return nil
   }
 }
 
@@ -190,14 +323,24 @@ private struct RowReader {
         reason: "quoted field never closes; the rest of the file was read into it"
       )
       return
-    case .invalidUTF8(let field)?:
+    case .invalidText(let field)?:
       try reject(
         record,
         column: field <= header.count ? header[field - 1] : "",
-        reason: "bytes that are not UTF-8 text"
+        reason: "bytes that are not valid text in the file's encoding"
       )
       return
+    case .tooLong(let limit)?:
+      try reject(record, column: "", reason: "row longer than \(limit) bytes; not read")
+      return
     case nil: break
+    }
+    if let kind = Self.nonHolding(record, columns: columns) {
+      let row = RejectedRow(
+        line: record.line, column: "", reason: "a \(kind) line, not a holding", raw: record.raw,
+        countsAgainstBudget: false)
+      rejects.append(row)
+      return
     }
     let extra = record.fields.dropFirst(header.count)
     if !extra.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
@@ -246,6 +389,8 @@ private struct RowReader {
         reason: "neither a ticker nor a name"
       )
     }
+    let identifier = Ticker(ticker)
+    if let problem = identifier.problem { throw CellError(column: .ticker, reason: problem) }
     var weight = 0.0
     var marketValue: Double?
     if columns[.weight] != nil {
@@ -288,7 +433,7 @@ private struct RowReader {
     return Holding(
       line: record.line,
       portfolio: portfolio.isEmpty ? "default" : portfolio,
-      ticker: Ticker(ticker),
+      ticker: identifier,
       name: name,
       weight: weight,
       marketValue: marketValue,
@@ -354,6 +499,62 @@ private struct RowReader {
     return nil
   }
 
+  static let totalsWords: Set<String> = [
+    "合计", "总计", "小计", "总合计", "合计:", "总计:", "total", "totals", "sum", "grandtotal",
+    "subtotal",
+  ]
+  static let notePrefixes = ["注", "备注", "说明", "数据来源", "来源", "source", "note", "*", "※"]
+
+  /// "totals" or "note" when a record is one of the lines exports put around
+  /// the holdings, else nil.
+  static func nonHolding(_ record: CSVScanner.Record, columns: [PortfolioColumn: Int]) -> String? {
+    let filled = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    for column in [PortfolioColumn.ticker, .name] {
+      if let index = columns[column], index < record.fields.count,
+        totalsWords.contains(ColumnAliases.fold(record.fields[index]))
+      {
+        return "totals"
+      }
+    }
+    if let first = filled.first, totalsWords.contains(ColumnAliases.fold(first)), filled.count <= 3 {
+      return "totals"
+    }
+    if filled.count == 1, let only = filled.first?.lowercased(),
+      notePrefixes.contains(where: { only.hasPrefix($0) })
+    {
+      return "note"
+    }
+    return nil
+  }
+
+  /// Later rows of a company already in the same portfolio are merged into
+  /// its first row, weights and market values added, with a warning.
+  private mutating func mergeDuplicates() -> [Diagnostic] {
+    var first: [String: Int] = [:]
+    var kept: [Holding] = []
+    var warnings: [Diagnostic] = []
+    for holding in holdings {
+      let key = "\(holding.portfolio)|\(holding.ticker.canonical)"
+      guard !holding.ticker.canonical.isEmpty, let index = first[key] else {
+        if !holding.ticker.canonical.isEmpty { first[key] = kept.count }
+        kept.append(holding)
+        continue
+      }
+      kept[index].weight += holding.weight
+      if let value = holding.marketValue {
+        kept[index].marketValue = (kept[index].marketValue ?? 0) + value
+      }
+      kept[index].mergedLines.append(holding.line)
+      warnings.append(
+        Diagnostic(
+          .warning,
+          "\(holding.ticker.canonical) repeats line \(kept[index].line) in portfolio '\(holding.portfolio)'; merged, weights added",
+          at: SourceLocation(file: file, line: holding.line, column: 1)))
+    }
+    holdings = kept
+    return warnings
+  }
+
   mutating func finish(
     inputHash: String,
     ignoredHeaders: [String]
@@ -391,15 +592,11 @@ private struct RowReader {
         holdings[index].weight = total > 0 ? (holdings[index].marketValue ?? 0) / total : 0
       }
     }
+    let warnings = mergeDuplicates()
     rejects.sort { ($0.line, $0.column) < ($1.line, $1.column) }
     return Portfolio(
-      file: file,
-      holdings: holdings,
-      rejects: rejects,
-      rowsRead: rowsRead,
-      weightBasis: basis,
-      ignoredHeaders: ignoredHeaders,
-      inputHash: inputHash
-    )
+      file: file, holdings: holdings, rejects: rejects, rowsRead: rowsRead, weightBasis: basis,
+      ignoredHeaders: ignoredHeaders, inputHash: inputHash, format: "", titleLines: 0,
+      warnings: warnings)
   }
 }

@@ -5,13 +5,57 @@ import Foundation
 public struct Ticker: Sendable, Hashable {
   public var input: String
   public var canonical: String
-  /// Exchange code: SH, SZ, BJ, HK, US, or a foreign suffix (DE, L, T…); nil when unknown.
+  /// Exchange code: SH, SZ, BJ, HK, US, a foreign suffix (DE, L, T…), or
+  /// for an ISIN its country (CN, US…); nil when unknown.
   public var market: String?
+  /// Why the identifier cannot be right, such as an ISIN whose check digit fails.
+  public var problem: String?
 
   public init(_ text: String) {
     input = text
     let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
+    if Ticker.looksLikeISIN(trimmed) {
+      canonical = trimmed
+      market = String(trimmed.prefix(2))
+      if !Ticker.isValidISIN(trimmed) {
+        problem = "ISIN '\(trimmed)' fails its check digit"
+      }
+      return
+    }
     (canonical, market) = Ticker.normalise(trimmed)
+  }
+
+  /// Two letters, nine letters or digits, one digit.
+  static func looksLikeISIN(_ text: String) -> Bool {
+    let scalars = Array(text.unicodeScalars)
+    guard scalars.count == 12 else { return false }
+    func letter(_ s: Unicode.Scalar) -> Bool { ("A"..."Z").contains(s) }
+    func digit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
+    return letter(scalars[0]) && letter(scalars[1]) && scalars[2..<11].allSatisfy { letter($0) || digit($0) }
+      && digit(scalars[11]) && scalars[2..<11].contains(where: digit)
+  }
+
+  /// The ISIN check digit: letters become 10…35, then the Luhn sum.
+  static func isValidISIN(_ text: String) -> Bool {
+    var digits: [Int] = []
+    for scalar in text.unicodeScalars {
+      if ("0"..."9").contains(scalar) {
+        digits.append(Int(scalar.value - 48))
+      } else {
+        let value = Int(scalar.value - 55)
+        digits += [value / 10, value % 10]
+      }
+    }
+    var sum = 0
+    for (offset, digit) in digits.reversed().enumerated() {
+      if offset % 2 == 1 {
+        let doubled = digit * 2
+        sum += doubled > 9 ? doubled - 9 : doubled
+      } else {
+        sum += digit
+      }
+    }
+    return sum % 10 == 0
   }
 
   private static let usSuffixes: Set<String> = ["US", "O", "N", "OQ", "NQ", "A", "K", "P"]

@@ -11,25 +11,32 @@ public enum ValueParser {
     case notFinite
   }
 
-  /// The number in `text`; nil for a blank cell.
+  /// The number in `text`; nil for a blank cell or a dash. `万` and `亿`
+  /// multiply by 10⁴ and 10⁸ (`1.2亿` is 120,000,000); `元` is ignored.
   public static func number(_ text: String) throws(Failure) -> Number? {
     var cleaned = ""
     var isPercent = false
     var negative = false
+    var multiplier = 1.0
     for scalar in text.unicodeScalars.map(\.narrowed) {
       switch scalar {
       case " ", "\u{3000}", "\t", ",", "_", "'", "¥", "$", "￥": continue
       case "%": isPercent = true
       case "(", ")": negative = true
+      case "万": multiplier *= 10_000
+      case "亿": multiplier *= 100_000_000
+      case "元": continue
       default: cleaned.unicodeScalars.append(scalar)
       }
     }
     if cleaned.isEmpty && !isPercent { return nil }
     let lowered = cleaned.lowercased()
-    if ["nan", "inf", "-inf", "+inf", "infinity", "-infinity"].contains(lowered) {
+    if ["nan", "inf", "-inf", "+inf", "infinity", "-infinity", "#num!", "#div/0!"].contains(lowered) {
       throw .notFinite
     }
-    guard let value = Double(cleaned) else { throw .notANumber }
+    if ["-", "—", "--", "n/a", "na", "null"].contains(lowered) { return nil }
+    guard let parsed = Double(cleaned) else { throw .notANumber }
+    let value = parsed * multiplier
     guard value.isFinite else { throw .notFinite }
     return Number(value: negative ? -abs(value) : value, isPercent: isPercent)
   }

@@ -56,8 +56,12 @@ public struct ScoreRun: Sendable {
     return sorted
   }
 
-  /// Rows read = scored + unmapped + rejected.
+  /// Rows read = scored + unmapped + rejected, counting the rows merged into
+  /// a holding with it, and totals and note lines among the rejected.
   public var accounting: (read: Int, scored: Int, unmapped: Int, rejected: Int) {
-    (portfolio.rowsRead, scores.count, unmapped.count, portfolio.rejects.count)
+    (
+      portfolio.rowsRead, scores.reduce(0) { $0 + $1.holding.rowCount },
+      unmapped.reduce(0) { $0 + $1.holding.rowCount }, portfolio.rejects.count
+    )
   }
 }

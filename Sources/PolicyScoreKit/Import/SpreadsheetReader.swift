@@ -1,0 +1,213 @@
+import Foundation
+import FoundationXML
+import ZIPFoundation
+
+/// Reads the cells of an `.xlsx` workbook (Office Open XML) into records, one
+/// per spreadsheet row, numbered by the sheet's own row numbers.
+struct SpreadsheetReader {
+  enum Failure: Error, CustomStringConvertible {
+    case missingPart(String)
+    case badXML(part: String, reason: String)
+
+    var description: String {
+      switch self {
+      case .missingPart(let part): return "the workbook has no '\(part)'"
+      case .badXML(let part, let reason): return "'\(part)' is not well-formed XML: \(reason)"
+      }
+    }
+  }
+
+  private let archive: Archive
+  /// In workbook order.
+  let sheetNames: [String]
+  private let sheetParts: [String: String]
+  private let sharedStrings: [String]
+
+  init(bytes: [UInt8]) throws {
+    archive = try Archive(data: Data(bytes), accessMode: .read)
+    let workbook = try Self.elements(in: Self.part("xl/workbook.xml", of: archive), named: ["sheet"])
+    let relations = try Self.elements(
+      in: Self.part("xl/_rels/workbook.xml.rels", of: archive), named: ["Relationship"])
+    var targets: [String: String] = [:]
+    for relation in relations {
+      guard let id = relation.attributes["Id"], let target = relation.attributes["Target"] else { continue }
+      targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+    }
+    var names: [String] = []
+    var parts: [String: String] = [:]
+    for sheet in workbook {
+      guard let name = sheet.attributes["name"],
+        let id = sheet.attributes["r:id"] ?? sheet.attributes.first(where: { $0.key.hasSuffix(":id") })?.value,
+        let target = targets[id]
+      else { continue }
+      names.append(name)
+      parts[name] = target
+    }
+    sheetNames = names
+    sheetParts = parts
+    if archive["xl/sharedStrings.xml"] != nil {
+      let reader = SharedStrings()
+      try Self.parse(Self.part("xl/sharedStrings.xml", of: archive), part: "xl/sharedStrings.xml", with: reader)
+      sharedStrings = reader.strings
+    } else {
+      sharedStrings = []
+    }
+  }
+
+  func records(sheet: String) throws -> [CSVScanner.Record] {
+    guard let part = sheetParts[sheet] else { throw Failure.missingPart(sheet) }
+    let reader = SheetCells(sharedStrings: sharedStrings)
+    try Self.parse(Self.part(part, of: archive), part: part, with: reader)
+    return reader.rows.map { number, cells in
+      let width = (cells.keys.max() ?? -1) + 1
+      var fields = [String](repeating: "", count: width)
+      for (column, value) in cells { fields[column] = value }
+      return CSVScanner.Record(
+        fields: fields, line: number, raw: String(fields.joined(separator: ",").prefix(500)))
+    }
+  }
+
+  // MARK: - XML
+
+  private static func part(_ path: String, of archive: Archive) throws -> Data {
+    guard let entry = archive[path] else { throw Failure.missingPart(path) }
+    var data = Data()
+    _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+    return data
+  }
+
+  private static func parse(_ data: Data, part: String, with delegate: any XMLParserDelegate) throws {
+    let parser = XMLParser(data: data)
+    parser.delegate = delegate
+    guard parser.parse() else {
+      throw Failure.badXML(part: part, reason: parser.parserError.map { "\($0)" } ?? "unknown error")
+    }
+  }
+
+  struct Element {
+    var attributes: [String: String]
+  }
+
+  private static func elements(in data: Data, named names: Set<String>) throws -> [Element] {
+    let collector = ElementCollector(names: names)
+    try parse(data, part: "workbook", with: collector)
+    return collector.found
+  }
+
+  /// Column letters of a cell reference: `AB12` → 27.
+  static func columnIndex(_ reference: String) -> Int? {
+    var index = 0
+    var letters = 0
+    for scalar in reference.unicodeScalars {
+      guard ("A"..."Z").contains(scalar) else { break }
+      index = index * 26 + Int(scalar.value - 64)
+      letters += 1
+    }
+    return letters > 0 ? index - 1 : nil
+  }
+}
+
+private final class ElementCollector: NSObject, XMLParserDelegate {
+  let names: Set<String>
+  var found: [SpreadsheetReader.Element] = []
+
+  init(names: Set<String>) { self.names = names }
+
+  func parser(
+    _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+    qualifiedName: String?, attributes: [String: String] = [:]
+  ) {
+    if names.contains(elementName) { found.append(SpreadsheetReader.Element(attributes: attributes)) }
+  }
+}
+
+/// `<si>` items: plain `<t>` or rich runs `<r><t>`; phonetic runs are skipped.
+private final class SharedStrings: NSObject, XMLParserDelegate {
+  var strings: [String] = []
+  private var current = ""
+  private var inText = false
+  private var inPhonetic = false
+
+  func parser(
+    _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+    qualifiedName: String?, attributes: [String: String] = [:]
+  ) {
+    switch elementName {
+    case "si": current = ""
+    case "t": inText = !inPhonetic
+    case "rPh": inPhonetic = true
+    default: break
+    }
+  }
+
+  func parser(_ parser: XMLParser, foundCharacters string: String) {
+    if inText { current += string }
+  }
+
+  func parser(
+    _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+    qualifiedName: String?
+  ) {
+    switch elementName {
+    case "si": strings.append(current)
+    case "t": inText = false
+    case "rPh": inPhonetic = false
+    default: break
+    }
+  }
+}
+
+/// The cells of one worksheet: row number → column → text.
+private final class SheetCells: NSObject, XMLParserDelegate {
+  let sharedStrings: [String]
+  var rows: [(Int, [Int: String])] = []
+  private var row = 0
+  private var cells: [Int: String] = [:]
+  private var column = 0
+  private var type = ""
+  private var text = ""
+  private var collecting = false
+
+  init(sharedStrings: [String]) { self.sharedStrings = sharedStrings }
+
+  func parser(
+    _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+    qualifiedName: String?, attributes: [String: String] = [:]
+  ) {
+    switch elementName {
+    case "row":
+      row = Int(attributes["r"] ?? "") ?? row + 1
+      cells = [:]
+      column = -1
+    case "c":
+      column = attributes["r"].flatMap(SpreadsheetReader.columnIndex) ?? column + 1
+      type = attributes["t"] ?? "n"
+      text = ""
+    case "v", "t":
+      collecting = true
+    default: break
+    }
+  }
+
+  func parser(_ parser: XMLParser, foundCharacters string: String) {
+    if collecting { text += string }
+  }
+
+  func parser(
+    _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+    qualifiedName: String?
+  ) {
+    switch elementName {
+    case "v", "t": collecting = false
+    case "c":
+      switch type {
+      case "s": cells[column] = Int(text).flatMap { $0 < sharedStrings.count ? sharedStrings[$0] : nil } ?? ""
+      case "b": cells[column] = text == "1" ? "TRUE" : "FALSE"
+      default: cells[column] = text
+      }
+    case "row":
+      if cells.values.contains(where: { !$0.isEmpty }) { rows.append((row, cells)) }
+    default: break
+    }
+  }
+}
