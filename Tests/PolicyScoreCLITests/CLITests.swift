@@ -133,14 +133,17 @@ let reportFiles = [
     #expect(result.stderr.contains("'权重'"))
   }
 
-  @Test func badRowsAreReportedAndStrictModeStopsWithExitCode65() throws {
+  @Test func badRowsAreReportedWithinTheBudgetAndStrictModeStopsWithExitCode65() throws {
     let directory = try temporaryDirectory()
     try "ticker,weight,description\nA,0.5,医院\nB,oops,医院\n".write(
       to: directory.appendingPathComponent("p.csv"),
       atomically: true,
       encoding: .utf8
     )
-    let lenient = try policyscore(["score", "p.csv", "--out", "r"], in: directory)
+    let overBudget = try policyscore(["score", "p.csv", "--out", "r"], in: directory)
+    #expect(overBudget.status == 65)
+    #expect(overBudget.stderr.contains("1 of 2 rows rejected (50.0%), above --max-rejects 5%"))
+    let lenient = try policyscore(["score", "p.csv", "--out", "r", "--max-rejects", "100"], in: directory)
     #expect(lenient.status == 0)
     #expect(
       lenient.stderr.contains(

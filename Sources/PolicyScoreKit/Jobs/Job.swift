@@ -54,6 +54,8 @@ public struct Job: Sendable {
   public var retention: Int
   /// A rank move at least this large is listed in the diff.
   public var rankMoveThreshold: Int
+  /// The run fails when more than this percentage of a file's rows is rejected.
+  public var maxRejects: Double = 5
 
   /// The portfolio files the globs match now, sorted; a plain path is kept
   /// even when missing, so that reading it reports the error.
@@ -89,6 +91,8 @@ public enum JobError: Error, Equatable, CustomStringConvertible {
   case reports(ReportError)
   /// Another run of the job holds the lock.
   case locked(holder: String)
+  /// More rows rejected than the job allows.
+  case tooManyRejects(file: String, rejected: Int, rows: Int, limit: Double)
 
   public var description: String {
     switch self {
@@ -102,6 +106,8 @@ public enum JobError: Error, Equatable, CustomStringConvertible {
     case .store(let error): return error.description
     case .reports(let error): return error.description
     case .locked(let holder): return "the job is already running: lock held by \(holder)"
+    case .tooManyRejects(let file, let rejected, let rows, let limit):
+      return "\(file): \(rejected) of \(rows) rows rejected, above max_rejects \(limit)%"
     }
   }
 }
@@ -110,6 +116,7 @@ extension Job {
   static let keys = [
     "schema_version", "name", "description", "portfolios", "models", "scenarios",
     "scenarios_dir", "as_of", "edition", "output", "retention", "rank_move_threshold",
+    "max_rejects",
   ]
 
   /// Reads and validates a job file; every problem is located.

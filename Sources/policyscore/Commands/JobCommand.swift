@@ -25,7 +25,8 @@ struct JobCommand: ParsableCommand {
         never prompts; logs go to stderr.
 
         Exit codes: 0 done or up to date; 1 failed; 64 bad arguments or job
-        file; 75 another run of the job holds the lock.
+        file; 65 more rows rejected than max_rejects (default 5%) allows; 75
+        another run of the job holds the lock.
 
         Example:
           policyscore job run Examples/weekly-job.yaml
@@ -94,6 +95,7 @@ struct JobCommand: ParsableCommand {
       } catch {
         logger.log(JobEvent(.error, error.description))
         if case .locked = error { throw ExitCodes.locked }
+        if case .tooManyRejects = error { throw ExitCodes.dataError }
         if case .invalid(let diagnostics) = error { DiagnosticPrinter.print(diagnostics) }
         throw ExitCodes.failure
       }

@@ -7,8 +7,9 @@ struct ScoreCommand: ParsableCommand {
     commandName: "score",
     abstract: "Import a portfolio, map, score and rank every holding, and write the reports.",
     discussion: """
-      Reads a portfolio CSV (UTF-8 with or without BOM, or UTF-16; comma,
-      semicolon, tab or pipe; headers in English or Chinese), maps each holding
+      Reads a portfolio CSV (UTF-8 with or without BOM, UTF-16 or GB18030/GBK,
+      detected; comma, semicolon, tab or pipe; headers in English or Chinese,
+      below any title lines) or an .xlsx workbook, maps each holding
       to catalogue segments, scores it on E, F and D, ranks the holdings and
       writes rankings.csv, exposures.csv, mappings.csv, unmapped.csv,
       rejects.csv and manifest.json into the output folder. The folder is
@@ -18,12 +19,14 @@ struct ScoreCommand: ParsableCommand {
       unless --no-store; see 'policyscore runs'.
 
       Exit codes: 0 success; 1 failed run (bad model, unreadable file, missing
-      column, cannot write); 64 bad arguments; 65 a row rejected under --strict.
+      column, cannot write); 64 bad arguments; 65 more rows rejected than
+      --max-rejects allows (default 5%), or any under --strict.
 
       Examples:
         policyscore score Examples/portfolio.csv
         policyscore score holdings.csv --out reports/fund-a --as-of 2025-06-30 --top 20
         policyscore score holdings.csv --edition 2019 --format csv > rankings.csv
+        policyscore score 持仓.xlsx --sheet 持仓明细 --max-rejects 1
       """
   )
 
