@@ -27,7 +27,8 @@ let package = Package(
       dependencies: [
         .product(name: "Yams", package: "Yams"),  // imported by Model/Files only
         .product(name: "GRDB", package: "GRDB.swift"),  // imported by Store/ only
-        .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // imported by SpreadsheetReader only
+        // Imported by Import/SpreadsheetReader only.
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
       swiftSettings: strictSettings
     ),

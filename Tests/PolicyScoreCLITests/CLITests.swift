@@ -143,7 +143,10 @@ let reportFiles = [
     let overBudget = try policyscore(["score", "p.csv", "--out", "r"], in: directory)
     #expect(overBudget.status == 65)
     #expect(overBudget.stderr.contains("1 of 2 rows rejected (50.0%), above --max-rejects 5%"))
-    let lenient = try policyscore(["score", "p.csv", "--out", "r", "--max-rejects", "100"], in: directory)
+    let lenient = try policyscore(
+      ["score", "p.csv", "--out", "r", "--max-rejects", "100"],
+      in: directory
+    )
     #expect(lenient.status == 0)
     #expect(
       lenient.stderr.contains(

@@ -41,7 +41,9 @@ public struct CSVScanner {
   private var source: (() -> [UInt8]?)?
   private var delimiterFixed: Bool
 
-  /// Scans a whole buffer. A leading byte-order mark is skipped; the
+  /// Scans a whole buffer.
+  ///
+  /// A leading byte-order mark is skipped; the
   /// delimiter is detected from the first line when nil.
   public init(bytes: [UInt8], delimiter: UInt8? = nil, maxRecordBytes: Int = 1 << 20) {
     self.bytes = bytes
@@ -55,7 +57,9 @@ public struct CSVScanner {
 
   /// Scans chunks of UTF-8 from `source` (nil when done).
   public init(
-    source: @escaping () -> [UInt8]?, delimiter: UInt8? = nil, maxRecordBytes: Int = 1 << 20
+    source: @escaping () -> [UInt8]?,
+    delimiter: UInt8? = nil,
+    maxRecordBytes: Int = 1 << 20
   ) {
     self.bytes = []
     self.atEnd = false
@@ -130,7 +134,12 @@ public struct CSVScanner {
       }
       let start = (position, line)
       switch scanRecord() {
-      case .record(let record): return record
+      case .record(var record):
+        if position - start.0 > maxRecordBytes {
+          record.fields = []
+          record.problem = .tooLong(limit: maxRecordBytes)
+        }
+        return record
       case .blank: continue
       case .incomplete:
         if bytes.count - start.0 > maxRecordBytes { return skipTooLong(from: start) }
@@ -153,7 +162,12 @@ public struct CSVScanner {
       if !refill() { break }
     }
     line = start.1 + 1
-    return Record(fields: [], line: start.1, raw: raw + "…", problem: .tooLong(limit: maxRecordBytes))
+    return Record(
+      fields: [],
+      line: start.1,
+      raw: raw + "…",
+      problem: .tooLong(limit: maxRecordBytes)
+    )
   }
 
   /// Scans one record from `position`.

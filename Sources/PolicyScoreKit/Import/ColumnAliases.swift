@@ -24,12 +24,14 @@ public enum PortfolioColumn: String, CaseIterable, Sendable, Hashable {
       ]
     case .name:
       return [
-        "name", "company", "companyname", "securityname", "issuer", "holding", "证券简称", "名称",
+        "name", "company", "companyname", "securityname", "securitydescription", "issuer",
+        "holding", "证券简称", "名称",
         "公司名称", "证券名称", "股票简称", "简称", "股票名称",
       ]
     case .weight:
       return [
-        "weight", "weighting", "portfolioweight", "pct", "percent", "权重", "持仓占比", "占净值比",
+        "weight", "weighting", "portfolioweight", "pct", "percent", "wgt", "pctwgt", "权重",
+        "持仓占比", "占净值比",
         "占净值比例", "占比", "市值占比", "持仓权重", "占基金净值比",
       ]
     case .marketValue:

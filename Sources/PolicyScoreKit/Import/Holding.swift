@@ -73,7 +73,13 @@ public struct RejectedRow: Sendable, Hashable {
   /// False for totals and note lines: not holdings, so not data loss.
   public var countsAgainstBudget = true
 
-  public init(line: Int, column: String, reason: String, raw: String, countsAgainstBudget: Bool = true) {
+  public init(
+    line: Int,
+    column: String,
+    reason: String,
+    raw: String,
+    countsAgainstBudget: Bool = true
+  ) {
     self.line = line
     self.column = column
     self.reason = reason

@@ -68,8 +68,10 @@ public enum PortfolioError: Error, Equatable, CustomStringConvertible {
   }
 }
 
-/// Reads portfolio files: CSV in UTF-8 (with or without BOM), UTF-16 or
-/// GB18030/GBK, with comma, semicolon, tab or pipe; and `.xlsx` workbooks.
+/// Reads portfolio files, CSV or `.xlsx`.
+///
+/// CSV may be UTF-8 (with or without BOM), UTF-16 or GB18030/GBK, with comma,
+/// semicolon, tab or pipe.
 /// Headers may be in English or Chinese, below title lines; totals and note
 /// lines below the data are recognised.
 ///
@@ -88,7 +90,9 @@ public struct PortfolioReader {
   public var chunkSize = 1 << 20
 
   public init(
-    knownSegments: Set<SegmentID>, strict: Bool = false, encoding: TextEncoding? = nil,
+    knownSegments: Set<SegmentID>,
+    strict: Bool = false,
+    encoding: TextEncoding? = nil,
     sheet: String? = nil
   ) {
     self.knownSegments = knownSegments
@@ -113,7 +117,8 @@ public struct PortfolioReader {
     }
     let input = ChunkedInput(
       next: { [chunkSize] in (try? handle.read(upToCount: chunkSize)).map { Array($0) } ?? [] },
-      decoder: TextDecoder(forcing: encoding))
+      decoder: TextDecoder(forcing: encoding)
+    )
     return try readText(input, file: url.path)
   }
 
@@ -126,20 +131,26 @@ public struct PortfolioReader {
         let end = min(bytes.count, offset + chunkSize)
         defer { offset = end }
         return Array(bytes[offset..<end])
-      }, decoder: TextDecoder(forcing: encoding))
+      },
+      decoder: TextDecoder(forcing: encoding)
+    )
     return try readText(input, file: file)
   }
 
   private func readText(_ input: ChunkedInput, file: String) throws(PortfolioError) -> Portfolio {
     var scanner = CSVScanner(source: { input.nextChunk() }, maxRecordBytes: maxRecordBytes)
-    let delimiter = scanner.delimiter == 0x09 ? "tab" : "'\(Character(Unicode.Scalar(scanner.delimiter)))'"
+    let delimiter =
+      scanner.delimiter == 0x09 ? "tab" : "'\(Character(Unicode.Scalar(scanner.delimiter)))'"
     var portfolio = try read(records: { scanner.next() }, file: file, inputHash: { input.hash })
     portfolio.format = "csv \(input.decoder.encoding?.rawValue ?? "utf-8") \(delimiter)"
     if input.decoder.sawInvalidBytes, let encoding = input.decoder.encoding {
       portfolio.warnings.append(
         Diagnostic(
-          .warning, "bytes that are not valid \(encoding.rawValue) were replaced; their rows are rejected",
-          at: SourceLocation(file: file, line: 1, column: 1)))
+          .warning,
+          "bytes that are not valid \(encoding.rawValue) were replaced; their rows are rejected",
+          at: SourceLocation(file: file, line: 1, column: 1)
+        )
+      )
     }
     return portfolio
   }
@@ -163,14 +174,19 @@ public struct PortfolioReader {
     }
     var iterator = records.makeIterator()
     var portfolio = try read(
-      records: { iterator.next() }, file: file, inputHash: { SHA256.hex(of: bytes) })
+      records: { iterator.next() },
+      file: file,
+      inputHash: { SHA256.hex(of: bytes) }
+    )
     portfolio.format = "xlsx sheet '\(name)'"
     return portfolio
   }
 
   /// Finds the header (skipping title lines), then reads every row.
   private func read(
-    records next: () -> CSVScanner.Record?, file: String, inputHash: () -> String
+    records next: () -> CSVScanner.Record?,
+    file: String,
+    inputHash: () -> String
   ) throws(PortfolioError) -> Portfolio {
     var skipped: [CSVScanner.Record] = []
     var header: CSVScanner.Record?
@@ -202,17 +218,27 @@ public struct PortfolioReader {
     }
     if columns[.ticker] == nil && columns[.name] == nil {
       throw .missingColumn(
-        file: file, line: header.line, needed: "ticker or name",
-        recognised: PortfolioColumn.ticker.aliases + PortfolioColumn.name.aliases)
+        file: file,
+        line: header.line,
+        needed: "ticker or name",
+        recognised: PortfolioColumn.ticker.aliases + PortfolioColumn.name.aliases
+      )
     }
     if columns[.weight] == nil && columns[.marketValue] == nil {
       throw .missingColumn(
-        file: file, line: header.line, needed: "weight or market value",
-        recognised: PortfolioColumn.weight.aliases + PortfolioColumn.marketValue.aliases)
+        file: file,
+        line: header.line,
+        needed: "weight or market value",
+        recognised: PortfolioColumn.weight.aliases + PortfolioColumn.marketValue.aliases
+      )
     }
     var rows = RowReader(
-      header: header.fields, columns: columns, knownSegments: knownSegments, file: file,
-      strict: strict)
+      header: header.fields,
+      columns: columns,
+      knownSegments: knownSegments,
+      file: file,
+      strict: strict
+    )
     for record in pending { try rows.read(record) }
     while let record = next() { try rows.read(record) }
     var portfolio = try rows.finish(inputHash: inputHash(), ignoredHeaders: ignored)
@@ -220,8 +246,12 @@ public struct PortfolioReader {
     if !skipped.isEmpty {
       portfolio.warnings.insert(
         Diagnostic(
-          .note, "skipped \(skipped.count) title line\(skipped.count == 1 ? "" : "s") above the header",
-          at: SourceLocation(file: file, line: header.line, column: 1)), at: 0)
+          .note,
+          "skipped \(skipped.count) title line\(skipped.count == 1 ? "" : "s") above the header",
+          at: SourceLocation(file: file, line: header.line, column: 1)
+        ),
+        at: 0
+      )
     }
     return portfolio
   }
@@ -337,8 +367,12 @@ private struct RowReader {
     }
     if let kind = Self.nonHolding(record, columns: columns) {
       let row = RejectedRow(
-        line: record.line, column: "", reason: "a \(kind) line, not a holding", raw: record.raw,
-        countsAgainstBudget: false)
+        line: record.line,
+        column: "",
+        reason: "a \(kind) line, not a holding",
+        raw: record.raw,
+        countsAgainstBudget: false
+      )
       rejects.append(row)
       return
     }
@@ -508,7 +542,9 @@ private struct RowReader {
   /// "totals" or "note" when a record is one of the lines exports put around
   /// the holdings, else nil.
   static func nonHolding(_ record: CSVScanner.Record, columns: [PortfolioColumn: Int]) -> String? {
-    let filled = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let filled = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+      !$0.isEmpty
+    }
     for column in [PortfolioColumn.ticker, .name] {
       if let index = columns[column], index < record.fields.count,
         totalsWords.contains(ColumnAliases.fold(record.fields[index]))
@@ -516,7 +552,8 @@ private struct RowReader {
         return "totals"
       }
     }
-    if let first = filled.first, totalsWords.contains(ColumnAliases.fold(first)), filled.count <= 3 {
+    if let first = filled.first, totalsWords.contains(ColumnAliases.fold(first)), filled.count <= 3
+    {
       return "totals"
     }
     if filled.count == 1, let only = filled.first?.lowercased(),
@@ -549,7 +586,9 @@ private struct RowReader {
         Diagnostic(
           .warning,
           "\(holding.ticker.canonical) repeats line \(kept[index].line) in portfolio '\(holding.portfolio)'; merged, weights added",
-          at: SourceLocation(file: file, line: holding.line, column: 1)))
+          at: SourceLocation(file: file, line: holding.line, column: 1)
+        )
+      )
     }
     holdings = kept
     return warnings
@@ -595,8 +634,16 @@ private struct RowReader {
     let warnings = mergeDuplicates()
     rejects.sort { ($0.line, $0.column) < ($1.line, $1.column) }
     return Portfolio(
-      file: file, holdings: holdings, rejects: rejects, rowsRead: rowsRead, weightBasis: basis,
-      ignoredHeaders: ignoredHeaders, inputHash: inputHash, format: "", titleLines: 0,
-      warnings: warnings)
+      file: file,
+      holdings: holdings,
+      rejects: rejects,
+      rowsRead: rowsRead,
+      weightBasis: basis,
+      ignoredHeaders: ignoredHeaders,
+      inputHash: inputHash,
+      format: "",
+      titleLines: 0,
+      warnings: warnings
+    )
   }
 }

@@ -25,19 +25,27 @@ struct SpreadsheetReader {
 
   init(bytes: [UInt8]) throws {
     archive = try Archive(data: Data(bytes), accessMode: .read)
-    let workbook = try Self.elements(in: Self.part("xl/workbook.xml", of: archive), named: ["sheet"])
+    let workbook = try Self.elements(
+      in: Self.part("xl/workbook.xml", of: archive),
+      named: ["sheet"]
+    )
     let relations = try Self.elements(
-      in: Self.part("xl/_rels/workbook.xml.rels", of: archive), named: ["Relationship"])
+      in: Self.part("xl/_rels/workbook.xml.rels", of: archive),
+      named: ["Relationship"]
+    )
     var targets: [String: String] = [:]
     for relation in relations {
-      guard let id = relation.attributes["Id"], let target = relation.attributes["Target"] else { continue }
+      guard let id = relation.attributes["Id"], let target = relation.attributes["Target"] else {
+        continue
+      }
       targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
     }
     var names: [String] = []
     var parts: [String: String] = [:]
     for sheet in workbook {
       guard let name = sheet.attributes["name"],
-        let id = sheet.attributes["r:id"] ?? sheet.attributes.first(where: { $0.key.hasSuffix(":id") })?.value,
+        let id = sheet.attributes["r:id"]
+          ?? sheet.attributes.first(where: { $0.key.hasSuffix(":id") })?.value,
         let target = targets[id]
       else { continue }
       names.append(name)
@@ -47,7 +55,11 @@ struct SpreadsheetReader {
     sheetParts = parts
     if archive["xl/sharedStrings.xml"] != nil {
       let reader = SharedStrings()
-      try Self.parse(Self.part("xl/sharedStrings.xml", of: archive), part: "xl/sharedStrings.xml", with: reader)
+      try Self.parse(
+        Self.part("xl/sharedStrings.xml", of: archive),
+        part: "xl/sharedStrings.xml",
+        with: reader
+      )
       sharedStrings = reader.strings
     } else {
       sharedStrings = []
@@ -63,7 +75,10 @@ struct SpreadsheetReader {
       var fields = [String](repeating: "", count: width)
       for (column, value) in cells { fields[column] = value }
       return CSVScanner.Record(
-        fields: fields, line: number, raw: String(fields.joined(separator: ",").prefix(500)))
+        fields: fields,
+        line: number,
+        raw: String(fields.joined(separator: ",").prefix(500))
+      )
     }
   }
 
@@ -76,11 +91,15 @@ struct SpreadsheetReader {
     return data
   }
 
-  private static func parse(_ data: Data, part: String, with delegate: any XMLParserDelegate) throws {
+  private static func parse(_ data: Data, part: String, with delegate: any XMLParserDelegate) throws
+  {
     let parser = XMLParser(data: data)
     parser.delegate = delegate
     guard parser.parse() else {
-      throw Failure.badXML(part: part, reason: parser.parserError.map { "\($0)" } ?? "unknown error")
+      throw Failure.badXML(
+        part: part,
+        reason: parser.parserError.map { "\($0)" } ?? "unknown error"
+      )
     }
   }
 
@@ -114,10 +133,15 @@ private final class ElementCollector: NSObject, XMLParserDelegate {
   init(names: Set<String>) { self.names = names }
 
   func parser(
-    _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-    qualifiedName: String?, attributes: [String: String] = [:]
+    _ parser: XMLParser,
+    didStartElement elementName: String,
+    namespaceURI: String?,
+    qualifiedName: String?,
+    attributes: [String: String] = [:]
   ) {
-    if names.contains(elementName) { found.append(SpreadsheetReader.Element(attributes: attributes)) }
+    if names.contains(elementName) {
+      found.append(SpreadsheetReader.Element(attributes: attributes))
+    }
   }
 }
 
@@ -129,8 +153,11 @@ private final class SharedStrings: NSObject, XMLParserDelegate {
   private var inPhonetic = false
 
   func parser(
-    _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-    qualifiedName: String?, attributes: [String: String] = [:]
+    _ parser: XMLParser,
+    didStartElement elementName: String,
+    namespaceURI: String?,
+    qualifiedName: String?,
+    attributes: [String: String] = [:]
   ) {
     switch elementName {
     case "si": current = ""
@@ -145,7 +172,9 @@ private final class SharedStrings: NSObject, XMLParserDelegate {
   }
 
   func parser(
-    _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+    _ parser: XMLParser,
+    didEndElement elementName: String,
+    namespaceURI: String?,
     qualifiedName: String?
   ) {
     switch elementName {
@@ -171,8 +200,11 @@ private final class SheetCells: NSObject, XMLParserDelegate {
   init(sharedStrings: [String]) { self.sharedStrings = sharedStrings }
 
   func parser(
-    _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-    qualifiedName: String?, attributes: [String: String] = [:]
+    _ parser: XMLParser,
+    didStartElement elementName: String,
+    namespaceURI: String?,
+    qualifiedName: String?,
+    attributes: [String: String] = [:]
   ) {
     switch elementName {
     case "row":
@@ -194,14 +226,18 @@ private final class SheetCells: NSObject, XMLParserDelegate {
   }
 
   func parser(
-    _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+    _ parser: XMLParser,
+    didEndElement elementName: String,
+    namespaceURI: String?,
     qualifiedName: String?
   ) {
     switch elementName {
     case "v", "t": collecting = false
     case "c":
       switch type {
-      case "s": cells[column] = Int(text).flatMap { $0 < sharedStrings.count ? sharedStrings[$0] : nil } ?? ""
+      case "s":
+        cells[column] =
+          Int(text).flatMap { $0 < sharedStrings.count ? sharedStrings[$0] : nil } ?? ""
       case "b": cells[column] = text == "1" ? "TRUE" : "FALSE"
       default: cells[column] = text
       }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// The text encodings a portfolio file may have.
@@ -85,7 +85,7 @@ public final class TextDecoder {
       guard let firstHigh = input.firstIndex(where: { $0 >= 0x80 }) else {
         return input  // ASCII so far
       }
-      encoding = Self.looksLikeUTF8(input[firstHigh...], complete: isLast) ? .utf8 : .gb18030
+      encoding = Self.utf8Share(input[firstHigh...]) >= 0.75 ? .utf8 : .gb18030
     }
     switch encoding {
     case .utf8?, nil: return utf8Passthrough(input, isLast: isLast)
@@ -174,24 +174,36 @@ public final class TextDecoder {
     return nil
   }
 
-  /// Whether `bytes` are valid UTF-8, allowing an incomplete final sequence
-  /// unless the input is complete.
-  static func looksLikeUTF8(_ bytes: ArraySlice<UInt8>, complete: Bool) -> Bool {
+  /// The share of non-ASCII sequences in `bytes` that are valid UTF-8: near
+  /// 1 for UTF-8 with a stray bad byte, near 0 for GB18030 text.
+  static func utf8Share(_ bytes: ArraySlice<UInt8>) -> Double {
+    var valid = 0
+    var invalid = 0
     var index = bytes.startIndex
     while index < bytes.endIndex {
       let lead = bytes[index]
       let length: Int
       switch lead {
-      case 0x00...0x7F: length = 1
+      case 0x00...0x7F:
+        index += 1
+        continue
       case 0xC2...0xDF: length = 2
       case 0xE0...0xEF: length = 3
       case 0xF0...0xF4: length = 4
-      default: return false
+      default:
+        invalid += 1
+        index += 1
+        continue
       }
-      if index + length > bytes.endIndex { return !complete }
-      for next in (index + 1)..<(index + length) where bytes[next] & 0xC0 != 0x80 { return false }
-      index += length
+      if index + length > bytes.endIndex { break }  // cut by the chunk's end
+      if bytes[(index + 1)..<(index + length)].allSatisfy({ $0 & 0xC0 == 0x80 }) {
+        valid += 1
+        index += length
+      } else {
+        invalid += 1
+        index += 1
+      }
     }
-    return true
+    return valid + invalid == 0 ? 1 : Double(valid) / Double(valid + invalid)
   }
 }

@@ -13,7 +13,9 @@ public struct Ticker: Sendable, Hashable {
 
   public init(_ text: String) {
     input = text
-    let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
+    var narrow = ""
+    narrow.unicodeScalars.append(contentsOf: text.unicodeScalars.map(\.narrowed))
+    let trimmed = narrow.trimmingCharacters(in: .whitespaces).uppercased()
     if Ticker.looksLikeISIN(trimmed) {
       canonical = trimmed
       market = String(trimmed.prefix(2))
@@ -22,7 +24,19 @@ public struct Ticker: Sendable, Hashable {
       }
       return
     }
-    (canonical, market) = Ticker.normalise(trimmed)
+    (canonical, market) = Ticker.normalise(Ticker.droppingBloombergSuffix(trimmed))
+  }
+
+  /// `600276 CH EQUITY` → `600276 CH`; `2269 HK EQUITY` → `2269 HK`.
+  static func droppingBloombergSuffix(_ text: String) -> String {
+    var words = text.split(separator: " ")
+    if words.count == 3, words[2] == "EQUITY" { words.removeLast() }
+    if words.count == 2, ["CH", "C1", "C2", "CG", "CS"].contains(words[1]),
+      words[0].count == 6, words[0].allSatisfy(\.isASCIIDigit)
+    {
+      return String(words[0])
+    }
+    return words.joined(separator: " ")
   }
 
   /// Two letters, nine letters or digits, one digit.
@@ -31,7 +45,8 @@ public struct Ticker: Sendable, Hashable {
     guard scalars.count == 12 else { return false }
     func letter(_ s: Unicode.Scalar) -> Bool { ("A"..."Z").contains(s) }
     func digit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
-    return letter(scalars[0]) && letter(scalars[1]) && scalars[2..<11].allSatisfy { letter($0) || digit($0) }
+    return letter(scalars[0]) && letter(scalars[1])
+      && scalars[2..<11].allSatisfy { letter($0) || digit($0) }
       && digit(scalars[11]) && scalars[2..<11].contains(where: digit)
   }
 

@@ -11,7 +11,9 @@ public enum ValueParser {
     case notFinite
   }
 
-  /// The number in `text`; nil for a blank cell or a dash. `万` and `亿`
+  /// The number in `text`; nil for a blank cell or a dash.
+  ///
+  /// `万` and `亿`
   /// multiply by 10⁴ and 10⁸ (`1.2亿` is 120,000,000); `元` is ignored.
   public static func number(_ text: String) throws(Failure) -> Number? {
     var cleaned = ""
@@ -31,7 +33,8 @@ public enum ValueParser {
     }
     if cleaned.isEmpty && !isPercent { return nil }
     let lowered = cleaned.lowercased()
-    if ["nan", "inf", "-inf", "+inf", "infinity", "-infinity", "#num!", "#div/0!"].contains(lowered) {
+    if ["nan", "inf", "-inf", "+inf", "infinity", "-infinity", "#num!", "#div/0!"].contains(lowered)
+    {
       throw .notFinite
     }
     if ["-", "—", "--", "n/a", "na", "null"].contains(lowered) { return nil }

@@ -131,8 +131,11 @@ public struct JobRunner {
         Double(portfolio.budgetRejects) / Double(portfolio.budgetRows) * 100 > job.maxRejects
       {
         throw .tooManyRejects(
-          file: input.url.path, rejected: portfolio.budgetRejects, rows: portfolio.budgetRows,
-          limit: job.maxRejects)
+          file: input.url.path,
+          rejected: portfolio.budgetRejects,
+          rows: portfolio.budgetRows,
+          limit: job.maxRejects
+        )
       }
       rowsRead += portfolio.rowsRead
       rejected += portfolio.rejects.count

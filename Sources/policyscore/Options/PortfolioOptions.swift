@@ -13,16 +13,22 @@ struct PortfolioOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
       "Fail (exit 65) when more than this percentage of rows is rejected; totals and note lines do not count.",
-      valueName: "pct"))
+      valueName: "pct"
+    )
+  )
   var maxRejects: Double = 5
 
   @Option(
     help: ArgumentHelp(
       "Force the text encoding: utf-8, utf-16le, utf-16be or gb18030 (gbk); detected by default.",
-      valueName: "name"))
+      valueName: "name"
+    )
+  )
   var encoding: String?
 
-  @Option(help: ArgumentHelp("The sheet of an .xlsx workbook (default: the first).", valueName: "name"))
+  @Option(
+    help: ArgumentHelp("The sheet of an .xlsx workbook (default: the first).", valueName: "name")
+  )
   var sheet: String?
 
   /// Reads the portfolio, printing each rejected row as a located warning;
@@ -31,12 +37,18 @@ struct PortfolioOptions: ParsableArguments {
     var forced: TextEncoding?
     if let encoding {
       guard let parsed = TextEncoding(name: encoding) else {
-        throw ValidationError("--encoding '\(encoding)' is not utf-8, utf-16le, utf-16be or gb18030")
+        throw ValidationError(
+          "--encoding '\(encoding)' is not utf-8, utf-16le, utf-16be or gb18030"
+        )
       }
       forced = parsed
     }
     let reader = PortfolioReader(
-      knownSegments: Set(model.segmentIDs), strict: strict, encoding: forced, sheet: sheet)
+      knownSegments: Set(model.segmentIDs),
+      strict: strict,
+      encoding: forced,
+      sheet: sheet
+    )
     let portfolio: Portfolio
     do {
       portfolio = try reader.read(contentsOf: URL(fileURLWithPath: portfolioPath))
@@ -58,13 +70,17 @@ struct PortfolioOptions: ParsableArguments {
     DiagnosticPrinter.print(portfolio.warnings)
     DiagnosticPrinter.print(
       Diagnostic(
-        .note, "read as \(portfolio.format); weights as \(portfolio.weightBasis.rawValue)",
-        at: SourceLocation(file: portfolioPath, line: 1, column: 1)))
+        .note,
+        "read as \(portfolio.format); weights as \(portfolio.weightBasis.rawValue)",
+        at: SourceLocation(file: portfolioPath, line: 1, column: 1)
+      )
+    )
     if portfolio.budgetRows > 0 {
       let share = Double(portfolio.budgetRejects) / Double(portfolio.budgetRows) * 100
       if share > maxRejects {
         DiagnosticPrinter.error(
-          "\(portfolioPath): \(portfolio.budgetRejects) of \(portfolio.budgetRows) rows rejected (\(String(format: "%.1f", share))%), above --max-rejects \(String(format: "%g", maxRejects))%")
+          "\(portfolioPath): \(portfolio.budgetRejects) of \(portfolio.budgetRows) rows rejected (\(String(format: "%.1f", share))%), above --max-rejects \(String(format: "%g", maxRejects))%"
+        )
         throw ExitCodes.dataError
       }
     }
