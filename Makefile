@@ -7,7 +7,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LINT_PATHS := Package.swift Sources Tests Benchmarks
 
-.PHONY: example test deps build bench lint format check-architecture clean
+.PHONY: example test deps build bench fuzz lint format check-architecture clean
 
 example: deps build
 	.build/debug/policyscore score Examples/portfolio.csv --out reports/example
@@ -32,6 +32,15 @@ deps:
 bench: deps
 	$(SWIFT) build -c release --product policyscore-bench
 	.build/release/policyscore-bench $(BENCH_ARGS)
+
+# libFuzzer on the importer (any bytes as a portfolio file): FUZZ_SECONDS of
+# fuzzing from the fixtures' corpus; a crash is written to Fuzz/crash-*.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	POLICYSCORE_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --sanitize fuzzer --product policyscore-fuzz
+	mkdir -p .build-fuzz/corpus && cp Fuzz/corpus/* .build-fuzz/corpus/
+	SWIFT_BACKTRACE=enable=no .build-fuzz/debug/policyscore-fuzz .build-fuzz/corpus \
+	  -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -print_final_stats=1 -artifact_prefix=Fuzz/
 
 lint:
 	$(SWIFT) format lint --strict --recursive --parallel $(LINT_PATHS)

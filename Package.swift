@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -61,3 +62,16 @@ let package = Package(
     ),
   ]
 )
+
+// The libFuzzer target has no main (libFuzzer brings one), so it is declared
+// only for `make fuzz`, which sets POLICYSCORE_FUZZ=1.
+if ProcessInfo.processInfo.environment["POLICYSCORE_FUZZ"] == "1" {
+  package.targets.append(
+    .executableTarget(
+      name: "policyscore-fuzz",
+      dependencies: ["PolicyScoreKit"],
+      path: "Fuzz/policyscore-fuzz",
+      swiftSettings: strictSettings + [.unsafeFlags(["-parse-as-library"])]
+    )
+  )
+}

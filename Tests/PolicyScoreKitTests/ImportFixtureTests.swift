@@ -239,4 +239,21 @@ func oneBadRow(_ file: String, column: String, reason: String, line: Int = 3) ->
     #expect(portfolio.rejects.first?.reason.contains("row longer than 256 bytes") == true)
     #expect(portfolio.holdings.map(\.ticker.canonical).contains("300760.SZ"))
   }
+
+  /// Inputs the fuzz target once crashed on (Fuzz/, `make fuzz`).
+  @Test func inputsTheFuzzerFoundAreRejectedNotFatal() throws {
+    let folder = fixturesURL.appendingPathComponent("fuzz")
+    for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+      let bytes = Array(try Data(contentsOf: folder.appendingPathComponent(name)))
+      do {
+        let portfolio = try PortfolioReader(knownSegments: []).read(bytes: bytes, file: name)
+        #expect(
+          portfolio.holdings.reduce(0) { $0 + $1.rowCount } + portfolio.rejects.count
+            == portfolio.rowsRead
+        )
+      } catch {
+        #expect(error.description.contains(name))
+      }
+    }
+  }
 }

@@ -112,8 +112,7 @@ public struct PortfolioReader {
     let magic = (try? handle.read(upToCount: 4)).map { Array($0) } ?? []
     try? handle.seek(toOffset: 0)
     if url.pathExtension.lowercased() == "xlsx" || magic == [0x50, 0x4B, 0x03, 0x04] {
-      let data = (try? handle.readToEnd()) ?? Data()
-      return try readWorkbook(Array(data), file: url.path)
+      return try readWorkbook(file: url.path) { try SpreadsheetReader(url: url) }
     }
     let input = ChunkedInput(
       next: { [chunkSize] in (try? handle.read(upToCount: chunkSize)).map { Array($0) } ?? [] },
@@ -124,7 +123,9 @@ public struct PortfolioReader {
 
   /// Reads a file already in memory; `.xlsx` is recognised by its bytes.
   public func read(bytes: [UInt8], file: String) throws(PortfolioError) -> Portfolio {
-    if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try readWorkbook(bytes, file: file) }
+    if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+      return try readWorkbook(file: file) { try SpreadsheetReader(bytes: bytes) }
+    }
     var offset = 0
     let input = ChunkedInput(
       next: { [chunkSize] in
@@ -155,10 +156,15 @@ public struct PortfolioReader {
     return portfolio
   }
 
-  private func readWorkbook(_ bytes: [UInt8], file: String) throws(PortfolioError) -> Portfolio {
+  private func readWorkbook(
+    file: String,
+    open: () throws -> SpreadsheetReader
+  )
+    throws(PortfolioError) -> Portfolio
+  {
     let workbook: SpreadsheetReader
     do {
-      workbook = try SpreadsheetReader(bytes: bytes)
+      workbook = try open()
     } catch {
       throw .unreadable(file: file, reason: "not a readable .xlsx workbook: \(error)")
     }
@@ -176,7 +182,7 @@ public struct PortfolioReader {
     var portfolio = try read(
       records: { iterator.next() },
       file: file,
-      inputHash: { SHA256.hex(of: bytes) }
+      inputHash: { workbook.contentHash }
     )
     portfolio.format = "xlsx sheet '\(name)'"
     return portfolio

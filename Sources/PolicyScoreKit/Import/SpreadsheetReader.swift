@@ -18,13 +18,27 @@ struct SpreadsheetReader {
   }
 
   private let archive: Archive
+  /// SHA-256 of the workbook file.
+  let contentHash: String
   /// In workbook order.
   let sheetNames: [String]
   private let sheetParts: [String: String]
   private let sharedStrings: [String]
 
+  /// Reads a workbook held in memory, through a temporary file: ZIPFoundation's
+  /// in-memory archive crashes on a crafted central directory that seeks past
+  /// the end (found by the fuzz target), where its file reader returns no bytes.
   init(bytes: [UInt8]) throws {
-    archive = try Archive(data: Data(bytes), accessMode: .read)
+    let temporary = FileManager.default.temporaryDirectory
+      .appendingPathComponent("policyscore-\(UUID().uuidString).xlsx")
+    try Data(bytes).write(to: temporary)
+    defer { try? FileManager.default.removeItem(at: temporary) }
+    try self.init(url: temporary)
+  }
+
+  init(url: URL) throws {
+    archive = try Archive(url: url, accessMode: .read)
+    contentHash = SHA256.hex(of: Array(try Data(contentsOf: url)))
     let workbook = try Self.elements(
       in: Self.part("xl/workbook.xml", of: archive),
       named: ["sheet"]
