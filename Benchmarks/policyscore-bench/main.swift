@@ -29,6 +29,21 @@ do {
 let generator = PortfolioGenerator(model: model, seed: 2026)
 let asOf = Day(year: 2026, month: 11, day: 23).unsafelyUnwrapped
 
+if let path = option("--read") {
+  // Read only, for profiling the importer: policyscore-bench --read FILE
+  let url = URL(fileURLWithPath: path)
+  var portfolio: Portfolio?
+  let elapsed = try seconds {
+    portfolio = try PortfolioReader(knownSegments: Set(model.segmentIDs)).read(contentsOf: url)
+  }
+  let megabytes =
+    Double((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) / 1e6
+  print(
+    "read \(portfolio?.rowsRead ?? 0) rows, \(String(format: "%.1f", megabytes)) MB in \(String(format: "%.3f", elapsed)) s: \(String(format: "%.0f", megabytes / elapsed)) MB/s"
+  )
+  exit(0)
+}
+
 if let count = option("--generate").flatMap(Int.init), let out = option("--out") {
   FileManager.default.createFile(atPath: out, contents: Data(generator.csv(rows: count)))
   print("wrote \(count) rows to \(out)")

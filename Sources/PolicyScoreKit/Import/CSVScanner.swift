@@ -10,7 +10,8 @@ public struct CSVScanner {
     public var fields: [String]
     /// 1-based line of the record's first byte.
     public var line: Int
-    /// The record as it stood in the file (without the line end), cut to 500 bytes.
+    /// The record as it stood in the file (without the line end), cut to 500
+    /// bytes; kept for records with a problem, else empty (see `text(joinedBy:)`).
     public var raw: String
     public var problem: Problem?
 
@@ -19,6 +20,11 @@ public struct CSVScanner {
       self.line = line
       self.raw = raw
       self.problem = problem
+    }
+
+    /// The raw text, or the fields joined again when it was not kept.
+    public func text(joinedBy delimiter: String) -> String {
+      raw.isEmpty ? fields.joined(separator: delimiter) : raw
     }
   }
 
@@ -40,6 +46,9 @@ public struct CSVScanner {
   private var atEnd: Bool
   private var source: (() -> [UInt8]?)?
   private var delimiterFixed: Bool
+  /// Whether decoding may have put U+FFFD in the text for invalid bytes;
+  /// fields are then checked for it.
+  public var replacementPossible: () -> Bool = { false }
 
   /// Scans a whole buffer.
   ///
@@ -184,7 +193,7 @@ public struct CSVScanner {
 
     func text(_ slice: ArraySlice<UInt8>) -> String {
       if let text = String(validating: slice, as: UTF8.self) {
-        if problem == nil, text.unicodeScalars.contains("\u{FFFD}") {
+        if problem == nil, replacementPossible(), text.unicodeScalars.contains("\u{FFFD}") {
           problem = .invalidText(field: fields.count + 1)
         }
         return text
@@ -283,7 +292,8 @@ public struct CSVScanner {
       return .blank
     }
     if fields.isEmpty { return .blank }
-    let raw = String(decoding: bytes[start..<min(end, start + 500)], as: UTF8.self)
+    let raw =
+      problem == nil ? "" : String(decoding: bytes[start..<min(end, start + 500)], as: UTF8.self)
     return .record(Record(fields: fields, line: startLine, raw: raw, problem: problem))
   }
 }

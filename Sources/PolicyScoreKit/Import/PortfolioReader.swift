@@ -140,9 +140,15 @@ public struct PortfolioReader {
 
   private func readText(_ input: ChunkedInput, file: String) throws(PortfolioError) -> Portfolio {
     var scanner = CSVScanner(source: { input.nextChunk() }, maxRecordBytes: maxRecordBytes)
-    let delimiter =
-      scanner.delimiter == 0x09 ? "tab" : "'\(Character(Unicode.Scalar(scanner.delimiter)))'"
-    var portfolio = try read(records: { scanner.next() }, file: file, inputHash: { input.hash })
+    scanner.replacementPossible = { input.decoder.sawInvalidBytes }
+    let separator = String(Character(Unicode.Scalar(scanner.delimiter)))
+    let delimiter = scanner.delimiter == 0x09 ? "tab" : "'\(separator)'"
+    var portfolio = try read(
+      records: { scanner.next() },
+      file: file,
+      separator: separator,
+      inputHash: { input.hash }
+    )
     portfolio.format = "csv \(input.decoder.encoding?.rawValue ?? "utf-8") \(delimiter)"
     if input.decoder.sawInvalidBytes, let encoding = input.decoder.encoding {
       portfolio.warnings.append(
@@ -182,6 +188,7 @@ public struct PortfolioReader {
     var portfolio = try read(
       records: { iterator.next() },
       file: file,
+      separator: ",",
       inputHash: { workbook.contentHash }
     )
     portfolio.format = "xlsx sheet '\(name)'"
@@ -192,6 +199,7 @@ public struct PortfolioReader {
   private func read(
     records next: () -> CSVScanner.Record?,
     file: String,
+    separator: String,
     inputHash: () -> String
   ) throws(PortfolioError) -> Portfolio {
     var skipped: [CSVScanner.Record] = []
@@ -243,7 +251,8 @@ public struct PortfolioReader {
       columns: columns,
       knownSegments: knownSegments,
       file: file,
-      strict: strict
+      strict: strict,
+      separator: separator
     )
     for record in pending { try rows.read(record) }
     while let record = next() { try rows.read(record) }
@@ -312,6 +321,8 @@ private struct RowReader {
   var anyPercent = false
   /// Raw text of accepted rows, for a reject found after the whole file is read.
   var rawByLine: [Int: String] = [:]
+  /// The file's delimiter, to give a rejected row's text again.
+  let separator: String
 
   /// A problem with one cell: the column's header and the reason.
   struct CellError: Error {
@@ -324,13 +335,15 @@ private struct RowReader {
     columns: [PortfolioColumn: Int],
     knownSegments: Set<SegmentID>,
     file: String,
-    strict: Bool
+    strict: Bool,
+    separator: String
   ) {
     self.header = header
     self.columns = columns
     self.knownSegments = knownSegments
     self.file = file
     self.strict = strict
+    self.separator = separator
   }
 
   private func headerName(_ column: PortfolioColumn) -> String {
@@ -344,7 +357,12 @@ private struct RowReader {
   )
     throws(PortfolioError)
   {
-    let row = RejectedRow(line: record.line, column: column, reason: reason, raw: record.raw)
+    let row = RejectedRow(
+      line: record.line,
+      column: column,
+      reason: reason,
+      raw: record.text(joinedBy: separator)
+    )
     if strict { throw .rejected(file: file, row) }
     rejects.append(row)
   }
@@ -376,7 +394,7 @@ private struct RowReader {
         line: record.line,
         column: "",
         reason: "a \(kind) line, not a holding",
-        raw: record.raw,
+        raw: record.text(joinedBy: separator),
         countsAgainstBudget: false
       )
       rejects.append(row)
@@ -393,7 +411,10 @@ private struct RowReader {
     }
     do {
       holdings.append(try holding(from: record))
-      rawByLine[record.line] = record.raw
+      // Only a weight above 1 can turn out above 100% once the file's basis is known.
+      if let last = holdings.last, last.weight > 1 {
+        rawByLine[record.line] = record.text(joinedBy: separator)
+      }
     } catch {
       try reject(record, column: headerName(error.column), reason: error.reason)
     }
@@ -401,7 +422,27 @@ private struct RowReader {
 
   private func cell(_ column: PortfolioColumn, _ record: CSVScanner.Record) -> String {
     guard let index = columns[column], index < record.fields.count else { return "" }
-    return record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+    return Self.trimmed(record.fields[index])
+  }
+
+  /// `text` without surrounding spaces, tabs, line breaks or ideographic
+  /// spaces; no copy when there are none.
+  static func trimmed(_ text: String) -> String {
+    func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+      scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{3000}"
+        || scalar == "\u{A0}"
+    }
+    let scalars = text.unicodeScalars
+    guard let first = scalars.first, let last = scalars.last, isSpace(first) || isSpace(last) else {
+      return text
+    }
+    var start = scalars.startIndex
+    var end = scalars.endIndex
+    while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
+    while end > start, isSpace(scalars[scalars.index(before: end)]) {
+      end = scalars.index(before: end)
+    }
+    return String(scalars[start..<end])
   }
 
   private mutating func number(
@@ -518,8 +559,13 @@ private struct RowReader {
   }
 
   static func splitList(_ text: String) -> [String] {
-    text.split(whereSeparator: { ";|；、,，".contains($0) })
-      .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    if text.isEmpty { return [] }
+    if !text.unicodeScalars.contains(where: { ";|；、,，".unicodeScalars.contains($0) }) {
+      let single = trimmed(text)
+      return single.isEmpty ? [] : [single]
+    }
+    return text.split(whereSeparator: { ";|；、,，".contains($0) })
+      .map { trimmed(String($0)) }.filter { !$0.isEmpty }
   }
 
   static func origin(_ text: String) -> Origin? {
@@ -548,23 +594,29 @@ private struct RowReader {
   /// "totals" or "note" when a record is one of the lines exports put around
   /// the holdings, else nil.
   static func nonHolding(_ record: CSVScanner.Record, columns: [PortfolioColumn: Int]) -> String? {
-    let filled = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }.filter {
-      !$0.isEmpty
+    // Cheap first: a totals word starts with one of these, a code with a digit.
+    func mayBeTotals(_ text: String) -> Bool {
+      guard let first = trimmed(text).unicodeScalars.first else { return false }
+      return "合总小TtSsGg".unicodeScalars.contains(first)
     }
     for column in [PortfolioColumn.ticker, .name] {
       if let index = columns[column], index < record.fields.count,
+        mayBeTotals(record.fields[index]),
         totalsWords.contains(ColumnAliases.fold(record.fields[index]))
       {
         return "totals"
       }
     }
-    if let first = filled.first, totalsWords.contains(ColumnAliases.fold(first)), filled.count <= 3
-    {
-      return "totals"
+    var filled = 0
+    var firstFilled: String?
+    for field in record.fields where !trimmed(field).isEmpty {
+      filled += 1
+      if firstFilled == nil { firstFilled = field }
+      if filled > 3 { return nil }
     }
-    if filled.count == 1, let only = filled.first?.lowercased(),
-      notePrefixes.contains(where: { only.hasPrefix($0) })
-    {
+    guard let first = firstFilled.map(trimmed) else { return nil }
+    if mayBeTotals(first), totalsWords.contains(ColumnAliases.fold(first)) { return "totals" }
+    if filled == 1, notePrefixes.contains(where: { first.lowercased().hasPrefix($0) }) {
       return "note"
     }
     return nil
