@@ -206,14 +206,15 @@ public struct CSVScanner {
       if bytes[index] == 0x22 {
         // Quoted field.
         let quotedField = fields.count + 1
-        var value: [UInt8] = []
+        let contentStart = index + 1
         index += 1
         var closed = false
+        var escaped = false
         while index < count {
           let byte = bytes[index]
           if byte == 0x22 {
             if index + 1 < count && bytes[index + 1] == 0x22 {
-              value.append(0x22)
+              escaped = true
               index += 2
               continue
             }
@@ -225,13 +226,24 @@ public struct CSVScanner {
           if byte == 0x0A || (byte == 0x0D && (index + 1 >= count || bytes[index + 1] != 0x0A)) {
             newlines += 1
           }
-          value.append(byte)
           index += 1
+        }
+        // The content, with `""` turned back into `"` only when there is one.
+        var value = bytes[contentStart..<(closed ? index - 1 : index)]
+        if escaped {
+          var unescaped: [UInt8] = []
+          unescaped.reserveCapacity(value.count)
+          var position = value.startIndex
+          while position < value.endIndex {
+            unescaped.append(value[position])
+            position += value[position] == 0x22 ? 2 : 1
+          }
+          value = unescaped[...]
         }
         if !closed {
           if !atEnd { return .incomplete }
           problem = .unterminatedQuote(field: quotedField)
-          fields.append(text(value[...]))
+          fields.append(text(value))
           end = count
           complete = true
           break fieldLoop
@@ -243,8 +255,8 @@ public struct CSVScanner {
         {
           index += 1
         }
-        if index > rest { value += bytes[rest..<index] }
-        fields.append(text(value[...]))
+        if index > rest { value = (Array(value) + bytes[rest..<index])[...] }
+        fields.append(text(value))
       } else {
         let fieldStart = index
         while index < count {

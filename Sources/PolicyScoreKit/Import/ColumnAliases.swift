@@ -14,6 +14,22 @@ public enum PortfolioColumn: String, CaseIterable, Sendable, Hashable {
   case segments
   case portfolio
 
+  /// The column's position in `allCases`, for array-indexed lookups.
+  var ordinal: Int {
+    switch self {
+    case .ticker: return 0
+    case .name: return 1
+    case .weight: return 2
+    case .marketValue: return 3
+    case .description: return 4
+    case .industryCodes: return 5
+    case .origin: return 6
+    case .chinaShare: return 7
+    case .segments: return 8
+    case .portfolio: return 9
+    }
+  }
+
   /// Header spellings, already folded by `ColumnAliases.fold`.
   var aliases: [String] {
     switch self {

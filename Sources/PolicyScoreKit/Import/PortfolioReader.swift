@@ -323,6 +323,8 @@ private struct RowReader {
   var rawByLine: [Int: String] = [:]
   /// The file's delimiter, to give a rejected row's text again.
   let separator: String
+  /// Field index of each column by `PortfolioColumn.ordinal`; -1 when absent.
+  let positions: [Int]
 
   /// A problem with one cell: the column's header and the reason.
   struct CellError: Error {
@@ -344,6 +346,9 @@ private struct RowReader {
     self.file = file
     self.strict = strict
     self.separator = separator
+    var positions = [Int](repeating: -1, count: PortfolioColumn.allCases.count)
+    for (column, index) in columns { positions[column.ordinal] = index }
+    self.positions = positions
   }
 
   private func headerName(_ column: PortfolioColumn) -> String {
@@ -421,7 +426,8 @@ private struct RowReader {
   }
 
   private func cell(_ column: PortfolioColumn, _ record: CSVScanner.Record) -> String {
-    guard let index = columns[column], index < record.fields.count else { return "" }
+    let index = positions[column.ordinal]
+    guard index >= 0, index < record.fields.count else { return "" }
     return Self.trimmed(record.fields[index])
   }
 
@@ -432,6 +438,14 @@ private struct RowReader {
       scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{3000}"
         || scalar == "\u{A0}"
     }
+    // Fast exit on the bytes: ASCII space, tab, CR, LF; U+3000 and U+00A0 start with 0xE3 or 0xC2.
+    let utf8 = text.utf8
+    guard let firstByte = utf8.first, let lastByte = utf8.last else { return text }
+    func mayBeSpace(_ byte: UInt8) -> Bool {
+      byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x80 || byte == 0xA0
+        || byte == 0xE3 || byte == 0xC2
+    }
+    guard mayBeSpace(firstByte) || mayBeSpace(lastByte) else { return text }
     let scalars = text.unicodeScalars
     guard let first = scalars.first, let last = scalars.last, isSpace(first) || isSpace(last) else {
       return text
@@ -466,7 +480,7 @@ private struct RowReader {
     let name = cell(.name, record)
     if ticker.isEmpty && name.isEmpty {
       throw CellError(
-        column: columns[.ticker] != nil ? .ticker : .name,
+        column: positions[0] >= 0 ? .ticker : .name,
         reason: "neither a ticker nor a name"
       )
     }
@@ -474,7 +488,7 @@ private struct RowReader {
     if let problem = identifier.problem { throw CellError(column: .ticker, reason: problem) }
     var weight = 0.0
     var marketValue: Double?
-    if columns[.weight] != nil {
+    if positions[2] >= 0 {
       guard let parsed = try number(.weight, record) else {
         throw CellError(column: .weight, reason: "weight is blank")
       }
@@ -482,12 +496,12 @@ private struct RowReader {
       anyPercent = anyPercent || parsed.isPercent
       weight = parsed.value
     }
-    if columns[.marketValue] != nil, let parsed = try number(.marketValue, record) {
+    if positions[3] >= 0, let parsed = try number(.marketValue, record) {
       if parsed.value < 0 {
         throw CellError(column: .marketValue, reason: "market value is negative")
       }
       marketValue = parsed.value
-    } else if columns[.weight] == nil {
+    } else if positions[2] < 0 {
       throw CellError(column: .marketValue, reason: "market value is blank")
     }
     var chinaShare: Double?
@@ -625,11 +639,16 @@ private struct RowReader {
   /// Later rows of a company already in the same portfolio are merged into
   /// its first row, weights and market values added, with a warning.
   private mutating func mergeDuplicates() -> [Diagnostic] {
-    var first: [String: Int] = [:]
+    struct Key: Hashable {
+      var portfolio: String
+      var ticker: String
+    }
+    var first: [Key: Int] = [:]
     var kept: [Holding] = []
+    kept.reserveCapacity(holdings.count)
     var warnings: [Diagnostic] = []
     for holding in holdings {
-      let key = "\(holding.portfolio)|\(holding.ticker.canonical)"
+      let key = Key(portfolio: holding.portfolio, ticker: holding.ticker.canonical)
       guard !holding.ticker.canonical.isEmpty, let index = first[key] else {
         if !holding.ticker.canonical.isEmpty { first[key] = kept.count }
         kept.append(holding)
