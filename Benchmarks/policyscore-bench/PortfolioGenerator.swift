@@ -15,7 +15,7 @@ struct PortfolioGenerator {
   ]
 
   func csv(rows: Int, portfolios: Int = 4) -> [UInt8] {
-    var generator = SplitMix(state: seed)
+    var generator = SplitMix64(seed: seed)
     let terms = model.segmentIDs.flatMap { id in
       (model.lexicon.entries[id]?.terms ?? []).map(\.text)
     }
@@ -50,18 +50,5 @@ struct PortfolioGenerator {
   private func format2(_ value: Double) -> String {
     let scaled = (value * 10_000).rounded() / 10_000
     return String(scaled)
-  }
-}
-
-/// SplitMix64, for repeatable data.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -363,13 +363,14 @@ private struct Group: Sendable {
   }
 }
 
-/// A small repeatable generator, so that the same seed gives the same numbers.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
+/// A small repeatable generator (SplitMix64), so that the same seed gives the
+/// same numbers; the tests and the benchmark use it too.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+  public var state: UInt64
 
-  init(seed: UInt64) { state = seed }
+  public init(seed: UInt64) { state = seed }
 
-  mutating func next() -> UInt64 {
+  public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

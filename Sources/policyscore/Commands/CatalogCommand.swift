@@ -134,19 +134,9 @@ private func segmentTable(_ ids: [SegmentID], scoring: ScoringModel, format: Out
       score.segment.nameEN, score.segment.nameZH,
     ]
   }
-  switch format {
-  case .table:
-    return TextTable.render(
-      [header] + rows.map { row in row.enumerated().map { $0 == 8 ? String($1.prefix(48)) : $1 } }
-    )
-  case .csv:
-    let bytes = CSVWriter.render(header: header, rows: rows.map { $0.map { CSVCell.text($0) } })
-    return String(decoding: bytes.dropFirst(3), as: UTF8.self)
-  case .json:
-    let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
-    let data =
-      (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys]))
-      ?? Data()
-    return String(decoding: data, as: UTF8.self)
-  }
+  // The English name is cut in the table only, so that it stays readable.
+  let shown =
+    format == .table
+    ? rows.map { $0.enumerated().map { $0 == 8 ? String($1.prefix(48)) : $1 } } : rows
+  return format.render(header: header, rows: shown)
 }

@@ -49,7 +49,7 @@ struct RunsCommand: ParsableCommand {
           String($0.unmapped), String($0.rejected), $0.finishedAt,
         ]
       }
-      printResult(render(header: header, rows: rows, format: format))
+      printResult(format.render(header: header, rows: rows))
     }
   }
 
@@ -197,24 +197,5 @@ private func storeCall<T>(_ body: () throws -> T) throws -> T {
   } catch let error as StoreError {
     DiagnosticPrinter.error(error.description)
     throw ExitCodes.failure
-  }
-}
-
-private func render(header: [String], rows: [[String]], format: OutputFormat) -> String {
-  switch format {
-  case .table: return TextTable.render([header] + rows)
-  case .csv:
-    return String(
-      decoding: CSVWriter.render(header: header, rows: rows.map { $0.map { .text($0) } }).dropFirst(
-        3
-      ),
-      as: UTF8.self
-    )
-  case .json:
-    let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
-    let data =
-      (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys]))
-      ?? Data()
-    return String(decoding: data, as: UTF8.self)
   }
 }

@@ -34,4 +34,23 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case table
   case csv
   case json
+
+  /// `rows` under `header` as an aligned table, CSV (no BOM) or JSON objects.
+  func render(header: [String], rows: [[String]]) -> String {
+    switch self {
+    case .table: return TextTable.render([header] + rows)
+    case .csv:
+      let bytes = CSVWriter.render(header: header, rows: rows.map { $0.map { CSVCell.text($0) } })
+      return String(decoding: bytes.dropFirst(3), as: UTF8.self)
+    case .json:
+      let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+      let data =
+        (try? JSONSerialization.data(
+          withJSONObject: objects,
+          options: [.prettyPrinted, .sortedKeys]
+        ))
+        ?? Data()
+      return String(decoding: data, as: UTF8.self)
+    }
+  }
 }
