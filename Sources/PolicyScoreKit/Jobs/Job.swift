@@ -139,7 +139,8 @@ extension Job {
     }
     let base = url.deletingLastPathComponent()
     func resolve(_ path: String) -> URL {
-      path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
+      (path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path))
+        .standardizedFileURL
     }
     let portfolios = map.strings("portfolios")
     if portfolios.isEmpty {
