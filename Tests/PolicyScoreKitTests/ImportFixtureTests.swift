@@ -256,4 +256,17 @@ func oneBadRow(_ file: String, column: String, reason: String, line: Int = 3) ->
       }
     }
   }
+
+  /// The input hash is computed on another thread while the file is read in
+  /// chunks; it must still be the file's SHA-256, for every chunk size.
+  @Test(arguments: [3, 1 << 20]) func theInputHashIsTheFilesSHA256(chunk: Int) throws {
+    let url = importFixtures.appendingPathComponent("wind-export.csv")
+    var reader = PortfolioReader(knownSegments: [])
+    reader.chunkSize = chunk
+    let portfolio = try reader.read(contentsOf: url)
+    #expect(
+      portfolio.inputHash == "b73f5eb7c6bb2ee929b1eb8a415cc5c7c6805aaf53d04a4ca1497e73b22f654c"
+    )
+    #expect(portfolio.inputHash == SHA256.hex(of: Array(try Data(contentsOf: url))))
+  }
 }

@@ -181,25 +181,64 @@ public struct CSVScanner {
 
   /// Scans one record from `position`.
   private mutating func scanRecord() -> Scan {
-    let startLine = line
-    let start = position
+    let bytes = self.bytes
+    let result = bytes.withUnsafeBufferPointer { buffer in
+      Self.scan(
+        buffer,
+        from: position,
+        line: line,
+        delimiter: delimiter,
+        atEnd: atEnd,
+        checkReplacement: replacementPossible(),
+        expectedFields: expectedFields
+      )
+    }
+    if case .incomplete = result.scan { return .incomplete }
+    position = result.position
+    line = result.line
+    if case .record(let record) = result.scan { expectedFields = record.fields.count }
+    return result.scan
+  }
+
+  /// Fields seen in the last record, to size the next one's array.
+  private var expectedFields = 8
+
+  private struct Scanned {
+    var scan: Scan
+    var position: Int
+    var line: Int
+  }
+
+  /// The scan itself, over the buffer without bounds checks or `self`.
+  private static func scan(
+    _ bytes: UnsafeBufferPointer<UInt8>,
+    from start: Int,
+    line startLine: Int,
+    delimiter: UInt8,
+    atEnd: Bool,
+    checkReplacement: Bool,
+    expectedFields: Int
+  ) -> Scanned {
     var fields: [String] = []
+    fields.reserveCapacity(expectedFields)
     var problem: Problem?
-    var index = position
+    var index = start
     let count = bytes.count
     var end = count
     var newlines = 0
     var complete = false
+    let incomplete = Scanned(scan: .incomplete, position: start, line: startLine)
 
-    func text(_ slice: ArraySlice<UInt8>) -> String {
+    func append<C: Collection>(_ slice: C) where C.Element == UInt8 {
       if let text = String(validating: slice, as: UTF8.self) {
-        if problem == nil, replacementPossible(), text.unicodeScalars.contains("\u{FFFD}") {
+        if problem == nil, checkReplacement, text.unicodeScalars.contains("\u{FFFD}") {
           problem = .invalidText(field: fields.count + 1)
         }
-        return text
+        fields.append(text)
+      } else {
+        if problem == nil { problem = .invalidText(field: fields.count + 1) }
+        fields.append(String(decoding: slice, as: UTF8.self))
       }
-      if problem == nil { problem = .invalidText(field: fields.count + 1) }
-      return String(decoding: slice, as: UTF8.self)
     }
 
     fieldLoop: while index < count {
@@ -218,7 +257,7 @@ public struct CSVScanner {
               index += 2
               continue
             }
-            if index + 1 >= count && !atEnd { return .incomplete }
+            if index + 1 >= count && !atEnd { return incomplete }
             closed = true
             index += 1
             break
@@ -229,21 +268,21 @@ public struct CSVScanner {
           index += 1
         }
         // The content, with `""` turned back into `"` only when there is one.
-        var value = bytes[contentStart..<(closed ? index - 1 : index)]
+        var value = Array(bytes[contentStart..<(closed ? index - 1 : index)])
         if escaped {
           var unescaped: [UInt8] = []
           unescaped.reserveCapacity(value.count)
-          var position = value.startIndex
-          while position < value.endIndex {
+          var position = 0
+          while position < value.count {
             unescaped.append(value[position])
             position += value[position] == 0x22 ? 2 : 1
           }
-          value = unescaped[...]
+          value = unescaped
         }
         if !closed {
-          if !atEnd { return .incomplete }
+          if !atEnd { return incomplete }
           problem = .unterminatedQuote(field: quotedField)
-          fields.append(text(value))
+          append(value)
           end = count
           complete = true
           break fieldLoop
@@ -255,8 +294,8 @@ public struct CSVScanner {
         {
           index += 1
         }
-        if index > rest { value = (Array(value) + bytes[rest..<index])[...] }
-        fields.append(text(value))
+        if index > rest { value += bytes[rest..<index] }
+        append(value)
       } else {
         let fieldStart = index
         while index < count {
@@ -264,10 +303,10 @@ public struct CSVScanner {
           if byte == delimiter || byte == 0x0A || byte == 0x0D { break }
           index += 1
         }
-        fields.append(text(bytes[fieldStart..<index]))
+        append(bytes[fieldStart..<index])
       }
       guard index < count else {
-        if !atEnd { return .incomplete }
+        if !atEnd { return incomplete }
         end = count
         complete = true
         break
@@ -276,7 +315,7 @@ public struct CSVScanner {
       if byte == delimiter {
         index += 1
         if index >= count {
-          if !atEnd { return .incomplete }
+          if !atEnd { return incomplete }
           fields.append("")
           end = count
           complete = true
@@ -287,7 +326,7 @@ public struct CSVScanner {
       // Line end.
       end = index
       if byte == 0x0D {
-        if index + 1 >= count && !atEnd { return .incomplete }
+        if index + 1 >= count && !atEnd { return incomplete }
         index += index + 1 < count && bytes[index + 1] == 0x0A ? 2 : 1
       } else {
         index += 1
@@ -296,16 +335,19 @@ public struct CSVScanner {
       break
     }
     if !complete { end = count }
-    position = index
-    line += newlines + 1
-    if fields.count == 1 && problem == nil
-      && fields[0].allSatisfy({ $0 == " " || $0 == "\t" }) && bytes[start] != 0x22
+    let next = Scanned(scan: .blank, position: index, line: startLine + newlines + 1)
+    if fields.isEmpty { return next }
+    if fields.count == 1 && problem == nil && bytes[start] != 0x22
+      && fields[0].utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 })
     {
-      return .blank
+      return next
     }
-    if fields.isEmpty { return .blank }
     let raw =
       problem == nil ? "" : String(decoding: bytes[start..<min(end, start + 500)], as: UTF8.self)
-    return .record(Record(fields: fields, line: startLine, raw: raw, problem: problem))
+    return Scanned(
+      scan: .record(Record(fields: fields, line: startLine, raw: raw, problem: problem)),
+      position: index,
+      line: startLine + newlines + 1
+    )
   }
 }

@@ -115,7 +115,12 @@ public struct PortfolioReader {
       return try readWorkbook(file: url.path) { try SpreadsheetReader(url: url) }
     }
     let input = ChunkedInput(
-      next: { [chunkSize] in (try? handle.read(upToCount: chunkSize)).map { Array($0) } ?? [] },
+      next: { [chunkSize] in
+        // One memcpy, not an element-by-element copy of the Data.
+        (try? handle.read(upToCount: chunkSize)).map { data in
+          data.withUnsafeBytes { [UInt8]($0.bindMemory(to: UInt8.self)) }
+        } ?? []
+      },
       decoder: TextDecoder(forcing: encoding)
     )
     return try readText(input, file: url.path)
@@ -283,9 +288,10 @@ public struct PortfolioReader {
 private final class ChunkedInput {
   let next: () -> [UInt8]
   let decoder: TextDecoder
-  private var hasher = SHA256()
+  private let hasher = BackgroundHasher()
   private var finished = false
-  private(set) lazy var hash: String = hasher.finalizeHex()
+  /// The raw file's SHA-256, once every chunk has been read.
+  var hash: String { hasher.finish() }
 
   init(next: @escaping () -> [UInt8], decoder: TextDecoder) {
     self.next = next
@@ -296,7 +302,7 @@ private final class ChunkedInput {
   func nextChunk() -> [UInt8]? {
     while !finished {
       let raw = next()
-      hasher.update(raw)
+      hasher.add(raw)
       if raw.isEmpty {
         finished = true
         return decoder.decode([], isLast: true)
@@ -305,6 +311,27 @@ private final class ChunkedInput {
       if !decoded.isEmpty { return decoded }
     }
     return nil
+  }
+}
+
+/// Hashes chunks on another thread, so that the hash overlaps the parse.
+private final class BackgroundHasher: @unchecked Sendable {
+  // Touched only on `queue`.
+  private var hasher = SHA256()
+  private var digest: String?
+  private let queue = DispatchQueue(label: "policyscore.input-hash")
+
+  func add(_ chunk: [UInt8]) {
+    queue.async { self.hasher.update(chunk) }
+  }
+
+  func finish() -> String {
+    queue.sync {
+      if let digest { return digest }
+      let value = hasher.finalizeHex()
+      digest = value
+      return value
+    }
   }
 }
 
@@ -621,9 +648,10 @@ private struct RowReader {
         return "totals"
       }
     }
+    // Count filled cells, stopping early: a holding fills more than three.
     var filled = 0
     var firstFilled: String?
-    for field in record.fields where !trimmed(field).isEmpty {
+    for field in record.fields where !isBlank(field) {
       filled += 1
       if firstFilled == nil { firstFilled = field }
       if filled > 3 { return nil }
@@ -634,6 +662,13 @@ private struct RowReader {
       return "note"
     }
     return nil
+  }
+
+  /// Whether `text` is empty or only spaces, without copying it.
+  static func isBlank(_ text: String) -> Bool {
+    guard let first = text.utf8.first else { return true }
+    if first > 0x20 && first < 0x80 { return false }
+    return trimmed(text).isEmpty
   }
 
   /// Later rows of a company already in the same portfolio are merged into
@@ -682,23 +717,21 @@ private struct RowReader {
       var sums: [String: Double] = [:]
       for holding in holdings { sums[holding.portfolio, default: 0] += holding.weight }
       if anyPercent || (sums.values.max() ?? 0) > 1.5 { basis = .percent }
-      var kept: [Holding] = []
-      for var holding in holdings {
-        if basis == .percent { holding.weight /= 100 }
-        if holding.weight > 1 + 1e-9 {
-          let row = RejectedRow(
-            line: holding.line,
-            column: headerName(.weight),
-            reason: "weight \(holding.weight * 100)% is above 100%",
-            raw: rawByLine[holding.line] ?? ""
-          )
-          if strict { throw .rejected(file: file, row) }
-          rejects.append(row)
-        } else {
-          kept.append(holding)
-        }
+      if basis == .percent {
+        for index in holdings.indices { holdings[index].weight /= 100 }
       }
-      holdings = kept
+      // In place: most files have no weight above 100%, and copying every holding is costly.
+      for holding in holdings where holding.weight > 1 + 1e-9 {
+        let row = RejectedRow(
+          line: holding.line,
+          column: headerName(.weight),
+          reason: "weight \(holding.weight * 100)% is above 100%",
+          raw: rawByLine[holding.line] ?? ""
+        )
+        if strict { throw .rejected(file: file, row) }
+        rejects.append(row)
+      }
+      holdings.removeAll { $0.weight > 1 + 1e-9 }
     } else {
       basis = .marketValue
       var totals: [String: Double] = [:]

@@ -85,6 +85,13 @@ public final class TextDecoder {
       guard let firstHigh = input.firstIndex(where: { $0 >= 0x80 }) else {
         return input  // ASCII so far
       }
+      // Decide on a fair sample: a few bytes of GB18030 can pass for UTF-8.
+      let high = input[firstHigh...].lazy.filter { $0 >= 0x80 }.count
+      // Memory stays bounded: decide anyway once 1 MiB waits.
+      guard high >= Self.sampleSize || isLast || input.count - firstHigh >= 1 << 20 else {
+        pending = Array(input[firstHigh...])
+        return Array(input[..<firstHigh])
+      }
       encoding = Self.utf8Share(input[firstHigh...]) >= 0.75 ? .utf8 : .gb18030
     }
     switch encoding {
@@ -158,6 +165,9 @@ public final class TextDecoder {
     }
     return Array(output[..<produced])
   }
+
+  /// Non-ASCII bytes to see before choosing between UTF-8 and GB18030.
+  static let sampleSize = 64
 
   /// UTF-16 without a byte-order mark: most ASCII characters have a zero high byte.
   static func utf16Guess(_ bytes: [UInt8]) -> TextEncoding? {
