@@ -328,8 +328,6 @@ public struct JobRunner {
       var diff: String
       var generated_at: String
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let manifest = Manifest(
       job: job.name,
       tool_version: toolVersion,
@@ -341,7 +339,7 @@ public struct JobRunner {
       diff: summary,
       generated_at: generatedAt
     )
-    return Array((try? encoder.encode(manifest)) ?? Data()) + [0x0A]
+    return ReportJSON.encode(manifest)
   }
 
   private func storeCall<T>(_ body: () throws -> T) throws(JobError) -> T {

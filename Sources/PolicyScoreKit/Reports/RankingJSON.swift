@@ -44,9 +44,7 @@ public enum RankingJSON {
         explanation: score.explanation
       )
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return (try? encoder.encode(rows)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    return String(decoding: ReportJSON.encode(rows).dropLast(), as: UTF8.self)
   }
 
   private static func rounded(_ value: Double, _ decimals: Int = 2) -> Double {

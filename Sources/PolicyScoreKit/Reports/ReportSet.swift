@@ -222,8 +222,6 @@ public struct ReportSet: Sendable {
       ),
       files: fileNames
     )
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return Array((try? encoder.encode(manifest)) ?? Data("{}".utf8)) + [0x0A]
+    return ReportJSON.encode(manifest)
   }
 }

@@ -31,26 +31,39 @@ public struct SensitivityReport {
         [.text($0.portfolio), .text($0.removed), .text($0.first), .text($0.second)]
       }
     )
-    let manifest = """
-      {
-        "as_of" : "\(run.scoring.asOf)",
-        "concentration" : \(format(options.concentration)),
-        "edition" : "\(run.scoring.catalog.edition)",
-        "input_sha256" : "\(run.portfolio.inputHash)",
-        "model_sha256" : "\(run.scoring.model.contentHash)",
-        "removals_checked" : \(result.removalsChecked),
-        "samples" : \(options.samples),
-        "scenario" : "\(scenario)",
-        "seed" : \(options.seed),
-        "steps" : \(options.steps),
-        "top" : \(options.top),
-        "uncertain_instruments" : [\(result.uncertainInstruments.map { "\"\($0)\"" }.joined(separator: ", "))]
-      }
-
-      """
+    struct Manifest: Encodable {
+      var as_of: String
+      var concentration: Double
+      var edition: String
+      var input_sha256: String
+      var model_sha256: String
+      var removals_checked: Int
+      var samples: Int
+      var scenario: String
+      var seed: UInt64
+      var steps: Int
+      var top: Int
+      var uncertain_instruments: [String]
+    }
+    let manifest = ReportJSON.encode(
+      Manifest(
+        as_of: run.scoring.asOf.description,
+        concentration: options.concentration,
+        edition: run.scoring.catalog.edition,
+        input_sha256: run.portfolio.inputHash,
+        model_sha256: run.scoring.model.contentHash,
+        removals_checked: result.removalsChecked,
+        samples: options.samples,
+        scenario: scenario,
+        seed: options.seed,
+        steps: options.steps,
+        top: options.top,
+        uncertain_instruments: result.uncertainInstruments.map(\.rawValue)
+      )
+    )
     files = [
       "sensitivity.csv": CSVWriter.render(header: header, rows: rows), "reversals.csv": reversals,
-      "manifest.json": Array(manifest.utf8),
+      "manifest.json": manifest,
     ]
     var lines = [
       "\(options.samples) samples (seed \(options.seed), Dirichlet concentration \(format(options.concentration))), \(result.uncertainInstruments.count) uncertain instruments, sweeps of \(options.steps) points"
