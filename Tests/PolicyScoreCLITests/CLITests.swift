@@ -278,7 +278,10 @@ let reportFiles = [
   }
 
   @Test(arguments: [
-    ["score"], ["catalog", "list"], ["catalog", "show"], ["catalog", "search"], ["model", "check"],
+    ["score"], ["scenarios"], ["sensitivity"], ["job", "run"], ["runs", "list"], ["runs", "show"],
+    ["runs", "diff"], ["runs", "export"], ["runs", "prune"], ["catalog", "list"],
+    ["catalog", "show"],
+    ["catalog", "search"], ["model", "check"],
   ])
   func everyCommandsHelpHasAnExample(_ command: [String]) throws {
     let result = try policyscore(command + ["--help"])
