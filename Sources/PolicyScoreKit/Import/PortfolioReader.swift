@@ -33,6 +33,11 @@ public struct Portfolio: Sendable {
   public var budgetRows: Int { rowsRead - rejects.filter { !$0.countsAgainstBudget }.count }
   /// Rejected rows that count for the data-loss budget.
   public var budgetRejects: Int { rejects.filter(\.countsAgainstBudget).count }
+
+  /// The share of budget rows rejected, in percent; 0 for a file without rows.
+  public var rejectedPercent: Double {
+    budgetRows > 0 ? Double(budgetRejects) / Double(budgetRows) * 100 : 0
+  }
 }
 
 /// Why a portfolio could not be imported at all.

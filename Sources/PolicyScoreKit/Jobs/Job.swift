@@ -131,12 +131,7 @@ extension Job {
     guard let node = YAMLNode.parse(text, file: file, diagnostics: diagnostics),
       let map = node.map(keys: Self.keys, context: file)
     else { throw .invalid(diagnostics.diagnostics) }
-    if let version = map.number("schema_version", required: true), Int(version) != 1 {
-      diagnostics.error(
-        "schema_version \(Int(version)) is not supported; the highest supported is 1",
-        at: map.location(of: "schema_version")
-      )
-    }
+    map.checkSchemaVersion(highest: 1)
     let base = url.deletingLastPathComponent()
     func resolve(_ path: String) -> URL {
       (path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path))

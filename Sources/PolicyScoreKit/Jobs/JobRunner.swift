@@ -127,9 +127,7 @@ public struct JobRunner {
         portfolio = try PortfolioReader(knownSegments: Set(model.segmentIDs))
           .read(bytes: input.bytes, file: input.url.path)
       } catch { throw .portfolio(error) }
-      if portfolio.budgetRows > 0,
-        Double(portfolio.budgetRejects) / Double(portfolio.budgetRows) * 100 > job.maxRejects
-      {
+      if portfolio.rejectedPercent > job.maxRejects {
         throw .tooManyRejects(
           file: input.url.path,
           rejected: portfolio.budgetRejects,

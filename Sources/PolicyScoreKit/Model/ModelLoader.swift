@@ -100,7 +100,7 @@ struct ModelLoader {
     func root(_ name: String, keys: [String]) -> YAMLMap? {
       guard let node = documents[name] else { return nil }
       guard let map = node.map(keys: ["schema_version"] + keys, context: name) else { return nil }
-      checkVersion(map)
+      map.checkSchemaVersion(highest: Self.highestSchemaVersion)
       return map
     }
     if let map = root("sources.yaml", keys: ["sources"]) { readSources(map, &state) }
@@ -129,16 +129,6 @@ struct ModelLoader {
       )
     }
     checkReferences(&state)
-  }
-
-  private func checkVersion(_ map: YAMLMap) {
-    guard let version = map.number("schema_version", required: true) else { return }
-    if Int(version) > Self.highestSchemaVersion || version < 1 {
-      diagnostics.error(
-        "schema_version \(Int(version)) is not supported; the highest supported is \(Self.highestSchemaVersion)",
-        at: map.location(of: "schema_version")
-      )
-    }
   }
 
   // MARK: - Facts

@@ -99,12 +99,7 @@ public struct ScenarioLoader {
     guard let node = YAMLNode.parse(text, file: file, diagnostics: diagnostics),
       let map = node.map(keys: Self.keys, context: file)
     else { return nil }
-    if let version = map.number("schema_version", required: true), Int(version) != 1 {
-      diagnostics.error(
-        "schema_version \(Int(version)) is not supported; the highest supported is 1",
-        at: map.location(of: "schema_version")
-      )
-    }
+    map.checkSchemaVersion(highest: 1)
     let name = map.string("name") ?? url.deletingPathExtension().lastPathComponent
     var scenario: Scenario
     if let parentName = map.string("extends") {

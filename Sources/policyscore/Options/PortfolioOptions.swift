@@ -75,14 +75,11 @@ struct PortfolioOptions: ParsableArguments {
         at: SourceLocation(file: portfolioPath, line: 1, column: 1)
       )
     )
-    if portfolio.budgetRows > 0 {
-      let share = Double(portfolio.budgetRejects) / Double(portfolio.budgetRows) * 100
-      if share > maxRejects {
-        DiagnosticPrinter.error(
-          "\(portfolioPath): \(portfolio.budgetRejects) of \(portfolio.budgetRows) rows rejected (\(String(format: "%.1f", share))%), above --max-rejects \(String(format: "%g", maxRejects))%"
-        )
-        throw ExitCodes.dataError
-      }
+    if portfolio.rejectedPercent > maxRejects {
+      DiagnosticPrinter.error(
+        "\(portfolioPath): \(portfolio.budgetRejects) of \(portfolio.budgetRows) rows rejected (\(String(format: "%.1f", portfolio.rejectedPercent))%), above --max-rejects \(String(format: "%g", maxRejects))%"
+      )
+      throw ExitCodes.dataError
     }
     if !portfolio.ignoredHeaders.isEmpty {
       DiagnosticPrinter.print(

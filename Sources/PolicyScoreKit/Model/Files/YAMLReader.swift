@@ -176,6 +176,17 @@ struct YAMLMap {
     return day
   }
 
+  /// Checks `schema_version`: required, and no newer than `highest`.
+  func checkSchemaVersion(highest: Int) {
+    guard let version = number("schema_version", required: true) else { return }
+    if Int(version) > highest || version < 1 {
+      diagnostics.error(
+        "schema_version \(Int(version)) is not supported; the highest supported is \(highest)",
+        at: location(of: "schema_version")
+      )
+    }
+  }
+
   func bool(_ key: String) -> Bool? {
     guard let value = self[key] else { return nil }
     switch value.scalar?.lowercased() {
