@@ -18,8 +18,9 @@ struct PolicyScore: ParsableCommand {
       """,
     version: version,
     subcommands: [
-      ScoreCommand.self, ScenariosCommand.self, SensitivityCommand.self, JobCommand.self,
-      RunsCommand.self, CatalogCommand.self, ModelCommand.self,
+      ScoreCommand.self, MapCommand.self, DecisionsCommand.self, ScenariosCommand.self,
+      SensitivityCommand.self, JobCommand.self, RunsCommand.self, CatalogCommand.self,
+      ModelCommand.self,
     ]
   )
 }

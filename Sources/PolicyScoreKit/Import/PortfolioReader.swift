@@ -341,7 +341,7 @@ private final class BackgroundHasher: @unchecked Sendable {
 }
 
 /// Turns records into holdings or rejects, one row at a time.
-private struct RowReader {
+struct RowReader {
   let header: [String]
   let columns: [PortfolioColumn: Int]
   let knownSegments: Set<SegmentID>
@@ -573,35 +573,11 @@ private struct RowReader {
   }
 
   private func split(_ text: String) throws(CellError) -> [SegmentShare]? {
-    let parts = Self.splitList(text)
-    guard !parts.isEmpty else { return nil }
-    var shares: [SegmentShare] = []
-    for part in parts {
-      let pieces = part.split(separator: ":", maxSplits: 1).map {
-        $0.trimmingCharacters(in: .whitespaces)
-      }
-      let id = SegmentID(pieces[0])
-      guard knownSegments.contains(id) else {
-        throw CellError(
-          column: .segments,
-          reason:
-            "unknown segment '\(id)'\(Suggestion.hint(for: id.rawValue, in: knownSegments.map(\.rawValue)))"
-        )
-      }
-      var share = 1.0
-      if pieces.count == 2 {
-        guard let parsed = try? ValueParser.number(pieces[1]), parsed.value > 0 else {
-          throw CellError(
-            column: .segments,
-            reason: "share '\(pieces[1])' of segment '\(id)' is not a positive number"
-          )
-        }
-        share = parsed.value
-      }
-      shares.append(SegmentShare(segment: id, share: share))
+    do {
+      return try SegmentSplit.parse(text, known: knownSegments)
+    } catch {
+      throw CellError(column: .segments, reason: error.reason)
     }
-    let total = shares.reduce(0) { $0 + $1.share }
-    return shares.map { SegmentShare(segment: $0.segment, share: $0.share / total) }
   }
 
   static func splitList(_ text: String) -> [String] {

@@ -56,6 +56,9 @@ public struct Job: Sendable {
   public var rankMoveThreshold: Int
   /// The run fails when more than this percentage of a file's rows is rejected.
   public var maxRejects: Double = 5
+  /// The run fails when mapped holdings carry less than this percentage of
+  /// a file's weight; nil for no minimum.
+  public var minCoverage: Double?
 
   /// The portfolio files the globs match now, sorted; a plain path is kept
   /// even when missing, so that reading it reports the error.
@@ -93,6 +96,8 @@ public enum JobError: Error, Equatable, CustomStringConvertible {
   case locked(holder: String)
   /// More rows rejected than the job allows.
   case tooManyRejects(file: String, rejected: Int, rows: Int, limit: Double)
+  /// Mapped holdings carry less weight than the job requires.
+  case coverageTooLow(file: String, percent: Double, limit: Double)
 
   public var description: String {
     switch self {
@@ -108,6 +113,9 @@ public enum JobError: Error, Equatable, CustomStringConvertible {
     case .locked(let holder): return "the job is already running: lock held by \(holder)"
     case .tooManyRejects(let file, let rejected, let rows, let limit):
       return "\(file): \(rejected) of \(rows) rows rejected, above max_rejects \(limit)%"
+    case .coverageTooLow(let file, let percent, let limit):
+      return
+        "\(file): mapping covers \(fixed(percent, decimals: 1))% of the weight, below min_coverage \(format(limit))%"
     }
   }
 }
@@ -116,7 +124,7 @@ extension Job {
   static let keys = [
     "schema_version", "name", "description", "portfolios", "models", "scenarios",
     "scenarios_dir", "as_of", "edition", "output", "retention", "rank_move_threshold",
-    "max_rejects",
+    "max_rejects", "min_coverage",
   ]
 
   /// Reads and validates a job file; every problem is located.
@@ -175,6 +183,8 @@ extension Job {
       retention: Int(map.number("retention", in: 1...10_000) ?? 12),
       rankMoveThreshold: Int(map.number("rank_move_threshold", in: 1...1_000_000) ?? 5)
     )
+    maxRejects = map.number("max_rejects", in: 0...100) ?? 5
+    minCoverage = map.number("min_coverage", in: 0...100)
     if diagnostics.hasErrors { throw .invalid(diagnostics.diagnostics) }
   }
 }

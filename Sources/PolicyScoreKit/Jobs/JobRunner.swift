@@ -97,6 +97,11 @@ public struct JobRunner {
     for (scenario, hash) in zip(scenarios, scenarioHashes) {
       fingerprint.update(Array("scenario \(scenario.name) \(hash)\n".utf8))
     }
+    let decisions = try storeCall { try store.decisions() }
+    if let last = decisions.last {
+      // A new decision changes mappings, so the job must run again.
+      fingerprint.update(Array("decisions \(decisions.count) \(last.id)\n".utf8))
+    }
     let print = fingerprint.finalizeHex()
     let history = try storeCall { try store.jobRuns(job: job.name) }
     if !force, let last = history.first, last.fingerprint == print,
@@ -113,7 +118,7 @@ public struct JobRunner {
     }
     var previousRuns: [StoredRun] = []
     if let last = history.first { previousRuns = try storeCall { try store.runs(jobRun: last.id) } }
-    let mapper = Mapper(model: model)
+    let mapper = Mapper(model: model, decisions: decisions.map(\.decision))
     var reportFiles: [String: [UInt8]] = [:]
     var entries: [RunEntry] = []
     var diffs: [RunDiff] = []
@@ -155,6 +160,10 @@ public struct JobRunner {
           scoring: ScoringModel(model: model, scenario: scenario, edition: job.edition, asOf: asOf),
           outcomes: outcomes
         )
+        let covered = MappingCoverage(run: run).weightShare * 100
+        if let minimum = job.minCoverage, covered < minimum - 1e-9 {
+          throw .coverageTooLow(file: input.url.path, percent: covered, limit: minimum)
+        }
         let reports = ReportSet(
           run: run,
           context: RunContext(

@@ -5,19 +5,32 @@ import Foundation
 /// It depends on the model's segments, lexicon and
 /// codes only, not on weights or scenarios, so one mapping serves every run.
 ///
-/// Methods in priority order: the file's explicit split; industry codes, with
-/// the text choosing among the code's candidate segments; keywords in the
-/// holding's name and description. A holding none of them maps is unmapped,
-/// with the reason.
+/// Methods in priority order: the file's explicit split; the analyst's saved
+/// decision; the company registry; industry codes, with the text choosing
+/// among the code's candidate segments; keywords in the holding's name and
+/// description. A holding none of them maps is unmapped, with the reason.
 public struct Mapper: Sendable {
   private let segmentIDs: [SegmentID]
   private let segmentIndex: [SegmentID: Int]
+  private let domains: [SegmentID: Domain]
   private let matcher: TextMatcher
   private let codes: [String: IndustryCode]
   private let schemes: [IndustryCodeScheme]
+  private let registry: [String: RegisteredCompany]
+  private let decisions: [String: MappingDecision]
+  /// Longest first, so `股份有限公司` goes before `有限公司`.
+  private let nameSuffixes: [String]
   private let parameters: ModelParameters
 
-  public init(model: ModelBundle) {
+  /// The segment index of an exclusion term's role: it rules out every segment.
+  static let everySegment = -1
+
+  /// - Parameters:
+  ///   - decisions: the analyst's saved decisions, oldest first; the latest
+  ///     for a ticker wins.
+  ///   - useRegistry: false to map registered companies by codes and text
+  ///     like any other (the evaluation does, to measure those methods).
+  public init(model: ModelBundle, decisions: [MappingDecision] = [], useRegistry: Bool = true) {
     segmentIDs = model.segmentIDs
     var index: [SegmentID: Int] = [:]
     for (position, id) in segmentIDs.enumerated() { index[id] = position }
@@ -34,16 +47,57 @@ public struct Mapper: Sendable {
         terms.append((negative, TextMatcher.Role(segment: position, weight: 0, isNegative: true)))
       }
     }
+    for exclusion in model.lexicon.exclusions {
+      terms.append(
+        (exclusion, TextMatcher.Role(segment: Self.everySegment, weight: 0, isNegative: true))
+      )
+    }
     matcher = TextMatcher(terms: terms)
+    domains = model.segments.mapValues(\.domain)
     codes = model.codes
     schemes = model.schemes
+    registry = useRegistry ? model.registry : [:]
+    var latest: [String: MappingDecision] = [:]
+    for decision in decisions { latest[decision.ticker] = decision }
+    self.decisions = latest
+    nameSuffixes = model.lexicon.nameSuffixes.sorted { $0.count > $1.count }
     parameters = model.parameters
   }
+
+  /// The decisions in force, by canonical ticker.
+  public var decisionsByTicker: [String: MappingDecision] { decisions }
+
+  /// The domain of `segment`, or nil for an unknown one.
+  public func domain(of segment: SegmentID) -> Domain? { domains[segment] }
 
   /// Text evidence for one segment: its total weight and the terms that matched.
   struct TextScore {
     var score: Double = 0
     var terms: [String] = []
+    private var strongest = 0.0
+
+    init(score: Double = 0, terms: [String] = []) {
+      self.score = score
+      self.terms = terms
+    }
+
+    mutating func add(_ term: String, _ weight: Double) {
+      score += weight
+      strongest = max(strongest, weight)
+      terms.append(term)
+    }
+
+    /// From the sum of weights to the strongest plus `extraWeight` of the rest.
+    mutating func settle(extraWeight: Double) {
+      score = strongest + extraWeight * (score - strongest)
+    }
+  }
+
+  /// What the text says: scores per segment index (segments ruled out by a
+  /// negative term absent), and the exclusion term that rules out all.
+  struct TextEvidence {
+    var scores: [Int: TextScore] = [:]
+    var exclusion: String?
   }
 
   public func map(_ holding: Holding) -> MappingOutcome {
@@ -64,8 +118,33 @@ public struct Mapper: Sendable {
         )
       )
     }
-    let text = holding.name + "\n" + holding.description
-    let scores = textScores(text)
+    if let decision = decisions[holding.ticker.canonical] {
+      return apply(decision, to: holding)
+    }
+    if let company = registry[holding.ticker.canonical] {
+      let note = company.fact.note.map { ": \($0)" } ?? ""
+      return .mapped(
+        Mapping(
+          method: .registry,
+          confidence: parameters.confidence.registry,
+          segments: company.segments.map {
+            MappedSegment(
+              segment: $0.segment,
+              share: $0.share,
+              evidence:
+                "registry: \(company.name), \(percent($0.share)) (\(company.fact.grade))\(note)"
+            )
+          }
+        )
+      )
+    }
+    let evidence = textEvidence(coreName(holding.name) + "\n" + holding.description)
+    if let exclusion = evidence.exclusion {
+      return .unmapped(
+        reason: "the text says '\(exclusion)', which puts the company outside healthcare"
+      )
+    }
+    let scores = evidence.scores
     let (resolved, unresolved) = resolveCodes(holding.industryCodes)
     let unresolvedNote =
       unresolved.isEmpty
@@ -87,23 +166,76 @@ public struct Mapper: Sendable {
     )
   }
 
-  /// Scores per segment index; segments ruled out by a negative term are absent.
-  func textScores(_ text: String) -> [Int: TextScore] {
-    var scores: [Int: TextScore] = [:]
+  /// The fingerprint of a holding's description that a decision keeps, to
+  /// notice when the description changes.
+  public static func descriptionFingerprint(_ holding: Holding) -> String {
+    var hasher = SHA256()
+    hasher.update(Array(holding.description.trimmingCharacters(in: .whitespacesAndNewlines).utf8))
+    return hasher.finalizeHex()
+  }
+
+  private func apply(_ decision: MappingDecision, to holding: Holding) -> MappingOutcome {
+    let by = "decision \(decision.action.rawValue) by \(decision.decidedBy) on \(decision.decidedAt.prefix(10))"
+    let why = decision.reason.isEmpty ? "" : ": \(decision.reason)"
+    if decision.action == .reject || decision.segments.isEmpty {
+      return .unmapped(reason: "\(by)\(why)")
+    }
+    let stale =
+      decision.descriptionFingerprint.isEmpty
+      || decision.descriptionFingerprint == Self.descriptionFingerprint(holding)
+      ? nil : "the description changed since the \(by); re-review"
+    return .mapped(
+      Mapping(
+        method: .decision,
+        confidence: parameters.confidence.decision,
+        segments: sorted(
+          decision.segments.map {
+            MappedSegment(segment: $0.segment, share: $0.share, evidence: "\(by)\(why)")
+          }
+        ),
+        borderline: stale
+      )
+    )
+  }
+
+  /// `name` without its legal-form suffixes: `恒瑞医药股份有限公司` → `恒瑞医药`.
+  func coreName(_ name: String) -> String {
+    var core = name.trimmingCharacters(in: .whitespaces)
+    var changed = true
+    while changed {
+      changed = false
+      for suffix in nameSuffixes
+      where core.count > suffix.count && core.lowercased().hasSuffix(suffix.lowercased()) {
+        core = String(core.dropLast(suffix.count))
+          .trimmingCharacters(in: CharacterSet(charactersIn: " ,"))
+        changed = true
+        break
+      }
+    }
+    return core
+  }
+
+  /// What `text` says about segments; see `TextEvidence`.
+  func textEvidence(_ text: String) -> TextEvidence {
+    var evidence = TextEvidence()
     var excluded: Set<Int> = []
     for patternIndex in matcher.matches(in: text) {
       let pattern = matcher.patterns[patternIndex]
       for role in pattern.roles {
-        if role.isNegative {
+        if role.segment == Self.everySegment {
+          evidence.exclusion = evidence.exclusion ?? pattern.text
+        } else if role.isNegative {
           excluded.insert(role.segment)
         } else {
-          scores[role.segment, default: TextScore()].score += role.weight
-          scores[role.segment, default: TextScore()].terms.append(pattern.text)
+          evidence.scores[role.segment, default: TextScore()].add(pattern.text, role.weight)
         }
       }
     }
-    for segment in excluded { scores[segment] = nil }
-    return scores
+    for segment in excluded { evidence.scores[segment] = nil }
+    for segment in evidence.scores.keys {
+      evidence.scores[segment]?.settle(extraWeight: parameters.extraTermWeight)
+    }
+    return evidence
   }
 
   private func mapByText(_ scores: [Int: TextScore], note: String) -> Mapping? {
@@ -135,6 +267,10 @@ public struct Mapper: Sendable {
     )
   }
 
+  /// The industry code narrows the domain and the text picks the segment:
+  /// a segment the code allows gets `codeBonus` when the text names it, and
+  /// one outside the code must reach `minimumTextScore` on its own. When the
+  /// best segment is outside the code, the mapping is borderline.
   private func mapByCodes(
     _ resolved: [IndustryCode],
     scores: [Int: TextScore],
@@ -142,60 +278,65 @@ public struct Mapper: Sendable {
   )
     -> Mapping
   {
-    var candidates: Set<Int> = []
+    var allowed: Set<Int> = []
     for code in resolved {
       for id in code.candidates + [code.defaultSegment] {
-        if let position = segmentIndex[id] { candidates.insert(position) }
+        if let position = segmentIndex[id] { allowed.insert(position) }
       }
     }
     let codeList = resolved.map { "\($0.key)" + ($0.name.map { " \($0)" } ?? "") }
       .joined(separator: ", ")
-    let inside = scores.filter { candidates.contains($0.key) }
-    let outside = scores.filter {
-      !candidates.contains($0.key) && $0.value.score >= parameters.minimumTextScore
+    var combined: [Int: TextScore] = [:]
+    for (segment, text) in scores {
+      if allowed.contains(segment) {
+        combined[segment] = TextScore(score: text.score + parameters.codeBonus, terms: text.terms)
+      } else if text.score >= parameters.minimumTextScore {
+        combined[segment] = text
+      }
     }
-    .sorted {
+    let ranked = combined.sorted {
       ($0.value.score, segmentIDs[$1.key].rawValue) > ($1.value.score, segmentIDs[$0.key].rawValue)
     }
-    let outsideNote =
-      outside.first.map {
-        "; text also points to \(segmentIDs[$0.key]) (\(quoted($0.value.terms))), outside the code's segments"
-      } ?? ""
-    if let best = inside.values.map(\.score).max(), best > 0 {
-      let kept = inside.filter { $0.value.score >= best * parameters.keepRatio }
-      let total = kept.values.reduce(0) { $0 + $1.score }
+    guard let best = ranked.first else {
+      var defaults: [SegmentID] = []
+      for code in resolved where !defaults.contains(code.defaultSegment) {
+        defaults.append(code.defaultSegment)
+      }
       return Mapping(
         method: .industryCode,
-        confidence: parameters.confidence.codeAndText,
+        confidence: parameters.confidence.codeOnly,
         segments: sorted(
-          kept.map {
+          defaults.map {
             MappedSegment(
-              segment: segmentIDs[$0.key],
-              share: $0.value.score / total,
+              segment: $0,
+              share: 1 / Double(defaults.count),
               evidence:
-                "code \(codeList); text chose: \(quoted($0.value.terms))\(outsideNote)\(note)"
+                "code \(codeList); default segment, the text names none of the code's segments\(note)"
             )
           }
         )
       )
     }
-    var defaults: [SegmentID] = []
-    for code in resolved where !defaults.contains(code.defaultSegment) {
-      defaults.append(code.defaultSegment)
-    }
+    let agrees = allowed.contains(best.key)
+    let kept = ranked.filter { $0.value.score >= best.value.score * parameters.keepRatio }
+    let total = kept.reduce(0) { $0 + $1.value.score }
     return Mapping(
       method: .industryCode,
-      confidence: parameters.confidence.codeOnly,
+      confidence: agrees ? parameters.confidence.codeAndText : parameters.confidence.codeOnly,
       segments: sorted(
-        defaults.map {
+        kept.map {
           MappedSegment(
-            segment: $0,
-            share: 1 / Double(defaults.count),
-            evidence:
-              "code \(codeList); default segment, the text names none of the code's segments\(outsideNote)\(note)"
+            segment: segmentIDs[$0.key],
+            share: $0.value.score / total,
+            evidence: allowed.contains($0.key)
+              ? "code \(codeList); text chose: \(quoted($0.value.terms))\(note)"
+              : "text: \(quoted($0.value.terms)), outside the segments of code \(codeList)\(note)"
           )
         }
-      )
+      ),
+      borderline: agrees
+        ? nil
+        : "code \(codeList) and text disagree: the text points to \(segmentIDs[best.key]) (\(quoted(best.value.terms)))"
     )
   }
 

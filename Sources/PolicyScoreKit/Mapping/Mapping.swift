@@ -2,6 +2,10 @@
 public enum MappingMethod: String, Sendable, Hashable, CaseIterable {
   /// The portfolio file gave the segment split.
   case explicit
+  /// The analyst's saved decision (`policyscore map --apply`).
+  case decision
+  /// The company registry in `Models/registry.yaml`.
+  case registry
   /// An industry code named the candidates; the text, where it could, chose.
   case industryCode = "industry-code"
   /// Keywords in the name and description.
@@ -15,6 +19,21 @@ public struct Mapping: Sendable, Hashable {
   public var confidence: Double
   /// Shares sum to 1; sorted by share, then segment id.
   public var segments: [MappedSegment]
+  /// Why the mapping needs a second look (the industry code and the text
+  /// disagree; the description changed since a decision), or nil.
+  public var borderline: String?
+
+  public init(
+    method: MappingMethod,
+    confidence: Double,
+    segments: [MappedSegment],
+    borderline: String? = nil
+  ) {
+    self.method = method
+    self.confidence = confidence
+    self.segments = segments
+    self.borderline = borderline
+  }
 }
 
 /// One segment of a mapping with the words or codes that decided it.

@@ -12,4 +12,10 @@ public struct Lexicon: Sendable {
   }
 
   public var entries: [SegmentID: Entry]
+  /// Terms that put a company outside healthcare (a property developer, a dye
+  /// maker): any of them rules out every segment.
+  public var exclusions: [String] = []
+  /// Legal-form suffixes dropped from a company name before matching
+  /// (股份有限公司, Co., Ltd., Inc., plc).
+  public var nameSuffixes: [String] = []
 }

@@ -15,6 +15,9 @@ public struct ModelBundle: Sendable {
   public var schemes: [IndustryCodeScheme]
   /// Codes by `scheme:code`.
   public var codes: [String: IndustryCode]
+  /// Registered companies by canonical ticker; a company listed in several
+  /// places appears under each of its tickers.
+  public var registry: [String: RegisteredCompany]
   public var lexicon: Lexicon
   public var mentions: [StrategicMention]
   public var parameters: ModelParameters
@@ -42,6 +45,7 @@ public struct ModelBundle: Sendable {
     profiles: [SegmentID: SubstitutionProfile],
     schemes: [IndustryCodeScheme],
     codes: [String: IndustryCode],
+    registry: [String: RegisteredCompany],
     lexicon: Lexicon,
     mentions: [StrategicMention],
     parameters: ModelParameters,
@@ -59,6 +63,7 @@ public struct ModelBundle: Sendable {
     self.profiles = profiles
     self.schemes = schemes
     self.codes = codes
+    self.registry = registry
     self.lexicon = lexicon
     self.mentions = mentions
     self.parameters = parameters

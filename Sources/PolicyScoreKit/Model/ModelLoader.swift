@@ -6,8 +6,10 @@ struct ModelLoader {
   static let highestSchemaVersion = 1
   static let requiredFiles = [
     "sources.yaml", "reference-segments.yaml", "lexicon.yaml", "instruments.yaml",
-    "substitution.yaml", "industry-codes.yaml", "strategic.yaml", "parameters.yaml",
+    "substitution.yaml", "registry.yaml", "strategic.yaml", "parameters.yaml",
   ]
+  /// Files read by prefix: every catalogue edition and every code scheme.
+  static let filePrefixes = ["catalog-", "concordance-"]
 
   let directory: URL
   let diagnostics: DiagnosticCollector
@@ -57,7 +59,12 @@ struct ModelLoader {
       profiles: state.profiles,
       schemes: state.schemes,
       codes: state.codes,
-      lexicon: Lexicon(entries: state.lexicon),
+      registry: state.registry,
+      lexicon: Lexicon(
+        entries: state.lexicon,
+        exclusions: state.lexiconExclusions,
+        nameSuffixes: state.nameSuffixes
+      ),
       mentions: state.mentions,
       parameters: parameters,
       contentHash: state.contentHash,
@@ -83,7 +90,10 @@ struct ModelLoader {
     var profiles: [SegmentID: SubstitutionProfile] = [:]
     var schemes: [IndustryCodeScheme] = []
     var codes: [String: IndustryCode] = [:]
+    var registry: [String: RegisteredCompany] = [:]
     var lexicon: [SegmentID: Lexicon.Entry] = [:]
+    var lexiconExclusions: [String] = []
+    var nameSuffixes: [String] = []
     var mentions: [StrategicMention] = []
     var parameters: ModelParameters?
     var factCounts: [Grade: Int] = [:]
@@ -110,19 +120,24 @@ struct ModelLoader {
     if let map = root("reference-segments.yaml", keys: ["segments"]) {
       readReferenceSegments(map, &state)
     }
-    if let map = root("lexicon.yaml", keys: ["weights", "segments"]) { readLexicon(map, &state) }
+    if let map = root("lexicon.yaml", keys: ["weights", "exclude", "name_suffixes", "segments"]) { readLexicon(map, &state) }
     if let map = root("instruments.yaml", keys: ["instruments"]) { readInstruments(map, &state) }
     if let map = root("substitution.yaml", keys: ["levels", "profiles"]) {
       readSubstitution(map, &state)
     }
-    if let map = root("industry-codes.yaml", keys: ["schemes", "codes"]) { readCodes(map, &state) }
+    for name in documents.keys.sorted() where name.hasPrefix("concordance-") {
+      if let map = root(name, keys: ["scheme", "codes"]) { readCodes(map, &state) }
+    }
+    if let map = root("registry.yaml", keys: ["companies"]) { readRegistry(map, &state) }
     if let map = root("strategic.yaml", keys: ["mentions"]) { readMentions(map, &state) }
     if let map = root("parameters.yaml", keys: ParameterKeys.all) {
       state.parameters = readParameters(map, editions: Set(state.catalogs.keys))
       state.count(.assumption, ParameterKeys.all.count)
     }
     for name in documents.keys.sorted()
-    where !Self.requiredFiles.contains(name) && !name.hasPrefix("catalog-") {
+    where !Self.requiredFiles.contains(name)
+      && !Self.filePrefixes.contains(where: { name.hasPrefix($0) })
+    {
       diagnostics.warning(
         "file is not part of the model and was ignored",
         at: SourceLocation(file: displayPath(name), line: 1, column: 1)
@@ -362,6 +377,8 @@ struct ModelLoader {
         if let value = weightMap.number(key, in: 0...100) { weights[key] = value }
       }
     }
+    state.lexiconExclusions = map.strings("exclude")
+    state.nameSuffixes = map.strings("name_suffixes")
     guard let pairs = map["segments"]?.pairs else {
       diagnostics.error("missing 'segments' mapping in lexicon.yaml", at: map.location)
       return
@@ -593,32 +610,26 @@ struct ModelLoader {
 
   // MARK: - Industry codes
 
+  /// One concordance file: its scheme and the scheme's codes.
   private func readCodes(_ map: YAMLMap, _ state: inout State) {
-    for entry in map.maps("schemes", keys: ["id", "name", "prefixes"]) {
-      guard let id = entry.string("id", required: true) else { continue }
-      state.schemes.append(
-        IndustryCodeScheme(
-          id: id,
-          name: entry.string("name", required: true) ?? id,
-          prefixes: entry.strings("prefixes")
-        )
-      )
+    guard let schemeMap = map.map("scheme", keys: ["id", "name", "prefixes"], required: true),
+      let scheme = schemeMap.string("id", required: true)
+    else { return }
+    if state.schemes.contains(where: { $0.id == scheme }) {
+      diagnostics.error("scheme '\(scheme)' is defined twice", at: schemeMap.location(of: "id"))
     }
-    let schemeIDs = state.schemes.map(\.id)
-    let keys = [
-      "scheme", "code", "name", "verification", "sources", "note", "default", "candidates",
-    ]
+    state.schemes.append(
+      IndustryCodeScheme(
+        id: scheme,
+        name: schemeMap.string("name", required: true) ?? scheme,
+        prefixes: schemeMap.strings("prefixes")
+      )
+    )
+    let keys = ["code", "name", "verification", "sources", "note", "default", "candidates"]
     for entry in map.maps("codes", keys: keys) {
-      guard let scheme = entry.string("scheme", required: true),
-        let code = entry.string("code", required: true),
+      guard let code = entry.string("code", required: true),
         let defaultSegment = entry.string("default", required: true).map(SegmentID.init(rawValue:))
       else { continue }
-      if !schemeIDs.contains(scheme) {
-        diagnostics.error(
-          "unknown scheme '\(scheme)'\(Suggestion.hint(for: scheme, in: schemeIDs))",
-          at: entry.location(of: "scheme")
-        )
-      }
       let fact = readFact(entry, state: &state)
       state.count(fact.grade)
       let candidates = entry.strings("candidates").map(SegmentID.init(rawValue:))
@@ -638,6 +649,64 @@ struct ModelLoader {
         diagnostics.error("duplicate code '\(industryCode.key)'", at: entry.location(of: "code"))
       }
       state.codes[industryCode.key] = industryCode
+    }
+  }
+
+  // MARK: - Company registry
+
+  private func readRegistry(_ map: YAMLMap, _ state: inout State) {
+    let keys = ["tickers", "name", "segments", "verification", "sources", "note"]
+    for entry in map.maps("companies", keys: keys) {
+      guard let name = entry.string("name", required: true) else { continue }
+      let tickers = entry.strings("tickers").map { Ticker($0) }
+      if tickers.isEmpty {
+        diagnostics.error("company '\(name)' lists no tickers", at: entry.location)
+      }
+      for ticker in tickers where ticker.problem != nil {
+        diagnostics.error(
+          "ticker '\(ticker.input)' of '\(name)': \(ticker.problem ?? "")",
+          at: entry.location(of: "tickers")
+        )
+      }
+      var segments: [SegmentShare] = []
+      for (keyNode, valueNode) in entry["segments"]?.pairs ?? [] {
+        let id = SegmentID(keyNode.scalar ?? "")
+        state.references.append((id, keyNode.location))
+        guard let share = valueNode.scalar.flatMap(Double.init), share > 0, share <= 1 else {
+          diagnostics.error(
+            "share of '\(id)' must be a number in (0, 1]",
+            at: valueNode.location
+          )
+          continue
+        }
+        segments.append(SegmentShare(segment: id, share: share))
+      }
+      let total = segments.reduce(0) { $0 + $1.share }
+      if segments.isEmpty {
+        diagnostics.error("company '\(name)' names no segments", at: entry.location)
+      } else if abs(total - 1) > 0.005 {
+        diagnostics.error(
+          "shares of '\(name)' sum to \(total), not 1",
+          at: entry.location(of: "segments")
+        )
+      }
+      let fact = readFact(entry, state: &state)
+      state.count(fact.grade)
+      let company = RegisteredCompany(
+        name: name,
+        tickers: tickers.map(\.canonical),
+        segments: segments.sorted { ($0.share, $1.segment) > ($1.share, $0.segment) },
+        fact: fact
+      )
+      for ticker in company.tickers {
+        if state.registry[ticker] != nil {
+          diagnostics.error(
+            "ticker '\(ticker)' is registered twice",
+            at: entry.location(of: "tickers")
+          )
+        }
+        state.registry[ticker] = company
+      }
     }
   }
 
@@ -738,12 +807,18 @@ struct ModelLoader {
     let shareMap = map.map("china_revenue_share", keys: ["domestic", "foreign"], required: true)
     let mapping = map.map(
       "mapping",
-      keys: ["keep_ratio", "min_text_score", "confidence"],
+      keys: [
+        "keep_ratio", "min_text_score", "code_bonus", "extra_term_weight", "review_below",
+        "confidence",
+      ],
       required: true
     )
     let confidence = mapping?.map(
       "confidence",
-      keys: ["explicit", "code_and_text", "code_only", "text_floor", "text_ceiling"],
+      keys: [
+        "explicit", "decision", "registry", "code_and_text", "code_only", "text_floor",
+        "text_ceiling",
+      ],
       required: true
     )
     let gap = map.map("opportunity_gap", keys: ["min_composite", "limit"], required: true)
@@ -764,11 +839,16 @@ struct ModelLoader {
       minimumTextScore: mapping?.number("min_text_score", in: 0...100, required: true) ?? 1,
       confidence: ModelParameters.MappingConfidence(
         explicit: confidence?.number("explicit", in: 0...1, required: true) ?? 1,
+        decision: confidence?.number("decision", in: 0...1, required: true) ?? 1,
+        registry: confidence?.number("registry", in: 0...1, required: true) ?? 0.9,
         codeAndText: confidence?.number("code_and_text", in: 0...1, required: true) ?? 0.8,
         codeOnly: confidence?.number("code_only", in: 0...1, required: true) ?? 0.5,
         textFloor: confidence?.number("text_floor", in: 0...1, required: true) ?? 0.4,
         textCeiling: confidence?.number("text_ceiling", in: 0...1, required: true) ?? 0.9
       ),
+      reviewBelow: mapping?.number("review_below", in: 0...1, required: true) ?? 0.7,
+      codeBonus: mapping?.number("code_bonus", in: 0...100, required: true) ?? 2,
+      extraTermWeight: mapping?.number("extra_term_weight", in: 0...1, required: true) ?? 0.5,
       gapMinimumComposite: gap?.number("min_composite", in: 0...100, required: true) ?? 70,
       gapLimit: Int(gap?.number("limit", in: 0...1000, required: true) ?? 15)
     )

@@ -21,6 +21,8 @@ public struct ModelParameters: Sendable, Hashable {
 
   public struct MappingConfidence: Sendable, Hashable {
     public var explicit: Double
+    public var decision: Double
+    public var registry: Double
     public var codeAndText: Double
     public var codeOnly: Double
     public var textFloor: Double
@@ -40,6 +42,14 @@ public struct ModelParameters: Sendable, Hashable {
   public var keepRatio: Double
   public var minimumTextScore: Double
   public var confidence: MappingConfidence
+  /// Mappings less confident than this, or borderline, go to review.
+  public var reviewBelow: Double
+  /// Added to a segment the text names when the industry code allows it.
+  public var codeBonus: Double
+  /// A segment's text score is its strongest term's weight plus this share
+  /// of the other terms' weights, so many synonyms do not swamp one
+  /// specific word.
+  public var extraTermWeight: Double
   public var gapMinimumComposite: Double
   public var gapLimit: Int
 

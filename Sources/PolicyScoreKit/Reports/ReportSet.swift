@@ -31,8 +31,8 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
 /// timestamp.
 public struct ReportSet: Sendable {
   public static let fileNames = [
-    "rankings.csv", "exposures.csv", "mappings.csv", "unmapped.csv", "rejects.csv",
-    "manifest.json",
+    "rankings.csv", "exposures.csv", "mappings.csv", "coverage.csv", "unmapped.csv",
+    "rejects.csv", "manifest.json",
   ]
 
   /// File name → bytes.
@@ -43,6 +43,7 @@ public struct ReportSet: Sendable {
     files["rankings.csv"] = Self.rankings(run)
     files["exposures.csv"] = Self.exposures(run)
     files["mappings.csv"] = Self.mappings(run)
+    files["coverage.csv"] = MappingCoverage(run: run).csv
     files["unmapped.csv"] = Self.unmapped(run)
     files["rejects.csv"] = Self.rejects(run)
     files["manifest.json"] = Self.manifest(run, context: context)
@@ -108,7 +109,7 @@ public struct ReportSet: Sendable {
 
   static let mappingsHeader = [
     "portfolio", "line", "ticker", "name", "segment", "segment_name", "category", "catalog_item",
-    "domain", "share", "method", "confidence", "evidence",
+    "domain", "share", "method", "confidence", "evidence", "borderline",
   ]
 
   private static func mappings(_ run: ScoreRun) -> [UInt8] {
@@ -125,7 +126,7 @@ public struct ReportSet: Sendable {
           .text(segmentScore?.item?.id.rawValue ?? ""),
           .text(segmentScore?.segment.domain.rawValue ?? ""), .number(mapped.share, decimals: 4),
           .text(score.mapping.method.rawValue), .number(score.mapping.confidence, decimals: 2),
-          .text(mapped.evidence),
+          .text(mapped.evidence), .text(score.mapping.borderline ?? ""),
         ])
       }
     }
@@ -170,6 +171,12 @@ public struct ReportSet: Sendable {
       var rejected: Int
       var ignored_headers: [String]
     }
+    struct Coverage: Encodable {
+      var holdings: Double
+      var weight: Double
+      var borderline: Int
+      var methods: [String: Int]
+    }
     struct Model: Encodable {
       var path: String
       var sha256: String
@@ -183,12 +190,14 @@ public struct ReportSet: Sendable {
     var scenario: String?
     var input: Input
     var model: Model
+    var coverage: Coverage
     var portfolios: [String: Double]
     var files: [String]
   }
 
   private static func manifest(_ run: ScoreRun, context: RunContext) -> [UInt8] {
     let accounting = run.accounting
+    let coverage = MappingCoverage(run: run)
     let weights = run.scoring.weights
     let manifest = Manifest(
       tool: "policyscore",
@@ -214,6 +223,14 @@ public struct ReportSet: Sendable {
           "encouraged": weights.encouraged, "financial": weights.financial,
           "substitution": weights.substitution,
         ]
+      ),
+      coverage: .init(
+        holdings: (coverage.holdingShare * 10000).rounded() / 10000,
+        weight: (coverage.weightShare * 10000).rounded() / 10000,
+        borderline: coverage.borderline.count,
+        methods: Dictionary(
+          uniqueKeysWithValues: coverage.byMethod.map { ($0.key.rawValue, $0.value.holdings) }
+        )
       ),
       portfolios: Dictionary(
         uniqueKeysWithValues: run.summaries.map {

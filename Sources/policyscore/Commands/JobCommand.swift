@@ -95,7 +95,10 @@ struct JobCommand: ParsableCommand {
       } catch {
         logger.log(JobEvent(.error, error.description))
         if case .locked = error { throw ExitCodes.locked }
-        if case .tooManyRejects = error { throw ExitCodes.dataError }
+        switch error {
+        case .tooManyRejects, .coverageTooLow: throw ExitCodes.dataError
+        default: break
+        }
         if case .invalid(let diagnostics) = error { DiagnosticPrinter.print(diagnostics) }
         throw ExitCodes.failure
       }

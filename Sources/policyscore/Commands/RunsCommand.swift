@@ -9,26 +9,13 @@ struct RunsCommand: ParsableCommand {
     subcommands: [List.self, Show.self, Diff.self, Export.self, Prune.self]
   )
 
-  struct StoreOption: ParsableArguments {
-    @Option(name: .customLong("db"), help: ArgumentHelp("The history store.", valueName: "path"))
-    var databasePath = "policyscore.sqlite"
-
-    func open() throws -> Store {
-      guard FileManager.default.fileExists(atPath: databasePath) else {
-        DiagnosticPrinter.error("no history store at '\(databasePath)'; pass --db PATH")
-        throw ExitCodes.failure
-      }
-      return try openStore(databasePath)
-    }
-  }
-
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "List recent runs, newest first.",
       discussion: "Example:\n  policyscore runs list --db reports/policyscore.sqlite --limit 20"
     )
 
-    @OptionGroup var store: StoreOption
+    @OptionGroup var store: ExistingStoreOption
     @Option(help: "Only runs of this job.") var job: String?
     @Option(help: "How many runs.") var limit = 50
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
@@ -59,7 +46,7 @@ struct RunsCommand: ParsableCommand {
       discussion: "Example:\n  policyscore runs show 12 --top 20"
     )
 
-    @OptionGroup var store: StoreOption
+    @OptionGroup var store: ExistingStoreOption
     @Argument(help: "The run id.") var id: Int64
     @Option(help: "How many holdings.") var top = 10
 
@@ -102,7 +89,7 @@ struct RunsCommand: ParsableCommand {
       discussion: "Example:\n  policyscore runs diff 11 12 --threshold 3 --format csv > diff.csv"
     )
 
-    @OptionGroup var store: StoreOption
+    @OptionGroup var store: ExistingStoreOption
     @Argument(help: "The earlier run.") var first: Int64
     @Argument(help: "The later run.") var second: Int64
     @Option(help: "Smallest rank move listed.") var threshold = 5
@@ -136,7 +123,7 @@ struct RunsCommand: ParsableCommand {
       discussion: "Example:\n  policyscore runs export 12 > run-12.csv"
     )
 
-    @OptionGroup var store: StoreOption
+    @OptionGroup var store: ExistingStoreOption
     @Argument(help: "The run id.") var id: Int64
 
     func run() throws {
@@ -172,7 +159,7 @@ struct RunsCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var store: StoreOption
+    @OptionGroup var store: ExistingStoreOption
     @Option(help: "How many to keep.") var keep: Int
     @Option(help: "Prune this job's runs.") var job: String?
 
@@ -190,12 +177,3 @@ struct RunsCommand: ParsableCommand {
   }
 }
 
-/// Runs a store call, printing its error and failing the command.
-private func storeCall<T>(_ body: () throws -> T) throws -> T {
-  do {
-    return try body()
-  } catch let error as StoreError {
-    DiagnosticPrinter.error(error.description)
-    throw ExitCodes.failure
-  }
-}

@@ -59,6 +59,7 @@ struct ScenariosCommand: ParsableCommand {
   var movers: Int = 3
 
   @OptionGroup var asOf: AsOfOption
+  @OptionGroup var coverage: CoverageOption
   @OptionGroup var model: ModelOptions
   @OptionGroup var storeOptions: StoreOptions
 
@@ -81,7 +82,7 @@ struct ScenariosCommand: ParsableCommand {
       throw ExitCodes.usage
     }
     let portfolio = try input.read(model: bundle)
-    let mapper = Mapper(model: bundle)
+    let mapper = Mapper(model: bundle, decisions: try storeOptions.decisions())
     let outcomes = portfolio.holdings.map { mapper.map($0) }
     var runs: [(scenario: String, run: ScoreRun)] = []
     var files: [String: [UInt8]] = [:]
@@ -105,6 +106,8 @@ struct ScenariosCommand: ParsableCommand {
       )
       for (name, bytes) in reports.files { files["\(scenario.name)/\(name)"] = bytes }
     }
+    // Every scenario shares the one mapping, so one check covers them all.
+    if let first = runs.first { try coverage.check(first.run, file: input.portfolioPath) }
     let comparison = Comparison(runs: runs, base: baseName)
     files["comparison.csv"] = comparison.csv
     let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-scenarios")

@@ -11,22 +11,27 @@ struct ScoreCommand: ParsableCommand {
       detected; comma, semicolon, tab or pipe; headers in English or Chinese,
       below any title lines) or an .xlsx workbook, maps each holding
       to catalogue segments, scores it on E, F and D, ranks the holdings and
-      writes rankings.csv, exposures.csv, mappings.csv, unmapped.csv,
-      rejects.csv and manifest.json into the output folder. The folder is
-      replaced whole, never half-written.
+      writes rankings.csv, exposures.csv, mappings.csv, coverage.csv,
+      unmapped.csv, rejects.csv and manifest.json into the output folder. The
+      folder is replaced whole, never half-written.
+
+      Mapping decisions saved with 'policyscore map --apply' are applied
+      first; see 'policyscore map'.
 
       Every run is recorded in the history store (policyscore.sqlite, or --db)
       unless --no-store; see 'policyscore runs'.
 
       Exit codes: 0 success; 1 failed run (bad model, unreadable file, missing
       column, cannot write); 64 bad arguments; 65 more rows rejected than
-      --max-rejects allows (default 5%), or any under --strict.
+      --max-rejects allows (default 5%), or any under --strict, or mapping
+      coverage below --min-coverage.
 
       Examples:
         policyscore score Examples/portfolio.csv
         policyscore score holdings.csv --out reports/fund-a --as-of 2025-06-30 --top 20
         policyscore score holdings.csv --edition 2019 --format csv > rankings.csv
         policyscore score 持仓.xlsx --sheet 持仓明细 --max-rejects 1
+        policyscore score holdings.csv --min-coverage 90
       """
   )
 
@@ -49,6 +54,7 @@ struct ScoreCommand: ParsableCommand {
   @Flag(name: .customLong("no-reports"), help: "Print only; write no report files.")
   var noReports = false
 
+  @OptionGroup var coverage: CoverageOption
   @OptionGroup var model: ModelOptions
   @OptionGroup var storeOptions: StoreOptions
 
@@ -63,7 +69,9 @@ struct ScoreCommand: ParsableCommand {
     let store = try storeOptions.open()
     let portfolio = try input.read(model: bundle)
     let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: asOfDay)
-    let run = ScoreRun(portfolio: portfolio, scoring: scoring, mapper: Mapper(model: bundle))
+    let mapper = Mapper(model: bundle, decisions: try storeOptions.decisions())
+    let run = ScoreRun(portfolio: portfolio, scoring: scoring, mapper: mapper)
+    try coverage.check(run, file: input.portfolioPath)
     let reports = ReportSet(
       run: run,
       context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp())

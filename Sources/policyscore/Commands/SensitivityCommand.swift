@@ -68,6 +68,15 @@ struct SensitivityCommand: ParsableCommand {
   @OptionGroup var asOf: AsOfOption
   @OptionGroup var model: ModelOptions
 
+  @Option(
+    name: .customLong("db"),
+    help: ArgumentHelp(
+      "The store whose saved mapping decisions apply, when it exists.",
+      valueName: "path"
+    )
+  )
+  var databasePath = "policyscore.sqlite"
+
   func validate() throws {
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
     guard top >= 1 else { throw ValidationError("--top must be at least 1") }
@@ -96,7 +105,8 @@ struct SensitivityCommand: ParsableCommand {
       edition: model.edition,
       asOf: asOfDay
     )
-    let run = ScoreRun(portfolio: portfolio, scoring: scoring, mapper: Mapper(model: bundle))
+    let mapper = Mapper(model: bundle, decisions: try savedDecisions(at: databasePath))
+    let run = ScoreRun(portfolio: portfolio, scoring: scoring, mapper: mapper)
     var options = Sensitivity.Options()
     options.samples = samples
     options.seed = seed

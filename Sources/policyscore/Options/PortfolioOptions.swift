@@ -2,10 +2,29 @@ import ArgumentParser
 import Foundation
 import PolicyScoreKit
 
-/// Reading the portfolio file, shared by every command that scores one.
+/// The portfolio file and how to read it, shared by every command that
+/// scores one.
 struct PortfolioOptions: ParsableArguments {
   @Argument(help: ArgumentHelp("The portfolio CSV.", valueName: "portfolio.csv"))
   var portfolioPath: String
+
+  @OptionGroup var reading: PortfolioReadingOptions
+
+  func read(model: ModelBundle) throws -> Portfolio {
+    try reading.read(portfolioPath, model: model)
+  }
+
+  /// `reports/<file name><suffix>`.
+  func defaultOutput(suffix: String = "") -> URL {
+    URL(
+      fileURLWithPath: "reports/"
+        + URL(fileURLWithPath: portfolioPath).deletingPathExtension().lastPathComponent + suffix
+    )
+  }
+}
+
+/// How to read a portfolio file.
+struct PortfolioReadingOptions: ParsableArguments {
 
   @Flag(help: "Stop at the first rejected row instead of reporting it and going on.")
   var strict = false
@@ -33,7 +52,7 @@ struct PortfolioOptions: ParsableArguments {
 
   /// Reads the portfolio, printing each rejected row as a located warning;
   /// fails with exit code 65 beyond the data-loss budget.
-  func read(model: ModelBundle) throws -> Portfolio {
+  func read(_ portfolioPath: String, model: ModelBundle) throws -> Portfolio {
     var forced: TextEncoding?
     if let encoding {
       guard let parsed = TextEncoding(name: encoding) else {
@@ -92,13 +111,39 @@ struct PortfolioOptions: ParsableArguments {
     }
     return portfolio
   }
+}
 
-  /// `reports/<file name><suffix>`.
-  func defaultOutput(suffix: String = "") -> URL {
-    URL(
-      fileURLWithPath: "reports/"
-        + URL(fileURLWithPath: portfolioPath).deletingPathExtension().lastPathComponent + suffix
+/// `--min-coverage`: fail a run whose mapping covers too little weight.
+struct CoverageOption: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "Fail (exit 65) when mapped holdings carry less than this percentage of the weight; nothing is written or recorded.",
+      valueName: "pct"
     )
+  )
+  var minCoverage: Double?
+
+  func validate() throws {
+    if let minCoverage, !(0...100).contains(minCoverage) {
+      throw ValidationError("--min-coverage must be between 0 and 100")
+    }
+  }
+
+  /// Prints the coverage line; fails with exit code 65 below the minimum,
+  /// naming the heaviest unmapped holdings.
+  func check(_ run: ScoreRun, file: String) throws {
+    let coverage = MappingCoverage(run: run)
+    DiagnosticPrinter.print(
+      Diagnostic(.note, coverage.summary, at: SourceLocation(file: file, line: 1, column: 1))
+    )
+    guard let minCoverage, coverage.weightShare * 100 < minCoverage - 1e-9 else { return }
+    let heaviest = coverage.unmapped.prefix(5).map {
+      "\($0.holding.ticker.canonical) (line \($0.holding.line), \(String(format: "%.1f", $0.holding.weight * 100))%)"
+    }
+    DiagnosticPrinter.error(
+      "\(file): mapping covers \(String(format: "%.1f", coverage.weightShare * 100))% of the weight, below --min-coverage \(String(format: "%g", minCoverage))%; unmapped, heaviest first: \(heaviest.joined(separator: ", "))"
+    )
+    throw ExitCodes.dataError
   }
 }
 

@@ -1,0 +1,39 @@
+import Foundation
+
+/// A small CSV file read whole: a review file, a label set. Any encoding the
+/// portfolio reader detects; the header row first.
+struct CSVTable {
+  var file: String
+  var header: [String]
+  var records: [CSVScanner.Record]
+
+  init(bytes: [UInt8], file: String) {
+    self.file = file
+    let decoder = TextDecoder()
+    var scanner = CSVScanner(bytes: decoder.decode(bytes, isLast: true))
+    var records: [CSVScanner.Record] = []
+    while let record = scanner.next() {
+      if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+      records.append(record)
+    }
+    header =
+      records.isEmpty
+      ? [] : records.removeFirst().fields.map { ColumnAliases.fold($0) }
+    self.records = records
+  }
+
+  /// The field index of `name`, or nil.
+  func column(_ name: String) -> Int? { header.firstIndex(of: ColumnAliases.fold(name)) }
+
+  /// The cell of `record` in column `index`, trimmed; "" when absent.
+  func cell(_ record: CSVScanner.Record, _ index: Int?) -> String {
+    guard let index, index < record.fields.count else { return "" }
+    return record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// Where column `index` of `record` is: its line, and the field number as
+  /// the column.
+  func location(_ record: CSVScanner.Record, _ index: Int?) -> SourceLocation {
+    SourceLocation(file: file, line: record.line, column: (index ?? 0) + 1)
+  }
+}

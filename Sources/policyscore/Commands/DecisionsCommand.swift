@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import PolicyScoreKit
+
+struct DecisionsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "decisions",
+    abstract: "The analyst's saved mapping decisions.",
+    subcommands: [List.self]
+  )
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List saved mapping decisions, the one in force for each company first.",
+      discussion: """
+        Status: 'in force'; 're-review', when the company's description in
+        the latest recorded run differs from the one the decision was made
+        on; 'superseded' by a later decision for the same ticker (with --all).
+
+        Examples:
+          policyscore decisions list
+          policyscore decisions list --db reports/policyscore.sqlite --all --format csv
+        """
+    )
+
+    @OptionGroup var store: ExistingStoreOption
+    @Flag(help: "Include superseded decisions.") var all = false
+    @Option(help: "table, csv or json.") var format: OutputFormat = .table
+
+    func run() throws {
+      let opened = try store.open()
+      let decisions = try storeCall { try opened.decisions() }
+      let seen = try storeCall { try opened.latestDescriptionFingerprints() }
+      var latestID: [String: Int64] = [:]
+      for (id, decision) in decisions { latestID[decision.ticker] = id }
+      let header = ["id", "ticker", "action", "segments", "status", "decided_by", "decided_at", "reason"]
+      var rows: [[String]] = []
+      for (id, decision) in decisions.reversed() {
+        let superseded = latestID[decision.ticker] != id
+        if superseded && !all { continue }
+        var status = superseded ? "superseded" : "in force"
+        if !superseded, let current = seen[decision.ticker], !decision.descriptionFingerprint.isEmpty,
+          current != decision.descriptionFingerprint
+        {
+          status = "re-review: description changed"
+        }
+        rows.append([
+          String(id), decision.ticker, decision.action.rawValue,
+          decision.segments.map { "\($0.segment):\(String(format: "%g", $0.share))" }
+            .joined(separator: "; "),
+          status, decision.decidedBy, decision.decidedAt, decision.reason,
+        ])
+      }
+      print(format.render(header: header, rows: rows))
+    }
+  }
+}
