@@ -278,7 +278,8 @@ let reportFiles = [
   }
 
   @Test(arguments: [
-    ["score"], ["scenarios"], ["sensitivity"], ["job", "run"], ["runs", "list"], ["runs", "show"],
+    ["score"], ["map"], ["decisions", "list"], ["scenarios"], ["sensitivity"], ["job", "run"],
+    ["runs", "list"], ["runs", "show"],
     ["runs", "diff"], ["runs", "export"], ["runs", "prune"], ["catalog", "list"],
     ["catalog", "show"],
     ["catalog", "search"], ["model", "check"],

@@ -20,15 +20,18 @@ import Testing
     #expect(
       headers[2] == [
         "portfolio", "line", "ticker", "name", "segment", "segment_name", "category",
-        "catalog_item", "domain", "share", "method", "confidence", "evidence",
+        "catalog_item", "domain", "share", "method", "confidence", "evidence", "borderline",
       ]
     )
     #expect(
-      headers[3] == [
+      headers[3] == ["scope", "key", "holdings", "holdings_share", "weight_share", "note"]
+    )
+    #expect(
+      headers[4] == [
         "portfolio", "line", "ticker", "name", "weight", "industry_codes", "description", "reason",
       ]
     )
-    #expect(headers[4] == ["line", "column", "reason", "raw"])
+    #expect(headers[5] == ["line", "column", "reason", "raw"])
   }
 
   @Test func filesOpenInExcelWithABOMAndCRLF() throws {

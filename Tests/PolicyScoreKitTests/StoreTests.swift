@@ -47,6 +47,7 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
     #expect(
       try store.appliedMigrations() == [
         "v1 runs, holdings, scores, mappings", "v2 mapping decisions",
+        "v3 holding description fingerprint",
       ]
     )
   }
@@ -78,7 +79,7 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
     let copy = try temporaryDirectory().appendingPathComponent("old.sqlite")
     try FileManager.default.copyItem(at: Self.fixture, to: copy)
     let store = try Store(path: copy.path)
-    #expect(try store.appliedMigrations().count == 2)
+    #expect(try store.appliedMigrations().count == 3)
     let runs = try store.runs()
     #expect(runs.count == 1)
     #expect(runs[0].rowsRead == 3)

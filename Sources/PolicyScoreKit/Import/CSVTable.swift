@@ -1,7 +1,8 @@
 import Foundation
 
-/// A small CSV file read whole: a review file, a label set. Any encoding the
-/// portfolio reader detects; the header row first.
+/// A small CSV file read whole, such as a review file or a label set.
+///
+/// Any encoding the portfolio reader detects; the header row first.
 struct CSVTable {
   var file: String
   var header: [String]

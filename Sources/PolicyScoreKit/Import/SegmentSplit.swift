@@ -1,6 +1,7 @@
 import Foundation
 
-/// A segment split as an analyst writes it in a cell:
+/// A segment split as an analyst writes it in a cell.
+///
 /// `medical-imaging:60%; life-support:40%`, `a:0.6;b:0.4`, or `a; b` for
 /// equal shares. Shares are normalised to sum to 1.
 enum SegmentSplit {

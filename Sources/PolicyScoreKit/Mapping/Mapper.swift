@@ -21,11 +21,16 @@ public struct Mapper: Sendable {
   /// Longest first, so `股份有限公司` goes before `有限公司`.
   private let nameSuffixes: [String]
   private let parameters: ModelParameters
+  private let strongWeight: Double
+  private let termWeight: Double
 
   /// The segment index of an exclusion term's role: it rules out every segment.
   static let everySegment = -1
 
+  /// A mapper for `model`.
+  ///
   /// - Parameters:
+  ///   - model: the segments, lexicon, codes and registry.
   ///   - decisions: the analyst's saved decisions, oldest first; the latest
   ///     for a ticker wins.
   ///   - useRegistry: false to map registered companies by codes and text
@@ -62,6 +67,8 @@ public struct Mapper: Sendable {
     self.decisions = latest
     nameSuffixes = model.lexicon.nameSuffixes.sorted { $0.count > $1.count }
     parameters = model.parameters
+    strongWeight = model.lexicon.strongWeight
+    termWeight = model.lexicon.termWeight
   }
 
   /// The decisions in force, by canonical ticker.
@@ -74,7 +81,7 @@ public struct Mapper: Sendable {
   struct TextScore {
     var score: Double = 0
     var terms: [String] = []
-    private var strongest = 0.0
+    private(set) var strongest = 0.0
 
     init(score: Double = 0, terms: [String] = []) {
       self.score = score
@@ -175,14 +182,15 @@ public struct Mapper: Sendable {
   }
 
   private func apply(_ decision: MappingDecision, to holding: Holding) -> MappingOutcome {
-    let by = "decision \(decision.action.rawValue) by \(decision.decidedBy) on \(decision.decidedAt.prefix(10))"
+    let by =
+      "decision \(decision.action.rawValue) by \(decision.decidedBy) on \(decision.decidedAt.prefix(10))"
     let why = decision.reason.isEmpty ? "" : ": \(decision.reason)"
     if decision.action == .reject || decision.segments.isEmpty {
       return .unmapped(reason: "\(by)\(why)")
     }
     let stale =
       decision.descriptionFingerprint.isEmpty
-      || decision.descriptionFingerprint == Self.descriptionFingerprint(holding)
+        || decision.descriptionFingerprint == Self.descriptionFingerprint(holding)
       ? nil : "the description changed since the \(by); re-review"
     return .mapped(
       Mapping(
@@ -199,7 +207,7 @@ public struct Mapper: Sendable {
   }
 
   /// `name` without its legal-form suffixes: `恒瑞医药股份有限公司` → `恒瑞医药`.
-  func coreName(_ name: String) -> String {
+  public func coreName(_ name: String) -> String {
     var core = name.trimmingCharacters(in: .whitespaces)
     var changed = true
     while changed {
@@ -232,10 +240,32 @@ public struct Mapper: Sendable {
       }
     }
     for segment in excluded { evidence.scores[segment] = nil }
+    preferSpecific(&evidence.scores)
     for segment in evidence.scores.keys {
       evidence.scores[segment]?.settle(extraWeight: parameters.extraTermWeight)
     }
     return evidence
+  }
+
+  /// The specific beats the generic: within a domain, a segment named only by
+  /// ordinary or weak words yields to one named by a strong word
+  /// ('体外诊断' yields to '化学发光'); anywhere, a segment named only by weak
+  /// words yields to any named by more.
+  private func preferSpecific(_ scores: inout [Int: TextScore]) {
+    let strongDomains = Set(
+      scores.filter { $0.value.strongest >= strongWeight }.compactMap {
+        domains[segmentIDs[$0.key]]
+      }
+    )
+    let anyOrdinary = scores.values.contains { $0.strongest >= termWeight }
+    for (segment, score) in scores {
+      let domain = domains[segmentIDs[segment]]
+      if score.strongest < strongWeight, let domain, strongDomains.contains(domain) {
+        scores[segment] = nil
+      } else if score.strongest < termWeight, anyOrdinary {
+        scores[segment] = nil
+      }
+    }
   }
 
   private func mapByText(_ scores: [Int: TextScore], note: String) -> Mapping? {
@@ -267,9 +297,10 @@ public struct Mapper: Sendable {
     )
   }
 
-  /// The industry code narrows the domain and the text picks the segment:
-  /// a segment the code allows gets `codeBonus` when the text names it, and
-  /// one outside the code must reach `minimumTextScore` on its own. When the
+  /// The industry code narrows the domain and the text picks the segment.
+  ///
+  /// A segment the code allows gets `codeBonus` when the text names it; one
+  /// outside the code must reach `minimumTextScore` on its own. When the
   /// best segment is outside the code, the mapping is borderline.
   private func mapByCodes(
     _ resolved: [IndustryCode],

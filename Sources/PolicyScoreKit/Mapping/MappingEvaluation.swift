@@ -26,7 +26,8 @@ public struct MappingEvaluation: Sendable {
     /// |expected ∩ predicted| / |expected ∪ predicted|.
     public var jaccard: Double {
       let union = expectedSegments.union(predictedSegments).count
-      return union == 0 ? 1 : Double(expectedSegments.intersection(predictedSegments).count) / Double(union)
+      return union == 0
+        ? 1 : Double(expectedSegments.intersection(predictedSegments).count) / Double(union)
     }
   }
 
@@ -54,7 +55,12 @@ public struct MappingEvaluation: Sendable {
   /// Reads the labels and maps every company with `mapper`.
   ///
   /// - Throws: every problem in the label file, located.
-  public init(labels bytes: [UInt8], file: String, model: ModelBundle, mapper: Mapper)
+  public init(
+    labels bytes: [UInt8],
+    file: String,
+    model: ModelBundle,
+    mapper: Mapper
+  )
     throws(ModelError)
   {
     self.file = file
@@ -93,7 +99,8 @@ public struct MappingEvaluation: Sendable {
       } catch {
         problems.append(
           Diagnostic(
-            .error, "column 'segments': \(error.reason)",
+            .error,
+            "column 'segments': \(error.reason)",
             at: table.location(record, segmentsColumn)
           )
         )
@@ -187,7 +194,9 @@ public struct MappingEvaluation: Sendable {
   public func worst(_ count: Int) -> [Case] {
     cases.filter { !$0.domainCorrect || $0.jaccard < 1 }
       .sorted {
-        ($0.domainCorrect ? 1 : 0, $0.jaccard, $0.line) < ($1.domainCorrect ? 1 : 0, $1.jaccard, $1.line)
+        ($0.domainCorrect ? 1 : 0, $0.jaccard, $0.line) < (
+          $1.domainCorrect ? 1 : 0, $1.jaccard, $1.line
+        )
       }
       .prefix(count).map { $0 }
   }
@@ -203,7 +212,8 @@ public struct MappingEvaluation: Sendable {
     )
     let methods = Dictionary(grouping: cases, by: \.method).mapValues(\.count)
     lines.append(
-      "methods: " + methods.keys.sorted().map { "\($0) \(methods[$0] ?? 0)" }.joined(separator: ", ")
+      "methods: "
+        + methods.keys.sorted().map { "\($0) \(methods[$0] ?? 0)" }.joined(separator: ", ")
     )
     lines.append("")
     var domainRows = [["domain", "companies", "precision", "recall", "F1"]]
@@ -226,10 +236,12 @@ public struct MappingEvaluation: Sendable {
     for expected in present {
       var row = [expected.rawValue]
       for predicted in present {
-        let n = cases.filter { $0.expectedDomain == expected && $0.predictedDomain == predicted }.count
+        let n = cases.filter { $0.expectedDomain == expected && $0.predictedDomain == predicted }
+          .count
         row.append(n == 0 ? "." : String(n))
       }
-      let unmapped = cases.filter { $0.expectedDomain == expected && $0.predictedDomain == nil }.count
+      let unmapped = cases.filter { $0.expectedDomain == expected && $0.predictedDomain == nil }
+        .count
       row.append(unmapped == 0 ? "." : String(unmapped))
       confusion.append(row)
     }
@@ -268,7 +280,8 @@ public struct MappingEvaluation: Sendable {
     ]
     let rows: [[CSVCell]] = cases.map { item in
       [
-        .integer(item.line), .text(item.ticker), .text(item.name), .text(item.expectedDomain.rawValue),
+        .integer(item.line), .text(item.ticker), .text(item.name),
+        .text(item.expectedDomain.rawValue),
         .text(item.predictedDomain?.rawValue ?? "unmapped"), .integer(item.domainCorrect ? 1 : 0),
         .text(item.expectedSegments.map(\.rawValue).sorted().joined(separator: ";")),
         .text(item.predictedSegments.map(\.rawValue).sorted().joined(separator: ";")),

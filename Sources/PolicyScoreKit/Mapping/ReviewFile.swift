@@ -16,11 +16,17 @@ public enum ReviewFile {
     "replace": .replace, "替换": .replace, "修改": .replace,
   ]
 
-  /// Rows for the holdings of `run` that need review: unmapped, borderline,
-  /// or less confident than `below`. A company is listed once, the first
-  /// time it appears; holdings with the file's own split, and companies
-  /// whose decision still matches their description, are left out.
-  public static func render(run: ScoreRun, below: Double, decided: [String: MappingDecision])
+  /// Rows for the holdings of `run` that need review.
+  ///
+  /// Those are the unmapped, the borderline and the less confident than
+  /// `below`. A company is listed once, the first time it appears; holdings
+  /// with the file's own split, and companies whose decision still matches
+  /// their description, are left out.
+  public static func render(
+    run: ScoreRun,
+    below: Double,
+    decided: [String: MappingDecision]
+  )
     -> (bytes: [UInt8], count: Int)
   {
     var rows: [(line: Int, cells: [CSVCell])] = []

@@ -18,4 +18,7 @@ public struct Lexicon: Sendable {
   /// Legal-form suffixes dropped from a company name before matching
   /// (股份有限公司, Co., Ltd., Inc., plc).
   public var nameSuffixes: [String] = []
+  /// The weight of a strong term and of an ordinary one; weak terms weigh less.
+  public var strongWeight: Double = 3
+  public var termWeight: Double = 2
 }

@@ -63,7 +63,9 @@ struct ModelLoader {
       lexicon: Lexicon(
         entries: state.lexicon,
         exclusions: state.lexiconExclusions,
-        nameSuffixes: state.nameSuffixes
+        nameSuffixes: state.nameSuffixes,
+        strongWeight: state.lexiconWeights["strong"] ?? 3,
+        termWeight: state.lexiconWeights["terms"] ?? 2
       ),
       mentions: state.mentions,
       parameters: parameters,
@@ -93,6 +95,7 @@ struct ModelLoader {
     var registry: [String: RegisteredCompany] = [:]
     var lexicon: [SegmentID: Lexicon.Entry] = [:]
     var lexiconExclusions: [String] = []
+    var lexiconWeights: [String: Double] = [:]
     var nameSuffixes: [String] = []
     var mentions: [StrategicMention] = []
     var parameters: ModelParameters?
@@ -120,7 +123,9 @@ struct ModelLoader {
     if let map = root("reference-segments.yaml", keys: ["segments"]) {
       readReferenceSegments(map, &state)
     }
-    if let map = root("lexicon.yaml", keys: ["weights", "exclude", "name_suffixes", "segments"]) { readLexicon(map, &state) }
+    if let map = root("lexicon.yaml", keys: ["weights", "exclude", "name_suffixes", "segments"]) {
+      readLexicon(map, &state)
+    }
     if let map = root("instruments.yaml", keys: ["instruments"]) { readInstruments(map, &state) }
     if let map = root("substitution.yaml", keys: ["levels", "profiles"]) {
       readSubstitution(map, &state)
@@ -377,6 +382,7 @@ struct ModelLoader {
         if let value = weightMap.number(key, in: 0...100) { weights[key] = value }
       }
     }
+    state.lexiconWeights = weights
     state.lexiconExclusions = map.strings("exclude")
     state.nameSuffixes = map.strings("name_suffixes")
     guard let pairs = map["segments"]?.pairs else {

@@ -3,11 +3,17 @@
 public struct MappingSummary {
   public let text: String
 
-  /// - Parameter decisions: how many saved decisions were in force.
+  /// The summary of `run`'s mapping.
+  ///
+  /// - Parameters:
+  ///   - run: the mapped and scored run.
+  ///   - decisions: how many saved decisions were in force.
   public init(run: ScoreRun, decisions: Int) {
     let coverage = MappingCoverage(run: run)
     var lines = [coverage.summary]
-    if decisions > 0 { lines.append("\(decisions) saved decision\(decisions == 1 ? "" : "s") in force") }
+    if decisions > 0 {
+      lines.append("\(decisions) saved decision\(decisions == 1 ? "" : "s") in force")
+    }
     lines.append("")
     var rows = [["", "holdings", "share", "weight"]]
     func add(_ label: String, _ line: MappingCoverage.Line) {
@@ -35,7 +41,9 @@ public struct MappingSummary {
       lines.append("")
       lines.append("borderline:")
       for (holding, reason) in coverage.borderline {
-        lines.append("  line \(holding.line) \(holding.ticker.canonical) \(holding.name): \(reason)")
+        lines.append(
+          "  line \(holding.line) \(holding.ticker.canonical) \(holding.name): \(reason)"
+        )
       }
     }
     if !coverage.unmapped.isEmpty {

@@ -35,6 +35,8 @@ public struct ModelReport {
     )
     lines.append("substitution profiles: \(model.profiles.count) (levels: \(model.levels.count))")
     lines.append("industry codes: \(model.codes.count) in \(model.schemes.count) schemes")
+    let companies = Set(model.registry.values.map(\.name)).count
+    lines.append("registry: \(companies) companies under \(model.registry.count) tickers")
     lines.append("sources: \(model.sources.count)")
     let grades: [Grade] = [
       .verified(.primary), .verified(.secondary), .verified(.recalled), .assumption,

@@ -92,18 +92,23 @@ public struct MappingCoverage: Sendable {
       row("domain", domain.rawValue, byDomain[domain] ?? Line())
     }
     row(
-      "total", "unmapped",
+      "total",
+      "unmapped",
       Line(holdings: unmapped.count, weight: unmapped.reduce(0) { $0 + $1.holding.weight })
     )
     for (holding, reason) in borderline {
       row(
-        "borderline", holding.ticker.canonical, Line(holdings: 1, weight: holding.weight),
+        "borderline",
+        holding.ticker.canonical,
+        Line(holdings: 1, weight: holding.weight),
         note: reason
       )
     }
     for (holding, reason) in unmapped {
       row(
-        "unmapped", holding.ticker.canonical, Line(holdings: 1, weight: holding.weight),
+        "unmapped",
+        holding.ticker.canonical,
+        Line(holdings: 1, weight: holding.weight),
         note: reason
       )
     }

@@ -33,13 +33,16 @@ struct DecisionsCommand: ParsableCommand {
       let seen = try storeCall { try opened.latestDescriptionFingerprints() }
       var latestID: [String: Int64] = [:]
       for (id, decision) in decisions { latestID[decision.ticker] = id }
-      let header = ["id", "ticker", "action", "segments", "status", "decided_by", "decided_at", "reason"]
+      let header = [
+        "id", "ticker", "action", "segments", "status", "decided_by", "decided_at", "reason",
+      ]
       var rows: [[String]] = []
       for (id, decision) in decisions.reversed() {
         let superseded = latestID[decision.ticker] != id
         if superseded && !all { continue }
         var status = superseded ? "superseded" : "in force"
-        if !superseded, let current = seen[decision.ticker], !decision.descriptionFingerprint.isEmpty,
+        if !superseded, let current = seen[decision.ticker],
+          !decision.descriptionFingerprint.isEmpty,
           current != decision.descriptionFingerprint
         {
           status = "re-review: description changed"

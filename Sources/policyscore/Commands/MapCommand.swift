@@ -89,7 +89,9 @@ struct MapCommand: ParsableCommand {
   )
   var out: String?
 
-  @Option(help: "The printed result: table (coverage and uncertain holdings) or csv (mappings.csv).")
+  @Option(
+    help: "The printed result: table (coverage and uncertain holdings) or csv (mappings.csv)."
+  )
   var format: OutputFormat = .table
 
   @OptionGroup var reading: PortfolioReadingOptions
@@ -134,7 +136,7 @@ struct MapCommand: ParsableCommand {
     let mapper = Mapper(model: bundle, decisions: decisions)
     let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: AsOfOption.today())
     let run = ScoreRun(portfolio: portfolio, scoring: scoring, mapper: mapper)
-    try coverage.check(run, file: path)
+    try coverage.check(run, file: path, quiet: true)
     if let review {
       let (bytes, count) = ReviewFile.render(
         run: run,

@@ -176,4 +176,3 @@ struct RunsCommand: ParsableCommand {
     }
   }
 }
-

@@ -25,7 +25,6 @@ struct PortfolioOptions: ParsableArguments {
 
 /// How to read a portfolio file.
 struct PortfolioReadingOptions: ParsableArguments {
-
   @Flag(help: "Stop at the first rejected row instead of reporting it and going on.")
   var strict = false
 
@@ -129,13 +128,15 @@ struct CoverageOption: ParsableArguments {
     }
   }
 
-  /// Prints the coverage line; fails with exit code 65 below the minimum,
-  /// naming the heaviest unmapped holdings.
-  func check(_ run: ScoreRun, file: String) throws {
+  /// Prints the coverage line unless `quiet`; fails with exit code 65 below
+  /// the minimum, naming the heaviest unmapped holdings.
+  func check(_ run: ScoreRun, file: String, quiet: Bool = false) throws {
     let coverage = MappingCoverage(run: run)
-    DiagnosticPrinter.print(
-      Diagnostic(.note, coverage.summary, at: SourceLocation(file: file, line: 1, column: 1))
-    )
+    if !quiet {
+      DiagnosticPrinter.print(
+        Diagnostic(.note, coverage.summary, at: SourceLocation(file: file, line: 1, column: 1))
+      )
+    }
     guard let minCoverage, coverage.weightShare * 100 < minCoverage - 1e-9 else { return }
     let heaviest = coverage.unmapped.prefix(5).map {
       "\($0.holding.ticker.canonical) (line \($0.holding.line), \(String(format: "%.1f", $0.holding.weight * 100))%)"
