@@ -124,6 +124,36 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
     )
   }
 
+  @Test func aNewDecisionMakesTheJobRunAgainAndIsApplied() throws {
+    let (directory, job) = try makeJob()
+    guard case .completed = try runner(job, directory).run() else {
+      Issue.record("the first run did nothing")
+      return
+    }
+    let store = try Store(path: directory.appendingPathComponent("h.sqlite").path)
+    try store.save([
+      MappingDecision(
+        ticker: "600276.SH",
+        action: .replace,
+        segments: [SegmentShare(segment: "innovative-drugs", share: 1)],
+        reason: "",
+        decidedBy: "li",
+        decidedAt: "2026-11-23T00:00:00Z",
+        descriptionFingerprint: ""
+      )
+    ])
+    guard case .completed(let second) = try runner(job, directory).run() else {
+      Issue.record("a new decision left the job up to date")
+      return
+    }
+    let mappings = try String(
+      contentsOfFile: second.folder + "/portfolio/baseline/mappings.csv",
+      encoding: .utf8
+    )
+    #expect(mappings.contains("600276.SH,恒瑞医药 Hengrui,innovative-drugs,"))
+    #expect(mappings.contains("decision replace by li on 2026-11-23"))
+  }
+
   @Test func aRerunWithUnchangedInputsWritesNothing() throws {
     let (directory, job) = try makeJob()
     guard case .completed(let first) = try runner(job, directory).run() else {
