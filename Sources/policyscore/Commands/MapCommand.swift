@@ -114,6 +114,7 @@ struct MapCommand: ParsableCommand {
         "give one of: a portfolio file, --apply REVIEW.csv or --evaluate LABELS.csv"
       )
     }
+    if format == .json { throw ValidationError("map prints --format table or csv") }
     if review != nil, portfolioPath == nil {
       throw ValidationError("--review needs a portfolio file to map")
     }
