@@ -43,10 +43,11 @@ public struct ReportSet: Sendable {
     files["rankings.csv"] = Self.rankings(run)
     files["exposures.csv"] = Self.exposures(run)
     files["mappings.csv"] = Self.mappings(run)
-    files["coverage.csv"] = MappingCoverage(run: run).csv
+    let coverage = MappingCoverage(run: run)
+    files["coverage.csv"] = coverage.csv
     files["unmapped.csv"] = Self.unmapped(run)
     files["rejects.csv"] = Self.rejects(run)
-    files["manifest.json"] = Self.manifest(run, context: context)
+    files["manifest.json"] = Self.manifest(run, coverage: coverage, context: context)
     self.files = files
   }
 
@@ -195,9 +196,12 @@ public struct ReportSet: Sendable {
     var files: [String]
   }
 
-  private static func manifest(_ run: ScoreRun, context: RunContext) -> [UInt8] {
+  private static func manifest(
+    _ run: ScoreRun,
+    coverage: MappingCoverage,
+    context: RunContext
+  ) -> [UInt8] {
     let accounting = run.accounting
-    let coverage = MappingCoverage(run: run)
     let weights = run.scoring.weights
     let manifest = Manifest(
       tool: "policyscore",

@@ -162,13 +162,10 @@ struct MapCommand: ParsableCommand {
   }
 
   private func applyReview(_ path: String, model bundle: ModelBundle) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      DiagnosticPrinter.error("cannot read '\(path)'")
-      throw ExitCodes.failure
-    }
+    let bytes = try readFile(path)
     let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
     let marked = ReviewFile.read(
-      bytes: Array(data),
+      bytes: bytes,
       file: path,
       knownSegments: Set(bundle.segmentIDs),
       decidedBy: who,
@@ -191,14 +188,11 @@ struct MapCommand: ParsableCommand {
   }
 
   private func runEvaluation(_ path: String, model bundle: ModelBundle) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      DiagnosticPrinter.error("cannot read '\(path)'")
-      throw ExitCodes.failure
-    }
+    let bytes = try readFile(path)
     let evaluation: MappingEvaluation
     do {
       evaluation = try MappingEvaluation(
-        labels: Array(data),
+        labels: bytes,
         file: path,
         model: bundle,
         mapper: Mapper(model: bundle, useRegistry: withRegistry)
@@ -214,6 +208,15 @@ struct MapCommand: ParsableCommand {
     case .table, .json: print(evaluation.report())
     }
   }
+}
+
+/// The bytes of the file at `path`, or fails the command with a printed error.
+func readFile(_ path: String) throws -> [UInt8] {
+  guard let data = FileManager.default.contents(atPath: path) else {
+    DiagnosticPrinter.error("cannot read '\(path)'")
+    throw ExitCodes.failure
+  }
+  return Array(data)
 }
 
 /// Writes one file atomically, or fails the command with a printed error.
