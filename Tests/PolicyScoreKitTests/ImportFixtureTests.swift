@@ -133,12 +133,12 @@ func oneBadRow(_ file: String, column: String, reason: String, line: Int = 3) ->
   @Test(arguments: wellFormed + malformed) func importsWhatItShouldAndRejectsTheRestWithAMessage(
     _ item: ImportCase
   ) throws {
-    if let error = item.error {
+    if let expected = item.error {
       do {
         _ = try read(item)
         Issue.record("\(item.file) imported")
       } catch let error as PortfolioError {
-        #expect(error.description.contains(item.error ?? ""), "\(error.description)")
+        #expect(error.description.contains(expected), "\(error.description)")
         #expect(error.description.contains(item.file))
       } catch {
         Issue.record("unexpected \(error)")

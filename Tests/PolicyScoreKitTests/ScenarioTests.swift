@@ -203,6 +203,23 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
     #expect(RankCorrelation.kendall([1, 2, 3], [3, 2, 1]) == -1)
   }
 
+  @Test func kendallWithoutTiesCountsTheSamePairsAsTheDefinition() {
+    // The merge-sort count against concordant minus discordant over all pairs.
+    var generator = SystemRandomNumberGenerator()
+    for size in [2, 3, 17, 300] {
+      let a = Array(1...size).shuffled(using: &generator)
+      let b = Array(1...size).shuffled(using: &generator)
+      var balance = 0
+      for i in 0..<size {
+        for j in (i + 1)..<size { balance += (a[i] - a[j]).signum() * (b[i] - b[j]).signum() }
+      }
+      let expected = Double(balance) / Double(size * (size - 1) / 2)
+      #expect(abs(RankCorrelation.kendall(a, b) - expected) < 1e-12, "size \(size)")
+    }
+    // Ties take the pairwise path: one tie in b, pairs 3, balance 1 + 0 + 1.
+    #expect(abs(RankCorrelation.kendall([1, 2, 3], [1, 1, 2]) - 2.0 / 3) < 1e-12)
+  }
+
   @Test func theComparisonAgreesWithTheRuns() throws {
     let text =
       "ticker,weight,segments\n600001,1,surgical-robots\n600002,1,hospitals\n600003,1,coronary-interventional\n"

@@ -194,4 +194,22 @@ import Testing
     #expect(result.summaries.map(\.portfolio) == ["A", "B"])
     #expect(result.scores.map { "\($0.holding.portfolio)\($0.rank)" } == ["A1", "A2", "B1"])
   }
+
+  @Test func aHoldingInTwoSegmentsOfOneDomainCountsOnceForTheDomain() throws {
+    let result = try run(
+      "ticker,weight,segments\nX,3,medical-consumables:50%; general-medical-equipment:50%\nY,1,\n"
+    )
+    let exposures = try #require(result.summaries.first).exposures
+    func row(_ dimension: PortfolioSummary.Exposure.Dimension, _ key: String) -> (Double, Int)? {
+      exposures.first { $0.dimension == dimension && $0.key == key }.map {
+        ($0.weight, $0.holdings)
+      }
+    }
+    #expect(row(.segment, "medical-consumables")?.1 == 1)
+    #expect(row(.segment, "general-medical-equipment")?.1 == 1)
+    #expect(row(.domain, "medical-devices")?.1 == 1)
+    #expect(abs((row(.domain, "medical-devices")?.0 ?? 0) - 0.75) < 1e-12)
+    #expect(row(.domain, "unmapped")?.1 == 1)
+    #expect(abs((row(.domain, "unmapped")?.0 ?? 0) - 0.25) < 1e-12)
+  }
 }

@@ -1,26 +1,94 @@
 /// One row of a portfolio: a company, its weight, and what we know about it.
+///
+/// A value type over one shared, copy-on-write box: a run copies each holding
+/// into its score, its mapping rows and its comparisons, and a copy costs one
+/// reference count instead of one per field.
 public struct Holding: Sendable, Hashable {
+  struct Fields: Hashable {
+    var line: Int
+    var portfolio: String
+    var ticker: Ticker
+    var name: String
+    var weight: Double
+    var marketValue: Double?
+    var description: String
+    var industryCodes: [String]
+    var origin: Origin?
+    var chinaShare: Double?
+    var split: [SegmentShare]?
+    var mergedLines: [Int] = []
+  }
+
+  /// Mutated only while uniquely referenced, so shared copies never change.
+  final class Box: @unchecked Sendable {
+    var fields: Fields
+    init(_ fields: Fields) { self.fields = fields }
+  }
+
+  private var box: Box
+
+  private mutating func update(_ change: (inout Fields) -> Void) {
+    if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+    change(&box.fields)
+  }
+
   /// 1-based line of the row in the file.
-  public var line: Int
-  public var portfolio: String
-  public var ticker: Ticker
-  public var name: String
+  public var line: Int {
+    get { box.fields.line }
+    set { update { $0.line = newValue } }
+  }
+  public var portfolio: String {
+    get { box.fields.portfolio }
+    set { update { $0.portfolio = newValue } }
+  }
+  public var ticker: Ticker {
+    get { box.fields.ticker }
+    set { update { $0.ticker = newValue } }
+  }
+  public var name: String {
+    get { box.fields.name }
+    set { update { $0.name = newValue } }
+  }
   /// Share of its portfolio on 0...1: from the weight column, else from market value.
-  public var weight: Double
-  public var marketValue: Double?
-  public var description: String
+  public var weight: Double {
+    get { box.fields.weight }
+    set { update { $0.weight = newValue } }
+  }
+  public var marketValue: Double? {
+    get { box.fields.marketValue }
+    set { update { $0.marketValue = newValue } }
+  }
+  public var description: String {
+    get { box.fields.description }
+    set { update { $0.description = newValue } }
+  }
   /// Industry codes as written, one per entry (`GB:3581`, `医疗设备`).
-  public var industryCodes: [String]
-  public var origin: Origin?
+  public var industryCodes: [String] {
+    get { box.fields.industryCodes }
+    set { update { $0.industryCodes = newValue } }
+  }
+  public var origin: Origin? {
+    get { box.fields.origin }
+    set { update { $0.origin = newValue } }
+  }
   /// Share of revenue earned in China on 0...1, when the file gives it.
-  public var chinaShare: Double?
+  public var chinaShare: Double? {
+    get { box.fields.chinaShare }
+    set { update { $0.chinaShare = newValue } }
+  }
   /// An explicit segment split from the file, shares summing to 1.
-  public var split: [SegmentShare]?
+  public var split: [SegmentShare]? {
+    get { box.fields.split }
+    set { update { $0.split = newValue } }
+  }
   /// Later rows of the same company in the same portfolio, merged into this one.
-  public var mergedLines: [Int] = []
+  public var mergedLines: [Int] {
+    get { box.fields.mergedLines }
+    set { update { $0.mergedLines = newValue } }
+  }
 
   /// How many input rows this holding stands for.
-  public var rowCount: Int { 1 + mergedLines.count }
+  public var rowCount: Int { 1 + box.fields.mergedLines.count }
 
   public init(
     line: Int,
@@ -35,18 +103,28 @@ public struct Holding: Sendable, Hashable {
     chinaShare: Double?,
     split: [SegmentShare]?
   ) {
-    self.line = line
-    self.portfolio = portfolio
-    self.ticker = ticker
-    self.name = name
-    self.weight = weight
-    self.marketValue = marketValue
-    self.description = description
-    self.industryCodes = industryCodes
-    self.origin = origin
-    self.chinaShare = chinaShare
-    self.split = split
+    box = Box(
+      Fields(
+        line: line,
+        portfolio: portfolio,
+        ticker: ticker,
+        name: name,
+        weight: weight,
+        marketValue: marketValue,
+        description: description,
+        industryCodes: industryCodes,
+        origin: origin,
+        chinaShare: chinaShare,
+        split: split
+      )
+    )
   }
+
+  public static func == (a: Holding, b: Holding) -> Bool {
+    a.box === b.box || a.box.fields == b.box.fields
+  }
+
+  public func hash(into hasher: inout Hasher) { hasher.combine(box.fields) }
 
   /// The key a ranking breaks ties on: canonical ticker, then name, then line.
   public var sortKey: (String, String, Int) { (ticker.canonical, name, line) }

@@ -49,41 +49,61 @@ public struct PortfolioSummary: Sendable {
     struct Bucket {
       var label: String
       var weight = 0.0
-      var holdings: Set<Int> = []
+      var holdings = 0
     }
-    var buckets: [Exposure.Dimension: [String: Bucket]] = [:]
-    func add(
-      _ dimension: Exposure.Dimension,
-      _ key: String,
-      _ label: String,
-      _ weight: Double,
-      _ line: Int
-    ) {
-      buckets[dimension, default: [:]][key, default: Bucket(label: label)].weight += weight
-      buckets[dimension, default: [:]][key, default: Bucket(label: label)].holdings.insert(line)
-    }
-    for score in scores {
-      for mapped in score.mapping.segments {
-        guard let segmentScore = scoring.segmentScores[mapped.segment] else { continue }
-        let weight = score.holding.weight * mapped.share
-        let line = score.holding.line
-        add(.category, segmentScore.category.rawValue, segmentScore.category.rawValue, weight, line)
-        let itemKey = segmentScore.item?.id.rawValue ?? "allowed"
-        let itemLabel = segmentScore.item?.textEN ?? "not listed (allowed)"
-        add(.item, itemKey, itemLabel, weight, line)
-        add(
-          .domain,
-          segmentScore.segment.domain.rawValue,
-          segmentScore.segment.domain.rawValue,
-          weight,
-          line
-        )
-        add(.segment, mapped.segment.rawValue, segmentScore.segment.nameEN, weight, line)
+    // Each segment's weight and holdings; the other dimensions are sums of
+    // segments, less the holdings that two of their segments counted twice.
+    var bySegment: [SegmentID: (weight: Double, holdings: Int)] = [:]
+    var countedTwice: [Exposure.Dimension: [String: Int]] = [:]
+    let dimensions: [Exposure.Dimension] = [.category, .item, .domain, .segment]
+    func keyAndLabel(_ dimension: Exposure.Dimension, _ score: SegmentScore) -> (String, String) {
+      switch dimension {
+      case .category: (score.category.rawValue, score.category.rawValue)
+      case .item:
+        (score.item?.id.rawValue ?? "allowed", score.item?.textEN ?? "not listed (allowed)")
+      case .domain: (score.segment.domain.rawValue, score.segment.domain.rawValue)
+      case .segment, .gap: (score.segment.id.rawValue, score.segment.nameEN)
       }
     }
-    for holding in unmapped {
-      for dimension in [Exposure.Dimension.category, .item, .domain, .segment] {
-        add(dimension, "unmapped", "holdings no method could map", holding.weight, holding.line)
+    for score in scores {
+      let segments = score.mapping.segments
+      for mapped in segments where scoring.segmentScores[mapped.segment] != nil {
+        bySegment[mapped.segment, default: (0, 0)].weight += score.holding.weight * mapped.share
+        bySegment[mapped.segment, default: (0, 0)].holdings += 1
+      }
+      guard segments.count > 1 else { continue }
+      let segmentScores = segments.compactMap { scoring.segmentScores[$0.segment] }
+      for dimension in dimensions.dropLast() {
+        var seen: Set<String> = []
+        for segmentScore in segmentScores {
+          let key = keyAndLabel(dimension, segmentScore).0
+          if !seen.insert(key).inserted {
+            countedTwice[dimension, default: [:]][key, default: 0] += 1
+          }
+        }
+      }
+    }
+    var buckets: [Exposure.Dimension: [String: Bucket]] = [:]
+    for (id, total) in bySegment {
+      guard let segmentScore = scoring.segmentScores[id] else { continue }
+      for dimension in dimensions {
+        let (key, label) = keyAndLabel(dimension, segmentScore)
+        buckets[dimension, default: [:]][key, default: Bucket(label: label)].weight += total.weight
+        buckets[dimension, default: [:]][key, default: Bucket(label: label)].holdings +=
+          total.holdings
+      }
+    }
+    for (dimension, keys) in countedTwice {
+      for (key, count) in keys { buckets[dimension]?[key]?.holdings -= count }
+    }
+    if !unmapped.isEmpty {
+      let weight = unmapped.reduce(0) { $0 + $1.weight }
+      for dimension in dimensions {
+        buckets[dimension, default: [:]]["unmapped"] = Bucket(
+          label: "holdings no method could map",
+          weight: weight,
+          holdings: unmapped.count
+        )
       }
     }
     var exposures: [Exposure] = []
@@ -94,7 +114,7 @@ public struct PortfolioSummary: Sendable {
           key: key,
           label: bucket.label,
           weight: total > 0 ? bucket.weight / total : 0,
-          holdings: bucket.holdings.count,
+          holdings: bucket.holdings,
           composite: dimension == .segment && key != "unmapped"
             ? scoring.segmentComposite(SegmentID(key)) : nil
         )

@@ -14,9 +14,15 @@ public struct Score: Sendable {
   public var tier: String
   /// The holding has eliminated activity; excluded whatever its number.
   public var isExcluded: Bool
-  public var explanation: String
   /// 1-based rank within its portfolio.
   public var rank: Int = 0
+  /// Builds the explanation on demand: most scores of a what-if run are
+  /// compared, never shown.
+  let explainer: Explainer
+
+  /// Every number of the score in words: each segment's factors with what
+  /// moved them, then the holding's exposure.
+  public var explanation: String { explainer.explain(self) }
 
   /// The segment with the largest share.
   public var primarySegment: SegmentID? { mapping.segments.first?.segment }
@@ -46,12 +52,9 @@ extension ScoringModel {
     let chinaShareBasis =
       assumption?.chinaShare != nil
       ? "scenario" : holding.chinaShare == nil ? "model default for \(origin.rawValue)" : "file"
-    let assumed = (assumption?.assumedInstruments ?? []).compactMap { id in
-      model.instruments.first { $0.id == id && $0.isValid(on: asOf) }
-    }
+    let assumed = assumedInstruments[holding.ticker.canonical] ?? []
     var factors = FactorScores(e: 0, f: 0, d: 0)
     var excluded = false
-    var parts: [String] = []
     for mapped in mapping.segments {
       guard let segmentScore = segmentScores[mapped.segment] else { continue }
       let financial = segmentScore.financialSupport(for: origin, adding: assumed)
@@ -62,14 +65,8 @@ extension ScoringModel {
       factors.f += mapped.share * exposed.f
       factors.d += mapped.share * exposed.d
       if segmentScore.category == .eliminated && mapped.share > 0 { excluded = true }
-      parts.append(
-        explain(segmentScore, share: mapped.share, origin: origin, financial: financial)
-      )
     }
     let composite = factors.composite(weights)
-    let exposure =
-      "\(origin.rawValue) (\(originBasis)), China revenue \(percent(chinaShare)) (\(chinaShareBasis)) keeps \(percent(chinaShare)) of each factor's distance from 50"
-    let verdict = excluded ? "EXCLUDED: eliminated activity. " : ""
     return Score(
       holding: holding,
       mapping: mapping,
@@ -81,27 +78,86 @@ extension ScoringModel {
       composite: composite,
       tier: excluded ? "excluded" : parameters.tier(for: composite),
       isExcluded: excluded,
-      explanation: verdict + parts.joined(separator: " | ") + ". Exposure: " + exposure
+      explainer: explainer
     )
   }
+}
 
-  private func explain(
+/// Writes scores' explanations from a scoring model's segment factors; each
+/// segment's text for each origin is written once.
+final class Explainer: Sendable {
+  private let segmentScores: [SegmentID: SegmentScore]
+  private let categoryValues: [Category: Double]
+  /// Instruments a scenario assumes, by canonical ticker.
+  private let assumed: [String: [SupportInstrument]]
+  /// Segment → origin → the text after "segment share% ", without scenario
+  /// instruments.
+  private let fragments: [SegmentID: [Origin: String]]
+
+  init(
+    segmentScores: [SegmentID: SegmentScore],
+    categoryValues: [Category: Double],
+    assumed: [String: [SupportInstrument]]
+  ) {
+    self.segmentScores = segmentScores
+    self.categoryValues = categoryValues
+    self.assumed = assumed
+    var fragments: [SegmentID: [Origin: String]] = [:]
+    for (id, score) in segmentScores {
+      for origin in Origin.allCases {
+        fragments[id, default: [:]][origin] = Self.fragment(
+          score,
+          origin: origin,
+          financial: score.financial[origin] ?? FinancialSupport(parts: []),
+          categoryValue: categoryValues[score.category] ?? 50
+        )
+      }
+    }
+    self.fragments = fragments
+  }
+
+  func explain(_ score: Score) -> String {
+    let assumed = self.assumed[score.holding.ticker.canonical] ?? []
+    var text = score.isExcluded ? "EXCLUDED: eliminated activity. " : ""
+    var first = true
+    for mapped in score.mapping.segments {
+      guard let segmentScore = segmentScores[mapped.segment] else { continue }
+      if !first { text += " | " }
+      first = false
+      text += segmentScore.segment.id.rawValue + " " + percent(mapped.share) + " "
+      if assumed.isEmpty, let fragment = fragments[mapped.segment]?[score.origin] {
+        text += fragment
+      } else {
+        text += Self.fragment(
+          segmentScore,
+          origin: score.origin,
+          financial: segmentScore.financialSupport(for: score.origin, adding: assumed),
+          categoryValue: categoryValues[segmentScore.category] ?? 50
+        )
+      }
+    }
+    let share = percent(score.chinaShare)
+    text +=
+      ". Exposure: \(score.origin.rawValue) (\(score.originBasis)), China revenue \(share) (\(score.chinaShareBasis)) keeps \(share) of each factor's distance from 50"
+    return text
+  }
+
+  private static func fragment(
     _ score: SegmentScore,
-    share: Double,
     origin: Origin,
-    financial: FinancialSupport
+    financial: FinancialSupport,
+    categoryValue: Double
   ) -> String {
     let item = score.item.map { "\($0.id) \($0.textZH.prefix(24))" } ?? "not listed"
     let named = score.mentions.map(\.rawValue).joined(separator: ", ")
-    let added = score.e - (model.parameters.categoryValues[score.category] ?? 50)
+    let added = score.e - categoryValue
     let bonus =
       score.mentions.isEmpty
       ? ""
       : added > 0
         ? " incl. +\(format(added)) for naming by \(named)"
         : " (named by \(named); already at the cap)"
-    var text =
-      "\(score.segment.id) \(percent(share)) [\(score.category.rawValue), \(item)]: E \(format(score.e, decimals: 1))\(bonus)"
+    var text = "[\(score.category.rawValue), \(item)]: E \(format(score.e, decimals: 1))\(bonus)"
     text += "; F \(format(financial.value, decimals: 1))"
     if financial.contributions.isEmpty {
       text += " (no instrument in force)"

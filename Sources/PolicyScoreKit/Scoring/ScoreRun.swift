@@ -28,17 +28,19 @@ public struct ScoreRun: Sendable {
       case .unmapped(let reason): unmapped.append((holding, reason))
       }
     }
-    let names = Set(portfolio.holdings.map(\.portfolio)).sorted()
+    let scoresByPortfolio = Dictionary(grouping: scores, by: \.holding.portfolio)
+    let unmappedByPortfolio = Dictionary(grouping: unmapped.map(\.holding), by: \.portfolio)
     var ranked: [Score] = []
+    ranked.reserveCapacity(scores.count)
     var summaries: [PortfolioSummary] = []
-    for name in names {
-      let group = Self.rank(scores.filter { $0.holding.portfolio == name })
+    for name in Set(portfolio.holdings.map(\.portfolio)).sorted() {
+      let group = Self.rank(scoresByPortfolio[name] ?? [])
       ranked += group
       summaries.append(
         PortfolioSummary(
           portfolio: name,
           scores: group,
-          unmapped: unmapped.filter { $0.holding.portfolio == name }.map(\.holding),
+          unmapped: unmappedByPortfolio[name] ?? [],
           scoring: scoring
         )
       )
@@ -51,7 +53,8 @@ public struct ScoreRun: Sendable {
   /// Excluded holdings last; then composite, highest first; ties broken by
   /// canonical ticker, name and line, so the order never depends on input order.
   static func rank(_ scores: [Score]) -> [Score] {
-    var sorted = scores.sorted { RankKey($0) < RankKey($1) }
+    let keys = scores.map(RankKey.init)
+    var sorted = keys.indices.sorted { keys[$0] < keys[$1] }.map { scores[$0] }
     for index in sorted.indices { sorted[index].rank = index + 1 }
     return sorted
   }

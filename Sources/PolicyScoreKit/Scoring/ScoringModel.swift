@@ -10,6 +10,10 @@ public struct ScoringModel: Sendable {
   public let companies: [String: CompanyAssumption]
   /// The scenario this model scores under.
   public let scenario: Scenario
+  /// Instruments the scenario assumes reach a company, valid on the as-of
+  /// date, by canonical ticker.
+  let assumedInstruments: [String: [SupportInstrument]]
+  let explainer: Explainer
 
   /// Computes every segment's factors once.
   ///
@@ -81,6 +85,17 @@ public struct ScoringModel: Sendable {
       )
     }
     segmentScores = scores
+    let assumed = scenario.companies.mapValues { assumption in
+      assumption.assumedInstruments.compactMap { id in
+        model.instruments.first { $0.id == id && $0.isValid(on: asOf) }
+      }
+    }
+    assumedInstruments = assumed
+    explainer = Explainer(
+      segmentScores: scores,
+      categoryValues: parameters.categoryValues,
+      assumed: assumed
+    )
   }
 
   /// The composite of a segment for a company fully in China of `origin`.
