@@ -56,41 +56,41 @@ public struct PortfolioSummary: Sendable {
     var bySegment: [SegmentID: (weight: Double, holdings: Int)] = [:]
     var countedTwice: [Exposure.Dimension: [String: Int]] = [:]
     let dimensions: [Exposure.Dimension] = [.category, .item, .domain, .segment]
-    func keyAndLabel(_ dimension: Exposure.Dimension, _ score: SegmentScore) -> (String, String) {
+    func label(_ dimension: Exposure.Dimension, _ score: SegmentScore) -> String {
       switch dimension {
-      case .category: (score.category.rawValue, score.category.rawValue)
-      case .item:
-        (score.item?.id.rawValue ?? "allowed", score.item?.textEN ?? "not listed (allowed)")
-      case .domain: (score.segment.domain.rawValue, score.segment.domain.rawValue)
-      case .segment, .gap: (score.segment.id.rawValue, score.segment.nameEN)
+      case .category: score.category.rawValue
+      case .item: score.item?.textEN ?? "not listed (allowed)"
+      case .domain: score.segment.domain.rawValue
+      case .segment, .gap: score.segment.nameEN
       }
     }
     for score in scores {
       let segments = score.mapping.segments
-      for mapped in segments where scoring.segmentScores[mapped.segment] != nil {
+      for mapped in segments {
         bySegment[mapped.segment, default: (0, 0)].weight += score.holding.weight * mapped.share
         bySegment[mapped.segment, default: (0, 0)].holdings += 1
       }
       guard segments.count > 1 else { continue }
-      let segmentScores = segments.compactMap { scoring.segmentScores[$0.segment] }
-      for dimension in dimensions.dropLast() {
-        var seen: Set<String> = []
-        for segmentScore in segmentScores {
-          let key = keyAndLabel(dimension, segmentScore).0
-          if !seen.insert(key).inserted {
+      let keys = segments.compactMap { scoring.exposureKeys[$0.segment] }
+      for (index, dimension) in dimensions.dropLast().enumerated() {
+        var seen: [String] = []  // two or three segments: a list beats a set
+        for key in keys.map({ $0[index] }) {
+          if seen.contains(key) {
             countedTwice[dimension, default: [:]][key, default: 0] += 1
+          } else {
+            seen.append(key)
           }
         }
       }
     }
     var buckets: [Exposure.Dimension: [String: Bucket]] = [:]
     for (id, total) in bySegment {
-      guard let segmentScore = scoring.segmentScores[id] else { continue }
-      for dimension in dimensions {
-        let (key, label) = keyAndLabel(dimension, segmentScore)
-        buckets[dimension, default: [:]][key, default: Bucket(label: label)].weight += total.weight
-        buckets[dimension, default: [:]][key, default: Bucket(label: label)].holdings +=
-          total.holdings
+      guard let segmentScore = scoring.segmentScores[id], let keys = scoring.exposureKeys[id]
+      else { continue }
+      for (dimension, key) in zip(dimensions, keys + [id.rawValue]) {
+        let empty = Bucket(label: label(dimension, segmentScore))
+        buckets[dimension, default: [:]][key, default: empty].weight += total.weight
+        buckets[dimension, default: [:]][key, default: empty].holdings += total.holdings
       }
     }
     for (dimension, keys) in countedTwice {

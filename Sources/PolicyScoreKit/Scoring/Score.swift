@@ -34,37 +34,37 @@ extension ScoringModel {
   /// Each factor is the share-weighted mean of the segments' factors, each
   /// keeping only the China revenue share of its distance from 50.
   public func score(_ holding: Holding, mapping: Mapping) -> Score {
-    let parameters = model.parameters
-    let assumption = companies[holding.ticker.canonical]
+    let ticker = holding.ticker
+    let assumption = companies.isEmpty ? nil : companies[ticker.canonical]
     let origin: Origin
     let originBasis: String
     if let assumed = assumption?.origin {
       (origin, originBasis) = (assumed, "scenario")
     } else if let given = holding.origin {
       (origin, originBasis) = (given, "file")
-    } else if let market = holding.ticker.market, let byMarket = parameters.originByMarket[market] {
+    } else if let market = ticker.market, let byMarket = originByMarket[market] {
       (origin, originBasis) = (byMarket, "market \(market)")
     } else {
-      (origin, originBasis) = (parameters.defaultOrigin, "model default")
+      (origin, originBasis) = (defaultOrigin, "model default")
     }
-    let chinaShare =
-      assumption?.chinaShare ?? holding.chinaShare ?? parameters.chinaShare[origin] ?? 1
+    let chinaShare = assumption?.chinaShare ?? holding.chinaShare ?? defaultChinaShare[origin] ?? 1
     let chinaShareBasis =
       assumption?.chinaShare != nil
       ? "scenario" : holding.chinaShare == nil ? "model default for \(origin.rawValue)" : "file"
-    let assumed = assumedInstruments[holding.ticker.canonical] ?? []
+    let assumed = assumption == nil ? [] : assumedInstruments[ticker.canonical] ?? []
     var factors = FactorScores(e: 0, f: 0, d: 0)
     var excluded = false
     for mapped in mapping.segments {
-      guard let segmentScore = segmentScores[mapped.segment] else { continue }
-      let financial = segmentScore.financialSupport(for: origin, adding: assumed)
-      var segmentFactors = segmentScore.factors(for: origin)
-      segmentFactors.f = financial.value
+      guard let segment = segmentFactors[mapped.segment] else { continue }
+      var segmentFactors = origin == .domestic ? segment.domestic : segment.foreign
+      if !assumed.isEmpty, let segmentScore = segmentScores[mapped.segment] {
+        segmentFactors.f = segmentScore.financialSupport(for: origin, adding: assumed).value
+      }
       let exposed = segmentFactors.exposed(chinaShare)
       factors.e += mapped.share * exposed.e
       factors.f += mapped.share * exposed.f
       factors.d += mapped.share * exposed.d
-      if segmentScore.category == .eliminated && mapped.share > 0 { excluded = true }
+      if segment.eliminated && mapped.share > 0 { excluded = true }
     }
     let composite = factors.composite(weights)
     return Score(
@@ -76,7 +76,7 @@ extension ScoringModel {
       chinaShareBasis: chinaShareBasis,
       factors: factors,
       composite: composite,
-      tier: excluded ? "excluded" : parameters.tier(for: composite),
+      tier: excluded ? "excluded" : model.parameters.tier(for: composite),
       isExcluded: excluded,
       explainer: explainer
     )

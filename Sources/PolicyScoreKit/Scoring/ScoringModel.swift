@@ -13,6 +13,13 @@ public struct ScoringModel: Sendable {
   /// Instruments the scenario assumes reach a company, valid on the as-of
   /// date, by canonical ticker.
   let assumedInstruments: [String: [SupportInstrument]]
+  /// Each segment's factors for either origin, for the scoring loop.
+  let segmentFactors: [SegmentID: (domestic: FactorScores, foreign: FactorScores, eliminated: Bool)]
+  /// Each segment's category, catalogue item and domain, as exposure keys.
+  let exposureKeys: [SegmentID: [String]]
+  let originByMarket: [String: Origin]
+  let defaultOrigin: Origin
+  let defaultChinaShare: [Origin: Double]
   let explainer: Explainer
 
   /// Computes every segment's factors once.
@@ -85,6 +92,15 @@ public struct ScoringModel: Sendable {
       )
     }
     segmentScores = scores
+    segmentFactors = scores.mapValues {
+      ($0.factors(for: .domestic), $0.factors(for: .foreign), $0.category == .eliminated)
+    }
+    exposureKeys = scores.mapValues {
+      [$0.category.rawValue, $0.item?.id.rawValue ?? "allowed", $0.segment.domain.rawValue]
+    }
+    originByMarket = parameters.originByMarket
+    defaultOrigin = parameters.defaultOrigin
+    defaultChinaShare = parameters.chinaShare
     let assumed = scenario.companies.mapValues { assumption in
       assumption.assumedInstruments.compactMap { id in
         model.instruments.first { $0.id == id && $0.isValid(on: asOf) }
