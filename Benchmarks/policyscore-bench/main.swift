@@ -96,7 +96,7 @@ if !rows.isEmpty {
       )
     }
     guard let portfolio else { exit(1) }
-    let map = seconds { outcomes = portfolio.holdings.map { mapper.map($0) } }
+    let map = seconds { outcomes = mapper.map(portfolio.holdings) }
     let score = seconds {
       run = ScoreRun(
         portfolio: portfolio,
@@ -164,7 +164,7 @@ if let spec = option("--scenarios") ?? (arguments.isEmpty ? "10000x100" : nil) {
   let portfolio = try PortfolioReader(knownSegments: Set(model.segmentIDs))
     .read(bytes: generator.csv(rows: holdings), file: "bench.csv")
   let mapper = Mapper(model: model)
-  let outcomes = portfolio.holdings.map { mapper.map($0) }
+  let outcomes = mapper.map(portfolio.holdings)
   let scenarios = (0..<count).map { index -> Scenario in
     var scenario = Scenario.baseline(named: "s\(index)")
     let e = 0.2 + 0.4 * Double(index % 10) / 10

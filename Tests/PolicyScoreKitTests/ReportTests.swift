@@ -129,6 +129,29 @@ import Testing
   }
 }
 
+@Suite struct CSVWriterTests {
+  @Test func cellsAreQuotedNeutralisedAndNumbersWrittenPlain() {
+    let bytes = CSVWriter.render(
+      header: ["a", "b"],
+      rows: [
+        [.text("=SUM(A1)"), .text("x, \"y\"")],
+        [.text(" padded"), .text("-2 \"q\"")],
+        [.text("多行\n文本"), .empty],
+        [.number(2.5, decimals: 0), .number(-0.004, decimals: 2)],
+        [.number(-1.005, decimals: 1), .number(0.000_001, decimals: 6)],
+        [.integer(-42), .number(123_456.789, decimals: 3)],
+      ]
+    )
+    #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+    let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+    #expect(
+      text
+        == "a,b\r\n'=SUM(A1),\"x, \"\"y\"\"\"\r\n\" padded\",\"'-2 \"\"q\"\"\"\r\n\"多行\n文本\",\r\n"
+        + "3,0.00\r\n-1.0,0.000001\r\n-42,123456.789\r\n"
+    )
+  }
+}
+
 @Suite struct SupportTests {
   @Test(arguments: [
     ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),

@@ -151,7 +151,7 @@ public struct JobRunner {
           )
         )
       }
-      let outcomes = portfolio.holdings.map { mapper.map($0) }
+      let outcomes = mapper.map(portfolio.holdings)
       let stem = input.url.deletingPathExtension().lastPathComponent
       for (scenario, hash) in zip(scenarios, scenarioHashes) {
         let runStarted = now()

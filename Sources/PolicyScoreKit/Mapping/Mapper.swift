@@ -19,7 +19,8 @@ public struct Mapper: Sendable {
   private let registry: [String: RegisteredCompany]
   private let decisions: [String: MappingDecision]
   /// Longest first, so `股份有限公司` goes before `有限公司`.
-  private let nameSuffixes: [String]
+  /// Legal-form suffixes as lowercased UTF-8, longest first.
+  private let nameSuffixes: [[UInt8]]
   private let parameters: ModelParameters
   private let strongWeight: Double
   private let termWeight: Double
@@ -65,7 +66,8 @@ public struct Mapper: Sendable {
     var latest: [String: MappingDecision] = [:]
     for decision in decisions { latest[decision.ticker] = decision }
     self.decisions = latest
-    nameSuffixes = model.lexicon.nameSuffixes.sorted { $0.count > $1.count }
+    nameSuffixes = model.lexicon.nameSuffixes.map { Array($0.lowercased().utf8) }
+      .sorted { $0.count > $1.count }
     parameters = model.parameters
     strongWeight = model.lexicon.strongWeight
     termWeight = model.lexicon.termWeight
@@ -105,6 +107,11 @@ public struct Mapper: Sendable {
   struct TextEvidence {
     var scores: [Int: TextScore] = [:]
     var exclusion: String?
+  }
+
+  /// Every holding's outcome, in order, the holdings split across the cores.
+  public func map(_ holdings: [Holding]) -> [MappingOutcome] {
+    Parallel.map(holdings.count) { map(holdings[$0]) }
   }
 
   public func map(_ holding: Holding) -> MappingOutcome {
@@ -208,19 +215,35 @@ public struct Mapper: Sendable {
 
   /// `name` without its legal-form suffixes: `恒瑞医药股份有限公司` → `恒瑞医药`.
   public func coreName(_ name: String) -> String {
-    var core = name.trimmingCharacters(in: .whitespaces)
+    var core = Array(name.utf8)
+    if let first = name.unicodeScalars.first, let last = name.unicodeScalars.last,
+      first.properties.isWhitespace || last.properties.isWhitespace
+    {
+      core = Array(name.trimmingCharacters(in: .whitespaces).utf8)
+    }
+    // Suffixes compare with ASCII letters folded; Chinese has no case.
+    func endsWith(_ suffix: [UInt8]) -> Bool {
+      guard core.count > suffix.count else { return false }
+      let start = core.count - suffix.count
+      for index in suffix.indices {
+        var byte = core[start + index]
+        if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+        if byte != suffix[index] { return false }
+      }
+      return true
+    }
     var changed = true
     while changed {
       changed = false
-      for suffix in nameSuffixes
-      where core.count > suffix.count && core.lowercased().hasSuffix(suffix.lowercased()) {
-        core = String(core.dropLast(suffix.count))
-          .trimmingCharacters(in: CharacterSet(charactersIn: " ,"))
+      for suffix in nameSuffixes where endsWith(suffix) {
+        core.removeLast(suffix.count)
+        while let last = core.last, last == 0x20 || last == 0x2C { core.removeLast() }
+        while let first = core.first, first == 0x20 || first == 0x2C { core.removeFirst() }
         changed = true
         break
       }
     }
-    return core
+    return core.count == name.utf8.count ? name : String(decoding: core, as: UTF8.self)
   }
 
   /// What `text` says about segments; see `TextEvidence`.

@@ -27,6 +27,9 @@ public struct TextMatcher: Sendable {
   /// Pattern indices ending at each state: `outputs[outputStart[s]..<outputStart[s+1]]`.
   private let outputStart: [Int32]
   private let outputs: [Int32]
+  /// Each pattern's byte length and boundary needs (1: start, 2: end), for
+  /// the matching loop.
+  private let shapes: [(length: Int, boundaries: UInt8)]
 
   /// Compiles the terms; `terms[i]` lists (text, role) pairs.
   public init(terms: [(text: String, role: Role)]) {
@@ -109,6 +112,9 @@ public struct TextMatcher: Sendable {
     self.transitions = table
     self.outputStart = starts
     self.outputs = flat
+    self.shapes = patterns.map {
+      ($0.length, ($0.needsStartBoundary ? 1 : 0) | ($0.needsEndBoundary ? 2 : 0))
+    }
   }
 
   /// Indices of the distinct patterns found in `text`, in pattern order.
@@ -117,23 +123,38 @@ public struct TextMatcher: Sendable {
   /// wins over the generic word it contains: in "surgical robot" only
   /// `surgical robot` counts, not `surgical`.
   public func matches(in text: String) -> [Int] {
-    var bytes = Array(text.utf8)
-    for i in bytes.indices { bytes[i] = TextMatcher.foldTable[Int(bytes[i])] }
+    var text = text
+    return text.withUTF8 { bytes in
+      transitions.withUnsafeBufferPointer { transitions in
+        outputStart.withUnsafeBufferPointer { outputStart in
+          matches(bytes, transitions, outputStart)
+        }
+      }
+    }
+  }
+
+  private func matches(
+    _ bytes: UnsafeBufferPointer<UInt8>,
+    _ transitions: UnsafeBufferPointer<Int32>,
+    _ outputStart: UnsafeBufferPointer<Int32>
+  ) -> [Int] {
     var spans: [(pattern: Int, begin: Int, end: Int)] = []
     var state = 0
     for position in bytes.indices {
-      state = Int(transitions[state * 256 + Int(bytes[position])])
+      var byte = bytes[position]
+      if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+      state = Int(transitions[state &* 256 &+ Int(byte)])
       let start = Int(outputStart[state])
-      let end = Int(outputStart[state + 1])
+      let end = Int(outputStart[state &+ 1])
       guard start < end else { continue }
       for slot in start..<end {
         let patternIndex = Int(outputs[slot])
-        let pattern = patterns[patternIndex]
-        let begin = position + 1 - pattern.length
-        if pattern.needsStartBoundary && begin > 0 && TextMatcher.isWordByte(bytes[begin - 1]) {
+        let (length, boundaries) = shapes[patternIndex]
+        let begin = position + 1 - length
+        if boundaries & 1 != 0 && begin > 0 && TextMatcher.isWordByte(bytes[begin - 1]) {
           continue
         }
-        if pattern.needsEndBoundary && position + 1 < bytes.count
+        if boundaries & 2 != 0 && position + 1 < bytes.count
           && TextMatcher.isWordByte(bytes[position + 1])
         {
           continue
@@ -141,15 +162,22 @@ public struct TextMatcher: Sendable {
         spans.append((patternIndex, begin, position + 1))
       }
     }
-    var found = [Bool](repeating: false, count: patterns.count)
-    for span in spans where !found[span.pattern] {
+    var found: [Int] = []
+    for span in spans {
       let inside = spans.contains {
         $0.begin <= span.begin && $0.end >= span.end
           && ($0.end - $0.begin) > (span.end - span.begin)
       }
-      if !inside { found[span.pattern] = true }
+      if !inside { found.append(span.pattern) }
     }
-    return found.indices.filter { found[$0] }
+    found.sort()
+    var unique = 0
+    for index in found.indices where index == 0 || found[index] != found[index - 1] {
+      found[unique] = found[index]
+      unique += 1
+    }
+    found.removeLast(found.count - unique)
+    return found
   }
 
   private static let foldTable: [UInt8] = (0...255).map { byte in

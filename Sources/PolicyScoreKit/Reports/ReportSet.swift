@@ -39,10 +39,14 @@ public struct ReportSet: Sendable {
   public let files: [String: [UInt8]]
 
   public init(run: ScoreRun, context: RunContext) {
-    var files: [String: [UInt8]] = [:]
-    files["rankings.csv"] = Self.rankings(run)
-    files["exposures.csv"] = Self.exposures(run)
-    files["mappings.csv"] = Self.mappings(run)
+    // The rankings, with their explanations, on one core; the rest on the other.
+    var (rankings, files) = Parallel.both({ Self.rankings(run) }) {
+      var files: [String: [UInt8]] = [:]
+      files["exposures.csv"] = Self.exposures(run)
+      files["mappings.csv"] = Self.mappings(run)
+      return files
+    }
+    files["rankings.csv"] = rankings
     let coverage = MappingCoverage(run: run)
     files["coverage.csv"] = coverage.csv
     files["unmapped.csv"] = Self.unmapped(run)
@@ -65,24 +69,39 @@ public struct ReportSet: Sendable {
   ]
 
   private static func rankings(_ run: ScoreRun) -> [UInt8] {
-    let rows: [[CSVCell]] = run.scores.map { score in
+    var csv = CSVBuilder(header: rankingsHeader, expectedRows: run.scores.count * 8)
+    for score in run.scores {
+      let holding = score.holding
       let primary = score.primarySegment.flatMap { run.scoring.segmentScores[$0] }
-      let segments = score.mapping.segments.map { "\($0.segment):\(format($0.share, decimals: 4))" }
-      return [
-        .text(score.holding.portfolio), .integer(score.rank), .text(score.holding.ticker.canonical),
-        .text(score.holding.ticker.input), .text(score.holding.name),
-        .number(score.holding.weight, decimals: 6), .text(score.origin.rawValue),
-        .number(score.chinaShare, decimals: 4), .number(score.factors.e, decimals: 2),
-        .number(score.factors.f, decimals: 2), .number(score.factors.d, decimals: 2),
-        .number(score.composite, decimals: 2), .text(score.tier),
-        .text(score.isExcluded ? "yes" : "no"), .text(score.primarySegment?.rawValue ?? ""),
-        .text(primary?.category.rawValue ?? ""), .text(primary?.item?.id.rawValue ?? ""),
-        .text(primary?.segment.domain.rawValue ?? ""), .text(segments.joined(separator: ";")),
-        .text(score.mapping.method.rawValue), .number(score.mapping.confidence, decimals: 2),
-        .text(score.explanation), .integer(score.holding.line),
-      ]
+      csv.text(holding.portfolio)
+      csv.integer(score.rank)
+      csv.text(holding.ticker.canonical)
+      csv.text(holding.ticker.input)
+      csv.text(holding.name)
+      csv.number(holding.weight, decimals: 6)
+      csv.text(score.origin.rawValue)
+      csv.number(score.chinaShare, decimals: 4)
+      csv.number(score.factors.e, decimals: 2)
+      csv.number(score.factors.f, decimals: 2)
+      csv.number(score.factors.d, decimals: 2)
+      csv.number(score.composite, decimals: 2)
+      csv.text(score.tier)
+      csv.text(score.isExcluded ? "yes" : "no")
+      csv.text(score.primarySegment?.rawValue ?? "")
+      csv.text(primary?.category.rawValue ?? "")
+      csv.text(primary?.item?.id.rawValue ?? "")
+      csv.text(primary?.segment.domain.rawValue ?? "")
+      csv.text(
+        score.mapping.segments.map { "\($0.segment):\(format($0.share, decimals: 4))" }
+          .joined(separator: ";")
+      )
+      csv.text(score.mapping.method.rawValue)
+      csv.number(score.mapping.confidence, decimals: 2)
+      csv.text(score.explanation)
+      csv.integer(holding.line)
+      csv.endRow()
     }
-    return CSVWriter.render(header: rankingsHeader, rows: rows)
+    return csv.bytes
   }
 
   static let exposuresHeader = [
@@ -114,24 +133,29 @@ public struct ReportSet: Sendable {
   ]
 
   private static func mappings(_ run: ScoreRun) -> [UInt8] {
-    let ordered = run.scores.sorted { $0.holding.line < $1.holding.line }
-    var rows: [[CSVCell]] = []
-    for score in ordered {
+    var csv = CSVBuilder(header: mappingsHeader, expectedRows: run.scores.count * 4)
+    for score in run.scores.sorted(by: { $0.holding.line < $1.holding.line }) {
+      let holding = score.holding
       for mapped in score.mapping.segments {
         let segmentScore = run.scoring.segmentScores[mapped.segment]
-        rows.append([
-          .text(score.holding.portfolio), .integer(score.holding.line),
-          .text(score.holding.ticker.canonical), .text(score.holding.name),
-          .text(mapped.segment.rawValue), .text(segmentScore?.segment.nameEN ?? ""),
-          .text(segmentScore?.category.rawValue ?? ""),
-          .text(segmentScore?.item?.id.rawValue ?? ""),
-          .text(segmentScore?.segment.domain.rawValue ?? ""), .number(mapped.share, decimals: 4),
-          .text(score.mapping.method.rawValue), .number(score.mapping.confidence, decimals: 2),
-          .text(mapped.evidence), .text(score.mapping.borderline ?? ""),
-        ])
+        csv.text(holding.portfolio)
+        csv.integer(holding.line)
+        csv.text(holding.ticker.canonical)
+        csv.text(holding.name)
+        csv.text(mapped.segment.rawValue)
+        csv.text(segmentScore?.segment.nameEN ?? "")
+        csv.text(segmentScore?.category.rawValue ?? "")
+        csv.text(segmentScore?.item?.id.rawValue ?? "")
+        csv.text(segmentScore?.segment.domain.rawValue ?? "")
+        csv.number(mapped.share, decimals: 4)
+        csv.text(score.mapping.method.rawValue)
+        csv.number(score.mapping.confidence, decimals: 2)
+        csv.text(mapped.evidence)
+        csv.text(score.mapping.borderline ?? "")
+        csv.endRow()
       }
     }
-    return CSVWriter.render(header: mappingsHeader, rows: rows)
+    return csv.bytes
   }
 
   static let unmappedHeader = [

@@ -10,10 +10,7 @@ public struct ScoreRun: Sendable {
 
   /// Maps with `mapper` and scores with `scoring`.
   public init(portfolio: Portfolio, scoring: ScoringModel, mapper: Mapper) {
-    var outcomes: [MappingOutcome] = []
-    outcomes.reserveCapacity(portfolio.holdings.count)
-    for holding in portfolio.holdings { outcomes.append(mapper.map(holding)) }
-    self.init(portfolio: portfolio, scoring: scoring, outcomes: outcomes)
+    self.init(portfolio: portfolio, scoring: scoring, outcomes: mapper.map(portfolio.holdings))
   }
 
   /// Scores with mappings already made, one outcome per holding in order.

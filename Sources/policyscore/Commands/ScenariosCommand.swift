@@ -83,7 +83,7 @@ struct ScenariosCommand: ParsableCommand {
     }
     let portfolio = try input.read(model: bundle)
     let mapper = Mapper(model: bundle, decisions: try storeOptions.decisions())
-    let outcomes = portfolio.holdings.map { mapper.map($0) }
+    let outcomes = mapper.map(portfolio.holdings)
     var runs: [(scenario: String, run: ScoreRun)] = []
     var files: [String: [UInt8]] = [:]
     let generatedAt = timestamp()
