@@ -3,6 +3,15 @@ import PolicyScoreKit
 import Testing
 
 @Suite struct MapperTests {
+  @Test func mappingAcrossCoresGivesTheOutcomesOfMappingOneByOne() throws {
+    let descriptions = ["手术机器人", "医院", "medical imaging", "化学原料药", "real estate", "公司"]
+    var text = "ticker,weight,description\n"
+    for row in 0..<6000 { text += "\(600_000 + row),1,\(descriptions[row % 6]) \(row)\n" }
+    let holdings = try portfolio(text).holdings
+    #expect(holdings.count == 6000)
+    #expect(sharedMapper.map(holdings) == holdings.map { sharedMapper.map($0) })
+  }
+
   let mapper = sharedMapper
 
   func holding(

@@ -18,8 +18,8 @@ public struct Mapper: Sendable {
   private let schemes: [IndustryCodeScheme]
   private let registry: [String: RegisteredCompany]
   private let decisions: [String: MappingDecision]
-  /// Longest first, so `股份有限公司` goes before `有限公司`.
-  /// Legal-form suffixes as lowercased UTF-8, longest first.
+  /// Legal-form suffixes as lowercased UTF-8, longest first, so that
+  /// `股份有限公司` goes before `有限公司`.
   private let nameSuffixes: [[UInt8]]
   private let parameters: ModelParameters
   private let strongWeight: Double

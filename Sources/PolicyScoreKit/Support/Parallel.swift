@@ -3,35 +3,35 @@ import Foundation
 
 /// Work split across the machine's cores, results in order.
 enum Parallel {
-  /// `body(index, count)` for every index in `0..<count` at once, each
-  /// writing its own slot of the result.
+  /// `body(index)` for every index in `0..<count` at once, each result
+  /// written to its own slot.
   private static func slots<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
-    let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
-    slots.initialize(repeating: nil)
+    let slots = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
     defer {
       _ = slots.deinitialize()
       slots.deallocate()
     }
     withoutActuallyEscaping(body) { body in
       nonisolated(unsafe) let (body, slots) = (body, slots)
-      DispatchQueue.concurrentPerform(iterations: count) { index in slots[index] = body(index) }
+      DispatchQueue.concurrentPerform(iterations: count) { index in
+        slots.initializeElement(at: index, to: body(index))
+      }
     }
-    return slots.map { $0! }
+    return Array(slots)
+  }
+
+  private enum Either<A, B> {
+    case first(A)
+    case second(B)
   }
 
   /// `first` and `second` on two threads.
   static func both<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
-    nonisolated(unsafe) var a: A?
-    nonisolated(unsafe) var b: B?
-    withoutActuallyEscaping(first) { first in
-      withoutActuallyEscaping(second) { second in
-        nonisolated(unsafe) let (first, second) = (first, second)
-        DispatchQueue.concurrentPerform(iterations: 2) { index in
-          if index == 0 { a = first() } else { b = second() }
-        }
-      }
+    let results = slots(2) { $0 == 0 ? Either<A, B>.first(first()) : .second(second()) }
+    guard case .first(let a) = results[0], case .second(let b) = results[1] else {
+      preconditionFailure("each slot holds its own result")
     }
-    return (a!, b!)
+    return (a, b)
   }
 
   /// `transform` of every index in `0..<count`, in order, the range cut into
