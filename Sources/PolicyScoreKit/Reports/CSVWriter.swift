@@ -41,6 +41,28 @@ public struct CSVBuilder: Sendable {
     endRow()
   }
 
+  /// A whole file: the byte-order mark, `header`, then `row(&csv, index)`
+  /// for every index in `0..<rows`, rendered in chunks across the cores.
+  /// `row` writes the cells; the row end is added.
+  public static func file(
+    header: [String],
+    rows: Int,
+    _ row: (inout CSVBuilder, Int) -> Void
+  ) -> [UInt8] {
+    var file = CSVBuilder(header: header)
+    let chunks = Parallel.chunks(rows) { range in
+      var csv = CSVBuilder()
+      for index in range {
+        row(&csv, index)
+        csv.endRow()
+      }
+      return csv.bytes
+    }
+    file.bytes.reserveCapacity(file.bytes.count + chunks.reduce(0) { $0 + $1.count })
+    for chunk in chunks { file.bytes += chunk }
+    return file.bytes
+  }
+
   public mutating func append(_ cell: CSVCell) {
     switch cell {
     case .text(let value): text(value)

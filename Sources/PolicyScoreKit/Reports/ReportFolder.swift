@@ -1,5 +1,9 @@
 public import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Writes a folder of report files so that it is never half-written.
 public enum ReportFolder {
   /// Writes `files` (relative path → bytes) into `directory` in one swap.
@@ -30,16 +34,11 @@ public enum ReportFolder {
           at: url.deletingLastPathComponent(),
           withIntermediateDirectories: true
         )
-        try Data(bytes).write(to: url)
-        // On disk before the swap, so that a crash after it finds whole files.
-        let handle = try FileHandle(forWritingTo: url)
-        try handle.synchronize()
-        try handle.close()
+        try writeDurably(bytes, to: url.path)
       }
       var isDirectory: ObjCBool = false
       if fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
         guard isDirectory.boolValue else {
-          try? fileManager.removeItem(at: temporary)
           throw ReportError.cannotWrite(path: directory.path, reason: "it is a file, not a folder")
         }
         try fileManager.moveItem(at: directory, to: previous)
@@ -47,10 +46,40 @@ public enum ReportFolder {
       try fileManager.moveItem(at: temporary, to: directory)
       try? fileManager.removeItem(at: previous)
     } catch let error as ReportError {
+      try? fileManager.removeItem(at: temporary)
       throw error
     } catch {
       try? fileManager.removeItem(at: temporary)
       throw .cannotWrite(path: directory.path, reason: (error as NSError).localizedDescription)
     }
+  }
+
+  /// Writes `bytes` to a new file at `path` straight from their buffer and
+  /// fsyncs it: on disk before the swap, so that a crash after it finds whole
+  /// files.
+  private static func writeDurably(_ bytes: [UInt8], to path: String) throws(ReportError) {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw failure(path) }
+    defer { close(descriptor) }
+    let complete = bytes.withUnsafeBytes { buffer in
+      var offset = 0
+      while offset < buffer.count {
+        let written = Glibc.write(
+          descriptor,
+          buffer.baseAddress.map { $0 + offset },
+          buffer.count - offset
+        )
+        if written < 0 && errno == EINTR { continue }
+        guard written > 0 else { return false }
+        offset += written
+      }
+      return true
+    }
+    guard complete else { throw failure(path) }
+    guard fsync(descriptor) == 0 else { throw failure(path) }
+  }
+
+  private static func failure(_ path: String) -> ReportError {
+    .cannotWrite(path: path, reason: String(cString: strerror(errno)))
   }
 }

@@ -39,14 +39,10 @@ public struct ReportSet: Sendable {
   public let files: [String: [UInt8]]
 
   public init(run: ScoreRun, context: RunContext) {
-    // The rankings, with their explanations, on one core; the rest on the other.
-    var (rankings, files) = Parallel.both({ Self.rankings(run) }) {
-      var files: [String: [UInt8]] = [:]
-      files["exposures.csv"] = Self.exposures(run)
-      files["mappings.csv"] = Self.mappings(run)
-      return files
-    }
-    files["rankings.csv"] = rankings
+    var files: [String: [UInt8]] = [:]
+    files["rankings.csv"] = Self.rankings(run)
+    files["exposures.csv"] = Self.exposures(run)
+    files["mappings.csv"] = Self.mappings(run)
     let coverage = MappingCoverage(run: run)
     files["coverage.csv"] = coverage.csv
     files["unmapped.csv"] = Self.unmapped(run)
@@ -69,8 +65,8 @@ public struct ReportSet: Sendable {
   ]
 
   private static func rankings(_ run: ScoreRun) -> [UInt8] {
-    var csv = CSVBuilder(header: rankingsHeader, expectedRows: run.scores.count * 8)
-    for score in run.scores {
+    CSVBuilder.file(header: rankingsHeader, rows: run.scores.count) { csv, index in
+      let score = run.scores[index]
       let holding = score.holding
       let primary = score.primarySegment.flatMap { run.scoring.segmentScores[$0] }
       csv.text(holding.portfolio)
@@ -99,9 +95,7 @@ public struct ReportSet: Sendable {
       csv.number(score.mapping.confidence, decimals: 2)
       csv.text(score.explanation)
       csv.integer(holding.line)
-      csv.endRow()
     }
-    return csv.bytes
   }
 
   static let exposuresHeader = [
@@ -133,29 +127,30 @@ public struct ReportSet: Sendable {
   ]
 
   private static func mappings(_ run: ScoreRun) -> [UInt8] {
-    var csv = CSVBuilder(header: mappingsHeader, expectedRows: run.scores.count * 4)
-    for score in run.scores.sorted(by: { $0.holding.line < $1.holding.line }) {
+    // (score, segment) positions, holdings in file order.
+    let scores = run.scores
+    let rows = scores.indices.sorted { scores[$0].holding.line < scores[$1].holding.line }
+      .flatMap { position in scores[position].mapping.segments.indices.map { (position, $0) } }
+    return CSVBuilder.file(header: mappingsHeader, rows: rows.count) { csv, index in
+      let score = scores[rows[index].0]
+      let mapped = score.mapping.segments[rows[index].1]
       let holding = score.holding
-      for mapped in score.mapping.segments {
-        let segmentScore = run.scoring.segmentScores[mapped.segment]
-        csv.text(holding.portfolio)
-        csv.integer(holding.line)
-        csv.text(holding.ticker.canonical)
-        csv.text(holding.name)
-        csv.text(mapped.segment.rawValue)
-        csv.text(segmentScore?.segment.nameEN ?? "")
-        csv.text(segmentScore?.category.rawValue ?? "")
-        csv.text(segmentScore?.item?.id.rawValue ?? "")
-        csv.text(segmentScore?.segment.domain.rawValue ?? "")
-        csv.number(mapped.share, decimals: 4)
-        csv.text(score.mapping.method.rawValue)
-        csv.number(score.mapping.confidence, decimals: 2)
-        csv.text(mapped.evidence)
-        csv.text(score.mapping.borderline ?? "")
-        csv.endRow()
-      }
+      let segmentScore = run.scoring.segmentScores[mapped.segment]
+      csv.text(holding.portfolio)
+      csv.integer(holding.line)
+      csv.text(holding.ticker.canonical)
+      csv.text(holding.name)
+      csv.text(mapped.segment.rawValue)
+      csv.text(segmentScore?.segment.nameEN ?? "")
+      csv.text(segmentScore?.category.rawValue ?? "")
+      csv.text(segmentScore?.item?.id.rawValue ?? "")
+      csv.text(segmentScore?.segment.domain.rawValue ?? "")
+      csv.number(mapped.share, decimals: 4)
+      csv.text(score.mapping.method.rawValue)
+      csv.number(score.mapping.confidence, decimals: 2)
+      csv.text(mapped.evidence)
+      csv.text(score.mapping.borderline ?? "")
     }
-    return csv.bytes
   }
 
   static let unmappedHeader = [

@@ -17,31 +17,31 @@ public struct ScoreRun: Sendable {
   public init(portfolio: Portfolio, scoring: ScoringModel, outcomes: [MappingOutcome]) {
     self.portfolio = portfolio
     self.scoring = scoring
-    var scores: [Score] = []
+    let holdings = portfolio.holdings
+    let scored = Parallel.map(holdings.count) { index -> Score? in
+      guard case .mapped(let mapping) = outcomes[index] else { return nil }
+      return scoring.score(holdings[index], mapping: mapping)
+    }
     var unmapped: [(holding: Holding, reason: String)] = []
-    for (holding, outcome) in zip(portfolio.holdings, outcomes) {
-      switch outcome {
-      case .mapped(let mapping): scores.append(scoring.score(holding, mapping: mapping))
-      case .unmapped(let reason): unmapped.append((holding, reason))
-      }
+    for (holding, outcome) in zip(holdings, outcomes) {
+      if case .unmapped(let reason) = outcome { unmapped.append((holding, reason)) }
     }
-    let scoresByPortfolio = Dictionary(grouping: scores, by: \.holding.portfolio)
+    let scoresByPortfolio = Dictionary(grouping: scored.compactMap { $0 }, by: \.holding.portfolio)
     let unmappedByPortfolio = Dictionary(grouping: unmapped.map(\.holding), by: \.portfolio)
-    var ranked: [Score] = []
-    ranked.reserveCapacity(scores.count)
-    var summaries: [PortfolioSummary] = []
-    for name in Set(portfolio.holdings.map(\.portfolio)).sorted() {
-      let group = Self.rank(scoresByPortfolio[name] ?? [])
-      ranked += group
-      summaries.append(
-        PortfolioSummary(
-          portfolio: name,
-          scores: group,
-          unmapped: unmappedByPortfolio[name] ?? [],
-          scoring: scoring
-        )
+    let names = Set(holdings.map(\.portfolio)).sorted()
+    // Portfolios are ranked and summarised apart, so side by side.
+    let groups = Parallel.map(names.count, minimum: 1) { index in
+      let group = Self.rank(scoresByPortfolio[names[index]] ?? [])
+      let summary = PortfolioSummary(
+        portfolio: names[index],
+        scores: group,
+        unmapped: unmappedByPortfolio[names[index]] ?? [],
+        scoring: scoring
       )
+      return (group, summary)
     }
+    let ranked = groups.flatMap(\.0)
+    let summaries = groups.map(\.1)
     self.scores = ranked
     self.unmapped = unmapped
     self.summaries = summaries

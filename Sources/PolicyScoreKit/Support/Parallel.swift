@@ -20,27 +20,19 @@ enum Parallel {
     return Array(slots)
   }
 
-  private enum Either<A, B> {
-    case first(A)
-    case second(B)
-  }
-
-  /// `first` and `second` on two threads.
-  static func both<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
-    let results = slots(2) { $0 == 0 ? Either<A, B>.first(first()) : .second(second()) }
-    guard case .first(let a) = results[0], case .second(let b) = results[1] else {
-      preconditionFailure("each slot holds its own result")
-    }
-    return (a, b)
-  }
-
   /// `transform` of every index in `0..<count`, in order, the range cut into
   /// one contiguous chunk per core; serial below `minimum`.
   static func map<T>(_ count: Int, minimum: Int = 2048, _ transform: (Int) -> T) -> [T] {
+    chunks(count, minimum: minimum) { $0.map(transform) }.flatMap { $0 }
+  }
+
+  /// `body` of each of up to one contiguous range of `0..<count` per core,
+  /// in order; one range below `minimum`.
+  static func chunks<T>(_ count: Int, minimum: Int = 2048, _ body: (Range<Int>) -> T) -> [T] {
     let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / minimum))
-    guard workers > 1 else { return (0..<count).map(transform) }
+    guard workers > 1 else { return [body(0..<count)] }
     return slots(workers) { worker in
-      ((count * worker / workers)..<(count * (worker + 1) / workers)).map(transform)
-    }.flatMap { $0 }
+      body((count * worker / workers)..<(count * (worker + 1) / workers))
+    }
   }
 }
