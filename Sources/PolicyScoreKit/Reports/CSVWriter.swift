@@ -41,9 +41,10 @@ public struct CSVBuilder: Sendable {
     endRow()
   }
 
-  /// A whole file: the byte-order mark, `header`, then `row(&csv, index)`
-  /// for every index in `0..<rows`, rendered in chunks across the cores.
-  /// `row` writes the cells; the row end is added.
+  /// A whole file, its rows rendered in chunks across the cores.
+  ///
+  /// The byte-order mark, `header`, then `row(&csv, index)` for every index
+  /// in `0..<rows`; `row` writes the cells and the row end is added.
   public static func file(
     header: [String],
     rows: Int,
