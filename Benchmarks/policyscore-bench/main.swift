@@ -8,8 +8,11 @@ import Glibc
 /// policyscore-bench: times each stage of PolicyScore on synthetic portfolios.
 ///
 ///   policyscore-bench [--rows 10000,100000] [--sensitivity 5000x10000]
-///                     [--scenarios 10000x100] [--generate N --out FILE]
-/// Build it in release: `make bench`.
+///                     [--scenarios 10000x100]
+///   policyscore-bench --compare ROWS --python PYTHON [--policyscore BINARY]
+///   policyscore-bench --generate N --out FILE
+///   policyscore-bench --export-model DIR
+/// Build it in release: `make bench`, `make bench-compare`.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
@@ -44,6 +47,89 @@ if let path = option("--read") {
   exit(0)
 }
 
+if let path = option("--export-model") {
+  try exportModel(model, asOf: asOf, to: URL(fileURLWithPath: path))
+  print("wrote terms.csv, segments.csv and parameters.json to \(path)")
+  exit(0)
+}
+
+if let count = option("--compare").flatMap(Int.init) {
+  // PolicyScore end to end (the release binary, a cold process each time)
+  // against the pandas and polars baselines on the same file.
+  let python = option("--python") ?? "/usr/bin/python3"
+  let binary =
+    option("--policyscore") ?? root.appendingPathComponent(".build/release/policyscore").path
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "policyscore-compare"
+  )
+  try? FileManager.default.removeItem(at: directory)
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  let file = directory.appendingPathComponent("portfolio.csv").path
+  let bytes = generator.csv(rows: count)
+  FileManager.default.createFile(atPath: file, contents: Data(bytes))
+  let exported = directory.appendingPathComponent("model")
+  try exportModel(model, asOf: asOf, to: exported)
+  let baselines = root.appendingPathComponent("Benchmarks/baselines")
+  func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+  let score = [
+    "score", file, "--as-of", asOf.description, "--max-rejects", "100",
+  ]
+  let noStore = timeProcess(binary, score + ["--out", path("policyscore"), "--no-store"])
+  let withStore = timeProcess(
+    binary,
+    score + ["--out", path("policyscore-store"), "--db", path("history.sqlite")]
+  )
+  let pandas = timeProcess(
+    python,
+    [
+      baselines.appendingPathComponent("pandas_baseline.py").path, exported.path, file,
+      path("pandas.csv"),
+    ]
+  )
+  let polars = timeProcess(
+    python,
+    [
+      baselines.appendingPathComponent("polars_baseline.py").path, exported.path, file,
+      path("polars.csv"),
+    ]
+  )
+  let example = timeProcess(
+    binary,
+    [
+      "score", root.appendingPathComponent("Examples/portfolio.csv").path, "--out", path("example"),
+      "--no-store",
+    ],
+    repeats: 5
+  )
+  let megabytes = Double(bytes.count) / 1e6
+  print(
+    "end to end on \(count) rows (\(String(format: "%.1f", megabytes)) MB), one cold process each"
+  )
+  print(
+    ["", "seconds", "× PolicyScore"].enumerated().map { pad($0.1, $0.0 == 0 ? 46 : 14) }.joined()
+  )
+  for (name, seconds) in [
+    ("PolicyScore, every report written", noStore),
+    ("PolicyScore, reports and the store", withStore),
+    ("pandas + pyahocorasick, rankings only", pandas),
+    ("polars extract_many, rankings only", polars),
+  ] {
+    print(
+      pad(name, 46) + pad(String(format: "%.2f", seconds), 14)
+        + pad(String(format: "%.1f", seconds / noStore), 14)
+    )
+  }
+  print("")
+  print(
+    "policyscore score Examples/portfolio.csv, cold start, best of 5: \(String(format: "%.3f", example)) s"
+  )
+  let agreement = baselines.appendingPathComponent("agreement.py").path
+  let rankings = path("policyscore/rankings.csv")
+  print("pandas agreement: " + output(python, [agreement, rankings, path("pandas.csv")]))
+  print("polars agreement: " + output(python, [agreement, rankings, path("polars.csv")]))
+  exit(0)
+}
+
 if let count = option("--generate").flatMap(Int.init), let out = option("--out") {
   FileManager.default.createFile(atPath: out, contents: Data(generator.csv(rows: count)))
   print("wrote \(count) rows to \(out)")
@@ -72,9 +158,14 @@ print(
 print("")
 let rows = (option("--rows") ?? "10000,100000").split(separator: ",").compactMap { Int($0) }
 if !rows.isEmpty {
-  print("stage timings (seconds); MB/s is input size over read+parse time")
   print(
-    ["rows", "MB", "read", "MB/s", "map", "score+rank", "render", "write", "total", "peak MB"].map {
+    "stage timings (seconds) in one process; reports = read to written files; store = recording the run in SQLite"
+  )
+  print(
+    [
+      "rows", "MB", "read", "MB/s", "map", "score+rank", "render", "write", "reports", "store",
+      "peak MB",
+    ].map {
       pad($0, 10)
     }
     .joined()
@@ -110,6 +201,26 @@ if !rows.isEmpty {
     }
     let write = try seconds { try reports?.write(to: directory) }
     try? FileManager.default.removeItem(at: directory)
+    let database = directory.path + ".sqlite"
+    let store = try seconds {
+      try Store(path: database).record([
+        RunEntry(
+          command: "bench",
+          scenario: "baseline",
+          scenarioHash: "none",
+          portfolioPath: "bench.csv",
+          run: run,
+          toolVersion: "bench",
+          startedAt: "bench",
+          finishedAt: "bench",
+          durationMilliseconds: 0,
+          reportDirectory: nil
+        )
+      ])
+    }
+    for suffix in ["", "-wal", "-shm"] {
+      try? FileManager.default.removeItem(atPath: database + suffix)
+    }
     let megabytes = Double(bytes.count) / 1_000_000
     let total = read + map + score + render + write
     print(
@@ -117,8 +228,8 @@ if !rows.isEmpty {
         "\(count)", String(format: "%.1f", megabytes), String(format: "%.3f", read),
         String(format: "%.0f", megabytes / read), String(format: "%.3f", map),
         String(format: "%.3f", score), String(format: "%.3f", render),
-        String(format: "%.3f", write),
-        String(format: "%.3f", total), String(format: "%.0f", peakMegabytes()),
+        String(format: "%.3f", write), String(format: "%.3f", total),
+        String(format: "%.3f", store), String(format: "%.0f", peakMegabytes()),
       ].map { pad($0, 10) }.joined()
     )
   }
@@ -160,7 +271,7 @@ if let spec = option("--sensitivity") ?? (arguments.isEmpty ? "5000x10000" : nil
 if let spec = option("--scenarios") ?? (arguments.isEmpty ? "10000x100" : nil) {
   let parts = spec.split(separator: "x").compactMap { Int($0) }
   let holdings = parts.first ?? 10_000
-  let count = parts.count > 1 ? parts[1] : 100
+  let count = max(1, parts.count > 1 ? parts[1] : 100)
   let portfolio = try PortfolioReader(knownSegments: Set(model.segmentIDs))
     .read(bytes: generator.csv(rows: holdings), file: "bench.csv")
   let mapper = Mapper(model: model)

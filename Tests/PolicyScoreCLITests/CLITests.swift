@@ -159,6 +159,28 @@ let reportFiles = [
     #expect(strict.stderr.contains("p.csv:3: error: row rejected in column 'weight'"))
   }
 
+  @Test func manyRejectedRowsShowTheFirstTwentyAndCountTheRest() throws {
+    let directory = try temporaryDirectory()
+    var text = "ticker,weight,segments\n600001,1,surgical-robots\n"
+    for row in 0..<30 { text += "\(600_100 + row),oops,hospitals\n" }
+    try text.write(to: directory.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+    let result = try policyscore(
+      ["score", "p.csv", "--out", "r", "--max-rejects", "100", "--no-store"],
+      in: directory
+    )
+    #expect(result.status == 0)
+    let shown = result.stderr.split(separator: "\n").filter { $0.contains("row rejected") }
+    #expect(shown.count == 20)
+    #expect(
+      result.stderr.contains("10 more warnings not shown; rejects.csv lists every rejected row")
+    )
+    let rejects = try String(
+      contentsOf: directory.appendingPathComponent("r/rejects.csv"),
+      encoding: .utf8
+    )
+    #expect(rejects.split(separator: "\r\n").count == 31)  // header and 30 rows
+  }
+
   @Test func aBadDateIsAUsageError() throws {
     let result = try policyscore(["score", example, "--as-of", "2026-13-01"])
     #expect(result.status == 64)

@@ -133,6 +133,9 @@ public final class Store: Sendable {
       var configuration = Configuration()
       configuration.foreignKeysEnabled = true
       configuration.busyMode = .timeout(30)
+      // A run of a million holdings writes a few hundred MB in one
+      // transaction; a larger page cache keeps it from spilling page by page.
+      configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -262144") }
       pool = try DatabasePool(path: path, configuration: configuration)
       if let target {
         try Self.migrator.migrate(pool, upTo: target)

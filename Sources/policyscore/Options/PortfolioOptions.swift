@@ -51,6 +51,9 @@ struct PortfolioReadingOptions: ParsableArguments {
 
   /// Reads the portfolio, printing each rejected row as a located warning;
   /// fails with exit code 65 beyond the data-loss budget.
+  /// Row warnings printed before the rest are summed up in one note.
+  static let shownWarnings = 20
+
   func read(_ portfolioPath: String, model: ModelBundle) throws -> Portfolio {
     var forced: TextEncoding?
     if let encoding {
@@ -75,17 +78,27 @@ struct PortfolioReadingOptions: ParsableArguments {
       if case .rejected = error { throw ExitCodes.dataError }
       throw ExitCodes.failure
     }
-    for reject in portfolio.rejects {
-      let column = reject.column.isEmpty ? "" : " (column '\(reject.column)')"
-      DiagnosticPrinter.print(
-        Diagnostic(
+    let rowWarnings =
+      portfolio.rejects.map { reject in
+        let column = reject.column.isEmpty ? "" : " (column '\(reject.column)')"
+        return Diagnostic(
           .warning,
           "row rejected\(column): \(reject.reason)",
           at: SourceLocation(file: portfolioPath, line: reject.line, column: 1)
         )
+      } + portfolio.warnings
+    // A market-wide file can reject thousands of rows: the first ones show
+    // the pattern, and rejects.csv lists every one.
+    DiagnosticPrinter.print(Array(rowWarnings.prefix(Self.shownWarnings)))
+    if rowWarnings.count > Self.shownWarnings {
+      DiagnosticPrinter.print(
+        Diagnostic(
+          .note,
+          "\(rowWarnings.count - Self.shownWarnings) more warnings not shown; rejects.csv lists every rejected row",
+          at: SourceLocation(file: portfolioPath, line: 1, column: 1)
+        )
       )
     }
-    DiagnosticPrinter.print(portfolio.warnings)
     DiagnosticPrinter.print(
       Diagnostic(
         .note,
