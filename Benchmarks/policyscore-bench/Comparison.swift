@@ -46,8 +46,9 @@ func exportModel(_ model: ModelBundle, asOf: Day, to directory: URL) throws {
     .write(to: directory.appendingPathComponent("parameters.json"))
 }
 
-/// Runs `executable` with `arguments`; the wall-clock seconds, the best of
-/// `repeats`. Exits with its error output when it fails.
+/// The wall-clock seconds of running `executable`, the best of `repeats`.
+///
+/// Exits with the process's error output when it fails.
 func timeProcess(_ executable: String, _ arguments: [String], repeats: Int = 1) -> Double {
   var best = Double.infinity
   for _ in 0..<max(1, repeats) {

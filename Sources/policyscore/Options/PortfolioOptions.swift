@@ -49,11 +49,11 @@ struct PortfolioReadingOptions: ParsableArguments {
   )
   var sheet: String?
 
-  /// Reads the portfolio, printing each rejected row as a located warning;
-  /// fails with exit code 65 beyond the data-loss budget.
   /// Row warnings printed before the rest are summed up in one note.
   static let shownWarnings = 20
 
+  /// Reads the portfolio, printing the first rejected rows as located
+  /// warnings; fails with exit code 65 beyond the data-loss budget.
   func read(_ portfolioPath: String, model: ModelBundle) throws -> Portfolio {
     var forced: TextEncoding?
     if let encoding {
