@@ -7,7 +7,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LINT_PATHS := Package.swift Sources Tests Benchmarks
 
-.PHONY: example test deps build bench fuzz lint format check-architecture clean
+.PHONY: example test deps build bench bench-compare bench-smoke fuzz lint format check-architecture clean
 
 example: deps build
 	.build/debug/policyscore score Examples/portfolio.csv --out reports/example
@@ -15,6 +15,11 @@ example: deps build
 test: deps lint check-architecture
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(MAKE) --no-print-directory bench-smoke
+
+# The benchmark on small files, debug build: it runs, nothing is timed.
+bench-smoke:
+	.build/debug/policyscore-bench --rows 2000 --sensitivity 200x50 --scenarios 200x3
 
 build:
 	$(SWIFT) build --product policyscore
@@ -32,6 +37,16 @@ deps:
 bench: deps
 	$(SWIFT) build -c release --product policyscore-bench
 	.build/release/policyscore-bench $(BENCH_ARGS)
+
+# BENCHMARKS.md's tables: the stages on 10k, 100k and 1M rows, then PolicyScore
+# end to end against the pandas and polars baselines on 1M rows. The Python
+# packages go into .build-bench-venv (Benchmarks/baselines/setup.sh).
+COMPARE_ROWS ?= 1000000
+bench-compare: deps
+	$(SWIFT) build -c release --product policyscore-bench
+	$(SWIFT) build -c release --product policyscore
+	.build/release/policyscore-bench --rows 10000,100000,1000000
+	.build/release/policyscore-bench --compare $(COMPARE_ROWS) --python "$$(Benchmarks/baselines/setup.sh)"
 
 # libFuzzer on the importer (any bytes as a portfolio file): FUZZ_SECONDS of
 # fuzzing from the fixtures' corpus; a crash is written to Fuzz/crash-*.

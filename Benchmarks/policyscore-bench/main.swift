@@ -152,9 +152,12 @@ func pad(_ text: String, _ width: Int) -> String {
   text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
 }
 
-print(
-  "PolicyScore benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores, release build"
-)
+#if DEBUG
+let build = "DEBUG build: a smoke test, the figures mean nothing"
+#else
+let build = "release build"
+#endif
+print("PolicyScore benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores, \(build)")
 print("")
 let rows = (option("--rows") ?? "10000,100000").split(separator: ",").compactMap { Int($0) }
 if !rows.isEmpty {
@@ -166,7 +169,7 @@ if !rows.isEmpty {
       "rows", "MB", "read", "MB/s", "map", "score+rank", "render", "write", "reports", "store",
       "peak MB",
     ].map {
-      pad($0, 10)
+      pad($0, 11)
     }
     .joined()
   )
@@ -230,7 +233,7 @@ if !rows.isEmpty {
         String(format: "%.3f", score), String(format: "%.3f", render),
         String(format: "%.3f", write), String(format: "%.3f", total),
         String(format: "%.3f", store), String(format: "%.0f", peakMegabytes()),
-      ].map { pad($0, 10) }.joined()
+      ].map { pad($0, 11) }.joined()
     )
   }
   print("")
