@@ -27,7 +27,9 @@ struct PortfolioGenerator {
     let weight = 100.0 / Double(max(1, rows / portfolios))
     for row in 0..<rows {
       let portfolio = "fund-\(row % portfolios + 1)"
-      let code = 600_000 + Int(generator.next() % 400_000)
+      // Distinct six-digit codes (7919 is prime to 10⁶), so that no two rows
+      // merge: the baselines do not merge duplicates.
+      let code = String(1_000_000 + (row * 7919 + 1) % 1_000_000).dropFirst()
       var description = ""
       for _ in 0..<(3 + Int(generator.next() % 5)) {
         let word =

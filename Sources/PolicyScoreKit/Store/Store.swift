@@ -325,7 +325,12 @@ public final class Store: Sendable {
         )
         let runID = db.lastInsertedRowID
         runIDs.append(runID)
-        for item in run.scores {
+        // In key order, so that each table's B-tree grows at its end instead
+        // of splitting pages all over.
+        let scores = run.scores.sorted {
+          ($0.holding.portfolio, $0.holding.line) < ($1.holding.portfolio, $1.holding.line)
+        }
+        for item in scores {
           let h = item.holding
           try holding.execute(arguments: [
             runID, h.portfolio, h.line, h.ticker.canonical, h.ticker.input, h.name, h.weight,
@@ -343,7 +348,10 @@ public final class Store: Sendable {
             ])
           }
         }
-        for (h, reason) in run.unmapped {
+        let unmapped = run.unmapped.sorted {
+          ($0.holding.portfolio, $0.holding.line) < ($1.holding.portfolio, $1.holding.line)
+        }
+        for (h, reason) in unmapped {
           try holding.execute(arguments: [
             runID, h.portfolio, h.line, h.ticker.canonical, h.ticker.input, h.name, h.weight,
             "unmapped", reason, Mapper.descriptionFingerprint(h),
