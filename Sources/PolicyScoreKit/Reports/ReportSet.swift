@@ -65,7 +65,8 @@ public struct ReportSet: Sendable {
   ]
 
   private static func rankings(_ run: ScoreRun) -> [UInt8] {
-    CSVBuilder.file(header: rankingsHeader, rows: run.scores.count) { csv, index in
+    let rows = run.scores.count
+    return CSVBuilder.file(header: rankingsHeader, rows: rows, bytesPerRow: 768) { csv, index in
       let score = run.scores[index]
       let holding = score.holding
       let primary = score.primarySegment.flatMap { run.scoring.segmentScores[$0] }
@@ -131,7 +132,8 @@ public struct ReportSet: Sendable {
     let scores = run.scores
     let rows = scores.indices.sorted { scores[$0].holding.line < scores[$1].holding.line }
       .flatMap { position in scores[position].mapping.segments.indices.map { (position, $0) } }
-    return CSVBuilder.file(header: mappingsHeader, rows: rows.count) { csv, index in
+    let count = rows.count
+    return CSVBuilder.file(header: mappingsHeader, rows: count, bytesPerRow: 320) { csv, index in
       let score = scores[rows[index].0]
       let mapped = score.mapping.segments[rows[index].1]
       let holding = score.holding
