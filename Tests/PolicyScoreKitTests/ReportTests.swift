@@ -152,6 +152,20 @@ import Testing
   }
 }
 
+extension CSVWriterTests {
+  @Test func aFileRenderedInChunksAcrossCoresMatchesOneRenderedRowByRow() {
+    // 5,000 rows: above the size at which the rows are split across cores.
+    let rows: [[CSVCell]] = (0..<5000).map {
+      [.integer($0), .text("name, \($0)"), .number(Double($0) / 7, decimals: 3)]
+    }
+    let header = ["i", "name", "x"]
+    let chunked = CSVBuilder.file(header: header, rows: rows.count, bytesPerRow: 8) { csv, index in
+      for cell in rows[index] { csv.append(cell) }
+    }
+    #expect(chunked == CSVWriter.render(header: header, rows: rows))
+  }
+}
+
 @Suite struct SupportTests {
   @Test(arguments: [
     ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),

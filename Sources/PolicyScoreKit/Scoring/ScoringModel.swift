@@ -17,6 +17,8 @@ public struct ScoringModel: Sendable {
   let segmentFactors: [SegmentID: (domestic: FactorScores, foreign: FactorScores, eliminated: Bool)]
   /// Each segment's category, catalogue item and domain, as exposure keys.
   let exposureKeys: [SegmentID: [String]]
+  /// The parameters the scoring loop reads, taken out once: copying
+  /// `model.parameters` per holding retained every one of its dictionaries.
   let originByMarket: [String: Origin]
   let defaultOrigin: Origin
   let defaultChinaShare: [Origin: Double]

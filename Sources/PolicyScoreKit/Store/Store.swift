@@ -327,9 +327,10 @@ public final class Store: Sendable {
         runIDs.append(runID)
         // In key order, so that each table's B-tree grows at its end instead
         // of splitting pages all over.
-        let scores = run.scores.sorted {
-          ($0.holding.portfolio, $0.holding.line) < ($1.holding.portfolio, $1.holding.line)
+        func inKeyOrder(_ a: Holding, _ b: Holding) -> Bool {
+          (a.portfolio, a.line) < (b.portfolio, b.line)
         }
+        let scores = run.scores.sorted { inKeyOrder($0.holding, $1.holding) }
         for item in scores {
           let h = item.holding
           try holding.execute(arguments: [
@@ -348,9 +349,7 @@ public final class Store: Sendable {
             ])
           }
         }
-        let unmapped = run.unmapped.sorted {
-          ($0.holding.portfolio, $0.holding.line) < ($1.holding.portfolio, $1.holding.line)
-        }
+        let unmapped = run.unmapped.sorted { inKeyOrder($0.holding, $1.holding) }
         for (h, reason) in unmapped {
           try holding.execute(arguments: [
             runID, h.portfolio, h.line, h.ticker.canonical, h.ticker.input, h.name, h.weight,
