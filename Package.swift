@@ -22,10 +22,13 @@ let package = Package(
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
   ],
   targets: [
+    // SHA-256 with the CPU's SHA extensions, for the input hash (Support/SHA256.swift).
+    .target(name: "CSHA256"),
     // The engine: returns values and throws typed errors; never prints, reads stdin or exits.
     .target(
       name: "PolicyScoreKit",
       dependencies: [
+        "CSHA256",
         .product(name: "Yams", package: "Yams"),  // imported by Model/Files only
         .product(name: "GRDB", package: "GRDB.swift"),  // imported by Store/ only
         // Imported by Import/SpreadsheetReader only.

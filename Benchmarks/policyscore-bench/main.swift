@@ -44,6 +44,13 @@ if let path = option("--read") {
   print(
     "read \(portfolio?.rowsRead ?? 0) rows, \(String(format: "%.1f", megabytes)) MB in \(String(format: "%.3f", elapsed)) s: \(String(format: "%.0f", megabytes / elapsed)) MB/s"
   )
+  // The input hash alone, the part of the read that runs beside the parse.
+  let bytes = [UInt8](try Data(contentsOf: url))
+  var digest = ""
+  let hashing = try seconds { digest = SHA256.hex(of: bytes) }
+  print(
+    "SHA-256 \(digest.prefix(12))… in \(String(format: "%.3f", hashing)) s: \(String(format: "%.0f", megabytes / hashing)) MB/s"
+  )
   exit(0)
 }
 

@@ -229,6 +229,35 @@ func oneBadRow(_ file: String, column: String, reason: String, line: Int = 3) ->
     }
   }
 
+  /// Rows are parsed in blocks cut across the cores; wherever the cuts fall,
+  /// the rows, rejects, lines and warnings are those of reading row by row.
+  @Test(arguments: [1, 2, 7, 64, 8 << 20]) func blockCutsChangeNothing(size: Int) throws {
+    let files = try FileManager.default.contentsOfDirectory(atPath: importFixtures.path)
+      .filter { $0.hasSuffix(".csv") || $0.hasSuffix(".txt") || $0.hasSuffix(".tsv") }
+    #expect(files.count > 30)
+    for file in files.sorted() {
+      let bytes = Array(try Data(contentsOf: importFixtures.appendingPathComponent(file)))
+      var rowByRow = PortfolioReader(knownSegments: [])
+      rowByRow.blockSize = 0
+      var blocks = PortfolioReader(knownSegments: [])
+      // Small chunks too, so that each block ends wherever the input so far does.
+      blocks.blockSize = size
+      blocks.chunkSize = min(size, 1 << 20)
+      let expected = Result { try rowByRow.read(bytes: bytes, file: file) }
+      let actual = Result { try blocks.read(bytes: bytes, file: file) }
+      switch (expected, actual) {
+      case (.success(let expected), .success(let actual)):
+        #expect(actual.holdings == expected.holdings, "\(file) in blocks of \(size)")
+        #expect(actual.rejects == expected.rejects, "\(file) in blocks of \(size)")
+        #expect(actual.warnings == expected.warnings, "\(file) in blocks of \(size)")
+      case (.failure(let expected), .failure(let actual)):
+        #expect("\(actual)" == "\(expected)", "\(file) in blocks of \(size)")
+      default:
+        Issue.record("\(file) in blocks of \(size): \(expected) but \(actual)")
+      }
+    }
+  }
+
   @Test func aMillionRowFileIsNotNeededToShowTheRowLimit() throws {
     // A row with an unclosed quote would swallow the file; the limit cuts it.
     var text = "ticker,weight,description\n600276,1%,\"open\n"

@@ -1,6 +1,7 @@
 import Foundation
-import PolicyScoreKit
 import Testing
+
+@testable import PolicyScoreKit
 
 @Suite struct ReportTests {
   let context = RunContext(toolVersion: "test", generatedAt: "2026-11-23T00:00:00Z")
@@ -177,6 +178,21 @@ extension CSVWriterTests {
   ])
   func sha256MatchesTheStandardVectors(_ input: String, _ digest: String) {
     #expect(SHA256.hex(of: Array(input.utf8)) == digest)
+  }
+
+  @Test func sha256WithTheCPUExtensionsMatchesThePortableCode() {
+    var generator = SystemRandomNumberGenerator()
+    for length in [0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 100_003] {
+      let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+      var portable = SHA256(accelerated: false)
+      var fast = SHA256()
+      // Uneven pieces, so partial blocks are carried between updates.
+      for piece in stride(from: 0, to: length, by: 37) {
+        portable.update(bytes[piece..<min(length, piece + 37)])
+      }
+      fast.update(bytes)
+      #expect(fast.finalizeHex() == portable.finalizeHex(), "length \(length)")
+    }
   }
 
   @Test func daysRejectImpossibleDates() {

@@ -93,6 +93,9 @@ public struct PortfolioReader {
   /// A row longer than this is rejected, not read whole into memory.
   public var maxRecordBytes = 1 << 20
   public var chunkSize = 1 << 20
+  /// The rows after the header are parsed this many bytes at a time, split
+  /// across the cores; 0 reads them one by one on one core.
+  public var blockSize = 8 << 20
 
   public init(
     knownSegments: Set<SegmentID>,
@@ -155,6 +158,13 @@ public struct PortfolioReader {
     let delimiter = scanner.delimiter == 0x09 ? "tab" : "'\(separator)'"
     var portfolio = try read(
       records: { scanner.next() },
+      blocks: { [blockSize] in
+        guard blockSize > 0 else { return nil }
+        return scanner.nextBlock(
+          minimumBytes: blockSize,
+          pieces: ProcessInfo.processInfo.activeProcessorCount
+        )
+      },
       file: file,
       separator: separator,
       inputHash: { input.hash }
@@ -208,6 +218,7 @@ public struct PortfolioReader {
   /// Finds the header (skipping title lines), then reads every row.
   private func read(
     records next: () -> CSVScanner.Record?,
+    blocks nextBlock: () -> [CSVScanner]? = { nil },
     file: String,
     separator: String,
     inputHash: () -> String
@@ -265,7 +276,28 @@ public struct PortfolioReader {
       separator: separator
     )
     for record in pending { try rows.read(record) }
-    while let record = next() { try rows.read(record) }
+    while true {
+      if let pieces = nextBlock() {
+        let parts = Parallel.map(pieces.count, minimum: 1) { index in
+          var part = rows.emptyCopy()
+          var scanner = pieces[index]
+          do throws(PortfolioError) {
+            while let record = scanner.next() { try part.read(record) }
+            return (part, PortfolioError?.none)
+          } catch {
+            return (part, error)
+          }
+        }
+        for (part, error) in parts {
+          rows.absorb(part)
+          if let error { throw error }
+        }
+      } else if let record = next() {
+        try rows.read(record)
+      } else {
+        break
+      }
+    }
     var portfolio = try rows.finish(inputHash: inputHash(), ignoredHeaders: ignored)
     portfolio.titleLines = skipped.count
     if !skipped.isEmpty {
@@ -381,6 +413,26 @@ struct RowReader {
     var positions = [Int](repeating: -1, count: PortfolioColumn.allCases.count)
     for (column, index) in columns { positions[column.ordinal] = index }
     self.positions = positions
+  }
+
+  /// A reader for another run of the same file's rows, with nothing read yet.
+  func emptyCopy() -> RowReader {
+    var copy = self
+    copy.holdings = []
+    copy.rejects = []
+    copy.rowsRead = 0
+    copy.anyPercent = false
+    copy.rawByLine = [:]
+    return copy
+  }
+
+  /// Adds what `part`, a reader of the rows after these, has read.
+  mutating func absorb(_ part: RowReader) {
+    holdings += part.holdings
+    rejects += part.rejects
+    rowsRead += part.rowsRead
+    anyPercent = anyPercent || part.anyPercent
+    rawByLine.merge(part.rawByLine) { first, _ in first }
   }
 
   private func headerName(_ column: PortfolioColumn) -> String {
@@ -652,38 +704,72 @@ struct RowReader {
     return trimmed(text).isEmpty
   }
 
+  /// Each holding's portfolio as a small number, in order of first appearance,
+  /// and how many portfolios there are; rows mostly repeat the last one's.
+  private func portfolioOrdinals() -> (ordinals: [Int], count: Int) {
+    var ordinals: [Int] = []
+    ordinals.reserveCapacity(holdings.count)
+    var seen: [String: Int] = [:]
+    var last = (name: "", ordinal: -1)
+    for holding in holdings {
+      let name = holding.portfolio
+      if last.ordinal < 0 || name != last.name {
+        last = (name, seen[name] ?? seen.count)
+        seen[name] = last.ordinal
+      }
+      ordinals.append(last.ordinal)
+    }
+    return (ordinals, seen.count)
+  }
+
   /// Later rows of a company already in the same portfolio are merged into
   /// its first row, weights and market values added, with a warning.
-  private mutating func mergeDuplicates() -> [Diagnostic] {
-    struct Key: Hashable {
-      var portfolio: String
-      var ticker: String
+  private mutating func mergeDuplicates(portfolios: [Int]) -> [Diagnostic] {
+    // Open addressing over row numbers: a million rows take 8 MB, not a
+    // dictionary of strings several times that.
+    var bits = 4
+    while 1 << bits < holdings.count * 2 { bits += 1 }
+    var table = [Int32](repeating: -1, count: 1 << bits)
+    var duplicates: [(index: Int, first: Int)] = []
+    for (index, holding) in holdings.enumerated() {
+      let ticker = holding.ticker.canonical
+      guard !ticker.isEmpty else { continue }
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(portfolios[index])
+      for byte in ticker.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+      var slot = Int(truncatingIfNeeded: (hash &* 0x9e37_79b9_7f4a_7c15) >> UInt64(64 - bits))
+      while true {
+        let other = Int(table[slot])
+        if other < 0 {
+          table[slot] = Int32(index)
+          break
+        }
+        if portfolios[other] == portfolios[index], holdings[other].ticker.canonical == ticker {
+          duplicates.append((index, other))
+          break
+        }
+        slot = (slot + 1) & (table.count - 1)
+      }
     }
-    var first: [Key: Int] = [:]
-    var kept: [Holding] = []
-    kept.reserveCapacity(holdings.count)
+    guard !duplicates.isEmpty else { return [] }
+    var merged = [Bool](repeating: false, count: holdings.count)
     var warnings: [Diagnostic] = []
-    for holding in holdings {
-      let key = Key(portfolio: holding.portfolio, ticker: holding.ticker.canonical)
-      guard !holding.ticker.canonical.isEmpty, let index = first[key] else {
-        if !holding.ticker.canonical.isEmpty { first[key] = kept.count }
-        kept.append(holding)
-        continue
-      }
-      kept[index].weight += holding.weight
+    for (index, target) in duplicates {
+      let holding = holdings[index]
+      holdings[target].weight += holding.weight
       if let value = holding.marketValue {
-        kept[index].marketValue = (kept[index].marketValue ?? 0) + value
+        holdings[target].marketValue = (holdings[target].marketValue ?? 0) + value
       }
-      kept[index].mergedLines.append(holding.line)
+      holdings[target].mergedLines.append(holding.line)
+      merged[index] = true
       warnings.append(
         Diagnostic(
           .warning,
-          "\(holding.ticker.canonical) repeats line \(kept[index].line) in portfolio '\(holding.portfolio)'; merged, weights added",
+          "\(holding.ticker.canonical) repeats line \(holdings[target].line) in portfolio '\(holding.portfolio)'; merged, weights added",
           at: SourceLocation(file: file, line: holding.line, column: 1)
         )
       )
     }
-    holdings = kept
+    holdings = holdings.indices.compactMap { merged[$0] ? nil : holdings[$0] }
     return warnings
   }
 
@@ -693,16 +779,18 @@ struct RowReader {
   ) throws(PortfolioError)
     -> Portfolio
   {
+    var (portfolios, portfolioCount) = portfolioOrdinals()
     var basis = Portfolio.WeightBasis.fraction
     if columns[.weight] != nil {
-      var sums: [String: Double] = [:]
-      for holding in holdings { sums[holding.portfolio, default: 0] += holding.weight }
-      if anyPercent || (sums.values.max() ?? 0) > 1.5 { basis = .percent }
+      var sums = [Double](repeating: 0, count: portfolioCount)
+      for (index, holding) in holdings.enumerated() { sums[portfolios[index]] += holding.weight }
+      if anyPercent || (sums.max() ?? 0) > 1.5 { basis = .percent }
       if basis == .percent {
         for index in holdings.indices { holdings[index].weight /= 100 }
       }
       // In place: most files have no weight above 100%, and copying every holding is costly.
-      for holding in holdings where holding.weight > 1 + 1e-9 {
+      let above = holdings.indices.filter { holdings[$0].weight > 1 + 1e-9 }
+      for holding in above.map({ holdings[$0] }) {
         let row = RejectedRow(
           line: holding.line,
           column: headerName(.weight),
@@ -712,17 +800,25 @@ struct RowReader {
         if strict { throw .rejected(file: file, row) }
         rejects.append(row)
       }
-      holdings.removeAll { $0.weight > 1 + 1e-9 }
+      if !above.isEmpty {
+        var isAbove = [Bool](repeating: false, count: holdings.count)
+        for index in above { isAbove[index] = true }
+        let keep = holdings.indices.filter { !isAbove[$0] }
+        holdings = keep.map { holdings[$0] }
+        portfolios = keep.map { portfolios[$0] }
+      }
     } else {
       basis = .marketValue
-      var totals: [String: Double] = [:]
-      for holding in holdings { totals[holding.portfolio, default: 0] += holding.marketValue ?? 0 }
+      var totals = [Double](repeating: 0, count: portfolioCount)
+      for (index, holding) in holdings.enumerated() {
+        totals[portfolios[index]] += holding.marketValue ?? 0
+      }
       for index in holdings.indices {
-        let total = totals[holdings[index].portfolio] ?? 0
+        let total = totals[portfolios[index]]
         holdings[index].weight = total > 0 ? (holdings[index].marketValue ?? 0) / total : 0
       }
     }
-    let warnings = mergeDuplicates()
+    let warnings = mergeDuplicates(portfolios: portfolios)
     rejects.sort { ($0.line, $0.column) < ($1.line, $1.column) }
     return Portfolio(
       file: file,

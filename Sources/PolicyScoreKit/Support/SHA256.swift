@@ -1,3 +1,5 @@
+import CSHA256
+
 /// SHA-256 (FIPS 180-4).
 ///
 /// Manifests carry hashes a user can check with `sha256sum`; Foundation on
@@ -23,26 +25,42 @@ public struct SHA256 {
     0xc671_78f2,
   ]
 
-  public init() {}
+  /// Whether blocks go to the CPU's SHA extensions (`CSHA256`) rather than
+  /// the portable code below.
+  let accelerated: Bool
+  private static let extensionsAvailable = csha256_available() != 0
+
+  public init() { self.init(accelerated: SHA256.extensionsAvailable) }
+
+  /// `accelerated: false` forces the portable code, for tests.
+  init(accelerated: Bool) { self.accelerated = accelerated && SHA256.extensionsAvailable }
 
   public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-    let array = Array(bytes)
-    length &+= UInt64(array.count)
+    if let done = bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) {
+      return done
+    }
+    Array(bytes).withUnsafeBytes { update($0) }
+  }
+
+  /// Whole blocks straight from `bytes`; only a partial block is copied.
+  public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    length &+= UInt64(bytes.count)
     var index = 0
     if !buffer.isEmpty {
-      let take = min(64 - buffer.count, array.count)
-      buffer += array[0..<take]
+      let take = min(64 - buffer.count, bytes.count)
+      buffer += bytes[0..<take]
       index = take
       if buffer.count == 64 {
-        compress(buffer[...])
+        buffer.withUnsafeBytes { compress($0.baseAddress.unsafelyUnwrapped, blocks: 1) }
         buffer.removeAll(keepingCapacity: true)
       }
     }
-    while index + 64 <= array.count {
-      compress(array[index..<(index + 64)])
-      index += 64
+    let blocks = (bytes.count - index) / 64
+    if blocks > 0, let base = bytes.baseAddress {
+      compress(base + index, blocks: blocks)
+      index += blocks * 64
     }
-    if index < array.count { buffer += array[index...] }
+    if index < bytes.count { buffer += bytes[index...] }
   }
 
   /// The digest as 64 lower-case hex characters.
@@ -53,11 +71,7 @@ public struct SHA256 {
     for shift in stride(from: 56, through: 0, by: -8) {
       tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
     }
-    var index = 0
-    while index < tail.count {
-      compress(tail[index..<(index + 64)])
-      index += 64
-    }
+    tail.withUnsafeBytes { compress($0.baseAddress.unsafelyUnwrapped, blocks: $0.count / 64) }
     buffer.removeAll()
     let hexDigits = Array("0123456789abcdef")
     var out = ""
@@ -76,55 +90,50 @@ public struct SHA256 {
     return hasher.finalizeHex()
   }
 
-  private mutating func compress(_ block: ArraySlice<UInt8>) {
-    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-      block.withUnsafeBufferPointer { bytes in
-        for i in 0..<16 {
-          w[i] =
-            UInt32(bytes[4 * i]) << 24 | UInt32(bytes[4 * i + 1]) << 16
-            | UInt32(bytes[4 * i + 2]) << 8 | UInt32(bytes[4 * i + 3])
-        }
+  /// The compression function over `blocks` consecutive 64-byte blocks.
+  private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
+    if accelerated {
+      state.withUnsafeMutableBufferPointer { state in
+        csha256_compress(state.baseAddress, data.assumingMemoryBound(to: UInt8.self), blocks)
       }
-      for i in 16..<64 {
-        let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-        let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-      }
-      var a = state[0]
-      var b = state[1]
-      var c = state[2]
-      var d = state[3]
-      var e = state[4]
-      var f = state[5]
-      var g = state[6]
-      var h = state[7]
-      SHA256.k.withUnsafeBufferPointer { k in
-        for i in 0..<64 {
-          let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-          let ch = (e & f) ^ (~e & g)
-          let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
-          let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-          let maj = (a & b) ^ (a & c) ^ (b & c)
-          let t2 = s0 &+ maj
-          h = g
-          g = f
-          f = e
-          e = d &+ t1
-          d = c
-          c = b
-          b = a
-          a = t1 &+ t2
-        }
-      }
-      state[0] &+= a
-      state[1] &+= b
-      state[2] &+= c
-      state[3] &+= d
-      state[4] &+= e
-      state[5] &+= f
-      state[6] &+= g
-      state[7] &+= h
+      return
     }
+    var (h0, h1, h2, h3) = (state[0], state[1], state[2], state[3])
+    var (h4, h5, h6, h7) = (state[4], state[5], state[6], state[7])
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+      SHA256.k.withUnsafeBufferPointer { k in
+        for block in 0..<blocks {
+          let bytes = data + block * 64
+          for i in 0..<16 {
+            w[i] = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+          }
+          for i in 16..<64 {
+            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+          }
+          var (a, b, c, d, e, f, g, h) = (h0, h1, h2, h3, h4, h5, h6, h7)
+          for i in 0..<64 {
+            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+            let ch = (e & f) ^ (~e & g)
+            let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
+            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+            let maj = (a & b) ^ (a & c) ^ (b & c)
+            (h, g, f, e) = (g, f, e, d &+ t1)
+            (d, c, b, a) = (c, b, a, t1 &+ s0 &+ maj)
+          }
+          h0 &+= a
+          h1 &+= b
+          h2 &+= c
+          h3 &+= d
+          h4 &+= e
+          h5 &+= f
+          h6 &+= g
+          h7 &+= h
+        }
+      }
+    }
+    state = [h0, h1, h2, h3, h4, h5, h6, h7]
   }
 
   @inline(__always)
