@@ -385,6 +385,8 @@ struct RowReader {
   var anyPercent = false
   /// Raw text of accepted rows, for a reject found after the whole file is read.
   var rawByLine: [Int: String] = [:]
+  /// What `finish` needs of each holding, gathered as the rows are read.
+  var keys = HoldingKeys()
   /// The file's delimiter, to give a rejected row's text again.
   let separator: String
   /// Field index of each column by `PortfolioColumn.ordinal`; -1 when absent.
@@ -423,11 +425,13 @@ struct RowReader {
     copy.rowsRead = 0
     copy.anyPercent = false
     copy.rawByLine = [:]
+    copy.keys = HoldingKeys()
     return copy
   }
 
   /// Adds what `part`, a reader of the rows after these, has read.
   mutating func absorb(_ part: RowReader) {
+    keys.append(part.keys, offset: holdings.count)
     holdings += part.holdings
     rejects += part.rejects
     rowsRead += part.rowsRead
@@ -499,11 +503,11 @@ struct RowReader {
       return
     }
     do {
-      holdings.append(try holding(from: record))
-      // Only a weight above 1 can turn out above 100% once the file's basis is known.
-      if let last = holdings.last, last.weight > 1 {
+      let holding = try holding(from: record)
+      if keys.add(holding, at: holdings.count) {
         rawByLine[record.line] = record.text(joinedBy: separator)
       }
+      holdings.append(holding)
     } catch {
       try reject(record, column: headerName(error.column), reason: error.reason)
     }
@@ -704,46 +708,26 @@ struct RowReader {
     return trimmed(text).isEmpty
   }
 
-  /// Each holding's portfolio as a small number, in order of first appearance,
-  /// and how many portfolios there are; rows mostly repeat the last one's.
-  private func portfolioOrdinals() -> (ordinals: [Int], count: Int) {
-    var ordinals: [Int] = []
-    ordinals.reserveCapacity(holdings.count)
-    var seen: [String: Int] = [:]
-    var last = (name: "", ordinal: -1)
-    for holding in holdings {
-      let name = holding.portfolio
-      if last.ordinal < 0 || name != last.name {
-        last = (name, seen[name] ?? seen.count)
-        seen[name] = last.ordinal
-      }
-      ordinals.append(last.ordinal)
-    }
-    return (ordinals, seen.count)
-  }
-
   /// Later rows of a company already in the same portfolio are merged into
   /// its first row, weights and market values added, with a warning.
-  private mutating func mergeDuplicates(portfolios: [Int]) -> [Diagnostic] {
+  private mutating func mergeDuplicates() -> [Diagnostic] {
     // Open addressing over row numbers: a million rows take 8 MB, not a
     // dictionary of strings several times that.
     var bits = 4
     while 1 << bits < holdings.count * 2 { bits += 1 }
     var table = [Int32](repeating: -1, count: 1 << bits)
     var duplicates: [(index: Int, first: Int)] = []
-    for (index, holding) in holdings.enumerated() {
-      let ticker = holding.ticker.canonical
-      guard !ticker.isEmpty else { continue }
-      var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(portfolios[index])
-      for byte in ticker.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-      var slot = Int(truncatingIfNeeded: (hash &* 0x9e37_79b9_7f4a_7c15) >> UInt64(64 - bits))
+    for (index, key) in keys.duplicateKey.enumerated() where key != 0 {
+      var slot = Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15) >> UInt64(64 - bits))
       while true {
         let other = Int(table[slot])
         if other < 0 {
           table[slot] = Int32(index)
           break
         }
-        if portfolios[other] == portfolios[index], holdings[other].ticker.canonical == ticker {
+        if keys.duplicateKey[other] == key, keys.portfolioOf[other] == keys.portfolioOf[index],
+          holdings[other].ticker.canonical == holdings[index].ticker.canonical
+        {
           duplicates.append((index, other))
           break
         }
@@ -773,23 +757,30 @@ struct RowReader {
     return warnings
   }
 
+  /// Sets every holding's weight, in place and across the cores.
+  private mutating func updateWeights(_ weight: (Holding, Int) -> Double) {
+    holdings.withUnsafeMutableBufferPointer { buffer in
+      _ = Parallel.chunks(buffer.count, minimum: 1 << 14) { range in
+        for index in range { buffer[index].weight = weight(buffer[index], index) }
+      }
+    }
+  }
+
+  private mutating func updateWeights(_ weight: (Holding) -> Double) {
+    updateWeights { holding, _ in weight(holding) }
+  }
+
   mutating func finish(
     inputHash: String,
     ignoredHeaders: [String]
   ) throws(PortfolioError)
     -> Portfolio
   {
-    var (portfolios, portfolioCount) = portfolioOrdinals()
     var basis = Portfolio.WeightBasis.fraction
     if columns[.weight] != nil {
-      var sums = [Double](repeating: 0, count: portfolioCount)
-      for (index, holding) in holdings.enumerated() { sums[portfolios[index]] += holding.weight }
-      if anyPercent || (sums.max() ?? 0) > 1.5 { basis = .percent }
-      if basis == .percent {
-        for index in holdings.indices { holdings[index].weight /= 100 }
-      }
-      // In place: most files have no weight above 100%, and copying every holding is costly.
-      let above = holdings.indices.filter { holdings[$0].weight > 1 + 1e-9 }
+      if anyPercent || (keys.weightSums.max() ?? 0) > 1.5 { basis = .percent }
+      if basis == .percent { updateWeights { $0.weight / 100 } }
+      let above = keys.large.filter { holdings[$0].weight > 1 + 1e-9 }
       for holding in above.map({ holdings[$0] }) {
         let row = RejectedRow(
           line: holding.line,
@@ -805,20 +796,17 @@ struct RowReader {
         for index in above { isAbove[index] = true }
         let keep = holdings.indices.filter { !isAbove[$0] }
         holdings = keep.map { holdings[$0] }
-        portfolios = keep.map { portfolios[$0] }
+        keys.keep(keep)
       }
     } else {
       basis = .marketValue
-      var totals = [Double](repeating: 0, count: portfolioCount)
-      for (index, holding) in holdings.enumerated() {
-        totals[portfolios[index]] += holding.marketValue ?? 0
-      }
-      for index in holdings.indices {
-        let total = totals[portfolios[index]]
-        holdings[index].weight = total > 0 ? (holdings[index].marketValue ?? 0) / total : 0
+      let (totals, portfolioOf) = (keys.valueSums, keys.portfolioOf)
+      updateWeights { holding, index in
+        let total = totals[Int(portfolioOf[index])]
+        return total > 0 ? (holding.marketValue ?? 0) / total : 0
       }
     }
-    let warnings = mergeDuplicates(portfolios: portfolios)
+    let warnings = mergeDuplicates()
     rejects.sort { ($0.line, $0.column) < ($1.line, $1.column) }
     return Portfolio(
       file: file,
@@ -832,5 +820,83 @@ struct RowReader {
       titleLines: 0,
       warnings: warnings
     )
+  }
+}
+
+/// What `RowReader.finish` needs of each holding, gathered while the rows are
+/// parsed (across the cores), so that it need not visit every holding again.
+struct HoldingKeys {
+  /// Portfolio names in order of first appearance.
+  private(set) var portfolioNames: [String] = []
+  private var portfolioIndex: [String: Int32] = [:]
+  /// The portfolio of each holding, as an index into `portfolioNames`.
+  private(set) var portfolioOf: [Int32] = []
+  /// Each holding's canonical ticker hashed with its portfolio's name; 0
+  /// without a ticker. Equal keys are candidates for merging.
+  private(set) var duplicateKey: [UInt64] = []
+  /// Weights and market values summed per portfolio.
+  private(set) var weightSums: [Double] = []
+  private(set) var valueSums: [Double] = []
+  /// Holdings whose weight may turn out above 100% once the file's basis is
+  /// known: above 1 (a fraction, if the sums allow it) but not between 1.5
+  /// and 100 (then the basis is percent, and the weight below 100%).
+  private(set) var large: [Int] = []
+
+  /// Takes in `holding`, the `index`th; true when it is one of `large`.
+  mutating func add(_ holding: Holding, at index: Int) -> Bool {
+    let name = holding.portfolio
+    let portfolio: Int32
+    if let last = portfolioOf.last, portfolioNames[Int(last)] == name {
+      portfolio = last
+    } else {
+      portfolio = self.portfolio(named: name)
+    }
+    portfolioOf.append(portfolio)
+    weightSums[Int(portfolio)] += holding.weight
+    valueSums[Int(portfolio)] += holding.marketValue ?? 0
+    duplicateKey.append(Self.key(ticker: holding.ticker.canonical, portfolio: name))
+    let weight = holding.weight
+    guard weight > 1 && (weight <= 1.5 || weight > 100) else { return false }
+    large.append(index)
+    return true
+  }
+
+  private mutating func portfolio(named name: String) -> Int32 {
+    if let known = portfolioIndex[name] { return known }
+    let index = Int32(portfolioNames.count)
+    portfolioNames.append(name)
+    portfolioIndex[name] = index
+    weightSums.append(0)
+    valueSums.append(0)
+    return index
+  }
+
+  /// Adds the keys of the holdings that follow, `offset` of them before.
+  mutating func append(_ other: HoldingKeys, offset: Int) {
+    let renumbered = other.portfolioNames.map { portfolio(named: $0) }
+    for (index, portfolio) in renumbered.enumerated() {
+      weightSums[Int(portfolio)] += other.weightSums[index]
+      valueSums[Int(portfolio)] += other.valueSums[index]
+    }
+    portfolioOf += other.portfolioOf.map { renumbered[Int($0)] }
+    duplicateKey += other.duplicateKey
+    large += other.large.map { $0 + offset }
+  }
+
+  /// Keeps the keys of the holdings at `indices` (ascending) only.
+  mutating func keep(_ indices: [Int]) {
+    portfolioOf = indices.map { portfolioOf[$0] }
+    duplicateKey = indices.map { duplicateKey[$0] }
+    large = []
+  }
+
+  /// FNV-1a over the ticker, a separator and the portfolio; never 0 for a ticker.
+  static func key(ticker: String, portfolio: String) -> UInt64 {
+    guard !ticker.isEmpty else { return 0 }
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in ticker.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    hash = (hash ^ 0xFF) &* 0x100_0000_01b3
+    for byte in portfolio.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return hash | 1
   }
 }
