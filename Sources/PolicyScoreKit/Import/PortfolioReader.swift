@@ -831,8 +831,9 @@ struct HoldingKeys {
   private var portfolioIndex: [String: Int32] = [:]
   /// The portfolio of each holding, as an index into `portfolioNames`.
   private(set) var portfolioOf: [Int32] = []
-  /// Each holding's canonical ticker hashed with its portfolio's name; 0
-  /// without a ticker. Equal keys are candidates for merging.
+  /// Each holding's canonical ticker hashed with its portfolio's name.
+  ///
+  /// 0 without a ticker; equal keys are candidates for merging.
   private(set) var duplicateKey: [UInt64] = []
   /// Weights and market values summed per portfolio.
   private(set) var weightSums: [Double] = []
