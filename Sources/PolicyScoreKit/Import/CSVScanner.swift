@@ -361,16 +361,18 @@ public struct CSVScanner {
     var complete = false
     let incomplete = Scanned(scan: .incomplete, position: start, line: startLine)
 
-    func append<C: Collection>(_ slice: C) where C.Element == UInt8 {
-      if let text = String(validating: slice, as: UTF8.self) {
-        if problem == nil, checkReplacement, text.unicodeScalars.contains("\u{FFFD}") {
-          problem = .invalidText(field: fields.count + 1)
-        }
-        fields.append(text)
-      } else {
-        if problem == nil { problem = .invalidText(field: fields.count + 1) }
-        fields.append(String(decoding: slice, as: UTF8.self))
+    // Decoding repairs invalid bytes, so it leaves the bytes as they were
+    // exactly when they are valid UTF-8.
+    func append(_ field: UnsafeBufferPointer<UInt8>) {
+      var text = String(decoding: field, as: UTF8.self)
+      let valid = text.utf8.count == field.count && text.withUTF8 { $0.elementsEqual(field) }
+      if problem == nil, !valid || (checkReplacement && text.unicodeScalars.contains("\u{FFFD}")) {
+        problem = .invalidText(field: fields.count + 1)
       }
+      fields.append(text)
+    }
+    func append(_ start: Int, _ end: Int) {
+      append(UnsafeBufferPointer(rebasing: bytes[start..<end]))
     }
 
     fieldLoop: while index < count {
@@ -399,35 +401,35 @@ public struct CSVScanner {
           }
           index += 1
         }
-        // The content, with `""` turned back into `"` only when there is one.
-        var value = Array(bytes[contentStart..<(closed ? index - 1 : index)])
-        if escaped {
-          var unescaped: [UInt8] = []
-          unescaped.reserveCapacity(value.count)
-          var position = 0
-          while position < value.count {
-            unescaped.append(value[position])
-            position += value[position] == 0x22 ? 2 : 1
-          }
-          value = unescaped
-        }
+        let contentEnd = closed ? index - 1 : index
         if !closed {
           if !atEnd { return incomplete }
           problem = .unterminatedQuote(field: quotedField)
-          append(value)
           end = count
           complete = true
-          break fieldLoop
         }
         // Anything between the closing quote and the delimiter is kept.
         let rest = index
-        while index < count && bytes[index] != delimiter && bytes[index] != 0x0A
+        while closed && index < count && bytes[index] != delimiter && bytes[index] != 0x0A
           && bytes[index] != 0x0D
         {
           index += 1
         }
-        if index > rest { value += bytes[rest..<index] }
-        append(value)
+        if !escaped && index == rest {
+          append(contentStart, contentEnd)
+        } else {
+          // The content with `""` turned back into `"`, then the rest.
+          var value: [UInt8] = []
+          value.reserveCapacity(contentEnd - contentStart + index - rest)
+          var position = contentStart
+          while position < contentEnd {
+            value.append(bytes[position])
+            position += bytes[position] == 0x22 ? 2 : 1
+          }
+          value += bytes[rest..<index]
+          value.withUnsafeBufferPointer { append($0) }
+        }
+        if !closed { break fieldLoop }
       } else {
         let fieldStart = index
         while index < count {
@@ -435,7 +437,7 @@ public struct CSVScanner {
           if byte == delimiter || byte == 0x0A || byte == 0x0D { break }
           index += 1
         }
-        append(bytes[fieldStart..<index])
+        append(fieldStart, index)
       }
       guard index < count else {
         if !atEnd { return incomplete }
