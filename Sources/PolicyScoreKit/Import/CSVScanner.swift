@@ -1,3 +1,5 @@
+import Foundation
+
 /// A byte-level RFC 4180 reader: quoted fields with embedded delimiters,
 /// quotes (`""`) and newlines; CRLF, LF and CR line ends; blank lines skipped.
 ///
@@ -365,7 +367,12 @@ public struct CSVScanner {
     // exactly when they are valid UTF-8.
     func append(_ field: UnsafeBufferPointer<UInt8>) {
       var text = String(decoding: field, as: UTF8.self)
-      let valid = text.utf8.count == field.count && text.withUTF8 { $0.elementsEqual(field) }
+      let valid =
+        text.utf8.count == field.count
+        && text.withUTF8 { decoded in
+          guard let a = decoded.baseAddress, let b = field.baseAddress else { return true }
+          return memcmp(a, b, field.count) == 0
+        }
       if problem == nil, !valid || (checkReplacement && text.unicodeScalars.contains("\u{FFFD}")) {
         problem = .invalidText(field: fields.count + 1)
       }

@@ -160,9 +160,10 @@ public struct PortfolioReader {
       records: { scanner.next() },
       blocks: { [blockSize] in
         guard blockSize > 0 else { return nil }
+        // Several pieces a core, so that none waits long for another.
         return scanner.nextBlock(
           minimumBytes: blockSize,
-          pieces: ProcessInfo.processInfo.activeProcessorCount
+          pieces: 4 * ProcessInfo.processInfo.activeProcessorCount
         )
       },
       file: file,
@@ -276,23 +277,33 @@ public struct PortfolioReader {
       separator: separator
     )
     for record in pending { try rows.read(record) }
+    var block = nextBlock()
     while true {
-      if let pieces = nextBlock() {
-        let parts = Parallel.map(pieces.count, minimum: 1) { index in
+      if let pieces = block {
+        // The cores take the pieces as they come free; one first cuts the
+        // next block, so the reading overlaps the parsing.
+        var following: [CSVScanner]?
+        let parts = Parallel.each(pieces.count + 1) { index -> (RowReader, PortfolioError?)? in
+          guard index > 0 else {
+            following = nextBlock()
+            return nil
+          }
           var part = rows.emptyCopy()
-          var scanner = pieces[index]
+          var scanner = pieces[index - 1]
           do throws(PortfolioError) {
             while let record = scanner.next() { try part.read(record) }
-            return (part, PortfolioError?.none)
+            return (part, nil)
           } catch {
             return (part, error)
           }
         }
-        for (part, error) in parts {
+        for case let (part, error)? in parts {
           rows.absorb(part)
           if let error { throw error }
         }
+        block = following
       } else if let record = next() {
+        block = nextBlock()
         try rows.read(record)
       } else {
         break
@@ -527,13 +538,16 @@ struct RowReader {
         || scalar == "\u{A0}"
     }
     // Fast exit on the bytes: ASCII space, tab, CR, LF; U+3000 and U+00A0 start with 0xE3 or 0xC2.
-    let utf8 = text.utf8
-    guard let firstByte = utf8.first, let lastByte = utf8.last else { return text }
     func mayBeSpace(_ byte: UInt8) -> Bool {
       byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x80 || byte == 0xA0
         || byte == 0xE3 || byte == 0xC2
     }
-    guard mayBeSpace(firstByte) || mayBeSpace(lastByte) else { return text }
+    var text = text
+    let edges = text.withUTF8 { bytes in
+      guard let first = bytes.first, let last = bytes.last else { return false }
+      return mayBeSpace(first) || mayBeSpace(last)
+    }
+    guard edges else { return text }
     let scalars = text.unicodeScalars
     guard let first = scalars.first, let last = scalars.last, isSpace(first) || isSpace(last) else {
       return text
@@ -672,10 +686,26 @@ struct RowReader {
   /// "totals" or "note" when a record is one of the lines exports put around
   /// the holdings, else nil.
   static func nonHolding(_ record: CSVScanner.Record, columns: [PortfolioColumn: Int]) -> String? {
-    // Cheap first: a totals word starts with one of these, a code with a digit.
+    // Cheap first: a totals word starts with 合, 总, 小, T, S or G, a code with a digit.
     func mayBeTotals(_ text: String) -> Bool {
-      guard let first = trimmed(text).unicodeScalars.first else { return false }
-      return "合总小TtSsGg".unicodeScalars.contains(first)
+      var text = text
+      let start = text.withUTF8 { bytes -> UInt8? in
+        guard let index = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return nil }
+        let lead = bytes[index]
+        guard lead >= 0x80, index + 2 < bytes.count else { return lead }
+        switch (lead, bytes[index + 1], bytes[index + 2]) {
+        case (0xE5, 0x90, 0x88), (0xE6, 0x80, 0xBB), (0xE5, 0xB0, 0x8F): return 0x54  // 合 总 小
+        case (0xE3, 0x80, 0x80), (0xC2, 0xA0, _), (0xEF, _, _): return 0xFF  // wide space or letter
+        default: return nil
+        }
+      }
+      switch start {
+      case 0x54, 0x74, 0x53, 0x73, 0x47, 0x67: return true
+      case 0xFF?:
+        guard let first = trimmed(text).unicodeScalars.first?.narrowed else { return false }
+        return "合总小TtSsGg".unicodeScalars.contains(first)
+      default: return false
+      }
     }
     for column in [PortfolioColumn.ticker, .name] {
       if let index = columns[column], index < record.fields.count,

@@ -57,7 +57,7 @@ public final class TextDecoder {
 
   /// UTF-8 for `chunk`; `isLast` flushes what a multi-byte sequence left.
   public func decode(_ chunk: [UInt8], isLast: Bool) -> [UInt8] {
-    var input = pending + chunk
+    var input = pending.isEmpty ? chunk : pending + chunk
     pending = []
     if !started {
       guard input.count >= 4 || isLast else {

@@ -47,33 +47,37 @@ public struct Ticker: Sendable, Hashable {
   /// The common plain-ASCII forms without allocation-heavy parsing:
   /// `600276`, `600276.SH`, `0700.HK`, `700`, `ISRG`; nil for anything else.
   static func fastPath(_ text: String) -> (String, String?)? {
-    let bytes = text.utf8
-    guard !bytes.isEmpty, bytes.count <= 12 else { return nil }
-    var digits = 0
-    var letters = 0
-    var dot: Int?
-    for (index, byte) in bytes.enumerated() {
-      switch byte {
-      case 0x30...0x39: if dot == nil { digits += 1 } else { return nil }
-      case 0x41...0x5A: if dot == nil { letters += 1 }
-      case 0x2E: if dot == nil { dot = index } else { return nil }
-      default: return nil
+    var text = text
+    // Digits and letters before the dot, and the dot's place.
+    let shape = text.withUTF8 { bytes -> (digits: Int, letters: Int, dot: Int?, first: UInt8)? in
+      guard let first = bytes.first, bytes.count <= 12 else { return nil }
+      var digits = 0
+      var letters = 0
+      var dot: Int?
+      for index in bytes.indices {
+        switch bytes[index] {
+        case 0x30...0x39: if dot == nil { digits += 1 } else { return nil }
+        case 0x41...0x5A: if dot == nil { letters += 1 }
+        case 0x2E: if dot == nil { dot = index } else { return nil }
+        default: return nil
+        }
       }
+      return (digits, letters, dot, first)
     }
+    guard let (digits, letters, dot, first) = shape else { return nil }
     if letters == 0, digits == 6, dot == nil {
-      let first = bytes.first ?? 0
       let market =
         first == 0x36 || first == 0x39 ? "SH" : first == 0x34 || first == 0x38 ? "BJ" : "SZ"
-      return ("\(text).\(market)", market)
+      return (text + "." + market, market)
     }
     // Hong Kong codes take the general path, which pads them.
     if letters == 0, digits >= 1, digits <= 5, dot == nil { return nil }
-    if let dot, letters == 0, digits == 6, bytes.count == 9 {
+    if let dot, letters == 0, digits == 6, text.utf8.count == 9 {
       let suffix = String(text.suffix(2))
       guard dot == 6, ["SH", "SZ", "BJ"].contains(suffix) else { return nil }
       return (text, suffix)
     }
-    if dot == nil, digits == 0, letters > 0 { return ("\(text).US", "US") }
+    if dot == nil, digits == 0, letters > 0 { return (text + ".US", "US") }
     return nil
   }
 

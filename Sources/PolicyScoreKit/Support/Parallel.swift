@@ -3,6 +3,10 @@ import Foundation
 
 /// Work split across the machine's cores, results in order.
 enum Parallel {
+  /// `body(index)` for every index in `0..<count`, each index taken by the
+  /// next core to come free, lowest first; results in order.
+  static func each<T>(_ count: Int, _ body: (Int) -> T) -> [T] { slots(count, body) }
+
   /// `body(index)` for every index in `0..<count` at once, each result
   /// written to its own slot.
   private static func slots<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
