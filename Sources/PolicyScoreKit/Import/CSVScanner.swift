@@ -316,6 +316,10 @@ public struct CSVScanner {
   /// Scans one record from `position`.
   private mutating func scanRecord() -> Scan {
     let bytes = self.bytes
+    // The last record's array, reused when the caller is done with it.
+    var fields = spareFields
+    spareFields = []
+    fields.removeAll(keepingCapacity: true)
     let result = bytes.withUnsafeBufferPointer { buffer in
       Self.scan(
         buffer,
@@ -324,18 +328,17 @@ public struct CSVScanner {
         delimiter: delimiter,
         atEnd: atEnd,
         checkReplacement: replacementPossible(),
-        expectedFields: expectedFields
+        fields: &fields
       )
     }
+    spareFields = fields
     if case .incomplete = result.scan { return .incomplete }
     position = result.position
     line = result.line
-    if case .record(let record) = result.scan { expectedFields = record.fields.count }
     return result.scan
   }
 
-  /// Fields seen in the last record, to size the next one's array.
-  private var expectedFields = 8
+  private var spareFields: [String] = []
 
   private struct Scanned {
     var scan: Scan
@@ -351,10 +354,8 @@ public struct CSVScanner {
     delimiter: UInt8,
     atEnd: Bool,
     checkReplacement: Bool,
-    expectedFields: Int
+    fields: inout [String]
   ) -> Scanned {
-    var fields: [String] = []
-    fields.reserveCapacity(expectedFields)
     var problem: Problem?
     var index = start
     let count = bytes.count

@@ -493,7 +493,7 @@ struct RowReader {
       return
     case nil: break
     }
-    if let kind = Self.nonHolding(record, columns: columns) {
+    if let kind = Self.nonHolding(record, positions: positions) {
       let row = RejectedRow(
         line: record.line,
         column: "",
@@ -652,7 +652,13 @@ struct RowReader {
 
   static func splitList(_ text: String) -> [String] {
     if text.isEmpty { return [] }
-    if !text.unicodeScalars.contains(where: { ";|；、,，".unicodeScalars.contains($0) }) {
+    func isSeparator(_ scalar: Unicode.Scalar) -> Bool {
+      switch scalar {
+      case ";", "|", "；", "、", ",", "，": return true
+      default: return false
+      }
+    }
+    if !text.unicodeScalars.contains(where: isSeparator) {
       let single = trimmed(text)
       return single.isEmpty ? [] : [single]
     }
@@ -685,7 +691,7 @@ struct RowReader {
 
   /// "totals" or "note" when a record is one of the lines exports put around
   /// the holdings, else nil.
-  static func nonHolding(_ record: CSVScanner.Record, columns: [PortfolioColumn: Int]) -> String? {
+  static func nonHolding(_ record: CSVScanner.Record, positions: [Int]) -> String? {
     // Cheap first: a totals word starts with 合, 总, 小, T, S or G, a code with a digit.
     func mayBeTotals(_ text: String) -> Bool {
       var text = text
@@ -707,9 +713,9 @@ struct RowReader {
       default: return false
       }
     }
-    for column in [PortfolioColumn.ticker, .name] {
-      if let index = columns[column], index < record.fields.count,
-        mayBeTotals(record.fields[index]),
+    for column in [PortfolioColumn.ticker.ordinal, PortfolioColumn.name.ordinal] {
+      let index = positions[column]
+      if index >= 0, index < record.fields.count, mayBeTotals(record.fields[index]),
         totalsWords.contains(ColumnAliases.fold(record.fields[index]))
       {
         return "totals"
@@ -879,6 +885,9 @@ struct HoldingKeys {
     let portfolio: Int32
     if let last = portfolioOf.last, portfolioNames[Int(last)] == name {
       portfolio = last
+    } else if portfolioNames.count <= 16, let known = portfolioNames.firstIndex(of: name) {
+      // A few portfolios, interleaved: comparing names beats hashing them.
+      portfolio = Int32(known)
     } else {
       portfolio = self.portfolio(named: name)
     }
