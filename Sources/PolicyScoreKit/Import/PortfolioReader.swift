@@ -277,38 +277,7 @@ public struct PortfolioReader {
       separator: separator
     )
     for record in pending { try rows.read(record) }
-    var block = nextBlock()
-    while true {
-      if let pieces = block {
-        // The cores take the pieces as they come free; one first cuts the
-        // next block, so the reading overlaps the parsing.
-        var following: [CSVScanner]?
-        let parts = Parallel.each(pieces.count + 1) { index -> (RowReader, PortfolioError?)? in
-          guard index > 0 else {
-            following = nextBlock()
-            return nil
-          }
-          var part = rows.emptyCopy()
-          var scanner = pieces[index - 1]
-          do throws(PortfolioError) {
-            while let record = scanner.next() { try part.read(record) }
-            return (part, nil)
-          } catch {
-            return (part, error)
-          }
-        }
-        for case let (part, error)? in parts {
-          rows.absorb(part)
-          if let error { throw error }
-        }
-        block = following
-      } else if let record = next() {
-        block = nextBlock()
-        try rows.read(record)
-      } else {
-        break
-      }
-    }
+    try Self.readRows(into: &rows, records: next, blocks: nextBlock)
     var portfolio = try rows.finish(inputHash: inputHash(), ignoredHeaders: ignored)
     portfolio.titleLines = skipped.count
     if !skipped.isEmpty {
@@ -322,6 +291,60 @@ public struct PortfolioReader {
       )
     }
     return portfolio
+  }
+
+  /// Reads the rows after the header: a block at a time across the cores
+  /// where the scanner can cut one, else a record at a time.
+  ///
+  /// While the cores parse a block's pieces, one of them first adds the last
+  /// block's rows to `rows` and cuts the next block, so that reading and
+  /// gathering overlap the parsing.
+  private static func readRows(
+    into rows: inout RowReader,
+    records next: () -> CSVScanner.Record?,
+    blocks nextBlock: () -> [CSVScanner]?
+  ) throws(PortfolioError) {
+    var parsed: [(RowReader, PortfolioError?)?] = []
+    var failure: PortfolioError?
+    // Adds parsed rows in order, up to the first error (strict mode).
+    func gather(_ parts: [(RowReader, PortfolioError?)?], into rows: inout RowReader) {
+      for case let (part, error)? in parts where failure == nil {
+        rows.absorb(part)
+        failure = error
+      }
+    }
+    var block = nextBlock()
+    while failure == nil {
+      if let pieces = block {
+        let template = rows.emptyCopy()
+        let previous = parsed
+        var following: [CSVScanner]?
+        parsed = Parallel.each(pieces.count + 1) { index -> (RowReader, PortfolioError?)? in
+          guard index > 0 else {
+            gather(previous, into: &rows)
+            following = nextBlock()
+            return nil
+          }
+          var part = template
+          var scanner = pieces[index - 1]
+          do throws(PortfolioError) {
+            while let record = scanner.next() { try part.read(record) }
+            return (part, nil)
+          } catch {
+            return (part, error)
+          }
+        }
+        block = following
+        continue
+      }
+      gather(parsed, into: &rows)
+      parsed = []
+      guard failure == nil, let record = next() else { break }
+      block = nextBlock()
+      try rows.read(record)
+    }
+    gather(parsed, into: &rows)
+    if let failure { throw failure }
   }
 
   /// A header names a ticker or name column and a weight or market-value column.
