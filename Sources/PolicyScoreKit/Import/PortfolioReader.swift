@@ -888,6 +888,8 @@ struct HoldingKeys {
   /// Portfolio names in order of first appearance.
   private(set) var portfolioNames: [String] = []
   private var portfolioIndex: [String: Int32] = [:]
+  /// Each portfolio's name hashed, for `duplicateKey`.
+  private var portfolioHashes: [UInt64] = []
   /// The portfolio of each holding, as an index into `portfolioNames`.
   private(set) var portfolioOf: [Int32] = []
   /// Each holding's canonical ticker hashed with its portfolio's name.
@@ -917,7 +919,9 @@ struct HoldingKeys {
     portfolioOf.append(portfolio)
     weightSums[Int(portfolio)] += holding.weight
     valueSums[Int(portfolio)] += holding.marketValue ?? 0
-    duplicateKey.append(Self.key(ticker: holding.ticker.canonical, portfolio: name))
+    duplicateKey.append(
+      Self.key(ticker: holding.ticker.canonical, portfolio: portfolioHashes[Int(portfolio)])
+    )
     let weight = holding.weight
     guard weight > 1 && (weight <= 1.5 || weight > 100) else { return false }
     large.append(index)
@@ -929,6 +933,7 @@ struct HoldingKeys {
     let index = Int32(portfolioNames.count)
     portfolioNames.append(name)
     portfolioIndex[name] = index
+    portfolioHashes.append(Self.fnv(name.utf8, from: 0xcbf2_9ce4_8422_2325))
     weightSums.append(0)
     valueSums.append(0)
     return index
@@ -953,13 +958,16 @@ struct HoldingKeys {
     large = []
   }
 
-  /// FNV-1a over the ticker, a separator and the portfolio; never 0 for a ticker.
-  static func key(ticker: String, portfolio: String) -> UInt64 {
+  /// FNV-1a over the ticker, continuing the portfolio name's hash; never 0
+  /// for a ticker.
+  static func key(ticker: String, portfolio: UInt64) -> UInt64 {
     guard !ticker.isEmpty else { return 0 }
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in ticker.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    hash = (hash ^ 0xFF) &* 0x100_0000_01b3
-    for byte in portfolio.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    return hash | 1
+    return fnv(ticker.utf8, from: portfolio) | 1
+  }
+
+  static func fnv(_ bytes: String.UTF8View, from start: UInt64) -> UInt64 {
+    var hash = start
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return hash
   }
 }

@@ -16,8 +16,9 @@ public enum ValueParser {
   /// `万` and `亿`
   /// multiply by 10⁴ and 10⁸ (`1.2亿` is 120,000,000); `元` is ignored.
   public static func number(_ text: String) throws(Failure) -> Number? {
+    if text.isEmpty { return nil }
     // Plain numbers (the usual case) need no cleaning.
-    if !text.isEmpty, text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }),
+    if text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }),
       let value = Double(text)
     {
       return Number(value: value, isPercent: false)
