@@ -1,6 +1,7 @@
 import Foundation
-import PolicyScoreKit
 import Testing
+
+@testable import PolicyScoreKit
 
 @Suite struct CSVScannerTests {
   func records(_ text: String, delimiter: UInt8? = nil) -> [CSVScanner.Record] {
@@ -8,6 +9,19 @@ import Testing
     var out: [CSVScanner.Record] = []
     while let record = scanner.next() { out.append(record) }
     return out
+  }
+
+  @Test(arguments: [
+    (" 600276 ", "600276"),
+    ("\u{3000}恒瑞医药\u{3000}", "恒瑞医药"),
+    ("\u{A0}\t可穿戴 设备\r\n", "可穿戴 设备"),
+    ("   ", ""),
+    ("", ""),
+    ("医疗器械", "医疗器械"),
+    ("a\u{3000}b", "a\u{3000}b"),
+  ])
+  func cellsLoseSpacesOnlyAtTheirEdges(_ cell: String, _ expected: String) {
+    #expect(RowReader.trimmed(cell) == expected)
   }
 
   @Test func readsQuotedFieldsWithDelimitersQuotesAndNewlines() {

@@ -95,7 +95,7 @@ public struct PortfolioReader {
   public var chunkSize = 1 << 20
   /// The rows after the header are parsed this many bytes at a time, split
   /// across the cores; 0 reads them one by one on one core.
-  public var blockSize = 8 << 20
+  public var blockSize = 16 << 20
 
   public init(
     knownSegments: Set<SegmentID>,
@@ -163,7 +163,7 @@ public struct PortfolioReader {
         // Several pieces a core, so that none waits long for another.
         return scanner.nextBlock(
           minimumBytes: blockSize,
-          pieces: 4 * ProcessInfo.processInfo.activeProcessorCount
+          pieces: 8 * ProcessInfo.processInfo.activeProcessorCount
         )
       },
       file: file,
@@ -556,32 +556,44 @@ struct RowReader {
   /// `text` without surrounding spaces, tabs, line breaks or ideographic
   /// spaces; no copy when there are none.
   static func trimmed(_ text: String) -> String {
-    func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-      scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{3000}"
-        || scalar == "\u{A0}"
-    }
-    // Fast exit on the bytes: ASCII space, tab, CR, LF; U+3000 and U+00A0 start with 0xE3 or 0xC2.
-    func mayBeSpace(_ byte: UInt8) -> Bool {
-      byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x80 || byte == 0xA0
-        || byte == 0xE3 || byte == 0xC2
-    }
     var text = text
-    let edges = text.withUTF8 { bytes in
-      guard let first = bytes.first, let last = bytes.last else { return false }
-      return mayBeSpace(first) || mayBeSpace(last)
+    // Spaces, tabs, line breaks, U+3000 (E3 80 80) and U+00A0 (C2 A0), as bytes.
+    let range = text.withUTF8 { bytes -> Range<Int>? in
+      func spaceLength(at index: Int) -> Int {
+        switch bytes[index] {
+        case 0x20, 0x09, 0x0A, 0x0D: return 1
+        case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xA0: return 2
+        case 0xE3
+        where index + 2 < bytes.count && bytes[index + 1] == 0x80
+          && bytes[index + 2] == 0x80:
+          return 3
+        default: return 0
+        }
+      }
+      func spaceLength(before end: Int) -> Int {
+        switch bytes[end - 1] {
+        case 0x20, 0x09, 0x0A, 0x0D: return 1
+        case 0xA0 where end >= 2 && bytes[end - 2] == 0xC2: return 2
+        case 0x80 where end >= 3 && bytes[end - 3] == 0xE3 && bytes[end - 2] == 0x80: return 3
+        default: return 0
+        }
+      }
+      var start = 0
+      var end = bytes.count
+      while start < end {
+        let length = spaceLength(at: start)
+        if length == 0 { break }
+        start += length
+      }
+      while end > start {
+        let length = spaceLength(before: end)
+        if length == 0 { break }
+        end -= length
+      }
+      return start == 0 && end == bytes.count ? nil : start..<end
     }
-    guard edges else { return text }
-    let scalars = text.unicodeScalars
-    guard let first = scalars.first, let last = scalars.last, isSpace(first) || isSpace(last) else {
-      return text
-    }
-    var start = scalars.startIndex
-    var end = scalars.endIndex
-    while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
-    while end > start, isSpace(scalars[scalars.index(before: end)]) {
-      end = scalars.index(before: end)
-    }
-    return String(scalars[start..<end])
+    guard let range else { return text }
+    return text.withUTF8 { String(decoding: $0[range], as: UTF8.self) }
   }
 
   private mutating func number(
