@@ -156,13 +156,16 @@ public struct PortfolioReader {
     scanner.replacementPossible = { input.decoder.sawInvalidBytes }
     let separator = String(Character(Unicode.Scalar(scanner.delimiter)))
     let delimiter = scanner.delimiter == 0x09 ? "tab" : "'\(separator)'"
+    var blocksCut = 0
     var portfolio = try read(
       records: { scanner.next() },
       blocks: { [blockSize] in
         guard blockSize > 0 else { return nil }
-        // Several pieces a core, so that none waits long for another.
+        // Several pieces a core, so that none waits long for another; a
+        // small first block, so that the cores start soon.
+        defer { blocksCut += 1 }
         return scanner.nextBlock(
-          minimumBytes: blockSize,
+          minimumBytes: blocksCut == 0 ? blockSize / 16 : blockSize,
           pieces: 8 * ProcessInfo.processInfo.activeProcessorCount
         )
       },
