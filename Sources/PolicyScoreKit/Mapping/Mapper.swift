@@ -292,9 +292,7 @@ public struct Mapper: Sendable {
   }
 
   private func mapByText(_ scores: [Int: TextScore], note: String) -> Mapping? {
-    let ranked = scores.sorted {
-      ($0.value.score, segmentIDs[$1.key].rawValue) > ($1.value.score, segmentIDs[$0.key].rawValue)
-    }
+    let ranked = Self.ranked(scores, ids: segmentIDs)
     guard let best = ranked.first, best.value.score >= parameters.minimumTextScore else {
       return nil
     }
@@ -348,9 +346,7 @@ public struct Mapper: Sendable {
         combined[segment] = text
       }
     }
-    let ranked = combined.sorted {
-      ($0.value.score, segmentIDs[$1.key].rawValue) > ($1.value.score, segmentIDs[$0.key].rawValue)
-    }
+    let ranked = Self.ranked(combined, ids: segmentIDs)
     guard let best = ranked.first else {
       var defaults: [SegmentID] = []
       for code in resolved where !defaults.contains(code.defaultSegment) {
@@ -431,6 +427,17 @@ public struct Mapper: Sendable {
   /// Shenwan level names carry Roman-numeral level marks: `中药Ⅱ` → `中药`.
   private func stripRoman(_ text: String) -> String {
     String(text.filter { !"ⅠⅡⅢ".contains($0) }).trimmingCharacters(in: .whitespaces)
+  }
+
+  /// Segments by score, highest first, ties by id. Static, so that the
+  /// comparison does not copy the whole mapper for each call.
+  private static func ranked(
+    _ scores: [Int: TextScore],
+    ids: [SegmentID]
+  ) -> [(key: Int, value: TextScore)] {
+    scores.sorted {
+      ($0.value.score, ids[$1.key].rawValue) > ($1.value.score, ids[$0.key].rawValue)
+    }
   }
 
   private func sorted(_ segments: [MappedSegment]) -> [MappedSegment] {
