@@ -429,8 +429,9 @@ public struct Mapper: Sendable {
     String(text.filter { !"ⅠⅡⅢ".contains($0) }).trimmingCharacters(in: .whitespaces)
   }
 
-  /// Segments by score, highest first, ties by id. Static, so that the
-  /// comparison does not copy the whole mapper for each call.
+  /// Segments by score, highest first, ties by id.
+  ///
+  /// Static, so that the comparison does not copy the whole mapper each time.
   private static func ranked(
     _ scores: [Int: TextScore],
     ids: [SegmentID]
