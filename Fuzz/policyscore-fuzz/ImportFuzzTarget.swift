@@ -9,9 +9,21 @@ public func importFuzzTarget(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32
   var reader = PortfolioReader(knownSegments: ["surgical-robots", "hospitals"])
   reader.maxRecordBytes = 4096
   reader.chunkSize = 64
-  guard let portfolio = try? reader.read(bytes: bytes, file: "fuzz.csv") else { return 0 }
+  // Parsed in blocks cut across the cores, as a row at a time.
+  reader.blockSize = 64
+  var rowByRow = reader
+  rowByRow.blockSize = 0
+  let blocks = Result { try reader.read(bytes: bytes, file: "fuzz.csv") }
+  let single = Result { try rowByRow.read(bytes: bytes, file: "fuzz.csv") }
+  guard case .success(let portfolio) = blocks else {
+    precondition((try? single.get()) == nil, "only the row-by-row read succeeded")
+    return 0
+  }
   let rows = portfolio.holdings.reduce(0) { $0 + $1.rowCount } + portfolio.rejects.count
   precondition(rows == portfolio.rowsRead, "rows not accounted for")
   precondition(portfolio.holdings.allSatisfy { $0.weight.isFinite && $0.weight >= 0 })
+  let other = try? single.get()
+  precondition(other?.holdings == portfolio.holdings, "blocks and rows differ in holdings")
+  precondition(other?.rejects == portfolio.rejects, "blocks and rows differ in rejects")
   return 0
 }
