@@ -840,10 +840,6 @@ struct RowReader {
     }
   }
 
-  private mutating func updateWeights(_ weight: (Holding) -> Double) {
-    updateWeights { holding, _ in weight(holding) }
-  }
-
   mutating func finish(
     inputHash: String,
     ignoredHeaders: [String]
@@ -853,7 +849,7 @@ struct RowReader {
     var basis = Portfolio.WeightBasis.fraction
     if columns[.weight] != nil {
       if anyPercent || (keys.weightSums.max() ?? 0) > 1.5 { basis = .percent }
-      if basis == .percent { updateWeights { $0.weight / 100 } }
+      if basis == .percent { updateWeights { holding, _ in holding.weight / 100 } }
       let above = keys.large.filter { holdings[$0].weight > 1 + 1e-9 }
       for holding in above.map({ holdings[$0] }) {
         let row = RejectedRow(
