@@ -455,7 +455,8 @@ func percent(_ value: Double) -> String { "\(format(value * 100, decimals: 0))%"
 /// A number with at most `decimals` decimals and no trailing zeros.
 func format(_ value: Double, decimals: Int = 2) -> String {
   var text = fixed(value, decimals: decimals)
-  if text.contains(".") {
+  // A byte search: `contains(".")` would go through Foundation's NSString.
+  if text.utf8.contains(0x2E) {
     while text.hasSuffix("0") { text.removeLast() }
     if text.hasSuffix(".") { text.removeLast() }
   }

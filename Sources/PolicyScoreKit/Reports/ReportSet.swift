@@ -130,7 +130,8 @@ public struct ReportSet: Sendable {
   private static func mappings(_ run: ScoreRun) -> [UInt8] {
     // (score, segment) positions, holdings in file order.
     let scores = run.scores
-    let rows = scores.indices.sorted { scores[$0].holding.line < scores[$1].holding.line }
+    let lines = scores.map(\.holding.line)
+    let rows = scores.indices.sorted { lines[$0] < lines[$1] }
       .flatMap { position in scores[position].mapping.segments.indices.map { (position, $0) } }
     let count = rows.count
     return CSVBuilder.file(header: mappingsHeader, rows: count, bytesPerRow: 320) { csv, index in
