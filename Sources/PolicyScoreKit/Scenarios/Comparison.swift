@@ -42,17 +42,31 @@ public struct Comparison: Sendable {
   public init(runs: [(scenario: String, run: ScoreRun)], base: String) {
     self.base = base
     let baseRun = runs.first { $0.scenario == base }?.run ?? runs[0].run
+    // Where each holding's score sits in each run, by portfolio and line:
+    // positions, so that no score is copied or hashed whole.
+    func positions(_ run: ScoreRun) -> [String: [Int: Int]] {
+      var positions: [String: [Int: Int]] = [:]
+      for index in run.scores.indices {
+        let holding = run.scores[index].holding
+        positions[holding.portfolio, default: [:]][holding.line] = index
+      }
+      return positions
+    }
+    let runPositions = runs.map { positions($0.run) }
     var rows: [Row] = []
     var statistics: [Statistics] = []
     for summary in baseRun.summaries {
-      let baseScores = baseRun.scores.filter { $0.holding.portfolio == summary.portfolio }
-      let baseByLine = Dictionary(uniqueKeysWithValues: baseScores.map { ($0.holding.line, $0) })
-      for (scenario, run) in runs {
-        let scores = run.scores.filter { $0.holding.portfolio == summary.portfolio }
-        let byLine = Dictionary(uniqueKeysWithValues: scores.map { ($0.holding.line, $0) })
+      let baseScores = baseRun.scores.indices.filter {
+        baseRun.scores[$0].holding.portfolio == summary.portfolio
+      }
+      for ((scenario, run), positions) in zip(runs, runPositions) {
+        let byLine = positions[summary.portfolio] ?? [:]
         var scenarioRows: [Row] = []
-        for baseScore in baseScores {
-          guard let score = byLine[baseScore.holding.line] else { continue }
+        scenarioRows.reserveCapacity(baseScores.count)
+        for baseIndex in baseScores {
+          let baseScore = baseRun.scores[baseIndex]
+          guard let index = byLine[baseScore.holding.line] else { continue }
+          let score = run.scores[index]
           scenarioRows.append(
             Row(
               portfolio: summary.portfolio,
@@ -71,7 +85,7 @@ public struct Comparison: Sendable {
         }
         rows += scenarioRows
         let scenarioSummary = run.summaries.first { $0.portfolio == summary.portfolio }
-        let baseRanks = scenarioRows.compactMap { baseByLine[$0.line]?.rank }
+        let baseRanks = scenarioRows.map { $0.rank + $0.rankDelta }
         let ranks = scenarioRows.map(\.rank)
         statistics.append(
           Statistics(

@@ -40,12 +40,21 @@ public struct PortfolioSummary: Sendable {
     self.holdings = scores.count + unmapped.count
     self.scored = scores.count
     self.unmapped = unmapped.count
-    let total = scores.reduce(0) { $0 + $1.holding.weight } + unmapped.reduce(0) { $0 + $1.weight }
-    let scoredWeight = scores.reduce(0) { $0 + $1.holding.weight }
+    // By index and field: a loop over the scores would copy each one whole.
+    var scoredWeight = 0.0
+    var weighted = 0.0
+    var plain = 0.0
+    for index in scores.indices {
+      let weight = scores[index].holding.weight
+      let composite = scores[index].composite
+      scoredWeight += weight
+      weighted += weight * composite
+      plain += composite
+    }
+    let total = scoredWeight + unmapped.reduce(0) { $0 + $1.weight }
     composite =
       scoredWeight > 0
-      ? scores.reduce(0) { $0 + $1.holding.weight * $1.composite } / scoredWeight
-      : (scores.isEmpty ? 50 : scores.reduce(0) { $0 + $1.composite } / Double(scores.count))
+      ? weighted / scoredWeight : (scores.isEmpty ? 50 : plain / Double(scores.count))
     struct Bucket {
       var label: String
       var weight = 0.0
@@ -64,10 +73,11 @@ public struct PortfolioSummary: Sendable {
       case .segment, .gap: score.segment.nameEN
       }
     }
-    for score in scores {
-      let segments = score.mapping.segments
+    for index in scores.indices {
+      let segments = scores[index].mapping.segments
+      let weight = scores[index].holding.weight
       for mapped in segments {
-        bySegment[mapped.segment, default: (0, 0)].weight += score.holding.weight * mapped.share
+        bySegment[mapped.segment, default: (0, 0)].weight += weight * mapped.share
         bySegment[mapped.segment, default: (0, 0)].holdings += 1
       }
       guard segments.count > 1 else { continue }
