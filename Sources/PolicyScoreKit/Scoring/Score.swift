@@ -1,24 +1,70 @@
 /// One holding scored: its factors, composite, tier, exclusion and the
 /// explanation of every number.
 public struct Score: Sendable {
-  public var holding: Holding
-  public var mapping: Mapping
-  public var origin: Origin
+  /// What a score is made of, shared by its copies: ranking, grouping and
+  /// comparing copy scores many times, and a copy costs one reference count.
+  final class Parts: Sendable {
+    let holding: Holding
+    let mapping: Mapping
+    let origin: Origin
+    let originBasis: String
+    let chinaShare: Double
+    let chinaShareBasis: String
+    let factors: FactorScores
+    let composite: Double
+    let tier: String
+    let isExcluded: Bool
+    let explainer: Explainer
+
+    init(
+      holding: Holding,
+      mapping: Mapping,
+      origin: Origin,
+      originBasis: String,
+      chinaShare: Double,
+      chinaShareBasis: String,
+      factors: FactorScores,
+      composite: Double,
+      tier: String,
+      isExcluded: Bool,
+      explainer: Explainer
+    ) {
+      self.holding = holding
+      self.mapping = mapping
+      self.origin = origin
+      self.originBasis = originBasis
+      self.chinaShare = chinaShare
+      self.chinaShareBasis = chinaShareBasis
+      self.factors = factors
+      self.composite = composite
+      self.tier = tier
+      self.isExcluded = isExcluded
+      self.explainer = explainer
+    }
+  }
+
+  private let parts: Parts
+
+  init(parts: Parts) { self.parts = parts }
+
+  public var holding: Holding { parts.holding }
+  public var mapping: Mapping { parts.mapping }
+  public var origin: Origin { parts.origin }
   /// Where the origin came from: "file", "market SH", or "model default".
-  public var originBasis: String
+  public var originBasis: String { parts.originBasis }
   /// China revenue share on 0...1.
-  public var chinaShare: Double
-  public var chinaShareBasis: String
-  public var factors: FactorScores
-  public var composite: Double
-  public var tier: String
+  public var chinaShare: Double { parts.chinaShare }
+  public var chinaShareBasis: String { parts.chinaShareBasis }
+  public var factors: FactorScores { parts.factors }
+  public var composite: Double { parts.composite }
+  public var tier: String { parts.tier }
   /// The holding has eliminated activity; excluded whatever its number.
-  public var isExcluded: Bool
+  public var isExcluded: Bool { parts.isExcluded }
   /// 1-based rank within its portfolio.
   public var rank: Int = 0
   /// Builds the explanation on demand: most scores of a what-if run are
   /// compared, never shown.
-  let explainer: Explainer
+  var explainer: Explainer { parts.explainer }
 
   /// Every number of the score in words: each segment's factors with what
   /// moved them, then the holding's exposure.
@@ -68,17 +114,19 @@ extension ScoringModel {
     }
     let composite = factors.composite(weights)
     return Score(
-      holding: holding,
-      mapping: mapping,
-      origin: origin,
-      originBasis: originBasis,
-      chinaShare: chinaShare,
-      chinaShareBasis: chinaShareBasis,
-      factors: factors,
-      composite: composite,
-      tier: excluded ? "excluded" : model.parameters.tier(for: composite),
-      isExcluded: excluded,
-      explainer: explainer
+      parts: Score.Parts(
+        holding: holding,
+        mapping: mapping,
+        origin: origin,
+        originBasis: originBasis,
+        chinaShare: chinaShare,
+        chinaShareBasis: chinaShareBasis,
+        factors: factors,
+        composite: composite,
+        tier: excluded ? "excluded" : model.parameters.tier(for: composite),
+        isExcluded: excluded,
+        explainer: explainer
+      )
     )
   }
 }
