@@ -17,7 +17,7 @@ public struct Holding: Sendable, Hashable {
   }
 
   /// The rarer fields behind one reference, never changed in place.
-  final class RareBox: Hashable, @unchecked Sendable {
+  final class RareBox: Hashable, Sendable {
     let fields: Rare
     init(_ fields: Rare) { self.fields = fields }
     static func == (a: RareBox, b: RareBox) -> Bool { a.fields == b.fields }
@@ -57,8 +57,6 @@ public struct Holding: Sendable, Hashable {
       fields.rare = rare.boxed
     }
   }
-
-  private var rare: Rare { box.fields.rare?.fields ?? Rare() }
 
   /// 1-based line of the row in the file.
   public var line: Int {
@@ -111,7 +109,7 @@ public struct Holding: Sendable, Hashable {
   }
   /// Later rows of the same company in the same portfolio, merged into this one.
   public var mergedLines: [Int] {
-    get { rare.mergedLines }
+    get { box.fields.rare?.fields.mergedLines ?? [] }
     set { updateRare { $0.mergedLines = newValue } }
   }
 
