@@ -183,8 +183,16 @@ public struct Mapper: Sendable {
   /// The fingerprint of a holding's description that a decision keeps, to
   /// notice when the description changes.
   public static func descriptionFingerprint(_ holding: Holding) -> String {
+    var description = holding.description
+    // Foundation's trimming only when an end is white: it goes through NSString.
+    let white = CharacterSet.whitespacesAndNewlines
+    if let first = description.unicodeScalars.first, let last = description.unicodeScalars.last,
+      white.contains(first) || white.contains(last)
+    {
+      description = description.trimmingCharacters(in: white)
+    }
     var hasher = SHA256()
-    hasher.update(Array(holding.description.trimmingCharacters(in: .whitespacesAndNewlines).utf8))
+    hasher.update(description.utf8)
     return hasher.finalizeHex()
   }
 

@@ -73,14 +73,16 @@ public struct SHA256 {
     }
     tail.withUnsafeBytes { compress($0.baseAddress.unsafelyUnwrapped, blocks: $0.count / 64) }
     buffer.removeAll()
-    let hexDigits = Array("0123456789abcdef")
-    var out = ""
-    for word in state {
-      for shift in stride(from: 28, through: 0, by: -4) {
-        out.append(hexDigits[Int((word >> UInt32(shift)) & 0xf)])
+    return String(unsafeUninitializedCapacity: 64) { out in
+      let digits: StaticString = "0123456789abcdef"
+      for (index, word) in state.enumerated() {
+        for nibble in 0..<8 {
+          let value = Int((word >> UInt32(28 - 4 * nibble)) & 0xf)
+          out[8 * index + nibble] = digits.utf8Start[value]
+        }
       }
+      return 64
     }
-    return out
   }
 
   public static func hex<Bytes: Sequence>(of bytes: Bytes) -> String
