@@ -9,7 +9,11 @@ public struct Ticker: Sendable, Hashable {
   /// for an ISIN its country (CN, US…); nil when unknown.
   public var market: String?
   /// Why the identifier cannot be right, such as an ISIN whose check digit fails.
-  public var problem: String?
+  public var problem: String? {
+    failsCheckDigit ? "ISIN '\(canonical)' fails its check digit" : nil
+  }
+  /// Stored as a flag, not as the text: a million holdings carry a ticker each.
+  private var failsCheckDigit = false
 
   public init(_ text: String) {
     input = text
@@ -25,7 +29,7 @@ public struct Ticker: Sendable, Hashable {
       canonical = trimmed
       market = String(trimmed.prefix(2))
       if !Ticker.isValidISIN(trimmed) {
-        problem = "ISIN '\(trimmed)' fails its check digit"
+        failsCheckDigit = true
       }
       return
     }
