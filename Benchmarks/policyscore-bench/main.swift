@@ -10,6 +10,7 @@ import Glibc
 ///   policyscore-bench [--rows 10000,100000] [--sensitivity 5000x10000]
 ///                     [--scenarios 10000x100]
 ///   policyscore-bench --compare ROWS --python PYTHON [--policyscore BINARY]
+///   policyscore-bench --read FILE [--repeat N]
 ///   policyscore-bench --generate N --out FILE
 ///   policyscore-bench --export-model DIR
 /// Build it in release: `make bench`, `make bench-compare`.

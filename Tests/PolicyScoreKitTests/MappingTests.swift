@@ -20,19 +20,7 @@ import Testing
     codes: [String] = [],
     split: [SegmentShare]? = nil
   ) -> Holding {
-    Holding(
-      line: 2,
-      portfolio: "default",
-      ticker: Ticker("X"),
-      name: name,
-      weight: 1,
-      marketValue: nil,
-      description: description,
-      industryCodes: codes,
-      origin: nil,
-      chinaShare: nil,
-      split: split
-    )
+    testHolding(name: name, description: description, codes: codes, split: split)
   }
 
   func mapping(_ holding: Holding) throws -> Mapping {

@@ -14,19 +14,7 @@ import Testing
   )
     -> Holding
   {
-    Holding(
-      line: 2,
-      portfolio: "default",
-      ticker: Ticker(ticker),
-      name: name,
-      weight: 1,
-      marketValue: nil,
-      description: description,
-      industryCodes: codes,
-      origin: nil,
-      chinaShare: nil,
-      split: nil
-    )
+    testHolding(ticker: ticker, name: name, description: description, codes: codes)
   }
 
   func mapped(_ outcome: MappingOutcome) throws -> Mapping {

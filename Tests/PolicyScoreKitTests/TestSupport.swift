@@ -64,3 +64,27 @@ func csvRows(_ bytes: [UInt8]) -> [[String]] {
 
 /// The tests' repeatable generator.
 typealias SeededGenerator = SplitMix64
+
+/// A holding of the default portfolio at line 2, weight 1, with only what a
+/// mapping test sets.
+func testHolding(
+  ticker: String = "X",
+  name: String = "",
+  description: String = "",
+  codes: [String] = [],
+  split: [SegmentShare]? = nil
+) -> Holding {
+  Holding(
+    line: 2,
+    portfolio: "default",
+    ticker: Ticker(ticker),
+    name: name,
+    weight: 1,
+    marketValue: nil,
+    description: description,
+    industryCodes: codes,
+    origin: nil,
+    chinaShare: nil,
+    split: split
+  )
+}

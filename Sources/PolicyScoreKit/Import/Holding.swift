@@ -13,20 +13,12 @@ public struct Holding: Sendable, Hashable {
     var description: String
     var industryCodes: [String]
     /// Nil while every rarer field is unset, as in most rows.
-    var rare: RareBox?
-  }
-
-  /// The rarer fields behind one reference, never changed in place.
-  final class RareBox: Hashable, Sendable {
-    let fields: Rare
-    init(_ fields: Rare) { self.fields = fields }
-    static func == (a: RareBox, b: RareBox) -> Bool { a.fields == b.fields }
-    func hash(into hasher: inout Hasher) { hasher.combine(fields) }
+    var rare: Shared<Rare>?
   }
 
   /// Fields most files leave blank, kept apart so that a holding without
   /// them takes 48 bytes less (a million holdings are read at once).
-  struct Rare: Hashable {
+  struct Rare: Hashable, Sendable {
     var marketValue: Double?
     var origin: Origin?
     var chinaShare: Double?
@@ -34,7 +26,7 @@ public struct Holding: Sendable, Hashable {
     var mergedLines: [Int] = []
 
     /// Nil when nothing is set.
-    var boxed: RareBox? { self == Rare() ? nil : RareBox(self) }
+    var boxed: Shared<Rare>? { self == Rare() ? nil : Shared(self) }
   }
 
   /// Mutated only while uniquely referenced, so shared copies never change.
@@ -52,7 +44,7 @@ public struct Holding: Sendable, Hashable {
 
   private mutating func updateRare(_ change: (inout Rare) -> Void) {
     update { fields in
-      var rare = fields.rare?.fields ?? Rare()
+      var rare = fields.rare?.value ?? Rare()
       change(&rare)
       fields.rare = rare.boxed
     }
@@ -81,7 +73,7 @@ public struct Holding: Sendable, Hashable {
     set { update { $0.weight = newValue } }
   }
   public var marketValue: Double? {
-    get { box.fields.rare?.fields.marketValue }
+    get { box.fields.rare?.value.marketValue }
     set { updateRare { $0.marketValue = newValue } }
   }
   public var description: String {
@@ -94,27 +86,27 @@ public struct Holding: Sendable, Hashable {
     set { update { $0.industryCodes = newValue } }
   }
   public var origin: Origin? {
-    get { box.fields.rare?.fields.origin }
+    get { box.fields.rare?.value.origin }
     set { updateRare { $0.origin = newValue } }
   }
   /// Share of revenue earned in China on 0...1, when the file gives it.
   public var chinaShare: Double? {
-    get { box.fields.rare?.fields.chinaShare }
+    get { box.fields.rare?.value.chinaShare }
     set { updateRare { $0.chinaShare = newValue } }
   }
   /// An explicit segment split from the file, shares summing to 1.
   public var split: [SegmentShare]? {
-    get { box.fields.rare?.fields.split }
+    get { box.fields.rare?.value.split }
     set { updateRare { $0.split = newValue } }
   }
   /// Later rows of the same company in the same portfolio, merged into this one.
   public var mergedLines: [Int] {
-    get { box.fields.rare?.fields.mergedLines ?? [] }
+    get { box.fields.rare?.value.mergedLines ?? [] }
     set { updateRare { $0.mergedLines = newValue } }
   }
 
   /// How many input rows this holding stands for.
-  public var rowCount: Int { 1 + (box.fields.rare?.fields.mergedLines.count ?? 0) }
+  public var rowCount: Int { 1 + (box.fields.rare?.value.mergedLines.count ?? 0) }
 
   public init(
     line: Int,

@@ -3,7 +3,7 @@
 public struct Score: Sendable {
   /// What a score is made of, shared by its copies: ranking, grouping and
   /// comparing copy scores many times, and a copy costs one reference count.
-  final class Parts: Sendable {
+  struct Parts: Sendable {
     let holding: Holding
     let mapping: Mapping
     let origin: Origin
@@ -15,56 +15,30 @@ public struct Score: Sendable {
     let tier: String
     let isExcluded: Bool
     let explainer: Explainer
-
-    init(
-      holding: Holding,
-      mapping: Mapping,
-      origin: Origin,
-      originBasis: String,
-      chinaShare: Double,
-      chinaShareBasis: String,
-      factors: FactorScores,
-      composite: Double,
-      tier: String,
-      isExcluded: Bool,
-      explainer: Explainer
-    ) {
-      self.holding = holding
-      self.mapping = mapping
-      self.origin = origin
-      self.originBasis = originBasis
-      self.chinaShare = chinaShare
-      self.chinaShareBasis = chinaShareBasis
-      self.factors = factors
-      self.composite = composite
-      self.tier = tier
-      self.isExcluded = isExcluded
-      self.explainer = explainer
-    }
   }
 
-  private let parts: Parts
+  private let parts: Shared<Parts>
 
-  init(parts: Parts) { self.parts = parts }
+  init(_ parts: Parts) { self.parts = Shared(parts) }
 
-  public var holding: Holding { parts.holding }
-  public var mapping: Mapping { parts.mapping }
-  public var origin: Origin { parts.origin }
+  public var holding: Holding { parts.value.holding }
+  public var mapping: Mapping { parts.value.mapping }
+  public var origin: Origin { parts.value.origin }
   /// Where the origin came from: "file", "market SH", or "model default".
-  public var originBasis: String { parts.originBasis }
+  public var originBasis: String { parts.value.originBasis }
   /// China revenue share on 0...1.
-  public var chinaShare: Double { parts.chinaShare }
-  public var chinaShareBasis: String { parts.chinaShareBasis }
-  public var factors: FactorScores { parts.factors }
-  public var composite: Double { parts.composite }
-  public var tier: String { parts.tier }
+  public var chinaShare: Double { parts.value.chinaShare }
+  public var chinaShareBasis: String { parts.value.chinaShareBasis }
+  public var factors: FactorScores { parts.value.factors }
+  public var composite: Double { parts.value.composite }
+  public var tier: String { parts.value.tier }
   /// The holding has eliminated activity; excluded whatever its number.
-  public var isExcluded: Bool { parts.isExcluded }
+  public var isExcluded: Bool { parts.value.isExcluded }
   /// 1-based rank within its portfolio.
   public var rank: Int = 0
   /// Builds the explanation on demand: most scores of a what-if run are
   /// compared, never shown.
-  var explainer: Explainer { parts.explainer }
+  var explainer: Explainer { parts.value.explainer }
 
   /// Every number of the score in words: each segment's factors with what
   /// moved them, then the holding's exposure.
@@ -114,7 +88,7 @@ extension ScoringModel {
     }
     let composite = factors.composite(weights)
     return Score(
-      parts: Score.Parts(
+      Score.Parts(
         holding: holding,
         mapping: mapping,
         origin: origin,

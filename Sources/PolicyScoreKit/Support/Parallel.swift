@@ -4,12 +4,9 @@ import Foundation
 /// Work split across the machine's cores, results in order.
 enum Parallel {
   /// `body(index)` for every index in `0..<count`, each index taken by the
-  /// next core to come free, lowest first; results in order.
-  static func each<T>(_ count: Int, _ body: (Int) -> T) -> [T] { slots(count, body) }
-
-  /// `body(index)` for every index in `0..<count` at once, each result
-  /// written to its own slot.
-  private static func slots<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+  /// next core to come free, lowest first; each result written to its own
+  /// slot, so the results come in order.
+  static func each<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
     let slots = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
     defer {
       _ = slots.deinitialize()
@@ -35,7 +32,7 @@ enum Parallel {
   static func chunks<T>(_ count: Int, minimum: Int = 2048, _ body: (Range<Int>) -> T) -> [T] {
     let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / minimum))
     guard workers > 1 else { return [body(0..<count)] }
-    return slots(workers) { worker in
+    return each(workers) { worker in
       body((count * worker / workers)..<(count * (worker + 1) / workers))
     }
   }
