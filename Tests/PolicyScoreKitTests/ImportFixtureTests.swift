@@ -173,7 +173,7 @@ func oneBadRow(_ file: String, column: String, reason: String, line: Int = 3) ->
         scoring: ScoringModel(model: shippedModel, asOf: asOf),
         mapper: sharedMapper
       )
-      reports.append(ReportSet(run: result, context: context).files)
+      reports.append(ReportSet(run: result, context: context).files.mapValues(\.bytes))
     }
     for name in ReportSet.fileNames where name != "manifest.json" {
       for other in reports.dropFirst() {

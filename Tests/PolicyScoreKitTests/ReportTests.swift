@@ -9,7 +9,7 @@ import Testing
   @Test func everyReportHasItsDocumentedColumns() throws {
     let reports = ReportSet(run: try run("ticker,weight,description\nA,1,医院\n"), context: context)
     let headers = ReportSet.fileNames.filter { $0.hasSuffix(".csv") }.map { name in
-      csvRows(reports.files[name] ?? []).first ?? []
+      csvRows(reports.files[name]?.bytes ?? []).first ?? []
     }
     #expect(headers[0].prefix(5) == ["portfolio", "rank", "ticker", "ticker_input", "name"])
     #expect(headers[0].contains("explanation"))
@@ -40,7 +40,7 @@ import Testing
       run: try run("ticker,name,weight,description\nA,联影医疗,1,医学影像\n"),
       context: context
     )
-    let bytes = try #require(reports.files["rankings.csv"])
+    let bytes = try #require(reports.files["rankings.csv"]?.bytes)
     #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
     #expect(String(decoding: bytes, as: UTF8.self).contains("\r\n"))
   }
@@ -52,10 +52,10 @@ import Testing
       ),
       context: context
     )
-    let rankings = csvRows(reports.files["rankings.csv"] ?? [])
+    let rankings = csvRows(reports.files["rankings.csv"]?.bytes ?? [])
     #expect(rankings[1][2] == "'=1+2")
     #expect(rankings[1][4] == "'@SUM(A1)")
-    let unmapped = csvRows(reports.files["unmapped.csv"] ?? [])
+    let unmapped = csvRows(reports.files["unmapped.csv"]?.bytes ?? [])
     #expect(unmapped[1][2] == "'+X")
     #expect(unmapped[1][3] == "'=HYPERLINK(\"x\")")
     // Numbers stay plain numbers.
@@ -73,14 +73,14 @@ import Testing
       context: RunContext(toolVersion: "test", generatedAt: "later")
     )
     for name in ReportSet.fileNames where name != "manifest.json" {
-      #expect(first.files[name] == second.files[name], "\(name)")
+      #expect(first.files[name]?.bytes == second.files[name]?.bytes, "\(name)")
     }
   }
 
   @Test func rejectsCarryLineColumnReasonAndRawText() throws {
     let reports = ReportSet(run: try run("ticker,weight\nA,1\nB,oops\n"), context: context)
     #expect(
-      csvRows(reports.files["rejects.csv"] ?? []).last == [
+      csvRows(reports.files["rejects.csv"]?.bytes ?? []).last == [
         "3", "weight", "'oops' is not a number", "B,oops",
       ]
     )
@@ -110,7 +110,7 @@ import Testing
       encoding: .utf8
     )
     let reports = ReportSet(run: try run(input), context: context)
-    let actual = try #require(reports.files[name])
+    let actual = try #require(reports.files[name]?.bytes)
     let golden = fixturesURL.deletingLastPathComponent().appendingPathComponent(
       "Golden/small-\(name)"
     )
@@ -154,16 +154,22 @@ import Testing
 }
 
 extension CSVWriterTests {
-  @Test func aFileRenderedInChunksAcrossCoresMatchesOneRenderedRowByRow() {
+  @Test func aFileRenderedInBatchesAcrossCoresMatchesOneRenderedRowByRow() {
     // 5,000 rows: above the size at which the rows are split across cores.
     let rows: [[CSVCell]] = (0..<5000).map {
       [.integer($0), .text("name, \($0)"), .number(Double($0) / 7, decimals: 3)]
     }
     let header = ["i", "name", "x"]
-    let chunked = CSVBuilder.file(header: header, rows: rows.count, bytesPerRow: 8) { csv, index in
+    // Batches of 1,500 rows, the last one short, each split across the cores.
+    let file = ReportFile.csv(header: header, rows: rows.count, bytesPerRow: 8, batchRows: 1500) {
+      csv,
+      index in
       for cell in rows[index] { csv.append(cell) }
     }
-    #expect(chunked == CSVWriter.render(header: header, rows: rows))
+    var pieces = 0
+    file.write { _ in pieces += 1 }
+    #expect(pieces > 4)
+    #expect(file.bytes == CSVWriter.render(header: header, rows: rows))
   }
 }
 

@@ -119,7 +119,7 @@ public struct JobRunner {
     var previousRuns: [StoredRun] = []
     if let last = history.first { previousRuns = try storeCall { try store.runs(jobRun: last.id) } }
     let mapper = Mapper(model: model, decisions: decisions.map(\.decision))
-    var reportFiles: [String: [UInt8]] = [:]
+    var reportFiles: [String: ReportFile] = [:]
     var entries: [RunEntry] = []
     var diffs: [RunDiff] = []
     let folderName = uniqueFolderName(asOf: asOf, at: started)
@@ -172,8 +172,8 @@ public struct JobRunner {
             scenario: scenario.name
           )
         )
-        for (name, bytes) in reports.files {
-          reportFiles["\(stem)/\(scenario.name)/\(name)"] = bytes
+        for (name, file) in reports.files {
+          reportFiles["\(stem)/\(scenario.name)/\(name)"] = file
         }
         let previous = previousRuns.first {
           $0.portfolioPath == input.url.path && $0.scenario == scenario.name
@@ -220,14 +220,16 @@ public struct JobRunner {
       }
     }
     let summary = RunDiff.summary(diffs)
-    reportFiles["diff.csv"] = RunDiff.csv(diffs)
-    reportFiles["job.json"] = jobManifest(
-      fingerprint: print,
-      asOf: asOf,
-      inputs: inputs.map(\.url.path),
-      scenarios: scenarios,
-      summary: summary,
-      generatedAt: startedText
+    reportFiles["diff.csv"] = ReportFile(RunDiff.csv(diffs))
+    reportFiles["job.json"] = ReportFile(
+      jobManifest(
+        fingerprint: print,
+        asOf: asOf,
+        inputs: inputs.map(\.url.path),
+        scenarios: scenarios,
+        summary: summary,
+        generatedAt: startedText
+      )
     )
     do {
       try ReportFolder.write(reportFiles, to: folder, checkpoint: checkpoint)

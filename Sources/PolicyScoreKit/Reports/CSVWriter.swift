@@ -24,13 +24,24 @@ public enum CSVWriter {
 }
 
 /// A CSV file written cell by cell straight into bytes, with the rules of
-/// `CSVWriter`; large reports use it to avoid a cell array per row.
+/// `CSVWriter`; large reports use it (see `ReportFile.csv`) to avoid a cell
+/// array per row.
 public struct CSVBuilder: Sendable {
   public private(set) var bytes: [UInt8]
   private var atRowStart = true
 
-  /// An empty file: no byte-order mark, no header.
-  public init() { bytes = [] }
+  /// An empty file, with room for `capacity` bytes: no byte-order mark, no
+  /// header.
+  public init(capacity: Int = 0) {
+    bytes = []
+    bytes.reserveCapacity(capacity)
+  }
+
+  /// Empties the file and keeps its memory for the next rows.
+  mutating func removeAll() {
+    bytes.removeAll(keepingCapacity: true)
+    atRowStart = true
+  }
 
   /// A file with the byte-order mark and `header`, with room for about
   /// `expectedRows` rows.
@@ -39,34 +50,6 @@ public struct CSVBuilder: Sendable {
     bytes.reserveCapacity(96 * (expectedRows + 1))
     for name in header { text(name) }
     endRow()
-  }
-
-  /// A whole file, its rows rendered in chunks across the cores.
-  ///
-  /// The byte-order mark, `header`, then `row(&csv, index)` for every index
-  /// in `0..<rows`; `row` writes the cells and the row end is added.
-  /// `bytesPerRow` is a guess of a row's size, to reserve memory once.
-  public static func file(
-    header: [String],
-    rows: Int,
-    bytesPerRow: Int,
-    _ row: (inout CSVBuilder, Int) -> Void
-  ) -> [UInt8] {
-    var file = CSVBuilder(header: header)
-    let chunks = Parallel.chunks(rows) { range in
-      var csv = CSVBuilder()
-      // Reserved up front: a chunk of a million-row report is hundreds of MB,
-      // and growing it by doubling copies it again and again.
-      csv.bytes.reserveCapacity(range.count * bytesPerRow)
-      for index in range {
-        row(&csv, index)
-        csv.endRow()
-      }
-      return csv.bytes
-    }
-    file.bytes.reserveCapacity(file.bytes.count + chunks.reduce(0) { $0 + $1.count })
-    for chunk in chunks { file.bytes += chunk }
-    return file.bytes
   }
 
   public mutating func append(_ cell: CSVCell) {

@@ -6,14 +6,14 @@ import Glibc
 
 /// Writes a folder of report files so that it is never half-written.
 public enum ReportFolder {
-  /// Writes `files` (relative path → bytes) into `directory` in one swap.
+  /// Writes `files` (relative path → file) into `directory` in one swap.
   ///
   /// The files go into a temporary sibling of `directory`, which then
   /// replaces it; paths may hold `/`. A failure or a kill before the swap
   /// leaves the previous folder as it was. `checkpoint` is called halfway
   /// through the files, for tests that kill the process there.
   public static func write(
-    _ files: [String: [UInt8]],
+    _ files: [String: ReportFile],
     to directory: URL,
     checkpoint: (String) -> Void = { _ in }
   ) throws(ReportError) {
@@ -27,14 +27,14 @@ public enum ReportFolder {
       try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
       try? fileManager.removeItem(at: temporary)
       try fileManager.createDirectory(at: temporary, withIntermediateDirectories: false)
-      for (index, (path, bytes)) in files.sorted(by: { $0.key < $1.key }).enumerated() {
+      for (index, (path, file)) in files.sorted(by: { $0.key < $1.key }).enumerated() {
         if index == files.count / 2 { checkpoint("reports-partly-written") }
         let url = temporary.appendingPathComponent(path)
         try fileManager.createDirectory(
           at: url.deletingLastPathComponent(),
           withIntermediateDirectories: true
         )
-        try writeDurably(bytes, to: url.path)
+        try writeDurably(file, to: url.path)
       }
       var isDirectory: ObjCBool = false
       if fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
@@ -54,14 +54,14 @@ public enum ReportFolder {
     }
   }
 
-  /// Writes `bytes` to a new file at `path` straight from their buffer and
-  /// fsyncs it: on disk before the swap, so that a crash after it finds whole
-  /// files.
-  private static func writeDurably(_ bytes: [UInt8], to path: String) throws(ReportError) {
+  /// Writes `file` to a new file at `path` piece by piece, straight from
+  /// its buffers, and fsyncs it: on disk before the swap, so that a crash
+  /// after it finds whole files.
+  private static func writeDurably(_ file: ReportFile, to path: String) throws(ReportError) {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw failure(path) }
     defer { close(descriptor) }
-    let complete = bytes.withUnsafeBytes { buffer in
+    try file.write { buffer throws(ReportError) in
       var offset = 0
       while offset < buffer.count {
         let written = Glibc.write(
@@ -70,12 +70,10 @@ public enum ReportFolder {
           buffer.count - offset
         )
         if written < 0 && errno == EINTR { continue }
-        guard written > 0 else { return false }
+        guard written > 0 else { throw failure(path) }
         offset += written
       }
-      return true
     }
-    guard complete else { throw failure(path) }
     guard fsync(descriptor) == 0 else { throw failure(path) }
   }
 

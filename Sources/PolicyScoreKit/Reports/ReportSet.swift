@@ -25,7 +25,10 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
   }
 }
 
-/// The report files of one run, rendered in memory, written all at once.
+/// The report files of one run.
+///
+/// The small ones are rendered at once; the rankings and mappings, a row per
+/// holding, are rendered as they are written (see `ReportFile`).
 ///
 /// The same inputs give byte-identical files; only `manifest.json` carries a
 /// timestamp.
@@ -35,19 +38,20 @@ public struct ReportSet: Sendable {
     "rejects.csv", "manifest.json",
   ]
 
-  /// File name → bytes.
-  public let files: [String: [UInt8]]
+  /// File name → file.
+  public let files: [String: ReportFile]
 
   public init(run: ScoreRun, context: RunContext) {
-    var files: [String: [UInt8]] = [:]
-    files["rankings.csv"] = Self.rankings(run)
-    files["exposures.csv"] = Self.exposures(run)
-    files["mappings.csv"] = Self.mappings(run)
     let coverage = MappingCoverage(run: run)
-    files["coverage.csv"] = coverage.csv
-    files["unmapped.csv"] = Self.unmapped(run)
-    files["rejects.csv"] = Self.rejects(run)
-    files["manifest.json"] = Self.manifest(run, coverage: coverage, context: context)
+    let files: [String: ReportFile] = [
+      "rankings.csv": Self.rankings(run),
+      "exposures.csv": ReportFile(Self.exposures(run)),
+      "mappings.csv": Self.mappings(run),
+      "coverage.csv": ReportFile(coverage.csv),
+      "unmapped.csv": ReportFile(Self.unmapped(run)),
+      "rejects.csv": ReportFile(Self.rejects(run)),
+      "manifest.json": ReportFile(Self.manifest(run, coverage: coverage, context: context)),
+    ]
     self.files = files
   }
 
@@ -64,9 +68,9 @@ public struct ReportSet: Sendable {
     "domain", "segments", "method", "confidence", "explanation", "line",
   ]
 
-  private static func rankings(_ run: ScoreRun) -> [UInt8] {
+  private static func rankings(_ run: ScoreRun) -> ReportFile {
     let rows = run.scores.count
-    return CSVBuilder.file(header: rankingsHeader, rows: rows, bytesPerRow: 768) { csv, index in
+    return ReportFile.csv(header: rankingsHeader, rows: rows, bytesPerRow: 768) { csv, index in
       let score = run.scores[index]
       let holding = score.holding
       let primary = score.primarySegment.flatMap { run.scoring.segmentScores[$0] }
@@ -127,14 +131,14 @@ public struct ReportSet: Sendable {
     "domain", "share", "method", "confidence", "evidence", "borderline",
   ]
 
-  private static func mappings(_ run: ScoreRun) -> [UInt8] {
+  private static func mappings(_ run: ScoreRun) -> ReportFile {
     // (score, segment) positions, holdings in file order.
     let scores = run.scores
     let lines = scores.map(\.holding.line)
     let rows = scores.indices.sorted { lines[$0] < lines[$1] }
       .flatMap { position in scores[position].mapping.segments.indices.map { (position, $0) } }
     let count = rows.count
-    return CSVBuilder.file(header: mappingsHeader, rows: count, bytesPerRow: 320) { csv, index in
+    return ReportFile.csv(header: mappingsHeader, rows: count, bytesPerRow: 320) { csv, index in
       let score = scores[rows[index].0]
       let mapped = score.mapping.segments[rows[index].1]
       let holding = score.holding

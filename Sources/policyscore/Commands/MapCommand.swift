@@ -155,7 +155,7 @@ struct MapCommand: ParsableCommand {
         run: run,
         context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp())
       )
-      FileHandle.standardOutput.write(Data(reports.files["mappings.csv"] ?? []))
+      reports.files["mappings.csv"]?.write { FileHandle.standardOutput.write(Data($0)) }
     case .table, .json:
       print(MappingSummary(run: run, decisions: decisions.count).text)
     }

@@ -85,7 +85,7 @@ struct ScenariosCommand: ParsableCommand {
     let mapper = Mapper(model: bundle, decisions: try storeOptions.decisions())
     let outcomes = mapper.map(portfolio.holdings)
     var runs: [(scenario: String, run: ScoreRun)] = []
-    var files: [String: [UInt8]] = [:]
+    var files: [String: ReportFile] = [:]
     let generatedAt = timestamp()
     for scenario in scenarios {
       let scoring = ScoringModel(
@@ -104,12 +104,12 @@ struct ScenariosCommand: ParsableCommand {
           scenario: scenario.name
         )
       )
-      for (name, bytes) in reports.files { files["\(scenario.name)/\(name)"] = bytes }
+      for (name, file) in reports.files { files["\(scenario.name)/\(name)"] = file }
     }
     // Every scenario shares the one mapping, so one check covers them all.
     if let first = runs.first { try coverage.check(first.run, file: input.portfolioPath) }
     let comparison = Comparison(runs: runs, base: baseName)
-    files["comparison.csv"] = comparison.csv
+    files["comparison.csv"] = ReportFile(comparison.csv)
     let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-scenarios")
     try writeReports(files, to: out)
     let finished = Date()

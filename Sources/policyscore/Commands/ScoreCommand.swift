@@ -104,7 +104,7 @@ struct ScoreCommand: ParsableCommand {
       }
       if let id = runIDs.first, let store { print("recorded as run \(id) in \(store.path)") }
     case .csv:
-      FileHandle.standardOutput.write(Data(reports.files["rankings.csv"] ?? []))
+      reports.files["rankings.csv"]?.write { FileHandle.standardOutput.write(Data($0)) }
     case .json:
       print(RankingJSON.render(run))
     }

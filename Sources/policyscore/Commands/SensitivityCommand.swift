@@ -121,7 +121,7 @@ struct SensitivityCommand: ParsableCommand {
     )
     let out =
       outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-sensitivity")
-    try writeReports(report.files, to: out)
+    try writeReports(report.files.mapValues(ReportFile.init), to: out)
     print(report.text)
     print("reports: \(out.path)/ (sensitivity.csv, reversals.csv, manifest.json)")
   }

@@ -165,7 +165,7 @@ struct CoverageOption: ParsableArguments {
 func timestamp(_ date: Date = Date()) -> String { ISO8601DateFormatter().string(from: date) }
 
 /// Writes a report folder, or fails the command with a printed error.
-func writeReports(_ files: [String: [UInt8]], to directory: URL) throws {
+func writeReports(_ files: [String: ReportFile], to directory: URL) throws {
   do {
     try ReportFolder.write(files, to: directory)
   } catch {
