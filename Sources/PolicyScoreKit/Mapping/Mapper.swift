@@ -9,7 +9,10 @@ import Foundation
 /// decision; the company registry; industry codes, with the text choosing
 /// among the code's candidate segments; keywords in the holding's name and
 /// description. A holding none of them maps is unmapped, with the reason.
-public struct Mapper: Sendable {
+///
+/// A class: the closures of the mapping capture it, and capturing a class
+/// costs one reference count where a struct's copy costs one per field.
+public final class Mapper: Sendable {
   private let segmentIDs: [SegmentID]
   private let segmentIndex: [SegmentID: Int]
   private let domains: [SegmentID: Domain]
@@ -438,8 +441,6 @@ public struct Mapper: Sendable {
   }
 
   /// Segments by score, highest first, ties by id.
-  ///
-  /// Static, so that the comparison does not copy the whole mapper each time.
   private static func ranked(
     _ scores: [Int: TextScore],
     ids: [SegmentID]
