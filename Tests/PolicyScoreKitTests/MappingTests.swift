@@ -125,6 +125,18 @@ import Testing
     #expect(reason.contains("weak terms"))
   }
 
+  @Test func weakTermsThatTieNameTheSameSegmentInEveryProcess() {
+    // Two weak terms, one point each: the segment first by id is named,
+    // whatever order this process's hashing gives the candidates.
+    #expect(
+      mapper.map(holding(description: "医药 biologics products"))
+        == .unmapped(
+          reason:
+            "text matched only weak terms ('biologics' for biologics-general; score 1 below 2)"
+        )
+    )
+  }
+
   @Test func anUnknownCodeIsNotedAndTheTextStillMaps() throws {
     let result = try mapping(
       holding(description: "CRO clinical trial services", codes: ["GB:9999"])

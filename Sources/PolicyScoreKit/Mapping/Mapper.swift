@@ -170,7 +170,8 @@ public final class Mapper: Sendable {
       return .mapped(mapByCodes(resolved, scores: scores, note: unresolvedNote))
     }
     if let mapping = mapByText(scores, note: unresolvedNote) { return .mapped(mapping) }
-    let best = scores.max { $0.value.score < $1.value.score }
+    // Ties by id, as everywhere: a dictionary's order changes from run to run.
+    let best = Self.ranked(scores, ids: segmentIDs).first
     if let best, best.value.score > 0 {
       return .unmapped(
         reason:
