@@ -459,31 +459,3 @@ public final class Mapper: Sendable {
     terms.map { "'\($0)'" }.joined(separator: ", ")
   }
 }
-
-func percent(_ value: Double) -> String { "\(format(value * 100, decimals: 0))%" }
-
-/// A number with at most `decimals` decimals and no trailing zeros.
-func format(_ value: Double, decimals: Int = 2) -> String {
-  var text = fixed(value, decimals: decimals)
-  // A byte search: `contains(".")` would go through Foundation's NSString.
-  if text.utf8.contains(0x2E) {
-    while text.hasSuffix("0") { text.removeLast() }
-    if text.hasSuffix(".") { text.removeLast() }
-  }
-  return text == "-0" ? "0" : text
-}
-
-/// A number with exactly `decimals` decimals, rounded half away from zero,
-/// independent of locale.
-func fixed(_ value: Double, decimals: Int) -> String {
-  var scale = 1.0
-  for _ in 0..<decimals { scale *= 10 }
-  let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
-  let negative = value < 0 && scaled > 0
-  var digits = String(Int64(scaled))
-  if decimals > 0 {
-    while digits.count <= decimals { digits = "0" + digits }
-    digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -decimals))
-  }
-  return negative ? "-" + digits : digits
-}

@@ -29,6 +29,8 @@ public enum CSVWriter {
 public struct CSVBuilder: Sendable {
   public private(set) var bytes: [UInt8]
   private var atRowStart = true
+  /// The buffer of `text(building:)`.
+  private var scratch: [UInt8] = []
 
   /// An empty file, with room for `capacity` bytes: no byte-order mark, no
   /// header.
@@ -70,68 +72,67 @@ public struct CSVBuilder: Sendable {
   /// Quoted when it holds a comma, quote, CR or LF, or starts or ends with a
   /// space; an apostrophe first when a spreadsheet would run it as a formula.
   public mutating func text(_ value: String) {
-    separate()
     var value = value
-    value.withUTF8 { utf8 in
-      guard let first = utf8.first else { return }
-      // "=", "+", "-", "@", tab, CR
-      let formula =
-        first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40
-        || first == 0x09 || first == 0x0D
-      let quote =
-        first == 0x20 || utf8[utf8.count - 1] == 0x20
-        || utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-      if quote { bytes.append(0x22) }
-      if formula { bytes.append(0x27) }
-      if quote {
-        for byte in utf8 {
-          if byte == 0x22 { bytes.append(0x22) }
-          bytes.append(byte)
-        }
-        bytes.append(0x22)
-      } else {
-        bytes.append(contentsOf: utf8)
+    value.withUTF8 { text(utf8: $0) }
+  }
+
+  /// A text cell that `build` writes as UTF-8 into a buffer reused from cell
+  /// to cell, quoted as `text` quotes: long cells made of many parts need no
+  /// string of their own.
+  public mutating func text(building build: (inout [UInt8]) -> Void) {
+    var cell = scratch
+    scratch = []
+    cell.removeAll(keepingCapacity: true)
+    build(&cell)
+    cell.withUnsafeBufferPointer { text(utf8: $0) }
+    scratch = cell
+  }
+
+  private mutating func text(utf8: UnsafeBufferPointer<UInt8>) {
+    separate()
+    guard let first = utf8.first else { return }
+    // "=", "+", "-", "@", tab, CR
+    let formula =
+      first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40
+      || first == 0x09 || first == 0x0D
+    var quote = first == 0x20 || utf8[utf8.count - 1] == 0x20
+    var quotes = false
+    // Every byte that matters is at most ",".
+    for byte in utf8 where byte <= 0x2C {
+      if byte == 0x22 {
+        quotes = true
+      } else if byte == 0x2C || byte == 0x0A || byte == 0x0D {
+        quote = true
       }
     }
+    quote = quote || quotes
+    if quote { bytes.append(0x22) }
+    if formula { bytes.append(0x27) }
+    if quotes {
+      // Each quote doubled: the run up to and including it, then another.
+      var start = 0
+      for index in utf8.indices where utf8[index] == 0x22 {
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...index]))
+        bytes.append(0x22)
+        start = index + 1
+      }
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+    } else {
+      bytes.append(contentsOf: utf8)
+    }
+    if quote { bytes.append(0x22) }
   }
 
   public mutating func integer(_ value: Int) {
     separate()
-    appendDigits(value.magnitude, negative: value < 0, decimals: 0)
+    NumberText.append(value, to: &bytes)
   }
 
   /// Exactly `decimals` decimals, rounded half away from zero, independent
   /// of locale (as `fixed`).
   public mutating func number(_ value: Double, decimals: Int) {
-    precondition((0...12).contains(decimals), "decimals out of range")
     separate()
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
-    guard scaled < 9e18 else {
-      bytes += fixed(value, decimals: decimals).utf8
-      return
-    }
-    appendDigits(UInt(scaled), negative: value < 0 && scaled > 0, decimals: decimals)
-  }
-
-  /// `magnitude` with a decimal point `decimals` digits from the right.
-  private mutating func appendDigits(_ magnitude: UInt, negative: Bool, decimals: Int) {
-    if negative { bytes.append(0x2D) }
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 24 digits, least significant first
-    var count = 0
-    var rest = magnitude
-    withUnsafeMutableBytes(of: &digits) { buffer in
-      repeat {
-        buffer[count] = UInt8(rest % 10) + 0x30
-        rest /= 10
-        count += 1
-      } while rest > 0 || count <= decimals
-      for index in stride(from: count - 1, through: 0, by: -1) {
-        if index == decimals - 1 { bytes.append(0x2E) }
-        bytes.append(buffer[index])
-      }
-    }
+    NumberText.append(value, decimals: decimals, to: &bytes)
   }
 
   public mutating func endRow() {

@@ -68,12 +68,34 @@ public struct ReportSet: Sendable {
     "domain", "segments", "method", "confidence", "explanation", "line",
   ]
 
+  /// A segment's columns in the rankings and mappings, taken from its score
+  /// once per report rather than once per row.
+  private struct SegmentColumns: Sendable {
+    var name: String
+    var category: String
+    var item: String
+    var domain: String
+
+    static func all(_ scoring: ScoringModel) -> [SegmentID: SegmentColumns] {
+      scoring.segmentScores.mapValues {
+        SegmentColumns(
+          name: $0.segment.nameEN,
+          category: $0.category.rawValue,
+          item: $0.item?.id.rawValue ?? "",
+          domain: $0.segment.domain.rawValue
+        )
+      }
+    }
+  }
+
   private static func rankings(_ run: ScoreRun) -> ReportFile {
     let rows = run.scores.count
+    let columns = SegmentColumns.all(run.scoring)
     return ReportFile.csv(header: rankingsHeader, rows: rows, bytesPerRow: 768) { csv, index in
       let score = run.scores[index]
       let holding = score.holding
-      let primary = score.primarySegment.flatMap { run.scoring.segmentScores[$0] }
+      let mapping = score.mapping
+      let primary = score.primarySegment.flatMap { columns[$0] }
       csv.text(holding.portfolio)
       csv.integer(score.rank)
       csv.text(holding.ticker.canonical)
@@ -89,16 +111,21 @@ public struct ReportSet: Sendable {
       csv.text(score.tier)
       csv.text(score.isExcluded ? "yes" : "no")
       csv.text(score.primarySegment?.rawValue ?? "")
-      csv.text(primary?.category.rawValue ?? "")
-      csv.text(primary?.item?.id.rawValue ?? "")
-      csv.text(primary?.segment.domain.rawValue ?? "")
-      csv.text(
-        score.mapping.segments.map { "\($0.segment):\(format($0.share, decimals: 4))" }
-          .joined(separator: ";")
-      )
-      csv.text(score.mapping.method.rawValue)
-      csv.number(score.mapping.confidence, decimals: 2)
-      csv.text(score.explanation)
+      csv.text(primary?.category ?? "")
+      csv.text(primary?.item ?? "")
+      csv.text(primary?.domain ?? "")
+      csv.text { cell in
+        // segment:share;segment:share
+        for (position, mapped) in mapping.segments.enumerated() {
+          if position > 0 { cell.append(0x3B) }
+          cell += mapped.segment.rawValue.utf8
+          cell.append(0x3A)
+          NumberText.append(mapped.share, decimals: 4, trimmed: true, to: &cell)
+        }
+      }
+      csv.text(mapping.method.rawValue)
+      csv.number(mapping.confidence, decimals: 2)
+      csv.text { score.explainer.explain(score, into: &$0) }
       csv.integer(holding.line)
     }
   }
@@ -138,25 +165,27 @@ public struct ReportSet: Sendable {
     let rows = scores.indices.sorted { lines[$0] < lines[$1] }
       .flatMap { position in scores[position].mapping.segments.indices.map { (position, $0) } }
     let count = rows.count
+    let columns = SegmentColumns.all(run.scoring)
     return ReportFile.csv(header: mappingsHeader, rows: count, bytesPerRow: 320) { csv, index in
       let score = scores[rows[index].0]
-      let mapped = score.mapping.segments[rows[index].1]
+      let mapping = score.mapping
+      let mapped = mapping.segments[rows[index].1]
       let holding = score.holding
-      let segmentScore = run.scoring.segmentScores[mapped.segment]
+      let segment = columns[mapped.segment]
       csv.text(holding.portfolio)
       csv.integer(holding.line)
       csv.text(holding.ticker.canonical)
       csv.text(holding.name)
       csv.text(mapped.segment.rawValue)
-      csv.text(segmentScore?.segment.nameEN ?? "")
-      csv.text(segmentScore?.category.rawValue ?? "")
-      csv.text(segmentScore?.item?.id.rawValue ?? "")
-      csv.text(segmentScore?.segment.domain.rawValue ?? "")
+      csv.text(segment?.name ?? "")
+      csv.text(segment?.category ?? "")
+      csv.text(segment?.item ?? "")
+      csv.text(segment?.domain ?? "")
       csv.number(mapped.share, decimals: 4)
-      csv.text(score.mapping.method.rawValue)
-      csv.number(score.mapping.confidence, decimals: 2)
+      csv.text(mapping.method.rawValue)
+      csv.number(mapping.confidence, decimals: 2)
       csv.text(mapped.evidence)
-      csv.text(score.mapping.borderline ?? "")
+      csv.text(mapping.borderline ?? "")
     }
   }
 

@@ -42,7 +42,11 @@ public struct Score: Sendable {
 
   /// Every number of the score in words: each segment's factors with what
   /// moved them, then the holding's exposure.
-  public var explanation: String { explainer.explain(self) }
+  public var explanation: String {
+    var text: [UInt8] = []
+    explainer.explain(self, into: &text)
+    return String(decoding: text, as: UTF8.self)
+  }
 
   /// The segment with the largest share.
   public var primarySegment: SegmentID? { mapping.segments.first?.segment }
@@ -112,9 +116,9 @@ final class Explainer: Sendable {
   private let categoryValues: [Category: Double]
   /// Instruments a scenario assumes, by canonical ticker.
   private let assumed: [String: [SupportInstrument]]
-  /// Segment → origin → the text after "segment share% ", without scenario
-  /// instruments.
-  private let fragments: [SegmentID: [Origin: String]]
+  /// Segment → origin → the text after "segment share% " as UTF-8, without
+  /// scenario instruments.
+  private let fragments: [SegmentID: [Origin: [UInt8]]]
 
   init(
     segmentScores: [SegmentID: SegmentScore],
@@ -124,46 +128,59 @@ final class Explainer: Sendable {
     self.segmentScores = segmentScores
     self.categoryValues = categoryValues
     self.assumed = assumed
-    var fragments: [SegmentID: [Origin: String]] = [:]
+    var fragments: [SegmentID: [Origin: [UInt8]]] = [:]
     for (id, score) in segmentScores {
       for origin in Origin.allCases {
-        fragments[id, default: [:]][origin] = Self.fragment(
-          score,
-          origin: origin,
-          financial: score.financial[origin] ?? FinancialSupport(parts: []),
-          categoryValue: categoryValues[score.category] ?? 50
+        fragments[id, default: [:]][origin] = Array(
+          Self.fragment(
+            score,
+            origin: origin,
+            financial: score.financial[origin] ?? FinancialSupport(parts: []),
+            categoryValue: categoryValues[score.category] ?? 50
+          ).utf8
         )
       }
     }
     self.fragments = fragments
   }
 
-  func explain(_ score: Score) -> String {
-    let assumed = self.assumed[score.holding.ticker.canonical] ?? []
-    var text = score.isExcluded ? "EXCLUDED: eliminated activity. " : ""
-    // One allocation: a segment's part runs to about 300 bytes.
-    text.reserveCapacity(200 + 320 * score.mapping.segments.count)
+  /// Appends `score`'s explanation to `text` as UTF-8.
+  func explain(_ score: Score, into text: inout [UInt8]) {
+    let assumed = self.assumed.isEmpty ? [] : self.assumed[score.holding.ticker.canonical] ?? []
+    if score.isExcluded { text += "EXCLUDED: eliminated activity. ".utf8 }
+    let mapping = score.mapping
     var first = true
-    for mapped in score.mapping.segments {
+    for mapped in mapping.segments {
       guard let segmentScore = segmentScores[mapped.segment] else { continue }
-      if !first { text += " | " }
+      if !first { text += " | ".utf8 }
       first = false
-      text += segmentScore.segment.id.rawValue + " " + percent(mapped.share) + " "
+      text += mapped.segment.rawValue.utf8
+      text.append(0x20)
+      NumberText.appendPercent(mapped.share, to: &text)
+      text.append(0x20)
       if assumed.isEmpty, let fragment = fragments[mapped.segment]?[score.origin] {
         text += fragment
       } else {
-        text += Self.fragment(
-          segmentScore,
-          origin: score.origin,
-          financial: segmentScore.financialSupport(for: score.origin, adding: assumed),
-          categoryValue: categoryValues[segmentScore.category] ?? 50
-        )
+        text +=
+          Self.fragment(
+            segmentScore,
+            origin: score.origin,
+            financial: segmentScore.financialSupport(for: score.origin, adding: assumed),
+            categoryValue: categoryValues[segmentScore.category] ?? 50
+          ).utf8
       }
     }
-    let share = percent(score.chinaShare)
-    text +=
-      ". Exposure: \(score.origin.rawValue) (\(score.originBasis)), China revenue \(share) (\(score.chinaShareBasis)) keeps \(share) of each factor's distance from 50"
-    return text
+    text += ". Exposure: ".utf8
+    text += score.origin.rawValue.utf8
+    text += " (".utf8
+    text += score.originBasis.utf8
+    text += "), China revenue ".utf8
+    NumberText.appendPercent(score.chinaShare, to: &text)
+    text += " (".utf8
+    text += score.chinaShareBasis.utf8
+    text += ") keeps ".utf8
+    NumberText.appendPercent(score.chinaShare, to: &text)
+    text += " of each factor's distance from 50".utf8
   }
 
   private static func fragment(
