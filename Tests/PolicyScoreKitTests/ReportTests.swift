@@ -171,6 +171,23 @@ extension CSVWriterTests {
     #expect(pieces > 4)
     #expect(file.bytes == CSVWriter.render(header: header, rows: rows))
   }
+
+  @Test func aFileWhoseWritingFailsStopsAtTheFailure() {
+    struct Full: Error {}
+    let file = ReportFile.csv(header: ["i"], rows: 5000, bytesPerRow: 8, batchRows: 1000) {
+      csv,
+      index in
+      csv.integer(index)
+    }
+    var calls = 0
+    #expect(throws: Full.self) {
+      try file.write { _ throws(Full) in
+        calls += 1
+        if calls == 3 { throw Full() }
+      }
+    }
+    #expect(calls == 3)
+  }
 }
 
 @Suite struct SupportTests {

@@ -70,37 +70,60 @@ public struct ReportFile: Sendable {
 }
 
 extension ReportFile.CSVRows {
+  /// Each batch is cut into pieces that the cores render as they come free;
+  /// meanwhile one of them hands the previous batch to `sink`, so that the
+  /// writing overlaps the rendering.
   fileprivate func write<E: Error>(
     _ sink: (UnsafeRawBufferPointer) throws(E) -> Void
   ) throws(E) {
     try send(CSVBuilder(header: header).bytes, to: sink)
-    // One buffer per core, reused from batch to batch: fresh memory costs
-    // more on this kind of machine than the rendering itself.
-    let cores = ProcessInfo.processInfo.activeProcessorCount
-    var buffers = (0..<cores).map { _ in
-      CSVBuilder(capacity: min(count, batchRows) * bytesPerRow / cores)
+    let pieces = 4 * ProcessInfo.processInfo.activeProcessorCount
+    // Two sets of buffers, one being rendered while the other is written,
+    // reused from batch to batch: fresh memory costs more on this kind of
+    // machine than the rendering itself.
+    var sets = (0..<2).map { _ in
+      (0..<pieces).map { _ in CSVBuilder(capacity: min(count, batchRows) * bytesPerRow / pieces) }
     }
+    var written = 0  // pieces of the previous batch, in the other set
+    var failure: E?
     var start = 0
-    while start < count {
+    var current = 0
+    while start < count && failure == nil {
       let end = min(count, start + batchRows)
-      let workers = min(cores, max(1, (end - start) / 1024))
-      buffers.withUnsafeMutableBufferPointer { buffers in
-        nonisolated(unsafe) let buffers = buffers
-        _ = Parallel.each(workers) { worker in
-          let lower = start + (end - start) * worker / workers
-          let upper = start + (end - start) * (worker + 1) / workers
-          buffers[worker].removeAll()
-          for index in lower..<upper {
-            row(&buffers[worker], index)
-            buffers[worker].endRow()
+      let used = min(pieces, max(1, (end - start) / 256))
+      let (rendering, writing) = (current, 1 - current)
+      sets.withUnsafeMutableBufferPointer { sets in
+        nonisolated(unsafe) let sets = sets
+        nonisolated(unsafe) var failed: E?
+        withoutActuallyEscaping(sink) { sink in
+          nonisolated(unsafe) let sink = sink
+          _ = Parallel.each(used + 1) { task in
+            guard task > 0 else {
+              for piece in 0..<written where failed == nil {
+                do throws(E) { try send(sets[writing][piece].bytes, to: sink) } catch {
+                  failed = error
+                }
+              }
+              return
+            }
+            let piece = task - 1
+            let lower = start + (end - start) * piece / used
+            let upper = start + (end - start) * (piece + 1) / used
+            sets[rendering][piece].removeAll()
+            for index in lower..<upper {
+              row(&sets[rendering][piece], index)
+              sets[rendering][piece].endRow()
+            }
           }
         }
+        failure = failed
       }
-      for worker in 0..<workers {
-        try send(buffers[worker].bytes, to: sink)
-      }
+      written = used
+      current = 1 - current
       start = end
     }
+    if let failure { throw failure }
+    for piece in 0..<written { try send(sets[1 - current][piece].bytes, to: sink) }
   }
 }
 
