@@ -35,6 +35,31 @@ import Testing
     #expect(headers[5] == ["line", "column", "reason", "raw"])
   }
 
+  @Test func theTerminalSummaryShowsEachPortfoliosOwnTopHoldings() throws {
+    let run = try run(
+      """
+      portfolio,ticker,weight,description
+      beta,600001,50,医院
+      alpha,600002,40,体外诊断
+      beta,600003,50,高端医学影像设备
+      alpha,600004,60,医院
+      """
+    )
+    let lines = TerminalSummary(run: run, top: 1).text.split(separator: "\n").map(String.init)
+    // Per portfolio: its line, the exposure line, the table header, one row.
+    func topTicker(_ portfolio: String) -> String? {
+      guard let start = lines.firstIndex(where: { $0.hasPrefix("portfolio \(portfolio):") }),
+        start + 3 < lines.count
+      else { return nil }
+      return lines[start + 3].split(separator: " ").dropFirst().first.map(String.init)
+    }
+    let alpha = run.scores.first { $0.holding.portfolio == "alpha" && $0.rank == 1 }
+    let beta = run.scores.first { $0.holding.portfolio == "beta" && $0.rank == 1 }
+    #expect(topTicker("alpha") == alpha?.holding.ticker.canonical)
+    #expect(topTicker("beta") == beta?.holding.ticker.canonical)
+    #expect(alpha?.holding.ticker.canonical != beta?.holding.ticker.canonical)
+  }
+
   @Test func filesOpenInExcelWithABOMAndCRLF() throws {
     let reports = ReportSet(
       run: try run("ticker,name,weight,description\nA,联影医疗,1,医学影像\n"),

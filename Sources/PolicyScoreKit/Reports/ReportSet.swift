@@ -41,8 +41,9 @@ public struct ReportSet: Sendable {
   /// File name → file.
   public let files: [String: ReportFile]
 
-  public init(run: ScoreRun, context: RunContext) {
-    let coverage = MappingCoverage(run: run)
+  /// The reports of `run`; `coverage` is the run's, when the caller has it.
+  public init(run: ScoreRun, context: RunContext, coverage: MappingCoverage? = nil) {
+    let coverage = coverage ?? MappingCoverage(run: run)
     let files: [String: ReportFile] = [
       "rankings.csv": Self.rankings(run),
       "exposures.csv": ReportFile(Self.exposures(run)),

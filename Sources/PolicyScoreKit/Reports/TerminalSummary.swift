@@ -10,7 +10,11 @@ public struct TerminalSummary {
     lines.append(
       "catalogue \(scoring.catalog.edition), as of \(scoring.asOf), weights E \(format(scoring.weights.encouraged)) F \(format(scoring.weights.financial)) D \(format(scoring.weights.substitution))"
     )
+    // Scores come portfolio by portfolio, in the summaries' order.
+    var start = 0
     for summary in run.summaries {
+      let scores = run.scores[start..<min(start + summary.scored, run.scores.count)].prefix(top)
+      start += summary.scored
       lines.append("")
       lines.append(
         "portfolio \(summary.portfolio): \(summary.holdings) holding\(summary.holdings == 1 ? "" : "s"), composite \(fixed(summary.composite, decimals: 1)) (\(scoring.model.parameters.tier(for: summary.composite)))"
@@ -18,7 +22,6 @@ public struct TerminalSummary {
       lines.append(
         "  exposure: restricted \(fixed(summary.weight(in: .restricted) * 100, decimals: 1))%, eliminated \(fixed(summary.weight(in: .eliminated) * 100, decimals: 1))%, encouraged \(fixed(summary.weight(in: .encouraged) * 100, decimals: 1))%"
       )
-      let scores = run.scores.filter { $0.holding.portfolio == summary.portfolio }.prefix(top)
       let header = ["rank", "ticker", "name", "weight", "E", "F", "D", "score", "tier", "segment"]
       var rows = [header]
       for score in scores {

@@ -21,20 +21,22 @@ public struct MappingCoverage: Sendable {
   public var unmapped: [(holding: Holding, reason: String)] = []
 
   public init(run: ScoreRun) {
-    for score in run.scores {
-      let weight = score.holding.weight
+    // A segment's domain looked up once, not copied out of its score per holding.
+    let domains = run.scoring.segmentScores.mapValues(\.segment.domain)
+    for index in run.scores.indices {
+      let holding = run.scores[index].holding
+      let mapping = run.scores[index].mapping
+      let weight = holding.weight
       mapped.holdings += 1
       mapped.weight += weight
-      byMethod[score.mapping.method, default: Line()].holdings += 1
-      byMethod[score.mapping.method, default: Line()].weight += weight
-      for (index, segment) in score.mapping.segments.enumerated() {
-        guard let domain = run.scoring.segmentScores[segment.segment]?.segment.domain else {
-          continue
-        }
+      byMethod[mapping.method, default: Line()].holdings += 1
+      byMethod[mapping.method, default: Line()].weight += weight
+      for (index, segment) in mapping.segments.enumerated() {
+        guard let domain = domains[segment.segment] else { continue }
         if index == 0 { byDomain[domain, default: Line()].holdings += 1 }
         byDomain[domain, default: Line()].weight += weight * segment.share
       }
-      if let reason = score.mapping.borderline { borderline.append((score.holding, reason)) }
+      if let reason = mapping.borderline { borderline.append((holding, reason)) }
     }
     unmapped = run.unmapped.sorted {
       ($0.holding.weight, $1.holding.line) > ($1.holding.weight, $0.holding.line)

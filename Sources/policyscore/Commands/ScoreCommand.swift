@@ -71,10 +71,11 @@ struct ScoreCommand: ParsableCommand {
     let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: asOfDay)
     let mapper = Mapper(model: bundle, decisions: try storeOptions.decisions())
     let run = ScoreRun(portfolio: portfolio, scoring: scoring, mapper: mapper)
-    try coverage.check(run, file: input.portfolioPath)
+    let covered = try coverage.check(run, file: input.portfolioPath)
     let reports = ReportSet(
       run: run,
-      context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp())
+      context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp()),
+      coverage: covered
     )
     let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput()
     if !noReports { try writeReports(reports.files, to: out) }
@@ -108,5 +109,6 @@ struct ScoreCommand: ParsableCommand {
     case .json:
       print(RankingJSON.render(run))
     }
+    keepUntilExit(run)
   }
 }
