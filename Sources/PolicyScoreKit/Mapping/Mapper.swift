@@ -114,10 +114,33 @@ public final class Mapper: Sendable {
 
   /// Every holding's outcome, in order, the holdings split across the cores.
   public func map(_ holdings: [Holding]) -> [MappingOutcome] {
-    Parallel.map(holdings.count) { map(holdings[$0]) }
+    Parallel.chunks(holdings.count) { range in
+      var codes = CodeCache()
+      return range.map { map(holdings[$0], codes: &codes) }
+    }.flatMap { $0 }
   }
 
   public func map(_ holding: Holding) -> MappingOutcome {
+    var codes = CodeCache()
+    return map(holding, codes: &codes)
+  }
+
+  /// Industry-code tokens already resolved by one core.
+  ///
+  /// A portfolio repeats a few hundred codes across all its holdings.
+  /// Bounded, for files whose every row has a code of its own.
+  struct CodeCache {
+    private var resolved: [String: IndustryCode?] = [:]
+
+    mutating func code(_ token: String, resolve: (String) -> IndustryCode?) -> IndustryCode? {
+      if let known = resolved[token] { return known }
+      let code = resolve(token)
+      if resolved.count < 4096 { resolved[token] = code }
+      return code
+    }
+  }
+
+  private func map(_ holding: Holding, codes cache: inout CodeCache) -> MappingOutcome {
     if let split = holding.split {
       return .mapped(
         Mapping(
@@ -162,7 +185,7 @@ public final class Mapper: Sendable {
       )
     }
     let scores = evidence.scores
-    let (resolved, unresolved) = resolveCodes(holding.industryCodes)
+    let (resolved, unresolved) = resolveCodes(holding.industryCodes, cache: &cache)
     let unresolvedNote =
       unresolved.isEmpty
       ? "" : "; code \(unresolved.map { "'\($0)'" }.joined(separator: ", ")) not in the concordance"
@@ -403,11 +426,14 @@ public final class Mapper: Sendable {
   }
 
   /// Codes from the concordance, and the tokens that matched none.
-  func resolveCodes(_ tokens: [String]) -> ([IndustryCode], [String]) {
+  private func resolveCodes(
+    _ tokens: [String],
+    cache: inout CodeCache
+  ) -> ([IndustryCode], [String]) {
     var resolved: [IndustryCode] = []
     var unresolved: [String] = []
     for token in tokens {
-      if let code = resolve(token) {
+      if let code = cache.code(token, resolve: resolve) {
         if !resolved.contains(code) { resolved.append(code) }
       } else {
         unresolved.append(token)

@@ -7,6 +7,10 @@ public struct MappingCoverage: Sendable {
   public struct Line: Sendable, Hashable {
     public var holdings = 0
     public var weight = 0.0
+
+    static func + (left: Line, right: Line) -> Line {
+      Line(holdings: left.holdings + right.holdings, weight: left.weight + right.weight)
+    }
   }
 
   public var total = Line()
@@ -23,20 +27,22 @@ public struct MappingCoverage: Sendable {
   public init(run: ScoreRun) {
     // A segment's domain looked up once, not copied out of its score per holding.
     let domains = run.scoring.segmentScores.mapValues(\.segment.domain)
-    for index in run.scores.indices {
-      let holding = run.scores[index].holding
-      let mapping = run.scores[index].mapping
-      let weight = holding.weight
-      mapped.holdings += 1
-      mapped.weight += weight
-      byMethod[mapping.method, default: Line()].holdings += 1
-      byMethod[mapping.method, default: Line()].weight += weight
-      for (index, segment) in mapping.segments.enumerated() {
-        guard let domain = domains[segment.segment] else { continue }
-        if index == 0 { byDomain[domain, default: Line()].holdings += 1 }
-        byDomain[domain, default: Line()].weight += weight * segment.share
+    let scores = run.scores
+    // Blocks of a fixed size across the cores, added up in order: the sums
+    // do not depend on the number of cores.
+    let block = 1 << 16
+    let parts = Parallel.each((scores.count + block - 1) / block) { first in
+      var part = MappingCoverage()
+      for index in (first * block)..<min(scores.count, (first + 1) * block) {
+        part.add(scores[index], domains: domains)
       }
-      if let reason = mapping.borderline { borderline.append((holding, reason)) }
+      return part
+    }
+    for part in parts {
+      mapped = mapped + part.mapped
+      byMethod.merge(part.byMethod, uniquingKeysWith: +)
+      byDomain.merge(part.byDomain, uniquingKeysWith: +)
+      borderline += part.borderline
     }
     unmapped = run.unmapped.sorted {
       ($0.holding.weight, $1.holding.line) > ($1.holding.weight, $0.holding.line)
@@ -44,6 +50,24 @@ public struct MappingCoverage: Sendable {
     total.holdings = mapped.holdings + unmapped.count
     total.weight = mapped.weight + unmapped.reduce(0) { $0 + $1.holding.weight }
     borderline.sort { $0.holding.line < $1.holding.line }
+  }
+
+  private init() {}
+
+  private mutating func add(_ score: Score, domains: [SegmentID: Domain]) {
+    let holding = score.holding
+    let mapping = score.mapping
+    let weight = holding.weight
+    mapped.holdings += 1
+    mapped.weight += weight
+    byMethod[mapping.method, default: Line()].holdings += 1
+    byMethod[mapping.method, default: Line()].weight += weight
+    for (index, segment) in mapping.segments.enumerated() {
+      guard let domain = domains[segment.segment] else { continue }
+      if index == 0 { byDomain[domain, default: Line()].holdings += 1 }
+      byDomain[domain, default: Line()].weight += weight * segment.share
+    }
+    if let reason = mapping.borderline { borderline.append((holding, reason)) }
   }
 
   /// Share of holdings mapped, 0...1 (1 for an empty run).
