@@ -1,6 +1,7 @@
 import Foundation
-import PolicyScoreKit
 import Testing
+
+@testable import PolicyScoreKit
 
 let scenariosURL = packageRoot.appendingPathComponent("Scenarios")
 
@@ -251,6 +252,7 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
     #expect(abs(stats.spearman - (1 - 6.0 * (4 + 1 + 1) / 24)) < 1e-12)
     #expect(stats.tierChanges == 1)
     #expect(stats.movers.first?.ticker == "600001.SH")
+    #expect(stats.movers.count == 3)
     let csv = csvRows(comparison.csv)
     #expect(
       csv[0] == [
@@ -259,5 +261,37 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
       ]
     )
     #expect(csv.count == 7)
+  }
+}
+
+extension ComparisonTests {
+  @Test func theMoversKeptAreTheLargestMovesOfAFullSort() {
+    var generator = SystemRandomNumberGenerator()
+    for count in [0, 1, 9, 10, 11, 500] {
+      let rows = (0..<count).map { index in
+        Comparison.Row(
+          portfolio: "p",
+          line: index,
+          ticker: "T\(Int.random(in: 0..<40, using: &generator))",
+          name: "",
+          scenario: "s",
+          composite: 50,
+          rank: 1,
+          tier: "neutral",
+          compositeDelta: 0,
+          rankDelta: Int.random(in: -6...6, using: &generator),
+          baseTier: "neutral"
+        )
+      }
+      let sorted = rows.filter { $0.rankDelta != 0 }
+        .sorted { (abs($0.rankDelta), $1.ticker) > (abs($1.rankDelta), $0.ticker) }
+      let kept = Comparison.largestMoves(rows)
+      #expect(kept.count == min(Comparison.moverLimit, sorted.count))
+      // Same moves and tickers in the same order (rows that tie on both may swap).
+      #expect(
+        kept.map(\.rankDelta.magnitude) == sorted.prefix(kept.count).map(\.rankDelta.magnitude)
+      )
+      #expect(kept.map(\.ticker) == sorted.prefix(kept.count).map(\.ticker))
+    }
   }
 }

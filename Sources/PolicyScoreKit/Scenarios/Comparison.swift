@@ -26,10 +26,14 @@ public struct Comparison: Sendable {
     public var compositeDelta: Double
     public var spearman: Double
     public var kendall: Double
-    /// Largest rank moves first, ties by ticker.
+    /// The `Comparison.moverLimit` largest rank moves, largest first, ties by
+    /// ticker.
     public var movers: [Row]
     public var tierChanges: Int
   }
+
+  /// How many movers each scenario's statistics keep.
+  public static let moverLimit = 10
 
   public var base: String
   /// By portfolio, then scenario in the given order, then base rank.
@@ -42,14 +46,12 @@ public struct Comparison: Sendable {
   public init(runs: [(scenario: String, run: ScoreRun)], base: String) {
     self.base = base
     let baseRun = runs.first { $0.scenario == base }?.run ?? runs[0].run
-    // Where each holding's score sits in each run, by portfolio and line:
-    // positions, so that no score is copied or hashed whole.
-    func positions(_ run: ScoreRun) -> [String: [Int: Int]] {
-      var positions: [String: [Int: Int]] = [:]
-      for index in run.scores.indices {
-        let holding = run.scores[index].holding
-        positions[holding.portfolio, default: [:]][holding.line] = index
-      }
+    // Where each holding's score sits in each run, by line (-1: none): a
+    // file's rows have lines of their own, whatever their portfolio.
+    func positions(_ run: ScoreRun) -> [Int] {
+      let lines = run.scores.indices.map { run.scores[$0].holding.line }
+      var positions = [Int](repeating: -1, count: (lines.max() ?? 0) + 1)
+      for (index, line) in lines.enumerated() where line >= 0 { positions[line] = index }
       return positions
     }
     let runPositions = runs.map { positions($0.run) }
@@ -60,13 +62,14 @@ public struct Comparison: Sendable {
         baseRun.scores[$0].holding.portfolio == summary.portfolio
       }
       for ((scenario, run), positions) in zip(runs, runPositions) {
-        let byLine = positions[summary.portfolio] ?? [:]
         var scenarioRows: [Row] = []
         scenarioRows.reserveCapacity(baseScores.count)
         for baseIndex in baseScores {
           let baseScore = baseRun.scores[baseIndex]
-          guard let index = byLine[baseScore.holding.line] else { continue }
-          let score = run.scores[index]
+          let line = baseScore.holding.line
+          guard line >= 0, line < positions.count, positions[line] >= 0 else { continue }
+          let score = run.scores[positions[line]]
+          guard score.holding.portfolio == summary.portfolio else { continue }
           scenarioRows.append(
             Row(
               portfolio: summary.portfolio,
@@ -95,8 +98,7 @@ public struct Comparison: Sendable {
             compositeDelta: (scenarioSummary?.composite ?? 50) - summary.composite,
             spearman: RankCorrelation.spearman(baseRanks, ranks),
             kendall: RankCorrelation.kendall(baseRanks, ranks),
-            movers: scenarioRows.filter { $0.rankDelta != 0 }
-              .sorted { (abs($0.rankDelta), $1.ticker) > (abs($1.rankDelta), $0.ticker) },
+            movers: Self.largestMoves(scenarioRows),
             tierChanges: scenarioRows.filter { $0.tier != $0.baseTier }.count
           )
         )
@@ -104,6 +106,24 @@ public struct Comparison: Sendable {
     }
     self.rows = rows
     self.statistics = statistics
+  }
+
+  /// The `moverLimit` rows that moved most, largest first, ties by ticker;
+  /// one pass that keeps only those, not a sort of every row that moved.
+  static func largestMoves(_ rows: [Row]) -> [Row] {
+    func before(_ a: Row, _ b: Row) -> Bool {
+      (abs(a.rankDelta), b.ticker) > (abs(b.rankDelta), a.ticker)
+    }
+    var largest: [Row] = []
+    for row in rows where row.rankDelta != 0 {
+      if largest.count == moverLimit {
+        guard let last = largest.last, before(row, last) else { continue }
+        largest.removeLast()
+      }
+      let position = largest.firstIndex { before(row, $0) } ?? largest.count
+      largest.insert(row, at: position)
+    }
+    return largest
   }
 
   static let header = [
