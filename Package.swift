@@ -55,6 +55,8 @@ let package = Package(
     .testTarget(
       name: "PolicyScoreKitTests",
       dependencies: ["PolicyScoreKit"],
+      // Read from the checkout by path (`packageRoot`), not as bundle resources.
+      exclude: ["Fixtures", "Golden"],
       swiftSettings: strictSettings
     ),
     // Runs the built binary end to end.
