@@ -31,6 +31,7 @@ let package = Package(
         "CSHA256",
         .product(name: "Yams", package: "Yams"),  // imported by Model/Files only
         .product(name: "GRDB", package: "GRDB.swift"),  // imported by Store/ only
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),  // imported by Store/ only
         // Imported by Import/SpreadsheetReader only.
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],

@@ -257,6 +257,15 @@ public final class Store: Sendable {
     return migrator
   }
 
+  /// Positions of `holdings` in key order, by portfolio, then line.
+  private static func keyOrder(_ holdings: [Holding]) -> [Int] {
+    // Portfolios as ordinals, so that the sort compares integers.
+    let names = Set(holdings.map(\.portfolio)).sorted()
+    let ordinals = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+    let keys = holdings.map { (ordinals[$0.portfolio] ?? 0, $0.line) }
+    return keys.indices.sorted { keys[$0] < keys[$1] }
+  }
+
   /// The names of the migrations this store has applied, in order.
   public func appliedMigrations() throws(StoreError) -> [String] {
     try read { db in try Self.migrator.appliedIdentifiers(db).sorted() }
@@ -290,19 +299,33 @@ public final class Store: Sendable {
         jobRunID = db.lastInsertedRowID
       }
       var runIDs: [Int64] = []
-      let holding = try db.makeStatement(
+      var holding = try RowInsert(
+        db,
         sql: """
           INSERT INTO holding (run_id, portfolio, line, ticker, ticker_input, name, weight, status,
             reason, description_sha256)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """
       )
-      let score = try db.makeStatement(
+      var score = try RowInsert(
+        db,
         sql: "INSERT INTO score VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       )
-      let mapping = try db.makeStatement(
-        sql: "INSERT INTO mapping VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-      )
+      var mapping = try RowInsert(db, sql: "INSERT INTO mapping VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      func insertHolding(_ runID: Int64, _ h: Holding, status: String, reason: String?) throws {
+        holding.bind(runID)
+        holding.bind(h.portfolio)
+        holding.bind(h.line)
+        holding.bind(h.ticker.canonical)
+        holding.bind(h.ticker.input)
+        holding.bind(h.name)
+        holding.bind(h.weight)
+        holding.bind(status)
+        holding.bind(reason)
+        holding.bind(Mapper.descriptionFingerprint(h))
+        try holding.run()
+      }
+      var explanation: [UInt8] = []
       for entry in entries {
         let run = entry.run
         let counts = run.accounting
@@ -327,34 +350,46 @@ public final class Store: Sendable {
         runIDs.append(runID)
         // In key order, so that each table's B-tree grows at its end instead
         // of splitting pages all over.
-        func inKeyOrder(_ a: Holding, _ b: Holding) -> Bool {
-          (a.portfolio, a.line) < (b.portfolio, b.line)
-        }
-        let scores = run.scores.sorted { inKeyOrder($0.holding, $1.holding) }
-        for item in scores {
+        for position in Self.keyOrder(run.scores.map(\.holding)) {
+          let item = run.scores[position]
           let h = item.holding
-          try holding.execute(arguments: [
-            runID, h.portfolio, h.line, h.ticker.canonical, h.ticker.input, h.name, h.weight,
-            "scored", nil, Mapper.descriptionFingerprint(h),
-          ])
-          try score.execute(arguments: [
-            runID, h.portfolio, h.line, item.factors.e, item.factors.f, item.factors.d,
-            item.composite, item.rank, item.tier, item.isExcluded,
-            item.primarySegment?.rawValue, item.explanation,
-          ])
-          for mapped in item.mapping.segments {
-            try mapping.execute(arguments: [
-              runID, h.portfolio, h.line, mapped.segment.rawValue, mapped.share,
-              item.mapping.method.rawValue, item.mapping.confidence, mapped.evidence,
-            ])
+          try insertHolding(runID, h, status: "scored", reason: nil)
+          score.bind(runID)
+          score.bind(h.portfolio)
+          score.bind(h.line)
+          score.bind(item.factors.e)
+          score.bind(item.factors.f)
+          score.bind(item.factors.d)
+          score.bind(item.composite)
+          score.bind(item.rank)
+          score.bind(item.tier)
+          score.bind(item.isExcluded)
+          score.bind(item.primarySegment?.rawValue)
+          explanation.removeAll(keepingCapacity: true)
+          item.explainer.explain(item, into: &explanation)
+          score.bind(utf8: explanation)
+          try score.run()
+          let itemMapping = item.mapping
+          for mapped in itemMapping.segments {
+            mapping.bind(runID)
+            mapping.bind(h.portfolio)
+            mapping.bind(h.line)
+            mapping.bind(mapped.segment.rawValue)
+            mapping.bind(mapped.share)
+            mapping.bind(itemMapping.method.rawValue)
+            mapping.bind(itemMapping.confidence)
+            mapping.bind(mapped.evidence)
+            try mapping.run()
           }
         }
-        let unmapped = run.unmapped.sorted { inKeyOrder($0.holding, $1.holding) }
-        for (h, reason) in unmapped {
-          try holding.execute(arguments: [
-            runID, h.portfolio, h.line, h.ticker.canonical, h.ticker.input, h.name, h.weight,
-            "unmapped", reason, Mapper.descriptionFingerprint(h),
-          ])
+        let unmapped = run.unmapped
+        for position in Self.keyOrder(unmapped.map(\.holding)) {
+          try insertHolding(
+            runID,
+            unmapped[position].holding,
+            status: "unmapped",
+            reason: unmapped[position].reason
+          )
         }
         checkpoint("store-transaction")
       }
