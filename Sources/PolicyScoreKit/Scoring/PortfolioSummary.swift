@@ -73,12 +73,16 @@ public struct PortfolioSummary: Sendable {
       case .segment, .gap: score.segment.nameEN
       }
     }
+    // One hash of the segment id per segment of a holding, not one per field.
+    func add(_ total: inout (weight: Double, holdings: Int), _ weight: Double) {
+      total.weight += weight
+      total.holdings += 1
+    }
     for index in scores.indices {
       let segments = scores[index].mapping.segments
       let weight = scores[index].holding.weight
       for mapped in segments {
-        bySegment[mapped.segment, default: (0, 0)].weight += weight * mapped.share
-        bySegment[mapped.segment, default: (0, 0)].holdings += 1
+        add(&bySegment[mapped.segment, default: (0, 0)], weight * mapped.share)
       }
       guard segments.count > 1 else { continue }
       let keys = segments.compactMap { scoring.exposureKeys[$0.segment] }
