@@ -62,8 +62,7 @@ public struct PortfolioSummary: Sendable {
     }
     // Each segment's weight and holdings; the other dimensions are sums of
     // segments, less the holdings that two of their segments counted twice.
-    var bySegment: [SegmentID: (weight: Double, holdings: Int)] = [:]
-    var countedTwice: [Exposure.Dimension: [String: Int]] = [:]
+    var bySegment: [SegmentID: SegmentTotal] = [:]
     let dimensions: [Exposure.Dimension] = [.category, .item, .domain, .segment]
     func label(_ dimension: Exposure.Dimension, _ score: SegmentScore) -> String {
       switch dimension {
@@ -73,27 +72,37 @@ public struct PortfolioSummary: Sendable {
       case .segment, .gap: score.segment.nameEN
       }
     }
-    // One hash of the segment id per segment of a holding, not one per field.
-    func add(_ total: inout (weight: Double, holdings: Int), _ weight: Double) {
-      total.weight += weight
-      total.holdings += 1
+    // The category, item and domain keys as ordinals, so that a holding's
+    // segments are compared without strings or allocations.
+    var keyNames: [[String]] = [[], [], []]
+    var keyOrdinals: [[String: Int]] = [[:], [:], [:]]
+    func ordinals(_ id: SegmentID) -> [Int]? {
+      scoring.exposureKeys[id].map { keys in
+        (0..<3).map { dimension in
+          if let known = keyOrdinals[dimension][keys[dimension]] { return known }
+          keyOrdinals[dimension][keys[dimension]] = keyNames[dimension].count
+          keyNames[dimension].append(keys[dimension])
+          return keyNames[dimension].count - 1
+        }
+      }
     }
+    var countedTwice: [[Int: Int]] = [[:], [:], [:]]
+    var holdingKeys: [[Int]?] = []  // this holding's segments' ordinals
     for index in scores.indices {
       let segments = scores[index].mapping.segments
       let weight = scores[index].holding.weight
+      holdingKeys.removeAll(keepingCapacity: true)
       for mapped in segments {
-        add(&bySegment[mapped.segment, default: (0, 0)], weight * mapped.share)
+        // One hash of the segment id per segment of a holding.
+        let keys = bySegment.add(mapped.segment, weight * mapped.share) { ordinals($0) }
+        if segments.count > 1 { holdingKeys.append(keys) }
       }
-      guard segments.count > 1 else { continue }
-      let keys = segments.compactMap { scoring.exposureKeys[$0.segment] }
-      for (index, dimension) in dimensions.dropLast().enumerated() {
-        var seen: [String] = []  // two or three segments: a list beats a set
-        for key in keys.map({ $0[index] }) {
-          if seen.contains(key) {
-            countedTwice[dimension, default: [:]][key, default: 0] += 1
-          } else {
-            seen.append(key)
-          }
+      // A bucket that two of the holding's segments fall into counts it once.
+      for position in holdingKeys.indices.dropFirst() {
+        guard let keys = holdingKeys[position] else { continue }
+        for dimension in 0..<3 {
+          let twice = holdingKeys[..<position].contains { $0?[dimension] == keys[dimension] }
+          if twice { countedTwice[dimension][keys[dimension], default: 0] += 1 }
         }
       }
     }
@@ -104,11 +113,13 @@ public struct PortfolioSummary: Sendable {
       for (dimension, key) in zip(dimensions, keys + [id.rawValue]) {
         let empty = Bucket(label: label(dimension, segmentScore))
         buckets[dimension, default: [:]][key, default: empty].weight += total.weight
-        buckets[dimension, default: [:]][key, default: empty].holdings += total.holdings
+        buckets[dimension, default: [:]][key, default: empty].holdings += total.count
       }
     }
-    for (dimension, keys) in countedTwice {
-      for (key, count) in keys { buckets[dimension]?[key]?.holdings -= count }
+    for (position, counts) in countedTwice.enumerated() {
+      for (key, count) in counts {
+        buckets[dimensions[position]]?[keyNames[position][key]]?.holdings -= count
+      }
     }
     if !unmapped.isEmpty {
       let weight = unmapped.reduce(0) { $0 + $1.weight }
@@ -154,5 +165,30 @@ public struct PortfolioSummary: Sendable {
           composite: composite
         )
       }
+  }
+}
+
+/// A segment's weight and holdings in one portfolio, with its exposure keys'
+/// ordinals.
+private struct SegmentTotal {
+  var weight = 0.0
+  var count = 0
+  var keys: [Int]?
+}
+
+extension Dictionary where Key == SegmentID, Value == SegmentTotal {
+  /// Adds a holding's `weight` in segment `id`; its keys' ordinals, from
+  /// `ordinals` the first time.
+  fileprivate mutating func add(
+    _ id: SegmentID,
+    _ weight: Double,
+    ordinals: (SegmentID) -> [Int]?
+  ) -> [Int]? {
+    func add(_ total: inout SegmentTotal) -> [Int]? {
+      total.weight += weight
+      total.count += 1
+      return total.keys
+    }
+    return add(&self[id, default: SegmentTotal(keys: ordinals(id))])
   }
 }
