@@ -51,7 +51,8 @@ public struct ReportFile: Sendable {
 
   private init(content: Content) { self.content = content }
 
-  /// Hands the file's bytes to `sink` in order, a piece at a time.
+  /// Hands the file's bytes to `sink` in order, a piece at a time; `sink`
+  /// may be called on another thread, but never twice at once.
   public func write<E: Error>(_ sink: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
     switch content {
     case .bytes(let bytes):
