@@ -16,6 +16,8 @@ public final class Mapper: Sendable {
   private let segmentIDs: [SegmentID]
   private let segmentIndex: [SegmentID: Int]
   private let domains: [SegmentID: Domain]
+  /// Each segment's domain as a bit, by segment index (0 for none).
+  private let domainBits: [UInt64]
   private let matcher: TextMatcher
   private let codes: [String: IndustryCode]
   private let schemes: [IndustryCodeScheme]
@@ -63,6 +65,11 @@ public final class Mapper: Sendable {
     }
     matcher = TextMatcher(terms: terms)
     domains = model.segments.mapValues(\.domain)
+    domainBits = segmentIDs.map { id in
+      model.segments[id].flatMap { Domain.allCases.firstIndex(of: $0.domain) }.map {
+        UInt64(1) << UInt64($0)
+      } ?? 0
+    }
     codes = model.codes
     schemes = model.schemes
     registry = useRegistry ? model.registry : [:]
@@ -310,20 +317,19 @@ public final class Mapper: Sendable {
   /// ('体外诊断' yields to '化学发光'); anywhere, a segment named only by weak
   /// words yields to any named by more.
   private func preferSpecific(_ scores: inout [Int: TextScore]) {
-    let strongDomains = Set(
-      scores.filter { $0.value.strongest >= strongWeight }.compactMap {
-        domains[segmentIDs[$0.key]]
-      }
-    )
-    let anyOrdinary = scores.values.contains { $0.strongest >= termWeight }
+    // Domains as bits: no set, no string hashing per holding.
+    var strongDomains: UInt64 = 0
+    var anyOrdinary = false
     for (segment, score) in scores {
-      let domain = domains[segmentIDs[segment]]
-      if score.strongest < strongWeight, let domain, strongDomains.contains(domain) {
-        scores[segment] = nil
-      } else if score.strongest < termWeight, anyOrdinary {
-        scores[segment] = nil
-      }
+      if score.strongest >= strongWeight { strongDomains |= domainBits[segment] }
+      if score.strongest >= termWeight { anyOrdinary = true }
     }
+    let yielding = scores.compactMap { segment, score -> Int? in
+      let inStrongDomain = domainBits[segment] & strongDomains != 0
+      return (score.strongest < strongWeight && inStrongDomain)
+        || (score.strongest < termWeight && anyOrdinary) ? segment : nil
+    }
+    for segment in yielding { scores[segment] = nil }
   }
 
   private func mapByText(_ scores: [Int: TextScore], note: String) -> Mapping? {
