@@ -44,10 +44,11 @@ public struct ReportSet: Sendable {
   /// The reports of `run`; `coverage` is the run's, when the caller has it.
   public init(run: ScoreRun, context: RunContext, coverage: MappingCoverage? = nil) {
     let coverage = coverage ?? MappingCoverage(run: run)
+    let columns = SegmentColumns.all(run.scoring)
     let files: [String: ReportFile] = [
-      "rankings.csv": Self.rankings(run),
+      "rankings.csv": Self.rankings(run, columns: columns),
       "exposures.csv": ReportFile(Self.exposures(run)),
-      "mappings.csv": Self.mappings(run),
+      "mappings.csv": Self.mappings(run, columns: columns),
       "coverage.csv": ReportFile(coverage.csv),
       "unmapped.csv": ReportFile(Self.unmapped(run)),
       "rejects.csv": ReportFile(Self.rejects(run)),
@@ -70,7 +71,7 @@ public struct ReportSet: Sendable {
   ]
 
   /// A segment's columns in the rankings and mappings, taken from its score
-  /// once per report rather than once per row.
+  /// once per report set rather than once per row.
   private struct SegmentColumns: Sendable {
     var name: String
     var category: String
@@ -89,9 +90,11 @@ public struct ReportSet: Sendable {
     }
   }
 
-  private static func rankings(_ run: ScoreRun) -> ReportFile {
+  private static func rankings(
+    _ run: ScoreRun,
+    columns: [SegmentID: SegmentColumns]
+  ) -> ReportFile {
     let rows = run.scores.count
-    let columns = SegmentColumns.all(run.scoring)
     return ReportFile.csv(header: rankingsHeader, rows: rows, bytesPerRow: 768) { csv, index in
       let score = run.scores[index]
       let holding = score.holding
@@ -159,14 +162,16 @@ public struct ReportSet: Sendable {
     "domain", "share", "method", "confidence", "evidence", "borderline",
   ]
 
-  private static func mappings(_ run: ScoreRun) -> ReportFile {
+  private static func mappings(
+    _ run: ScoreRun,
+    columns: [SegmentID: SegmentColumns]
+  ) -> ReportFile {
     // (score, segment) positions, holdings in file order.
     let scores = run.scores
     let lines = scores.map(\.holding.line)
     let rows = scores.indices.sorted { lines[$0] < lines[$1] }
       .flatMap { position in scores[position].mapping.segments.indices.map { (position, $0) } }
     let count = rows.count
-    let columns = SegmentColumns.all(run.scoring)
     return ReportFile.csv(header: mappingsHeader, rows: count, bytesPerRow: 320) { csv, index in
       let score = scores[rows[index].0]
       let mapping = score.mapping
