@@ -107,10 +107,34 @@ import Testing
 
   @Test func confidenceComesFromTheMarginToTheRunnerUp() throws {
     let clear = try mapping(holding(description: "CAR-T cell therapy"))
+    // Two strong terms, 3 each; the one named first gets the lead bonus, 1.
     let split = try mapping(holding(description: "疫苗与血液制品"))
     #expect(clear.confidence == 0.9)
-    #expect(split.confidence == 0.4)
-    #expect(split.segments.map(\.share) == [0.5, 0.5])
+    let margin = (4.0 - 3.0) / 4.0
+    #expect(split.confidence == 0.4 + 0.5 * margin)
+    #expect(split.segments.map(\.segment) == ["vaccines", "blood-products"])
+    let shares: [Double] = [4.0 / 7.0, 3.0 / 7.0]
+    #expect(split.segments.map(\.share) == shares)
+  }
+
+  @Test func aGeneralSegmentYieldsButSiblingsStandSideBySide() throws {
+    let diagnostics = try mapping(holding(description: "体外诊断：化学发光免疫分析仪及试剂"))
+    #expect(diagnostics.segments.map(\.segment) == ["novel-diagnostics"])
+    let drugs = try mapping(holding(description: "化学药制剂，另有创新药"))
+    #expect(drugs.segments.map(\.segment) == ["generic-chemical-drugs", "innovative-drugs"])
+  }
+
+  @Test func onlyAStrongTermOverrulesTheIndustryCode() throws {
+    let result = try mapping(holding(description: "向医院配送药品", codes: ["SW:医药流通"]))
+    #expect(result.segments.map(\.segment) == ["pharma-distribution"])
+    #expect(result.borderline == nil)
+  }
+
+  @Test func theBusinessNamedFirstLeads() throws {
+    let reversed = try mapping(holding(description: "主营血液制品，另有疫苗业务"))
+    #expect(reversed.segments.map(\.segment) == ["blood-products", "vaccines"])
+    #expect(reversed.segments[0].evidence == "text: '血液制品' (score 4, named first)")
+    #expect(reversed.segments[1].evidence == "text: '疫苗' (score 3)")
   }
 
   @Test func anUnmappedHoldingSaysWhy() {

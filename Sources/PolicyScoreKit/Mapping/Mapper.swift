@@ -18,6 +18,8 @@ public final class Mapper: Sendable {
   private let domains: [SegmentID: Domain]
   /// Each segment's domain as a bit, by segment index (0 for none).
   private let domainBits: [UInt64]
+  /// Whether each segment, by index, is its domain's general one.
+  private let isGeneral: [Bool]
   private let matcher: TextMatcher
   private let codes: [String: IndustryCode]
   private let schemes: [IndustryCodeScheme]
@@ -70,6 +72,7 @@ public final class Mapper: Sendable {
         UInt64(1) << UInt64($0)
       } ?? 0
     }
+    isGeneral = segmentIDs.map { model.lexicon.entries[$0]?.isGeneral ?? false }
     codes = model.codes
     schemes = model.schemes
     registry = useRegistry ? model.registry : [:]
@@ -94,16 +97,23 @@ public final class Mapper: Sendable {
     var score: Double = 0
     var terms: [String] = []
     private(set) var strongest = 0.0
+    /// Where the text first names the segment by an ordinary or strong term.
+    private(set) var first = Int.max
+    /// Named before every other segment: the text's lead business.
+    var isLead = false
 
-    init(score: Double = 0, terms: [String] = []) {
+    init(score: Double = 0, terms: [String] = [], isLead: Bool = false) {
       self.score = score
       self.terms = terms
+      self.isLead = isLead
     }
 
-    mutating func add(_ term: String, _ weight: Double) {
+    /// Adds a term's weight; `at` is its first offset, nil for a weak term.
+    mutating func add(_ term: String, _ weight: Double, at position: Int?) {
       score += weight
       strongest = max(strongest, weight)
       terms.append(term)
+      if let position { first = min(first, position) }
     }
 
     /// From the sum of weights to the strongest plus `extraWeight` of the rest.
@@ -292,30 +302,40 @@ public final class Mapper: Sendable {
   func textEvidence(_ text: String) -> TextEvidence {
     var evidence = TextEvidence()
     var excluded: Set<Int> = []
-    for patternIndex in matcher.matches(in: text) {
-      let pattern = matcher.patterns[patternIndex]
+    for match in matcher.matches(in: text) {
+      let pattern = matcher.patterns[match.pattern]
       for role in pattern.roles {
         if role.segment == Self.everySegment {
           evidence.exclusion = evidence.exclusion ?? pattern.text
         } else if role.isNegative {
           excluded.insert(role.segment)
         } else {
-          evidence.scores[role.segment, default: TextScore()].add(pattern.text, role.weight)
+          evidence.scores[role.segment, default: TextScore()].add(
+            pattern.text,
+            role.weight,
+            at: role.weight >= termWeight ? match.first : nil
+          )
         }
       }
     }
     for segment in excluded { evidence.scores[segment] = nil }
     preferSpecific(&evidence.scores)
+    let lead = evidence.scores.values.lazy.map(\.first).min() ?? Int.max
     for segment in evidence.scores.keys {
       evidence.scores[segment]?.settle(extraWeight: parameters.extraTermWeight)
+      if lead < Int.max && evidence.scores[segment]?.first == lead {
+        evidence.scores[segment]?.score += parameters.leadBonus
+        evidence.scores[segment]?.isLead = true
+      }
     }
     return evidence
   }
 
-  /// The specific beats the generic: within a domain, a segment named only by
-  /// ordinary or weak words yields to one named by a strong word
-  /// ('体外诊断' yields to '化学发光'); anywhere, a segment named only by weak
-  /// words yields to any named by more.
+  /// The specific beats the generic: a domain's general segment named only by
+  /// ordinary or weak words yields to a segment of its domain named by a
+  /// strong word ('体外诊断' yields to '化学发光', but '化学药' stands beside
+  /// '创新药': generics and new drugs are two businesses); anywhere, a segment
+  /// named only by weak words yields to any named by more.
   private func preferSpecific(_ scores: inout [Int: TextScore]) {
     // Domains as bits: no set, no string hashing per holding.
     var strongDomains: UInt64 = 0
@@ -326,7 +346,7 @@ public final class Mapper: Sendable {
     }
     let yielding = scores.compactMap { segment, score -> Int? in
       let inStrongDomain = domainBits[segment] & strongDomains != 0
-      return (score.strongest < strongWeight && inStrongDomain)
+      return (score.strongest < strongWeight && inStrongDomain && isGeneral[segment])
         || (score.strongest < termWeight && anyOrdinary) ? segment : nil
     }
     for segment in yielding { scores[segment] = nil }
@@ -352,7 +372,8 @@ public final class Mapper: Sendable {
           MappedSegment(
             segment: segmentIDs[$0.key],
             share: $0.value.score / total,
-            evidence: "text: \(quoted($0.value.terms)) (score \(format($0.value.score)))\(note)"
+            evidence:
+              "text: \(quoted($0.value.terms)) (score \(format($0.value.score))\($0.value.isLead ? ", named first" : ""))\(note)"
           )
         }
       )
@@ -362,8 +383,10 @@ public final class Mapper: Sendable {
   /// The industry code narrows the domain and the text picks the segment.
   ///
   /// A segment the code allows gets `codeBonus` when the text names it; one
-  /// outside the code must reach `minimumTextScore` on its own. When the
-  /// best segment is outside the code, the mapping is borderline.
+  /// outside the code must be named by a strong term and reach
+  /// `minimumTextScore` on its own: a word as plain as 'hospital' or '抗体'
+  /// does not overrule the code. When the best segment is outside the code,
+  /// the mapping is borderline.
   private func mapByCodes(
     _ resolved: [IndustryCode],
     scores: [Int: TextScore],
@@ -382,8 +405,12 @@ public final class Mapper: Sendable {
     var combined: [Int: TextScore] = [:]
     for (segment, text) in scores {
       if allowed.contains(segment) {
-        combined[segment] = TextScore(score: text.score + parameters.codeBonus, terms: text.terms)
-      } else if text.score >= parameters.minimumTextScore {
+        combined[segment] = TextScore(
+          score: text.score + parameters.codeBonus,
+          terms: text.terms,
+          isLead: text.isLead
+        )
+      } else if text.score >= parameters.minimumTextScore && text.strongest >= strongWeight {
         combined[segment] = text
       }
     }
@@ -420,8 +447,8 @@ public final class Mapper: Sendable {
             segment: segmentIDs[$0.key],
             share: $0.value.score / total,
             evidence: allowed.contains($0.key)
-              ? "code \(codeList); text chose: \(quoted($0.value.terms))\(note)"
-              : "text: \(quoted($0.value.terms)), outside the segments of code \(codeList)\(note)"
+              ? "code \(codeList); text chose: \(quoted($0.value.terms))\(lead($0.value))\(note)"
+              : "text: \(quoted($0.value.terms))\(lead($0.value)), outside the segments of code \(codeList)\(note)"
           )
         }
       ),
@@ -486,6 +513,8 @@ public final class Mapper: Sendable {
   private func sorted(_ segments: [MappedSegment]) -> [MappedSegment] {
     segments.sorted { ($0.share, $1.segment.rawValue) > ($1.share, $0.segment.rawValue) }
   }
+
+  private func lead(_ score: TextScore) -> String { score.isLead ? " (named first)" : "" }
 
   private func quoted(_ terms: [String]) -> String {
     terms.map { "'\($0)'" }.joined(separator: ", ")

@@ -117,12 +117,18 @@ public struct TextMatcher: Sendable {
     }
   }
 
-  /// Indices of the distinct patterns found in `text`, in pattern order.
+  /// A pattern found in a text, and the byte offset where it first begins.
+  public struct Match: Sendable, Hashable {
+    public var pattern: Int
+    public var first: Int
+  }
+
+  /// The distinct patterns found in `text`, in pattern order.
   ///
   /// A match that lies inside a longer match is dropped, so the specific term
   /// wins over the generic word it contains: in "surgical robot" only
   /// `surgical robot` counts, not `surgical`.
-  public func matches(in text: String) -> [Int] {
+  public func matches(in text: String) -> [Match] {
     var text = text
     return text.withUTF8 { bytes in
       transitions.withUnsafeBufferPointer { transitions in
@@ -137,7 +143,7 @@ public struct TextMatcher: Sendable {
     _ bytes: UnsafeBufferPointer<UInt8>,
     _ transitions: UnsafeBufferPointer<Int32>,
     _ outputStart: UnsafeBufferPointer<Int32>
-  ) -> [Int] {
+  ) -> [Match] {
     var spans: [(pattern: Int, begin: Int, end: Int)] = []
     var state = 0
     for position in bytes.indices {
@@ -162,17 +168,19 @@ public struct TextMatcher: Sendable {
         spans.append((patternIndex, begin, position + 1))
       }
     }
-    var found: [Int] = []
+    var found: [Match] = []
     for span in spans {
       let inside = spans.contains {
         $0.begin <= span.begin && $0.end >= span.end
           && ($0.end - $0.begin) > (span.end - span.begin)
       }
-      if !inside { found.append(span.pattern) }
+      if !inside { found.append(Match(pattern: span.pattern, first: span.begin)) }
     }
-    found.sort()
+    // By pattern, the first occurrence first; then one per pattern.
+    found.sort { ($0.pattern, $0.first) < ($1.pattern, $1.first) }
     var unique = 0
-    for index in found.indices where index == 0 || found[index] != found[index - 1] {
+    for index in found.indices where index == 0 || found[index].pattern != found[index - 1].pattern
+    {
       found[unique] = found[index]
       unique += 1
     }

@@ -9,6 +9,10 @@ public struct Lexicon: Sendable {
     public var terms: [Term]
     /// A negative term in a holding's text rules the segment out.
     public var negative: [String]
+    /// The domain's general segment (`ivd-conventional`): named only by
+    /// ordinary words, it yields to a segment of its domain named by a
+    /// strong one.
+    public var isGeneral = false
   }
 
   public var entries: [SegmentID: Entry]

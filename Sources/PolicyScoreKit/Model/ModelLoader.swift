@@ -394,7 +394,7 @@ struct ModelLoader {
       state.references.append((id, keyNode.location))
       guard
         let entry = valueNode.map(
-          keys: ["strong", "terms", "weak", "negative"],
+          keys: ["general", "strong", "terms", "weak", "negative"],
           context: "lexicon entry '\(id)'"
         )
       else { continue }
@@ -413,7 +413,11 @@ struct ModelLoader {
           terms.append(Lexicon.Term(text: text, weight: weights[level] ?? 1))
         }
       }
-      state.lexicon[id] = Lexicon.Entry(terms: terms, negative: entry.strings("negative"))
+      state.lexicon[id] = Lexicon.Entry(
+        terms: terms,
+        negative: entry.strings("negative"),
+        isGeneral: entry.bool("general") ?? false
+      )
     }
   }
 
@@ -814,7 +818,8 @@ struct ModelLoader {
     let mapping = map.map(
       "mapping",
       keys: [
-        "keep_ratio", "min_text_score", "code_bonus", "extra_term_weight", "review_below",
+        "keep_ratio", "min_text_score", "code_bonus", "extra_term_weight", "lead_bonus",
+        "review_below",
         "confidence",
       ],
       required: true
@@ -855,6 +860,7 @@ struct ModelLoader {
       reviewBelow: mapping?.number("review_below", in: 0...1, required: true) ?? 0.7,
       codeBonus: mapping?.number("code_bonus", in: 0...100, required: true) ?? 2,
       extraTermWeight: mapping?.number("extra_term_weight", in: 0...1, required: true) ?? 0.5,
+      leadBonus: mapping?.number("lead_bonus", in: 0...100, required: true) ?? 0,
       gapMinimumComposite: gap?.number("min_composite", in: 0...100, required: true) ?? 70,
       gapLimit: Int(gap?.number("limit", in: 0...1000, required: true) ?? 15)
     )

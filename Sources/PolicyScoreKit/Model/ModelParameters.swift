@@ -50,6 +50,9 @@ public struct ModelParameters: Sendable, Hashable {
   /// of the other terms' weights, so many synonyms do not swamp one
   /// specific word.
   public var extraTermWeight: Double
+  /// Added to the segment the text names first: a description lists the
+  /// company's main business first.
+  public var leadBonus: Double
   public var gapMinimumComposite: Double
   public var gapLimit: Int
 
