@@ -31,8 +31,9 @@ enum DiagnosticPrinter {
   static func error(_ message: String) { print(Diagnostic(.error, message)) }
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, clearing any status line first.
 func printError(_ line: String) {
+  Progress.shared.clear()
   FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 

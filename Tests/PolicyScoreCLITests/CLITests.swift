@@ -58,6 +58,52 @@ let reportFiles = [
 ]
 
 @Suite struct ScoreCommandTests {
+  /// On a terminal a long run shows its stage in a status line, cleared
+  /// before the result; without one (a cron job's log) it shows nothing.
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+  func aStatusLineShowsOnATerminalOnly() throws {
+    let directory = try temporaryDirectory()
+    var rows = "ticker,weight,description\n"
+    for row in 0..<20_000 { rows += "\(600_000 + row),1,手术机器人 \(row)\n" }
+    try rows.write(
+      to: directory.appendingPathComponent("big.csv"),
+      atomically: true,
+      encoding: .utf8
+    )
+    let plain = try policyscore(["score", "big.csv", "--no-store", "--top", "1"], in: directory)
+    #expect(plain.status == 0, "\(plain.stderr)")
+    #expect(!plain.stderr.contains("\u{1B}[2K"))
+
+    // `script` runs the command on a pseudo-terminal and keeps what it shows.
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = [
+      "-qec",
+      "POLICYSCORE_PROGRESS_DELAY=0 '\(binary.path)' score big.csv --no-store --top 1 > out.txt",
+      "typescript",
+    ]
+    process.currentDirectoryURL = directory
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    let shown = try String(
+      contentsOf: directory.appendingPathComponent("typescript"),
+      encoding: .utf8
+    )
+    let stages = [
+      "reading big.csv… ", "mapping and scoring 20000 holdings… ", "writing the reports",
+    ]
+    #expect(stages.contains { shown.contains($0) }, "\(shown.suffix(300))")
+    let afterLastClear = shown.components(separatedBy: "\u{1B}[2K").last ?? ""
+    #expect(!afterLastClear.contains("…"), "the status line is left on the screen")
+    let result = try String(
+      contentsOf: directory.appendingPathComponent("out.txt"),
+      encoding: .utf8
+    )
+    #expect(result.contains("surgical-robots") && !result.contains("\u{1B}"))
+  }
+
   @Test func scoresTheExampleWritesEveryReportAndPrintsTheAccounting() throws {
     let directory = try temporaryDirectory()
     let result = try policyscore(

@@ -21,6 +21,9 @@ struct ScoreCommand: ParsableCommand {
       Every run is recorded in the history store (policyscore.sqlite, or --db)
       unless --no-store; see 'policyscore runs'.
 
+      On a terminal, a run that takes more than a second shows its stage on a
+      status line on stderr, cleared before the result is printed.
+
       Exit codes: 0 success; 1 failed run (bad model, unreadable file, missing
       column, cannot write); 64 bad arguments; 65 more rows rejected than
       --max-rejects allows (default 5%), or any under --strict, or mapping
@@ -67,7 +70,11 @@ struct ScoreCommand: ParsableCommand {
     let asOfDay = try asOf.asOf()
     let bundle = try model.loadModel()
     let store = try storeOptions.open()
+    let progress = Progress.shared
+    defer { progress.finish() }
+    progress.stage("reading \(input.portfolioPath)")
     let portfolio = try input.read(model: bundle)
+    progress.stage("mapping and scoring \(portfolio.holdings.count) holdings")
     let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: asOfDay)
     let mapper = Mapper(model: bundle, decisions: try storeOptions.decisions())
     let run = ScoreRun(portfolio: portfolio, scoring: scoring, mapper: mapper)
@@ -78,7 +85,9 @@ struct ScoreCommand: ParsableCommand {
       coverage: covered
     )
     let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput()
+    progress.stage("writing the reports to \(out.path)")
     if !noReports { try writeReports(reports.files, to: out) }
+    if let store { progress.stage("recording the run in \(store.path)") }
     let finished = Date()
     let runIDs = try record(
       [
@@ -97,6 +106,7 @@ struct ScoreCommand: ParsableCommand {
       ],
       in: store
     )
+    progress.finish()
     switch format {
     case .table:
       print(TerminalSummary(run: run, top: top).text)
