@@ -102,12 +102,6 @@ public final class Mapper: Sendable {
     /// Named before every other segment: the text's lead business.
     var isLead = false
 
-    init(score: Double = 0, terms: [String] = [], isLead: Bool = false) {
-      self.score = score
-      self.terms = terms
-      self.isLead = isLead
-    }
-
     /// Adds a term's weight; `at` is its first offset, nil for a weak term.
     mutating func add(_ term: String, _ weight: Double, at position: Int?) {
       score += weight
@@ -405,11 +399,9 @@ public final class Mapper: Sendable {
     var combined: [Int: TextScore] = [:]
     for (segment, text) in scores {
       if allowed.contains(segment) {
-        combined[segment] = TextScore(
-          score: text.score + parameters.codeBonus,
-          terms: text.terms,
-          isLead: text.isLead
-        )
+        var boosted = text
+        boosted.score += parameters.codeBonus
+        combined[segment] = boosted
       } else if text.score >= parameters.minimumTextScore && text.strongest >= strongWeight {
         combined[segment] = text
       }
