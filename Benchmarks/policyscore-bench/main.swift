@@ -310,20 +310,20 @@ if let spec = option("--scenarios") ?? (arguments.isEmpty ? "10000x100" : nil) {
     )
     return scenario
   }
+  // Freed after the clock stops, as `policyscore scenarios` keeps them until
+  // it exits.
+  var runs: [(scenario: String, run: ScoreRun)] = []
+  var comparison: Comparison?
   let elapsed = seconds {
-    let runs = scenarios.map { scenario in
-      (
-        scenario.name,
-        ScoreRun(
-          portfolio: portfolio,
-          scoring: ScoringModel(model: model, scenario: scenario, asOf: asOf),
-          outcomes: outcomes
-        )
-      )
-    }
-    _ = Comparison(runs: runs, base: "s0")
+    let scorings = scenarios.map { ScoringModel(model: model, scenario: $0, asOf: asOf) }
+    runs = zip(
+      scenarios.map(\.name),
+      ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
+    )
+    .map { (scenario: $0, run: $1) }
+    comparison = Comparison(runs: runs, base: "s0")
   }
   print(
-    "scenarios: \(count) scenarios × \(portfolio.holdings.count) holdings, mapping reused, comparison included: \(String(format: "%.3f", elapsed)) s"
+    "scenarios: \(count) scenarios × \(portfolio.holdings.count) holdings, mapping reused, comparison included (\(comparison?.rows.count ?? 0) rows): \(String(format: "%.3f", elapsed)) s"
   )
 }

@@ -265,6 +265,50 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
 }
 
 extension ComparisonTests {
+  /// `ScoreRun.runs` shares the first run's exposure totals with the others;
+  /// each run must still be what it would be alone, also for a scenario that
+  /// moves a segment to another category (other exposure keys).
+  @Test func scenarioRunsScoredTogetherEqualRunsScoredAlone() throws {
+    let text = """
+      portfolio,ticker,weight,segments
+      a,600001,0.3,surgical-robots:60%;medical-imaging:40%
+      a,600002,0.3,hospitals
+      a,600003,0.4,coronary-interventional:50%;orthopedic-implants:50%
+      b,600004,0.5,surgical-robots
+      b,600005,0.5,generic-chemical-drugs
+      """
+    let holdings = try portfolio(text)
+    let outcomes = sharedMapper.map(holdings.holdings)
+    let heavier = try scenario(
+      "schema_version: 1\ntitle: t\ndescription: d\nweights: {encouraged: 0.8, financial: 0.1, substitution: 0.1}\n",
+      name: "heavier"
+    )
+    let flip = try scenario(
+      "schema_version: 1\ntitle: t\ndescription: d\nsegments:\n  - {id: surgical-robots, category: eliminated}\n",
+      name: "flip"
+    )
+    let scorings = [Scenario.baseline(named: "baseline"), heavier, flip].map {
+      ScoringModel(model: shippedModel, scenario: $0, asOf: asOf)
+    }
+    let together = ScoreRun.runs(portfolio: holdings, scorings: scorings, outcomes: outcomes)
+    #expect(together.count == 3)
+    for (run, scoring) in zip(together, scorings) {
+      let alone = ScoreRun(portfolio: holdings, scoring: scoring, outcomes: outcomes)
+      #expect(run.scores.map(\.holding.line) == alone.scores.map(\.holding.line))
+      #expect(run.scores.map(\.composite) == alone.scores.map(\.composite))
+      #expect(run.summaries.map(\.portfolio) == alone.summaries.map(\.portfolio))
+      for (shared, own) in zip(run.summaries, alone.summaries) {
+        #expect(shared.exposures == own.exposures)
+        #expect(shared.gaps == own.gaps)
+        #expect(shared.composite == own.composite)
+      }
+    }
+    // The flipped robots sit in 'eliminated' in that run alone.
+    let eliminated = together.map { $0.summaries[0].weight(in: .eliminated) }
+    #expect(eliminated[0] == 0 && eliminated[1] == 0)
+    #expect(abs(eliminated[2] - 0.18) < 1e-12)
+  }
+
   @Test func theMoversKeptAreTheLargestMovesOfAFullSort() {
     var generator = SystemRandomNumberGenerator()
     for count in [0, 1, 9, 10, 11, 500] {

@@ -54,56 +54,59 @@ public struct Comparison: Sendable {
       for (index, line) in lines.enumerated() where line >= 0 { positions[line] = index }
       return positions
     }
-    let runPositions = runs.map { positions($0.run) }
-    var rows: [Row] = []
-    var statistics: [Statistics] = []
-    for summary in baseRun.summaries {
-      let baseScores = baseRun.scores.indices.filter {
-        baseRun.scores[$0].holding.portfolio == summary.portfolio
-      }
-      for ((scenario, run), positions) in zip(runs, runPositions) {
-        var scenarioRows: [Row] = []
-        scenarioRows.reserveCapacity(baseScores.count)
-        for baseIndex in baseScores {
-          let baseScore = baseRun.scores[baseIndex]
-          let line = baseScore.holding.line
-          guard line >= 0, line < positions.count, positions[line] >= 0 else { continue }
-          let score = run.scores[positions[line]]
-          guard score.holding.portfolio == summary.portfolio else { continue }
-          scenarioRows.append(
-            Row(
-              portfolio: summary.portfolio,
-              line: score.holding.line,
-              ticker: score.holding.ticker.canonical,
-              name: score.holding.name,
-              scenario: scenario,
-              composite: score.composite,
-              rank: score.rank,
-              tier: score.tier,
-              compositeDelta: score.composite - baseScore.composite,
-              rankDelta: baseScore.rank - score.rank,
-              baseTier: baseScore.tier
-            )
-          )
-        }
-        rows += scenarioRows
-        let scenarioSummary = run.summaries.first { $0.portfolio == summary.portfolio }
-        let baseRanks = scenarioRows.map { $0.rank + $0.rankDelta }
-        let ranks = scenarioRows.map(\.rank)
-        statistics.append(
-          Statistics(
+    let runPositions = Parallel.each(runs.count) { positions(runs[$0].run) }
+    let portfolios = baseRun.summaries.map { summary in
+      (
+        summary,
+        baseRun.scores.indices.filter { baseRun.scores[$0].holding.portfolio == summary.portfolio }
+      )
+    }
+    // Each portfolio under each scenario apart, across the cores, in order.
+    let parts = Parallel.each(portfolios.count * runs.count) { part -> ([Row], Statistics) in
+      let (summary, baseScores) = portfolios[part / runs.count]
+      let (scenario, run) = runs[part % runs.count]
+      let positions = runPositions[part % runs.count]
+      var scenarioRows: [Row] = []
+      scenarioRows.reserveCapacity(baseScores.count)
+      for baseIndex in baseScores {
+        let baseScore = baseRun.scores[baseIndex]
+        let line = baseScore.holding.line
+        guard line >= 0, line < positions.count, positions[line] >= 0 else { continue }
+        let score = run.scores[positions[line]]
+        guard score.holding.portfolio == summary.portfolio else { continue }
+        scenarioRows.append(
+          Row(
             portfolio: summary.portfolio,
+            line: score.holding.line,
+            ticker: score.holding.ticker.canonical,
+            name: score.holding.name,
             scenario: scenario,
-            composite: scenarioSummary?.composite ?? 50,
-            compositeDelta: (scenarioSummary?.composite ?? 50) - summary.composite,
-            spearman: RankCorrelation.spearman(baseRanks, ranks),
-            kendall: RankCorrelation.kendall(baseRanks, ranks),
-            movers: Self.largestMoves(scenarioRows),
-            tierChanges: scenarioRows.filter { $0.tier != $0.baseTier }.count
+            composite: score.composite,
+            rank: score.rank,
+            tier: score.tier,
+            compositeDelta: score.composite - baseScore.composite,
+            rankDelta: baseScore.rank - score.rank,
+            baseTier: baseScore.tier
           )
         )
       }
+      let scenarioSummary = run.summaries.first { $0.portfolio == summary.portfolio }
+      let baseRanks = scenarioRows.map { $0.rank + $0.rankDelta }
+      let ranks = scenarioRows.map(\.rank)
+      let statistics = Statistics(
+        portfolio: summary.portfolio,
+        scenario: scenario,
+        composite: scenarioSummary?.composite ?? 50,
+        compositeDelta: (scenarioSummary?.composite ?? 50) - summary.composite,
+        spearman: RankCorrelation.spearman(baseRanks, ranks),
+        kendall: RankCorrelation.kendall(baseRanks, ranks),
+        movers: Self.largestMoves(scenarioRows),
+        tierChanges: scenarioRows.filter { $0.tier != $0.baseTier }.count
+      )
+      return (scenarioRows, statistics)
     }
+    let rows = parts.flatMap(\.0)
+    let statistics = parts.map(\.1)
     self.rows = rows
     self.statistics = statistics
   }

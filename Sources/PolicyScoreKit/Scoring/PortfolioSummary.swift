@@ -35,8 +35,21 @@ public struct PortfolioSummary: Sendable {
     exposures.first { $0.dimension == .category && $0.key == category.rawValue }?.weight ?? 0
   }
 
-  init(portfolio: String, scores: [Score], unmapped: [Holding], scoring: ScoringModel) {
+  /// What the exposures take from the holdings, kept for the runs of other
+  /// scenarios (`ScoreRun.runs`).
+  let totals: ExposureTotals
+
+  /// Summarises `scores`, the portfolio's scores ranked, with `totals`, its
+  /// holdings summed by segment under `scoring`'s exposure keys.
+  init(
+    portfolio: String,
+    scores: [Score],
+    unmapped: [Holding],
+    scoring: ScoringModel,
+    totals: ExposureTotals
+  ) {
     self.portfolio = portfolio
+    self.totals = totals
     self.holdings = scores.count + unmapped.count
     self.scored = scores.count
     self.unmapped = unmapped.count
@@ -60,9 +73,6 @@ public struct PortfolioSummary: Sendable {
       var weight = 0.0
       var holdings = 0
     }
-    // Each segment's weight and holdings; the other dimensions are sums of
-    // segments, less the holdings that two of their segments counted twice.
-    var bySegment: [SegmentID: SegmentTotal] = [:]
     let dimensions: [Exposure.Dimension] = [.category, .item, .domain, .segment]
     func label(_ dimension: Exposure.Dimension, _ score: SegmentScore) -> String {
       switch dimension {
@@ -72,42 +82,8 @@ public struct PortfolioSummary: Sendable {
       case .segment, .gap: score.segment.nameEN
       }
     }
-    // The category, item and domain keys as ordinals, so that a holding's
-    // segments are compared without strings or allocations.
-    var keyNames: [[String]] = [[], [], []]
-    var keyOrdinals: [[String: Int]] = [[:], [:], [:]]
-    func ordinals(_ id: SegmentID) -> [Int]? {
-      scoring.exposureKeys[id].map { keys in
-        (0..<3).map { dimension in
-          if let known = keyOrdinals[dimension][keys[dimension]] { return known }
-          keyOrdinals[dimension][keys[dimension]] = keyNames[dimension].count
-          keyNames[dimension].append(keys[dimension])
-          return keyNames[dimension].count - 1
-        }
-      }
-    }
-    var countedTwice: [[Int: Int]] = [[:], [:], [:]]
-    var holdingKeys: [[Int]?] = []  // this holding's segments' ordinals
-    for index in scores.indices {
-      let segments = scores[index].mapping.segments
-      let weight = scores[index].holding.weight
-      holdingKeys.removeAll(keepingCapacity: true)
-      for mapped in segments {
-        // One hash of the segment id per segment of a holding.
-        let keys = bySegment.add(mapped.segment, weight * mapped.share) { ordinals($0) }
-        if segments.count > 1 { holdingKeys.append(keys) }
-      }
-      // A bucket that two of the holding's segments fall into counts it once.
-      for position in holdingKeys.indices.dropFirst() {
-        guard let keys = holdingKeys[position] else { continue }
-        for dimension in 0..<3 {
-          let twice = holdingKeys[..<position].contains { $0?[dimension] == keys[dimension] }
-          if twice { countedTwice[dimension][keys[dimension], default: 0] += 1 }
-        }
-      }
-    }
     var buckets: [Exposure.Dimension: [String: Bucket]] = [:]
-    for (id, total) in bySegment {
+    for (id, total) in totals.bySegment {
       guard let segmentScore = scoring.segmentScores[id], let keys = scoring.exposureKeys[id]
       else { continue }
       for (dimension, key) in zip(dimensions, keys + [id.rawValue]) {
@@ -116,9 +92,9 @@ public struct PortfolioSummary: Sendable {
         buckets[dimension, default: [:]][key, default: empty].holdings += total.count
       }
     }
-    for (position, counts) in countedTwice.enumerated() {
+    for (position, counts) in totals.countedTwice.enumerated() {
       for (key, count) in counts {
-        buckets[dimensions[position]]?[keyNames[position][key]]?.holdings -= count
+        buckets[dimensions[position]]?[totals.keyNames[position][key]]?.holdings -= count
       }
     }
     if !unmapped.isEmpty {
@@ -165,6 +141,65 @@ public struct PortfolioSummary: Sendable {
           composite: composite
         )
       }
+  }
+}
+
+/// A portfolio's holdings summed by segment: the part of its exposures that
+/// depends on the mappings and the catalog buckets (exposure keys) alone, so
+/// the same for every scenario that keeps the buckets.
+struct ExposureTotals: Sendable {
+  let exposureKeys: [SegmentID: [String]]
+  /// Each segment's weight and holdings, in id order.
+  ///
+  /// The other dimensions are sums of segments, less the holdings that two of
+  /// their segments counted twice. Id order, not a dictionary's, adds those
+  /// sums in the same order every time, to the last bit.
+  fileprivate let bySegment: [(id: SegmentID, total: SegmentTotal)]
+  fileprivate let keyNames: [[String]]
+  fileprivate let countedTwice: [[Int: Int]]
+
+  /// Sums `scores`, the portfolio's scores in file order, so that the sums
+  /// come out the same in every scenario, whatever its ranking.
+  init(scores: [Score], exposureKeys: [SegmentID: [String]]) {
+    self.exposureKeys = exposureKeys
+    var bySegment: [SegmentID: SegmentTotal] = [:]
+    var keyNames: [[String]] = [[], [], []]
+    var countedTwice: [[Int: Int]] = [[:], [:], [:]]
+    // The category, item and domain keys as ordinals, so that a holding's
+    // segments are compared without strings or allocations.
+    var keyOrdinals: [[String: Int]] = [[:], [:], [:]]
+    func ordinals(_ id: SegmentID) -> [Int]? {
+      exposureKeys[id].map { keys in
+        (0..<3).map { dimension in
+          if let known = keyOrdinals[dimension][keys[dimension]] { return known }
+          keyOrdinals[dimension][keys[dimension]] = keyNames[dimension].count
+          keyNames[dimension].append(keys[dimension])
+          return keyNames[dimension].count - 1
+        }
+      }
+    }
+    var holdingKeys: [[Int]?] = []  // this holding's segments' ordinals
+    for index in scores.indices {
+      let segments = scores[index].mapping.segments
+      let weight = scores[index].holding.weight
+      holdingKeys.removeAll(keepingCapacity: true)
+      for mapped in segments {
+        // One hash of the segment id per segment of a holding.
+        let keys = bySegment.add(mapped.segment, weight * mapped.share) { ordinals($0) }
+        if segments.count > 1 { holdingKeys.append(keys) }
+      }
+      // A bucket that two of the holding's segments fall into counts it once.
+      for position in holdingKeys.indices.dropFirst() {
+        guard let keys = holdingKeys[position] else { continue }
+        for dimension in 0..<3 {
+          let twice = holdingKeys[..<position].contains { $0?[dimension] == keys[dimension] }
+          if twice { countedTwice[dimension][keys[dimension], default: 0] += 1 }
+        }
+      }
+    }
+    self.bySegment = bySegment.map { ($0.key, $0.value) }.sorted { $0.id.rawValue < $1.id.rawValue }
+    self.keyNames = keyNames
+    self.countedTwice = countedTwice
   }
 }
 

@@ -15,6 +15,17 @@ public struct ScoreRun: Sendable {
 
   /// Scores with mappings already made, one outcome per holding in order.
   public init(portfolio: Portfolio, scoring: ScoringModel, outcomes: [MappingOutcome]) {
+    self.init(portfolio: portfolio, scoring: scoring, outcomes: outcomes, sharing: nil)
+  }
+
+  /// `sharing`: a run of the same portfolio and outcomes, whose exposure
+  /// totals this one reuses where its catalog buckets are the same.
+  private init(
+    portfolio: Portfolio,
+    scoring: ScoringModel,
+    outcomes: [MappingOutcome],
+    sharing: ScoreRun?
+  ) {
     self.portfolio = portfolio
     self.scoring = scoring
     let holdings = portfolio.holdings
@@ -29,14 +40,21 @@ public struct ScoreRun: Sendable {
     let scoresByPortfolio = Dictionary(grouping: scored.compactMap { $0 }, by: \.holding.portfolio)
     let unmappedByPortfolio = Dictionary(grouping: unmapped.map(\.holding), by: \.portfolio)
     let names = Set(holdings.map(\.portfolio)).sorted()
+    var shared: [String: ExposureTotals] = [:]
+    if let sharing, sharing.scoring.exposureKeys == scoring.exposureKeys {
+      for summary in sharing.summaries { shared[summary.portfolio] = summary.totals }
+    }
     // Portfolios are ranked and summarised apart, so side by side.
     let groups = Parallel.map(names.count, minimum: 1) { index in
-      let group = Self.rank(scoresByPortfolio[names[index]] ?? [])
+      let inFileOrder = scoresByPortfolio[names[index]] ?? []
+      let group = Self.rank(inFileOrder)
       let summary = PortfolioSummary(
         portfolio: names[index],
         scores: group,
         unmapped: unmappedByPortfolio[names[index]] ?? [],
-        scoring: scoring
+        scoring: scoring,
+        totals: shared[names[index]]
+          ?? ExposureTotals(scores: inFileOrder, exposureKeys: scoring.exposureKeys)
       )
       return (group, summary)
     }
@@ -45,6 +63,27 @@ public struct ScoreRun: Sendable {
     self.scores = ranked
     self.unmapped = unmapped
     self.summaries = summaries
+  }
+
+  /// One run per scoring model, all with the same mappings: the first run's
+  /// exposure totals serve the others, which are scored side by side across
+  /// the cores.
+  public static func runs(
+    portfolio: Portfolio,
+    scorings: [ScoringModel],
+    outcomes: [MappingOutcome]
+  ) -> [ScoreRun] {
+    guard let scoring = scorings.first else { return [] }
+    let first = ScoreRun(portfolio: portfolio, scoring: scoring, outcomes: outcomes)
+    return [first]
+      + Parallel.each(scorings.count - 1) { index in
+        ScoreRun(
+          portfolio: portfolio,
+          scoring: scorings[index + 1],
+          outcomes: outcomes,
+          sharing: first
+        )
+      }
   }
 
   /// Excluded holdings last; then composite, highest first; ties broken by

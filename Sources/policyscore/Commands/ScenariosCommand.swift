@@ -84,27 +84,26 @@ struct ScenariosCommand: ParsableCommand {
     let portfolio = try input.read(model: bundle)
     let mapper = Mapper(model: bundle, decisions: try storeOptions.decisions())
     let outcomes = mapper.map(portfolio.holdings)
-    var runs: [(scenario: String, run: ScoreRun)] = []
+    let scorings = scenarios.map { scenario in
+      ScoringModel(model: bundle, scenario: scenario, edition: model.edition, asOf: asOfDay)
+    }
+    let runs = zip(
+      scenarios.map(\.name),
+      ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
+    )
+    .map { (scenario: $0, run: $1) }
     var files: [String: ReportFile] = [:]
     let generatedAt = timestamp()
-    for scenario in scenarios {
-      let scoring = ScoringModel(
-        model: bundle,
-        scenario: scenario,
-        edition: model.edition,
-        asOf: asOfDay
-      )
-      let run = ScoreRun(portfolio: portfolio, scoring: scoring, outcomes: outcomes)
-      runs.append((scenario.name, run))
+    for (scenario, run) in runs {
       let reports = ReportSet(
         run: run,
         context: RunContext(
           toolVersion: PolicyScore.version,
           generatedAt: generatedAt,
-          scenario: scenario.name
+          scenario: scenario
         )
       )
-      for (name, file) in reports.files { files["\(scenario.name)/\(name)"] = file }
+      for (name, file) in reports.files { files["\(scenario)/\(name)"] = file }
     }
     // Every scenario shares the one mapping, so one check covers them all.
     if let first = runs.first { try coverage.check(first.run, file: input.portfolioPath) }
@@ -144,6 +143,7 @@ struct ScenariosCommand: ParsableCommand {
     if let first = ids.first, let last = ids.last, let store {
       print("recorded as runs \(first)–\(last) in \(store.path)")
     }
+    keepUntilExit(runs.map(\.run))
   }
 
   private func loadScenarios(_ bundle: ModelBundle) throws -> [Scenario] {

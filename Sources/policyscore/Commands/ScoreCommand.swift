@@ -119,6 +119,6 @@ struct ScoreCommand: ParsableCommand {
     case .json:
       print(RankingJSON.render(run))
     }
-    keepUntilExit(run)
+    keepUntilExit([run])
   }
 }

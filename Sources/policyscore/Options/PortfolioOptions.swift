@@ -177,11 +177,11 @@ func writeReports(_ files: [String: ReportFile], to directory: URL) throws {
   }
 }
 
-/// Keeps a command's run (its holdings, mappings and scores) until the
-/// process exits, which frees it all at once: freed object by object, a
+/// Keeps a command's runs (their holdings, mappings and scores) until the
+/// process exits, which frees them all at once: freed object by object, a
 /// million holdings take about a second after the work is done.
-func keepUntilExit(_ run: ScoreRun) {
-  KeptUntilExit.runs.append(run)
+func keepUntilExit(_ runs: [ScoreRun]) {
+  KeptUntilExit.runs += runs
 }
 
 private enum KeptUntilExit {
