@@ -61,59 +61,71 @@ public struct Comparison: Sendable {
         baseRun.scores.indices.filter { baseRun.scores[$0].holding.portfolio == summary.portfolio }
       )
     }
-    // Each portfolio under each scenario apart, across the cores, in order.
-    let parts = Parallel.each(portfolios.count * runs.count) { part -> ([Row], Statistics) in
-      let (summary, baseScores) = portfolios[part / runs.count]
-      let (scenario, run) = runs[part % runs.count]
-      let positions = runPositions[part % runs.count]
-      var scenarioRows: [Row] = []
-      scenarioRows.reserveCapacity(baseScores.count)
-      for baseIndex in baseScores {
-        let baseScore = baseRun.scores[baseIndex]
-        let line = baseScore.holding.line
-        guard line >= 0, line < positions.count, positions[line] >= 0 else { continue }
-        let score = run.scores[positions[line]]
-        guard score.holding.portfolio == summary.portfolio else { continue }
-        scenarioRows.append(
-          Row(
-            portfolio: summary.portfolio,
-            line: score.holding.line,
-            ticker: score.holding.ticker.canonical,
-            name: score.holding.name,
-            scenario: scenario,
-            composite: score.composite,
-            rank: score.rank,
-            tier: score.tier,
-            compositeDelta: score.composite - baseScore.composite,
-            rankDelta: baseScore.rank - score.rank,
-            baseTier: baseScore.tier
+    // Each portfolio under each scenario apart, across the cores, in order:
+    // first which scores pair up (base index, run index), then the rows,
+    // written in place, so that 100 scenarios' rows are not copied again.
+    let count = runs.count
+    let pairs = Parallel.each(portfolios.count * count) { part -> [(Int, Int)] in
+      let (summary, baseScores) = portfolios[part / count]
+      let (run, positions) = (runs[part % count].run, runPositions[part % count])
+      return baseScores.compactMap { baseIndex in
+        let line = baseRun.scores[baseIndex].holding.line
+        guard line >= 0, line < positions.count, positions[line] >= 0,
+          run.scores[positions[line]].holding.portfolio == summary.portfolio
+        else { return nil }
+        return (baseIndex, positions[line])
+      }
+    }
+    let offsets = pairs.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1.count) }
+    var statistics: [Statistics] = []
+    let rows = [Row](unsafeUninitializedCapacity: offsets[offsets.count - 1]) { buffer, written in
+      statistics = Parallel.each(pairs.count) { part -> Statistics in
+        let summary = portfolios[part / count].0
+        let (scenario, run) = runs[part % count]
+        var slot = offsets[part]
+        for (baseIndex, index) in pairs[part] {
+          let (baseScore, score) = (baseRun.scores[baseIndex], run.scores[index])
+          (buffer.baseAddress! + slot).initialize(
+            to: Row(
+              portfolio: summary.portfolio,
+              line: score.holding.line,
+              ticker: score.holding.ticker.canonical,
+              name: score.holding.name,
+              scenario: scenario,
+              composite: score.composite,
+              rank: score.rank,
+              tier: score.tier,
+              compositeDelta: score.composite - baseScore.composite,
+              rankDelta: baseScore.rank - score.rank,
+              baseTier: baseScore.tier
+            )
           )
+          slot += 1
+        }
+        let scenarioRows = UnsafeMutableBufferPointer(rebasing: buffer[offsets[part]..<slot])
+        let scenarioSummary = run.summaries.first { $0.portfolio == summary.portfolio }
+        let baseRanks = scenarioRows.map { $0.rank + $0.rankDelta }
+        let ranks = scenarioRows.map(\.rank)
+        return Statistics(
+          portfolio: summary.portfolio,
+          scenario: scenario,
+          composite: scenarioSummary?.composite ?? 50,
+          compositeDelta: (scenarioSummary?.composite ?? 50) - summary.composite,
+          spearman: RankCorrelation.spearman(baseRanks, ranks),
+          kendall: RankCorrelation.kendall(baseRanks, ranks),
+          movers: Self.largestMoves(scenarioRows),
+          tierChanges: scenarioRows.filter { $0.tier != $0.baseTier }.count
         )
       }
-      let scenarioSummary = run.summaries.first { $0.portfolio == summary.portfolio }
-      let baseRanks = scenarioRows.map { $0.rank + $0.rankDelta }
-      let ranks = scenarioRows.map(\.rank)
-      let statistics = Statistics(
-        portfolio: summary.portfolio,
-        scenario: scenario,
-        composite: scenarioSummary?.composite ?? 50,
-        compositeDelta: (scenarioSummary?.composite ?? 50) - summary.composite,
-        spearman: RankCorrelation.spearman(baseRanks, ranks),
-        kendall: RankCorrelation.kendall(baseRanks, ranks),
-        movers: Self.largestMoves(scenarioRows),
-        tierChanges: scenarioRows.filter { $0.tier != $0.baseTier }.count
-      )
-      return (scenarioRows, statistics)
+      written = offsets[offsets.count - 1]
     }
-    let rows = parts.flatMap(\.0)
-    let statistics = parts.map(\.1)
     self.rows = rows
     self.statistics = statistics
   }
 
   /// The `moverLimit` rows that moved most, largest first, ties by ticker;
   /// one pass that keeps only those, not a sort of every row that moved.
-  static func largestMoves(_ rows: [Row]) -> [Row] {
+  static func largestMoves(_ rows: some Sequence<Row>) -> [Row] {
     func before(_ a: Row, _ b: Row) -> Bool {
       (abs(a.rankDelta), b.ticker) > (abs(b.rankDelta), a.ticker)
     }
