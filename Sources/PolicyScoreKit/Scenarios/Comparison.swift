@@ -85,7 +85,8 @@ public struct Comparison: Sendable {
         var slot = offsets[part]
         for (baseIndex, index) in pairs[part] {
           let (baseScore, score) = (baseRun.scores[baseIndex], run.scores[index])
-          (buffer.baseAddress! + slot).initialize(
+          buffer.initializeElement(
+            at: slot,
             to: Row(
               portfolio: summary.portfolio,
               line: score.holding.line,
