@@ -65,11 +65,12 @@ public struct Comparison: Sendable {
     // first which scores pair up (base index, run index), then the rows,
     // written in place, so that 100 scenarios' rows are not copied again.
     let count = runs.count
+    let baseLines = baseRun.scores.indices.map { baseRun.scores[$0].holding.line }
     let pairs = Parallel.each(portfolios.count * count) { part -> [(Int, Int)] in
       let (summary, baseScores) = portfolios[part / count]
       let (run, positions) = (runs[part % count].run, runPositions[part % count])
       return baseScores.compactMap { baseIndex in
-        let line = baseRun.scores[baseIndex].holding.line
+        let line = baseLines[baseIndex]
         guard line >= 0, line < positions.count, positions[line] >= 0,
           run.scores[positions[line]].holding.portfolio == summary.portfolio
         else { return nil }

@@ -15,7 +15,26 @@ public struct ScoreRun: Sendable {
 
   /// Scores with mappings already made, one outcome per holding in order.
   public init(portfolio: Portfolio, scoring: ScoringModel, outcomes: [MappingOutcome]) {
-    self.init(portfolio: portfolio, scoring: scoring, outcomes: outcomes, sharing: nil)
+    self.init(
+      portfolio: portfolio,
+      scoring: scoring,
+      outcomes: outcomes,
+      groups: Groups(portfolio.holdings),
+      sharing: nil
+    )
+  }
+
+  /// The portfolios' names, sorted, and each one's holdings by index in file
+  /// order: the same for every scenario's run of one file.
+  private struct Groups {
+    var names: [String]
+    var members: [[Int]]
+
+    init(_ holdings: [Holding]) {
+      let byName = Dictionary(grouping: holdings.indices) { holdings[$0].portfolio }
+      names = byName.keys.sorted()
+      members = names.map { byName[$0] ?? [] }
+    }
   }
 
   /// `sharing`: a run of the same portfolio and outcomes, whose exposure
@@ -24,6 +43,7 @@ public struct ScoreRun: Sendable {
     portfolio: Portfolio,
     scoring: ScoringModel,
     outcomes: [MappingOutcome],
+    groups: Groups,
     sharing: ScoreRun?
   ) {
     self.portfolio = portfolio
@@ -37,32 +57,29 @@ public struct ScoreRun: Sendable {
     for (holding, outcome) in zip(holdings, outcomes) {
       if case .unmapped(let reason) = outcome { unmapped.append((holding, reason)) }
     }
-    let scoresByPortfolio = Dictionary(grouping: scored.compactMap { $0 }, by: \.holding.portfolio)
-    let unmappedByPortfolio = Dictionary(grouping: unmapped.map(\.holding), by: \.portfolio)
-    let names = Set(holdings.map(\.portfolio)).sorted()
     var shared: [String: ExposureTotals] = [:]
     if let sharing, sharing.scoring.exposureKeys == scoring.exposureKeys {
       for summary in sharing.summaries { shared[summary.portfolio] = summary.totals }
     }
     // Portfolios are ranked and summarised apart, so side by side.
-    let groups = Parallel.map(names.count, minimum: 1) { index in
-      let inFileOrder = scoresByPortfolio[names[index]] ?? []
+    let parts = Parallel.map(groups.names.count, minimum: 1) { index in
+      let name = groups.names[index]
+      let members = groups.members[index]
+      let inFileOrder = members.compactMap { scored[$0] }
       let group = Self.rank(inFileOrder)
       let summary = PortfolioSummary(
-        portfolio: names[index],
+        portfolio: name,
         scores: group,
-        unmapped: unmappedByPortfolio[names[index]] ?? [],
+        unmapped: members.compactMap { scored[$0] == nil ? holdings[$0] : nil },
         scoring: scoring,
-        totals: shared[names[index]]
+        totals: shared[name]
           ?? ExposureTotals(scores: inFileOrder, exposureKeys: scoring.exposureKeys)
       )
       return (group, summary)
     }
-    let ranked = groups.flatMap(\.0)
-    let summaries = groups.map(\.1)
-    self.scores = ranked
+    self.scores = parts.flatMap(\.0)
     self.unmapped = unmapped
-    self.summaries = summaries
+    self.summaries = parts.map(\.1)
   }
 
   /// One run per scoring model, all with the same mappings: the first run's
@@ -74,13 +91,21 @@ public struct ScoreRun: Sendable {
     outcomes: [MappingOutcome]
   ) -> [ScoreRun] {
     guard let scoring = scorings.first else { return [] }
-    let first = ScoreRun(portfolio: portfolio, scoring: scoring, outcomes: outcomes)
+    let groups = Groups(portfolio.holdings)
+    let first = ScoreRun(
+      portfolio: portfolio,
+      scoring: scoring,
+      outcomes: outcomes,
+      groups: groups,
+      sharing: nil
+    )
     return [first]
       + Parallel.each(scorings.count - 1) { index in
         ScoreRun(
           portfolio: portfolio,
           scoring: scorings[index + 1],
           outcomes: outcomes,
+          groups: groups,
           sharing: first
         )
       }
