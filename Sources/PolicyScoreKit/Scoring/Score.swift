@@ -67,14 +67,14 @@ extension ScoringModel {
     } else if let given = holding.origin {
       (origin, originBasis) = (given, "file")
     } else if let market = ticker.market, let byMarket = originByMarket[market] {
-      (origin, originBasis) = (byMarket, "market \(market)")
+      (origin, originBasis) = byMarket
     } else {
       (origin, originBasis) = (defaultOrigin, "model default")
     }
     let chinaShare = assumption?.chinaShare ?? holding.chinaShare ?? defaultChinaShare[origin] ?? 1
     let chinaShareBasis =
       assumption?.chinaShare != nil
-      ? "scenario" : holding.chinaShare == nil ? "model default for \(origin.rawValue)" : "file"
+      ? "scenario" : holding.chinaShare == nil ? origin.defaultShareBasis : "file"
     let assumed = assumption == nil ? [] : assumedInstruments[ticker.canonical] ?? []
     var factors = FactorScores(e: 0, f: 0, d: 0)
     var excluded = false
@@ -106,6 +106,17 @@ extension ScoringModel {
         explainer: explainer
       )
     )
+  }
+}
+
+extension Origin {
+  /// A score's China-share basis when the model's default for the origin
+  /// applies: constant text, so that a million scores share it.
+  fileprivate var defaultShareBasis: String {
+    switch self {
+    case .domestic: "model default for domestic"
+    case .foreign: "model default for foreign"
+    }
   }
 }
 

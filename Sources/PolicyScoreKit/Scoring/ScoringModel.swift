@@ -17,9 +17,11 @@ public struct ScoringModel: Sendable {
   let segmentFactors: [SegmentID: (domestic: FactorScores, foreign: FactorScores, eliminated: Bool)]
   /// Each segment's category, catalogue item and domain, as exposure keys.
   let exposureKeys: [SegmentID: [String]]
-  /// The parameters the scoring loop reads, taken out once: copying
-  /// `model.parameters` per holding retained every one of its dictionaries.
-  let originByMarket: [String: Origin]
+  // The parameters the scoring loop reads, taken out once: copying
+  // `model.parameters` per holding retained every one of its dictionaries.
+
+  /// Each market's default origin, with the basis a score gives for it.
+  let originByMarket: [String: (origin: Origin, basis: String)]
   let defaultOrigin: Origin
   let defaultChinaShare: [Origin: Double]
   let explainer: Explainer
@@ -100,7 +102,11 @@ public struct ScoringModel: Sendable {
     exposureKeys = scores.mapValues {
       [$0.category.rawValue, $0.item?.id.rawValue ?? "allowed", $0.segment.domain.rawValue]
     }
-    originByMarket = parameters.originByMarket
+    originByMarket = Dictionary(
+      uniqueKeysWithValues: parameters.originByMarket.map {
+        ($0.key, ($0.value, "market \($0.key)"))
+      }
+    )
     defaultOrigin = parameters.defaultOrigin
     defaultChinaShare = parameters.chinaShare
     let assumed = scenario.companies.mapValues { assumption in
