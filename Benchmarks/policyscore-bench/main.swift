@@ -315,7 +315,7 @@ if let spec = option("--scenarios") ?? (arguments.isEmpty ? "10000x100" : nil) {
   var runs: [(scenario: String, run: ScoreRun)] = []
   var comparison: Comparison?
   let elapsed = seconds {
-    let scorings = scenarios.map { ScoringModel(model: model, scenario: $0, asOf: asOf) }
+    let scorings = ScoringModel.each(of: model, under: scenarios, asOf: asOf)
     runs = zip(
       scenarios.map(\.name),
       ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)

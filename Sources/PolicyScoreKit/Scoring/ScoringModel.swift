@@ -122,6 +122,18 @@ public struct ScoringModel: Sendable {
     )
   }
 
+  /// The model under each of `scenarios`, built across the cores.
+  public static func each(
+    of model: ModelBundle,
+    under scenarios: [Scenario],
+    edition: String? = nil,
+    asOf: Day
+  ) -> [ScoringModel] {
+    Parallel.map(scenarios.count, minimum: 1) { index in
+      ScoringModel(model: model, scenario: scenarios[index], edition: edition, asOf: asOf)
+    }
+  }
+
   /// The composite of a segment for a company fully in China of `origin`.
   public func segmentComposite(_ id: SegmentID, origin: Origin = .domestic) -> Double {
     segmentScores[id]?.factors(for: origin).composite(weights) ?? 50

@@ -84,9 +84,12 @@ struct ScenariosCommand: ParsableCommand {
     let portfolio = try input.read(model: bundle)
     let mapper = Mapper(model: bundle, decisions: try storeOptions.decisions())
     let outcomes = mapper.map(portfolio.holdings)
-    let scorings = scenarios.map { scenario in
-      ScoringModel(model: bundle, scenario: scenario, edition: model.edition, asOf: asOfDay)
-    }
+    let scorings = ScoringModel.each(
+      of: bundle,
+      under: scenarios,
+      edition: model.edition,
+      asOf: asOfDay
+    )
     let runs = zip(
       scenarios.map(\.name),
       ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
