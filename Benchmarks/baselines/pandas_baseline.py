@@ -7,8 +7,11 @@ and writes rankings.csv.
 
     python pandas_baseline.py MODEL_EXPORT_DIR PORTFOLIO.csv OUT.csv
 
-Mapping is text only (no industry codes, registry or decisions), so a few
-rankings differ from PolicyScore's; the benchmark prints how many agree.
+Text is matched as PolicyScore matches it (ASCII word boundaries, a term
+inside a longer match dropped, the specific beating the generic, the
+business named first getting the lead bonus), but mapping is text only (no
+industry codes, registry or decisions), so a few rankings differ from
+PolicyScore's; the benchmark prints how many agree.
 """
 
 import json
@@ -28,8 +31,20 @@ roles = {}
 for term in terms.itertuples(index=False):
     roles.setdefault(term.term.lower(), []).append((term.segment, term.weight, term.kind))
 for text, value in roles.items():
-    automaton.add_word(text, value)
+    automaton.add_word(text, (text, value))
 automaton.make_automaton()
+
+def is_word(char):
+    return char.isascii() and char.isalnum()
+
+
+# As PolicyScore's matcher: an ASCII term starts at a word boundary, and one
+# of at most 4 bytes also ends at one (so `ct` does not match in `product`).
+boundaries = {
+    text: (is_word(text[0]), len(text.encode()) <= 4 and is_word(text[-1])) for text in roles
+}
+domain = segments["domain"].to_dict()
+general = set(segments.index[segments["general"] == 1])
 
 frame = pd.read_csv(portfolio_path, dtype=str, keep_default_na=False)
 frame["line"] = np.arange(2, len(frame) + 2)
@@ -42,17 +57,33 @@ frame["weight"] = np.where(totals > 1.5, frame["weight"] / 100, frame["weight"])
 extra = parameters["extra_term_weight"]
 keep_ratio = parameters["keep_ratio"]
 minimum = parameters["min_text_score"]
+term_weight = parameters["term_weight"]
+strong = parameters["strong_weight"]
+lead_bonus = parameters["lead_bonus"]
 mapped_rows, mapped_segments, mapped_shares = [], [], []
 texts = (frame["name"] + "\n" + frame["description"]).str.lower()
 for position, text in enumerate(texts):
     seen = set()
-    scores, strongest, ruled_out = {}, {}, set()
+    scores, strongest, first, ruled_out = {}, {}, {}, set()
     excluded = False
-    for _, found in automaton.iter(text):
+    spans = []
+    for end, (term, found) in automaton.iter(text):
+        start = end - len(term) + 1
+        needs_start, needs_end = boundaries[term]
+        if needs_start and start > 0 and is_word(text[start - 1]):
+            continue
+        if needs_end and end + 1 < len(text) and is_word(text[end + 1]):
+            continue
+        spans.append((start, end, term, found))
+    for start, end, term, found in sorted(spans):
+        # A term inside a longer match does not count ('surgical' in
+        # 'surgical robot'); each term counts once, where first named.
+        if term in seen or any(
+            b <= start and e >= end and e - b > end - start for b, e, _, _ in spans
+        ):
+            continue
+        seen.add(term)
         for segment, weight, kind in found:
-            if (segment, kind, weight) in seen:
-                continue
-            seen.add((segment, kind, weight))
             if kind == "exclusion":
                 excluded = True
             elif kind == "negative":
@@ -60,15 +91,30 @@ for position, text in enumerate(texts):
             else:
                 scores[segment] = scores.get(segment, 0) + weight
                 strongest[segment] = max(strongest.get(segment, 0), weight)
+                if weight >= term_weight:
+                    first[segment] = min(first.get(segment, start), start)
     if excluded:
         continue
-    settled = {
-        segment: strongest[segment] + extra * (score - strongest[segment])
-        for segment, score in scores.items()
-        if segment not in ruled_out
-    }
-    if not settled:
+    alive = [segment for segment in scores if segment not in ruled_out]
+    # The specific beats the generic: a domain's general segment yields to a
+    # strong term of its domain; weak-only segments yield to any ordinary term.
+    strong_domains = {domain[s] for s in alive if strongest[s] >= strong}
+    any_ordinary = any(strongest[s] >= term_weight for s in alive)
+    alive = [
+        s
+        for s in alive
+        if not (strongest[s] < strong and domain[s] in strong_domains and s in general)
+        and not (strongest[s] < term_weight and any_ordinary)
+    ]
+    if not alive:
         continue
+    # The business the text names first gets the lead bonus.
+    lead = min((first[s] for s in alive if s in first), default=None)
+    settled = {
+        s: strongest[s] + extra * (scores[s] - strongest[s])
+        + (lead_bonus if lead is not None and first.get(s) == lead else 0)
+        for s in alive
+    }
     best = max(settled.values())
     if best < minimum:
         continue

@@ -1,7 +1,7 @@
 """The polars way: the same job as pandas_baseline.py, written for polars.
 
-Keywords are found with `str.extract_many` (Aho–Corasick inside polars);
-everything else is joins and group-bys.
+Keywords are found with `str.extract_many` and `str.find_many` (Aho–Corasick
+inside polars); everything else is joins and group-bys.
 
     python polars_baseline.py MODEL_EXPORT_DIR PORTFOLIO.csv OUT.csv
 """
@@ -32,35 +32,100 @@ totals = pl.col("weight").sum().over("portfolio")
 frame = frame.with_columns(
     pl.when(totals > 1.5).then(pl.col("weight") / 100).otherwise(pl.col("weight")).alias("weight")
 )
-patterns = terms["term"].unique().to_list()
-found = (
+term_weight = parameters["term_weight"]
+strong = parameters["strong_weight"]
+# As PolicyScore's matcher: an ASCII term starts at a word boundary, and one of
+# at most 4 bytes also ends at one (`ct` does not match in `product`). Every
+# ASCII word is marked \x01 word \x02 in the texts and in the terms; a term
+# keeps its first mark only if it starts with a word, its last only if it is
+# that short.
+words = r"([a-z0-9]+)"
+terms = terms.with_columns(
+    pl.col("term")
+    .str.replace_all(words, "\x01${1}\x02")
+    .pipe(
+        lambda marked: pl.when(pl.col("term").str.len_bytes() > 4)
+        .then(marked.str.strip_suffix("\x02"))
+        .otherwise(marked)
+    )
+    .alias("pattern")
+)
+patterns = terms["pattern"].unique().to_list()
+text = (pl.col("name") + "\n" + pl.col("description")).str.to_lowercase().str.replace_all(words, "\x01${1}\x02")
+spans = (
     frame.select(
         "row",
-        (pl.col("name") + "\n" + pl.col("description"))
-        .str.to_lowercase()
-        .str.extract_many(patterns, overlapping=True)
-        .list.unique()
-        .alias("term"),
+        text.str.extract_many(patterns, overlapping=True).alias("pattern"),
+        text.str.find_many(patterns, overlapping=True).alias("at"),
     )
-    .explode("term")
-    .drop_nulls("term")
-    .join(terms, on="term")
+    .explode("pattern", "at")
+    .drop_nulls("pattern")
+    .with_columns((pl.col("at") + pl.col("pattern").str.len_bytes()).alias("end"))
+)
+# A term inside a longer match does not count ('surgical' in 'surgical
+# robot'); each term counts once, from where the text first names it.
+inside = (
+    spans.join(spans, on="row", suffix="_outer")
+    .filter(
+        (pl.col("at_outer") <= pl.col("at"))
+        & (pl.col("end_outer") >= pl.col("end"))
+        & (pl.col("end_outer") - pl.col("at_outer") > pl.col("end") - pl.col("at"))
+    )
+    .select("row", "pattern", "at")
+    .unique()
+)
+found = (
+    spans.join(inside, on=["row", "pattern", "at"], how="anti")
+    .group_by("row", "pattern")
+    .agg(pl.col("at").min())
+    .join(terms, on="pattern")
 )
 excluded = found.filter(pl.col("kind") == "exclusion").select("row").unique()
 ruled_out = found.filter(pl.col("kind") == "negative").select("row", "segment").unique()
-scores = (
+named = (
     found.filter(pl.col("kind") == "term")
     .join(excluded, on="row", how="anti")
     .join(ruled_out, on=["row", "segment"], how="anti")
     .group_by("row", "segment")
-    .agg(pl.col("weight").sum().alias("sum"), pl.col("weight").max().alias("max"))
-    .with_columns((pl.col("max") + extra * (pl.col("sum") - pl.col("max"))).alias("score"))
+    .agg(
+        pl.col("weight").sum().alias("sum"),
+        pl.col("weight").max().alias("max"),
+        pl.col("at").filter(pl.col("weight") >= term_weight).min().alias("first"),
+    )
+    .join(segments.select("segment", "domain", "general"), on="segment")
+)
+# The specific beats the generic: a domain's general segment yields to a
+# strong term of its domain; weak-only segments yield to any ordinary term.
+strong_domains = named.filter(pl.col("max") >= strong).select("row", "domain").unique()
+strong_domains = strong_domains.with_columns(pl.lit(True).alias("strong_domain"))
+scores = (
+    named.join(strong_domains, on=["row", "domain"], how="left")
+    .with_columns((pl.col("max") >= term_weight).any().over("row").alias("any_ordinary"))
+    .filter(
+        ~(
+            (pl.col("max") < strong)
+            & pl.col("strong_domain").fill_null(False)
+            & (pl.col("general") == 1)
+        )
+        & ~((pl.col("max") < term_weight) & pl.col("any_ordinary"))
+    )
+    # The business the text names first gets the lead bonus.
+    .with_columns(
+        (
+            pl.col("max")
+            + extra * (pl.col("sum") - pl.col("max"))
+            + pl.when(pl.col("first") == pl.col("first").min().over("row"))
+            .then(parameters["lead_bonus"])
+            .otherwise(0)
+        ).alias("score")
+    )
     .with_columns(pl.col("score").max().over("row").alias("best"))
     .filter(
         (pl.col("best") >= parameters["min_text_score"])
         & (pl.col("score") >= pl.col("best") * parameters["keep_ratio"])
     )
     .with_columns((pl.col("score") / pl.col("score").sum().over("row")).alias("share"))
+    .select("row", "segment", "share")
     .join(segments, on="segment")
 )
 exposed = lambda column: pl.col("share") * (50 + china * (pl.col(column) - 50))

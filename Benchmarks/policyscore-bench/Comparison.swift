@@ -13,12 +13,17 @@ func exportModel(_ model: ModelBundle, asOf: Day, to directory: URL) throws {
   }
   terms += model.lexicon.exclusions.map { [$0, "", "0", "exclusion"] }
   let scoring = ScoringModel(model: model, asOf: asOf)
-  var segments = [["segment", "domain", "e", "f_domestic", "f_foreign", "d_domestic", "d_foreign"]]
+  var segments = [
+    ["segment", "domain", "general", "e", "f_domestic", "f_foreign", "d_domestic", "d_foreign"]
+  ]
   for id in model.segmentIDs {
     guard let score = scoring.segmentScores[id] else { continue }
     let (domestic, foreign) = (score.factors(for: .domestic), score.factors(for: .foreign))
     segments.append(
-      [id.rawValue, score.segment.domain.rawValue]
+      [
+        id.rawValue, score.segment.domain.rawValue,
+        model.lexicon.entries[id]?.isGeneral == true ? "1" : "0",
+      ]
         + [
           domestic.e, domestic.f, foreign.f, domestic.d, foreign.d,
         ].map { String($0) }
@@ -29,6 +34,9 @@ func exportModel(_ model: ModelBundle, asOf: Day, to directory: URL) throws {
     "keep_ratio": parameters.keepRatio,
     "min_text_score": parameters.minimumTextScore,
     "extra_term_weight": parameters.extraTermWeight,
+    "term_weight": model.lexicon.termWeight,
+    "strong_weight": model.lexicon.strongWeight,
+    "lead_bonus": parameters.leadBonus,
     "china_share": Dictionary(
       uniqueKeysWithValues: parameters.chinaShare.map { ($0.key.rawValue, $0.value) }
     ),
