@@ -53,6 +53,7 @@ func temporaryDirectory() throws -> URL {
 }
 
 let example = packageRoot.appendingPathComponent("Examples/portfolio.csv").path
+let scenariosFolder = packageRoot.appendingPathComponent("Scenarios").path
 let reportFiles = [
   "rankings.csv", "exposures.csv", "mappings.csv", "unmapped.csv", "rejects.csv", "manifest.json",
 ]
@@ -60,17 +61,47 @@ let reportFiles = [
 @Suite struct ScoreCommandTests {
   /// On a terminal a long run shows its stage in a status line, cleared
   /// before the result; without one (a cron job's log) it shows nothing.
-  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
-  func aStatusLineShowsOnATerminalOnly() throws {
+  @Test(
+    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")),
+    arguments: [
+      (
+        "score big.csv --no-store --top 1", 20_000,
+        ["reading big.csv… ", "mapping and scoring 20000 holdings… ", "writing the reports"],
+        "surgical-robots"
+      ),
+      (
+        "scenarios big.csv \(scenariosFolder)/baseline.yaml \(scenariosFolder)/catalog-2019.yaml --no-store",
+        20_000,
+        [
+          "reading big.csv… ", "mapping 20000 holdings… ", "under 2 scenarios… ",
+          "writing the reports",
+        ],
+        "catalog-2019"
+      ),
+      (
+        // Its sweeps are slow in a debug build: fewer holdings.
+        "sensitivity big.csv --samples 20 --reversal-limit 10", 3_000,
+        ["reading big.csv… ", "mapping and scoring 3000 holdings… ", "drawing 20 samples"],
+        "sensitivity.csv"
+      ),
+    ]
+  )
+  func aStatusLineShowsOnATerminalOnly(
+    command: String,
+    holdings: Int,
+    stages: [String],
+    result marker: String
+  ) throws {
     let directory = try temporaryDirectory()
     var rows = "ticker,weight,description\n"
-    for row in 0..<20_000 { rows += "\(600_000 + row),1,手术机器人 \(row)\n" }
+    for row in 0..<holdings { rows += "\(600_000 + row),1,手术机器人 \(row)\n" }
     try rows.write(
       to: directory.appendingPathComponent("big.csv"),
       atomically: true,
       encoding: .utf8
     )
-    let plain = try policyscore(["score", "big.csv", "--no-store", "--top", "1"], in: directory)
+    let arguments = command.split(separator: " ").map(String.init)
+    let plain = try policyscore(arguments, in: directory)
     #expect(plain.status == 0, "\(plain.stderr)")
     #expect(!plain.stderr.contains("\u{1B}[2K"))
 
@@ -78,9 +109,7 @@ let reportFiles = [
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
     process.arguments = [
-      "-qec",
-      "POLICYSCORE_PROGRESS_DELAY=0 '\(binary.path)' score big.csv --no-store --top 1 > out.txt",
-      "typescript",
+      "-qec", "POLICYSCORE_PROGRESS_DELAY=0 '\(binary.path)' \(command) > out.txt", "typescript",
     ]
     process.currentDirectoryURL = directory
     process.standardOutput = FileHandle.nullDevice
@@ -91,9 +120,6 @@ let reportFiles = [
       contentsOf: directory.appendingPathComponent("typescript"),
       encoding: .utf8
     )
-    let stages = [
-      "reading big.csv… ", "mapping and scoring 20000 holdings… ", "writing the reports",
-    ]
     #expect(stages.contains { shown.contains($0) }, "\(shown.suffix(300))")
     let afterLastClear = shown.components(separatedBy: "\u{1B}[2K").last ?? ""
     #expect(!afterLastClear.contains("…"), "the status line is left on the screen")
@@ -101,7 +127,7 @@ let reportFiles = [
       contentsOf: directory.appendingPathComponent("out.txt"),
       encoding: .utf8
     )
-    #expect(result.contains("surgical-robots") && !result.contains("\u{1B}"))
+    #expect(result.contains(marker) && !result.contains("\u{1B}"))
   }
 
   @Test func scoresTheExampleWritesEveryReportAndPrintsTheAccounting() throws {

@@ -17,6 +17,9 @@ struct ScenariosCommand: ParsableCommand {
       Without scenario files, every file in the scenarios folder is run. The
       base is 'baseline' when present, else the first scenario.
 
+      On a terminal, a run that takes more than a second shows its stage on a
+      status line on stderr, cleared before the result is printed.
+
       Examples:
         policyscore scenarios Examples/portfolio.csv
         policyscore scenarios holdings.csv Scenarios/baseline.yaml Scenarios/vbp-devices-expanded.yaml
@@ -81,9 +84,16 @@ struct ScenariosCommand: ParsableCommand {
       )
       throw ExitCodes.usage
     }
+    let progress = Progress.shared
+    defer { progress.finish() }
+    progress.stage("reading \(input.portfolioPath)")
     let portfolio = try input.read(model: bundle)
+    progress.stage("mapping \(portfolio.holdings.count) holdings")
     let mapper = Mapper(model: bundle, decisions: try storeOptions.decisions())
     let outcomes = mapper.map(portfolio.holdings)
+    progress.stage(
+      "scoring \(portfolio.holdings.count) holdings under \(scenarios.count) scenarios"
+    )
     let scorings = ScoringModel.each(
       of: bundle,
       under: scenarios,
@@ -113,7 +123,9 @@ struct ScenariosCommand: ParsableCommand {
     let comparison = Comparison(runs: runs, base: baseName)
     files["comparison.csv"] = ReportFile(comparison.csv)
     let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-scenarios")
+    progress.stage("writing the reports to \(out.path)")
     try writeReports(files, to: out)
+    if let store { progress.stage("recording \(runs.count) runs in \(store.path)") }
     let finished = Date()
     let path = URL(fileURLWithPath: input.portfolioPath).standardizedFileURL.path
     let hashes = Dictionary(
@@ -136,6 +148,7 @@ struct ScenariosCommand: ParsableCommand {
       },
       in: store
     )
+    progress.finish()
     let accounting = runs[0].run.accounting
     print(comparison.summary(movers: movers))
     print("")

@@ -21,6 +21,9 @@ struct SensitivityCommand: ParsableCommand {
 
       Writes sensitivity.csv, reversals.csv and manifest.json.
 
+      On a terminal, a run that takes more than a second shows its stage on a
+      status line on stderr, cleared before the result is printed.
+
       Examples:
         policyscore sensitivity Examples/portfolio.csv
         policyscore sensitivity holdings.csv --samples 10000 --seed 7 --top 20
@@ -98,7 +101,11 @@ struct SensitivityCommand: ParsableCommand {
         throw ExitCodes.failure
       }
     }
+    let progress = Progress.shared
+    defer { progress.finish() }
+    progress.stage("reading \(input.portfolioPath)")
     let portfolio = try input.read(model: bundle)
+    progress.stage("mapping and scoring \(portfolio.holdings.count) holdings")
     let scoring = ScoringModel(
       model: bundle,
       scenario: chosen,
@@ -114,6 +121,7 @@ struct SensitivityCommand: ParsableCommand {
     options.concentration = concentration
     options.steps = steps
     options.reversalLimit = reversalLimit
+    progress.stage("drawing \(samples) samples of the weights")
     let report = SensitivityReport(
       Sensitivity(run: run, options: options),
       run: run,
@@ -121,7 +129,9 @@ struct SensitivityCommand: ParsableCommand {
     )
     let out =
       outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-sensitivity")
+    progress.stage("writing the reports to \(out.path)")
     try writeReports(report.files.mapValues(ReportFile.init), to: out)
+    progress.finish()
     print(report.text)
     print("reports: \(out.path)/ (sensitivity.csv, reversals.csv, manifest.json)")
   }
