@@ -251,6 +251,17 @@ let reportFiles = [
       encoding: .utf8
     )
     #expect(rejects.split(separator: "\r\n").count == 31)  // header and 30 rows
+    // Without reports there is no rejects.csv to point to.
+    let bare = try policyscore(
+      ["score", "p.csv", "--no-reports", "--max-rejects", "100", "--no-store"],
+      in: directory
+    )
+    #expect(bare.status == 0)
+    #expect(
+      bare.stderr.contains(
+        "10 more warnings not shown; 'policyscore score' lists every rejected row in rejects.csv"
+      )
+    )
   }
 
   @Test func aBadDateIsAUsageError() throws {

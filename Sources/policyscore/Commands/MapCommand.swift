@@ -132,7 +132,7 @@ struct MapCommand: ParsableCommand {
   }
 
   private func map(_ path: String, model bundle: ModelBundle) throws {
-    let portfolio = try reading.read(path, model: bundle)
+    let portfolio = try reading.read(path, model: bundle, rejectsFile: nil)
     let decisions = try savedDecisions(at: databasePath)
     let mapper = Mapper(model: bundle, decisions: decisions)
     let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: AsOfOption.today())

@@ -87,7 +87,7 @@ struct ScenariosCommand: ParsableCommand {
     let progress = Progress.shared
     defer { progress.finish() }
     progress.stage("reading \(input.portfolioPath)")
-    let portfolio = try input.read(model: bundle)
+    let portfolio = try input.read(model: bundle, rejectsFile: "each scenario's rejects.csv")
     progress.stage("mapping \(portfolio.holdings.count) holdings")
     let mapper = Mapper(model: bundle, decisions: try storeOptions.decisions())
     let outcomes = mapper.map(portfolio.holdings)

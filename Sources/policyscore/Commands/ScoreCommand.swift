@@ -73,7 +73,7 @@ struct ScoreCommand: ParsableCommand {
     let progress = Progress.shared
     defer { progress.finish() }
     progress.stage("reading \(input.portfolioPath)")
-    let portfolio = try input.read(model: bundle)
+    let portfolio = try input.read(model: bundle, rejectsFile: noReports ? nil : "rejects.csv")
     progress.stage("mapping and scoring \(portfolio.holdings.count) holdings")
     let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: asOfDay)
     let mapper = Mapper(model: bundle, decisions: try storeOptions.decisions())

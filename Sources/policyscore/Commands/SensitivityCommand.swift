@@ -104,7 +104,7 @@ struct SensitivityCommand: ParsableCommand {
     let progress = Progress.shared
     defer { progress.finish() }
     progress.stage("reading \(input.portfolioPath)")
-    let portfolio = try input.read(model: bundle)
+    let portfolio = try input.read(model: bundle, rejectsFile: nil)
     progress.stage("mapping and scoring \(portfolio.holdings.count) holdings")
     let scoring = ScoringModel(
       model: bundle,

@@ -10,8 +10,10 @@ struct PortfolioOptions: ParsableArguments {
 
   @OptionGroup var reading: PortfolioReadingOptions
 
-  func read(model: ModelBundle) throws -> Portfolio {
-    try reading.read(portfolioPath, model: model)
+  /// `rejectsFile` names the report that lists every rejected row, nil when
+  /// the command writes none.
+  func read(model: ModelBundle, rejectsFile: String?) throws -> Portfolio {
+    try reading.read(portfolioPath, model: model, rejectsFile: rejectsFile)
   }
 
   /// `reports/<file name><suffix>`.
@@ -54,7 +56,7 @@ struct PortfolioReadingOptions: ParsableArguments {
 
   /// Reads the portfolio, printing the first rejected rows as located
   /// warnings; fails with exit code 65 beyond the data-loss budget.
-  func read(_ portfolioPath: String, model: ModelBundle) throws -> Portfolio {
+  func read(_ portfolioPath: String, model: ModelBundle, rejectsFile: String?) throws -> Portfolio {
     var forced: TextEncoding?
     if let encoding {
       guard let parsed = TextEncoding(name: encoding) else {
@@ -88,13 +90,15 @@ struct PortfolioReadingOptions: ParsableArguments {
         )
       } + portfolio.warnings
     // A market-wide file can reject thousands of rows: the first ones show
-    // the pattern, and rejects.csv lists every one.
+    // the pattern, and the rejects report lists every one.
     DiagnosticPrinter.print(Array(rowWarnings.prefix(Self.shownWarnings)))
     if rowWarnings.count > Self.shownWarnings {
       DiagnosticPrinter.print(
         Diagnostic(
           .note,
-          "\(rowWarnings.count - Self.shownWarnings) more warnings not shown; rejects.csv lists every rejected row",
+          "\(rowWarnings.count - Self.shownWarnings) more warnings not shown; "
+            + (rejectsFile.map { "\($0) lists every rejected row" }
+              ?? "'policyscore score' lists every rejected row in rejects.csv"),
           at: SourceLocation(file: portfolioPath, line: 1, column: 1)
         )
       )
