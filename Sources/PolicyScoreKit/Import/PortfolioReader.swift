@@ -596,7 +596,10 @@ struct RowReader {
       return start == 0 && end == bytes.count ? nil : start..<end
     }
     guard let range else { return text }
-    return text.withUTF8 { String(decoding: $0[range], as: UTF8.self) }
+    // A copy of valid text cut at whole characters: not decoded again.
+    let utf8 = text.utf8
+    let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+    return String(text[start..<utf8.index(start, offsetBy: range.count)])
   }
 
   private mutating func number(
