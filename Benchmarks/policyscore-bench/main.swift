@@ -322,11 +322,8 @@ if let spec = option("--scenarios") ?? (arguments.isEmpty ? "10000x100" : nil) {
   var comparison: Comparison?
   let elapsed = seconds {
     let scorings = ScoringModel.each(of: model, under: scenarios, asOf: asOf)
-    runs = zip(
-      scenarios.map(\.name),
-      ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
-    )
-    .map { (scenario: $0, run: $1) }
+    runs = ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
+      .map { (scenario: $0.scoring.scenario.name, run: $0) }
     comparison = Comparison(runs: runs, base: "s0")
   }
   print(

@@ -148,7 +148,6 @@ public struct PortfolioSummary: Sendable {
 /// depends on the mappings and the catalog buckets (exposure keys) alone, so
 /// the same for every scenario that keeps the buckets.
 struct ExposureTotals: Sendable {
-  let exposureKeys: [SegmentID: [String]]
   /// Each segment's weight and holdings, in id order.
   ///
   /// The other dimensions are sums of segments, less the holdings that two of
@@ -161,7 +160,6 @@ struct ExposureTotals: Sendable {
   /// Sums `scores`, the portfolio's scores in file order, so that the sums
   /// come out the same in every scenario, whatever its ranking.
   init(scores: [Score], exposureKeys: [SegmentID: [String]]) {
-    self.exposureKeys = exposureKeys
     var bySegment: [SegmentID: SegmentTotal] = [:]
     var keyNames: [[String]] = [[], [], []]
     var countedTwice: [[Int: Int]] = [[:], [:], [:]]

@@ -100,11 +100,8 @@ struct ScenariosCommand: ParsableCommand {
       edition: model.edition,
       asOf: asOfDay
     )
-    let runs = zip(
-      scenarios.map(\.name),
-      ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
-    )
-    .map { (scenario: $0, run: $1) }
+    let runs = ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
+      .map { (scenario: $0.scoring.scenario.name, run: $0) }
     var files: [String: ReportFile] = [:]
     let generatedAt = timestamp()
     for (scenario, run) in runs {
