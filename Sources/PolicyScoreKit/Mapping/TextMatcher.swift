@@ -1,5 +1,6 @@
 /// Finds every lexicon term in a text in one pass: an Aho–Corasick automaton
-/// over UTF-8 bytes, compiled to a dense table, with ASCII case folded.
+/// over UTF-8 bytes, compiled to a dense table over byte classes, with ASCII
+/// case folded.
 ///
 /// An ASCII term must start at a word boundary (the byte before it is not an
 /// ASCII letter or digit); a term of at most 4 bytes must also end at one, so
@@ -22,10 +23,19 @@ public struct TextMatcher: Sendable {
   }
 
   public let patterns: [Pattern]
-  /// `transitions[state * 256 + byte]` is the next state.
+  /// Each byte's class: the bytes no term holds share class 0, and an ASCII
+  /// capital has its small letter's class.
+  private let classes: [UInt16]
+  /// The next state's offset, or its complement where patterns end.
+  ///
+  /// From the state at `offset` (its number times `width`), reading a byte of
+  /// class `c` leads to `transitions[offset + c]`. Rows of classes, not of
+  /// 256 bytes, make the table a third of the size.
   private let transitions: [Int32]
   /// Pattern indices ending at each state: `outputs[outputStart[s]..<outputStart[s+1]]`.
   private let outputStart: [Int32]
+  /// The number of byte classes: the length of a row of `transitions`.
+  private let width: Int
   private let outputs: [Int32]
   /// Each pattern's byte length and boundary needs (1: start, 2: end), for
   /// the matching loop.
@@ -55,17 +65,27 @@ public struct TextMatcher: Sendable {
         )
       )
     }
+    // Byte classes: one per byte the terms hold, 0 for all others.
+    var classes = [UInt16](repeating: 0, count: 256)
+    var width = 1
+    for bytes in index.keys {
+      for byte in bytes where classes[Int(byte)] == 0 {
+        classes[Int(byte)] = UInt16(width)
+        width += 1
+      }
+    }
+    for capital in 0x41...0x5A { classes[capital] = classes[capital | 0x20] }
     // Trie with dense rows; -1 marks a missing edge until failure links fill it.
-    var table = [Int32](repeating: -1, count: 256)
+    var table = [Int32](repeating: -1, count: width)
     var own: [[Int32]] = [[]]
     for (bytes, patternIndex) in index.sorted(by: { $0.value < $1.value }) {
       var state = 0
       for byte in bytes {
-        let slot = state * 256 + Int(byte)
+        let slot = state * width + Int(classes[Int(byte)])
         if table[slot] < 0 {
           table[slot] = Int32(own.count)
           own.append([])
-          table.append(contentsOf: repeatElement(-1, count: 256))
+          table.append(contentsOf: repeatElement(-1, count: width))
         }
         state = Int(table[slot])
       }
@@ -76,10 +96,10 @@ public struct TextMatcher: Sendable {
     var failure = [Int32](repeating: 0, count: stateCount)
     var merged = own
     var queue: [Int] = []
-    for byte in 0..<256 {
-      let next = table[byte]
+    for symbol in 0..<width {
+      let next = table[symbol]
       if next < 0 {
-        table[byte] = 0
+        table[symbol] = 0
       } else {
         failure[Int(next)] = 0
         queue.append(Int(next))
@@ -90,10 +110,10 @@ public struct TextMatcher: Sendable {
       let state = queue[head]
       head += 1
       merged[state] += merged[Int(failure[state])]
-      for byte in 0..<256 {
-        let slot = state * 256 + byte
+      for symbol in 0..<width {
+        let slot = state * width + symbol
         let next = table[slot]
-        let fallback = table[Int(failure[state]) * 256 + byte]
+        let fallback = table[Int(failure[state]) * width + symbol]
         if next < 0 {
           table[slot] = fallback
         } else {
@@ -108,6 +128,14 @@ public struct TextMatcher: Sendable {
       flat += list
       starts.append(Int32(flat.count))
     }
+    // Offsets instead of state numbers, and output states marked, so that
+    // the matching loop makes one table load and one sign test per byte.
+    for slot in table.indices {
+      let next = table[slot]
+      table[slot] = merged[Int(next)].isEmpty ? next * Int32(width) : ~(next * Int32(width))
+    }
+    self.classes = classes
+    self.width = width
     self.patterns = patterns
     self.transitions = table
     self.outputStart = starts
@@ -131,9 +159,11 @@ public struct TextMatcher: Sendable {
   public func matches(in text: String) -> [Match] {
     var text = text
     return text.withUTF8 { bytes in
-      transitions.withUnsafeBufferPointer { transitions in
-        outputStart.withUnsafeBufferPointer { outputStart in
-          matches(bytes, transitions, outputStart)
+      classes.withUnsafeBufferPointer { classes in
+        transitions.withUnsafeBufferPointer { transitions in
+          outputStart.withUnsafeBufferPointer { outputStart in
+            matches(bytes, classes, transitions, outputStart)
+          }
         }
       }
     }
@@ -141,15 +171,20 @@ public struct TextMatcher: Sendable {
 
   private func matches(
     _ bytes: UnsafeBufferPointer<UInt8>,
+    _ classes: UnsafeBufferPointer<UInt16>,
     _ transitions: UnsafeBufferPointer<Int32>,
     _ outputStart: UnsafeBufferPointer<Int32>
   ) -> [Match] {
     var spans: [(pattern: Int, begin: Int, end: Int)] = []
-    var state = 0
+    var offset = 0
     for position in bytes.indices {
-      var byte = bytes[position]
-      if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-      state = Int(transitions[state &* 256 &+ Int(byte)])
+      let next = transitions[offset &+ Int(classes[Int(bytes[position])])]
+      if next >= 0 {
+        offset = Int(next)
+        continue
+      }
+      offset = Int(~next)
+      let state = offset / width
       let start = Int(outputStart[state])
       let end = Int(outputStart[state &+ 1])
       guard start < end else { continue }
