@@ -120,7 +120,7 @@ import Testing
   @Test func aGeneralSegmentYieldsButSiblingsStandSideBySide() throws {
     let diagnostics = try mapping(holding(description: "体外诊断：化学发光免疫分析仪及试剂"))
     #expect(diagnostics.segments.map(\.segment) == ["novel-diagnostics"])
-    let drugs = try mapping(holding(description: "化学药制剂，另有创新药"))
+    let drugs = try mapping(holding(description: "化学药制剂和创新药"))
     #expect(drugs.segments.map(\.segment) == ["generic-chemical-drugs", "innovative-drugs"])
   }
 
@@ -131,10 +131,34 @@ import Testing
   }
 
   @Test func theBusinessNamedFirstLeads() throws {
-    let reversed = try mapping(holding(description: "主营血液制品，另有疫苗业务"))
+    let reversed = try mapping(holding(description: "主营血液制品和疫苗业务"))
     #expect(reversed.segments.map(\.segment) == ["blood-products", "vaccines"])
     #expect(reversed.segments[0].evidence == "text: '血液制品' (score 4, named first)")
     #expect(reversed.segments[1].evidence == "text: '疫苗' (score 3)")
+  }
+
+  @Test func aSideClauseNamesNoBusiness() throws {
+    let both = try mapping(holding(description: "公司主营中成药，医药流通业务。"))
+    #expect(both.segments.map(\.segment) == ["ordinary-tcm", "pharma-distribution"])
+    // 另有 ("also has") and 兼营 ("also runs") open a side clause, 在研 a
+    // pipeline: nothing in it is matched, up to the next comma or full stop.
+    let side = try mapping(holding(description: "公司主营中成药，另有医药流通业务。"))
+    #expect(side.segments.map(\.segment) == ["ordinary-tcm"])
+    let afterTheClause = try mapping(
+      holding(description: "主营中成药，兼营医药批发，并经营血液制品。")
+    )
+    #expect(afterTheClause.segments.map(\.segment) == ["ordinary-tcm", "blood-products"])
+    // Nor does an exclusion in a side clause put the company outside healthcare.
+    #expect(
+      mapper.map(holding(description: "公司主营疫苗，房地产开发业务"))
+        == .unmapped(
+          reason: "the text says '房地产开发', which puts the company outside healthcare"
+        )
+    )
+    let vaccines = try mapping(holding(description: "公司主营疫苗，另有房地产开发业务"))
+    #expect(vaccines.segments.map(\.segment) == ["vaccines"])
+    let pipeline = try mapping(holding(description: "单克隆抗体药物，在研ADC管线"))
+    #expect(pipeline.segments.map(\.segment) == ["antibody-drugs"])
   }
 
   @Test func anUnmappedHoldingSaysWhy() {

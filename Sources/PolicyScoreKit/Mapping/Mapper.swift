@@ -65,7 +65,7 @@ public final class Mapper: Sendable {
         (exclusion, TextMatcher.Role(segment: Self.everySegment, weight: 0, isNegative: true))
       )
     }
-    matcher = TextMatcher(terms: terms)
+    matcher = TextMatcher(terms: terms, sideMarkers: model.lexicon.sideMarkers)
     domains = model.segments.mapValues(\.domain)
     domainBits = segmentIDs.map { id in
       model.segments[id].flatMap { Domain.allCases.firstIndex(of: $0.domain) }.map {

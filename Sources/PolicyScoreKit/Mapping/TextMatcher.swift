@@ -20,6 +20,9 @@ public struct TextMatcher: Sendable {
     public var needsStartBoundary: Bool
     public var needsEndBoundary: Bool
     public var roles: [Role]
+    /// A word that opens a side clause (`另有`): matches from its end to the
+    /// clause's end are dropped.
+    public var opensSideClause = false
   }
 
   public let patterns: [Pattern]
@@ -41,27 +44,34 @@ public struct TextMatcher: Sendable {
   /// the matching loop.
   private let shapes: [(length: Int, boundaries: UInt8)]
 
-  /// Compiles the terms; `terms[i]` lists (text, role) pairs.
-  public init(terms: [(text: String, role: Role)]) {
+  /// Compiles the terms and the side markers.
+  ///
+  /// `terms[i]` lists (text, role) pairs. A side marker that is also a term
+  /// stays a side marker.
+  public init(terms: [(text: String, role: Role)], sideMarkers: [String] = []) {
     var index: [[UInt8]: Int] = [:]
     var patterns: [Pattern] = []
-    for (text, role) in terms {
+    // A side marker has no role.
+    let entries =
+      sideMarkers.map { (text: $0, role: Role?.none) } + terms.map { ($0.text, $0.role) }
+    for (text, role) in entries {
       let bytes = TextMatcher.fold(Array(text.utf8))
       guard !bytes.isEmpty else { continue }
       if let existing = index[bytes] {
-        if !patterns[existing].roles.contains(role) { patterns[existing].roles.append(role) }
+        if let role, !patterns[existing].opensSideClause, !patterns[existing].roles.contains(role) {
+          patterns[existing].roles.append(role)
+        }
         continue
       }
       index[bytes] = patterns.count
-      let first = bytes[0]
-      let last = bytes[bytes.count - 1]
       patterns.append(
         Pattern(
           text: text,
           length: bytes.count,
-          needsStartBoundary: TextMatcher.isWordByte(first),
-          needsEndBoundary: bytes.count <= 4 && TextMatcher.isWordByte(last),
-          roles: [role]
+          needsStartBoundary: TextMatcher.isWordByte(bytes[0]),
+          needsEndBoundary: bytes.count <= 4 && TextMatcher.isWordByte(bytes[bytes.count - 1]),
+          roles: role.map { [$0] } ?? [],
+          opensSideClause: role == nil
         )
       )
     }
@@ -203,6 +213,15 @@ public struct TextMatcher: Sendable {
         spans.append((patternIndex, begin, position + 1))
       }
     }
+    var side: [Range<Int>] = []
+    for span in spans where patterns[span.pattern].opensSideClause {
+      side.append(span.end..<TextMatcher.clauseEnd(bytes, from: span.end))
+    }
+    if !side.isEmpty {
+      spans.removeAll { span in
+        patterns[span.pattern].opensSideClause || side.contains { $0.contains(span.begin) }
+      }
+    }
     var found: [Match] = []
     for span in spans {
       let inside = spans.contains {
@@ -221,6 +240,26 @@ public struct TextMatcher: Sendable {
     }
     found.removeLast(found.count - unique)
     return found
+  }
+
+  /// Where the clause that goes on at `start` ends: at the next comma,
+  /// semicolon, full stop or line break, full-width or not, or the text's end.
+  static func clauseEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    var index = start
+    while index < bytes.count {
+      switch bytes[index] {
+      case 0x2C, 0x3B, 0x0A, 0x2E: return index
+      case 0xE3
+      where index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x82:
+        return index  // 。
+      case 0xEF
+      where index + 2 < bytes.count && bytes[index + 1] == 0xBC
+        && (bytes[index + 2] == 0x8C || bytes[index + 2] == 0x9B):
+        return index  // ， ；
+      default: index += 1
+      }
+    }
+    return index
   }
 
   private static let foldTable: [UInt8] = (0...255).map { byte in

@@ -22,6 +22,9 @@ public struct Lexicon: Sendable {
   /// Legal-form suffixes dropped from a company name before matching
   /// (股份有限公司, Co., Ltd., Inc., plc).
   public var nameSuffixes: [String] = []
+  /// Words that open a side clause (另有, 兼营, 在研): what the rest of the
+  /// clause names is a minor line or a pipeline, not a business to map.
+  public var sideMarkers: [String] = []
   /// The weight of a strong term and of an ordinary one; weak terms weigh less.
   public var strongWeight: Double = 3
   public var termWeight: Double = 2

@@ -64,6 +64,7 @@ struct ModelLoader {
         entries: state.lexicon,
         exclusions: state.lexiconExclusions,
         nameSuffixes: state.nameSuffixes,
+        sideMarkers: state.sideMarkers,
         strongWeight: state.lexiconWeights["strong"] ?? 3,
         termWeight: state.lexiconWeights["terms"] ?? 2
       ),
@@ -97,6 +98,7 @@ struct ModelLoader {
     var lexiconExclusions: [String] = []
     var lexiconWeights: [String: Double] = [:]
     var nameSuffixes: [String] = []
+    var sideMarkers: [String] = []
     var mentions: [StrategicMention] = []
     var parameters: ModelParameters?
     var factCounts: [Grade: Int] = [:]
@@ -123,7 +125,10 @@ struct ModelLoader {
     if let map = root("reference-segments.yaml", keys: ["segments"]) {
       readReferenceSegments(map, &state)
     }
-    if let map = root("lexicon.yaml", keys: ["weights", "exclude", "name_suffixes", "segments"]) {
+    if let map = root(
+      "lexicon.yaml",
+      keys: ["weights", "exclude", "name_suffixes", "side_markers", "segments"]
+    ) {
       readLexicon(map, &state)
     }
     if let map = root("instruments.yaml", keys: ["instruments"]) { readInstruments(map, &state) }
@@ -385,6 +390,7 @@ struct ModelLoader {
     state.lexiconWeights = weights
     state.lexiconExclusions = map.strings("exclude")
     state.nameSuffixes = map.strings("name_suffixes")
+    state.sideMarkers = map.strings("side_markers")
     guard let pairs = map["segments"]?.pairs else {
       diagnostics.error("missing 'segments' mapping in lexicon.yaml", at: map.location)
       return
