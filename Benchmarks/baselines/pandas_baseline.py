@@ -91,7 +91,8 @@ for position, text in enumerate(texts):
             else:
                 scores[segment] = scores.get(segment, 0) + weight
                 strongest[segment] = max(strongest.get(segment, 0), weight)
-                if weight >= term_weight:
+                # A therapeutic area counts but never leads.
+                if weight >= term_weight and kind != "area":
                     first[segment] = min(first.get(segment, start), start)
     if excluded:
         continue

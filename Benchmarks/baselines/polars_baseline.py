@@ -83,14 +83,18 @@ found = (
 excluded = found.filter(pl.col("kind") == "exclusion").select("row").unique()
 ruled_out = found.filter(pl.col("kind") == "negative").select("row", "segment").unique()
 named = (
-    found.filter(pl.col("kind") == "term")
+    found.filter(pl.col("kind").is_in(["term", "area"]))
     .join(excluded, on="row", how="anti")
     .join(ruled_out, on=["row", "segment"], how="anti")
     .group_by("row", "segment")
     .agg(
         pl.col("weight").sum().alias("sum"),
         pl.col("weight").max().alias("max"),
-        pl.col("at").filter(pl.col("weight") >= term_weight).min().alias("first"),
+        # A therapeutic area counts but never leads.
+        pl.col("at")
+        .filter((pl.col("weight") >= term_weight) & (pl.col("kind") == "term"))
+        .min()
+        .alias("first"),
     )
     .join(segments.select("segment", "domain", "general"), on="segment")
 )

@@ -8,7 +8,10 @@ func exportModel(_ model: ModelBundle, asOf: Day, to directory: URL) throws {
   var terms = [["term", "segment", "weight", "kind"]]
   for id in model.segmentIDs {
     guard let entry = model.lexicon.entries[id] else { continue }
-    terms += entry.terms.map { [$0.text, id.rawValue, String($0.weight), "term"] }
+    // An area (oncology) counts as a term but never leads.
+    terms += entry.terms.map {
+      [$0.text, id.rawValue, String($0.weight), $0.leads ? "term" : "area"]
+    }
     terms += entry.negative.map { [$0, id.rawValue, "0", "negative"] }
   }
   terms += model.lexicon.exclusions.map { [$0, "", "0", "exclusion"] }

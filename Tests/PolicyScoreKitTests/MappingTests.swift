@@ -137,6 +137,15 @@ import Testing
     #expect(reversed.segments[1].evidence == "text: '疫苗' (score 3)")
   }
 
+  @Test func aTherapeuticAreaCountsButDoesNotLead() throws {
+    // 'oncology' (an area of innovative-drugs) comes first, but the antibody
+    // is the business: it alone gets the lead bonus, and the area alone is
+    // too far behind to be kept.
+    let result = try mapping(holding(description: "immuno-oncology: monoclonal antibodies"))
+    #expect(result.segments.map(\.segment) == ["antibody-drugs"])
+    #expect(result.segments[0].evidence.hasSuffix("(score 4, named first)"))
+  }
+
   @Test func aSideClauseNamesNoBusiness() throws {
     let both = try mapping(holding(description: "公司主营中成药，医药流通业务。"))
     #expect(both.segments.map(\.segment) == ["ordinary-tcm", "pharma-distribution"])

@@ -53,7 +53,15 @@ public final class Mapper: Sendable {
       guard let entry = model.lexicon.entries[id], let position = index[id] else { continue }
       for term in entry.terms {
         terms.append(
-          (term.text, TextMatcher.Role(segment: position, weight: term.weight, isNegative: false))
+          (
+            term.text,
+            TextMatcher.Role(
+              segment: position,
+              weight: term.weight,
+              isNegative: false,
+              leads: term.leads
+            )
+          )
         )
       }
       for negative in entry.negative {
@@ -307,7 +315,7 @@ public final class Mapper: Sendable {
           evidence.scores[role.segment, default: TextScore()].add(
             pattern.text,
             role.weight,
-            at: role.weight >= termWeight ? match.first : nil
+            at: role.weight >= termWeight && role.leads ? match.first : nil
           )
         }
       }

@@ -11,6 +11,8 @@ public struct TextMatcher: Sendable {
     public var segment: Int
     public var weight: Double
     public var isNegative: Bool
+    /// Whether where it occurs can make the segment the text's lead.
+    public var leads = true
   }
 
   /// A distinct term and the roles it plays.

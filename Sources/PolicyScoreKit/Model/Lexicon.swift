@@ -3,6 +3,9 @@ public struct Lexicon: Sendable {
   public struct Term: Sendable, Hashable {
     public var text: String
     public var weight: Double
+    /// False for a therapeutic area (oncology): it counts, but a segment it
+    /// names first is not the business the text leads with.
+    public var leads = true
   }
 
   public struct Entry: Sendable, Hashable {

@@ -400,13 +400,13 @@ struct ModelLoader {
       state.references.append((id, keyNode.location))
       guard
         let entry = valueNode.map(
-          keys: ["general", "strong", "terms", "weak", "negative"],
+          keys: ["general", "strong", "terms", "areas", "weak", "negative"],
           context: "lexicon entry '\(id)'"
         )
       else { continue }
       var terms: [Lexicon.Term] = []
       var seen: Set<String> = []
-      for level in ["strong", "terms", "weak"] {
+      for level in ["strong", "terms", "areas", "weak"] {
         for text in entry.strings(level) {
           let folded = text.lowercased()
           if folded.isEmpty || !seen.insert(folded).inserted {
@@ -416,7 +416,14 @@ struct ModelLoader {
             )
             continue
           }
-          terms.append(Lexicon.Term(text: text, weight: weights[level] ?? 1))
+          // Areas weigh as ordinary terms.
+          terms.append(
+            Lexicon.Term(
+              text: text,
+              weight: weights[level == "areas" ? "terms" : level] ?? 1,
+              leads: level != "areas"
+            )
+          )
         }
       }
       state.lexicon[id] = Lexicon.Entry(
