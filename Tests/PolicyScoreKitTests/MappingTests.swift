@@ -130,6 +130,19 @@ import Testing
     #expect(result.borderline == nil)
   }
 
+  @Test func aStrongTermTheCodeAllowsKeepsItsSegment() throws {
+    // Four imaging terms against one for radiotherapy: by the keep ratio
+    // alone the linac business would be dropped (5 against 8.25).
+    let result = try mapping(
+      holding(
+        description: "主要产品包括CT、磁共振、PET/CT、X射线产品和医用直线加速器",
+        codes: ["SW:医疗设备"]
+      )
+    )
+    #expect(result.segments.map(\.segment) == ["medical-imaging", "radiotherapy"])
+    #expect(result.segments[1].evidence == "code shenwan:医疗设备; text chose: '直线加速器'")
+  }
+
   @Test func theBusinessNamedFirstLeads() throws {
     let reversed = try mapping(holding(description: "主营血液制品和疫苗业务"))
     #expect(reversed.segments.map(\.segment) == ["blood-products", "vaccines"])

@@ -384,11 +384,11 @@ public final class Mapper: Sendable {
 
   /// The industry code narrows the domain and the text picks the segment.
   ///
-  /// A segment the code allows gets `codeBonus` when the text names it; one
-  /// outside the code must be named by a strong term and reach
-  /// `minimumTextScore` on its own: a word as plain as 'hospital' or '抗体'
-  /// does not overrule the code. When the best segment is outside the code,
-  /// the mapping is borderline.
+  /// A segment the code allows gets `codeBonus` when the text names it, and
+  /// is kept whatever its score when named by a strong term; one outside the
+  /// code must be named by a strong term and reach `minimumTextScore` on its
+  /// own: a word as plain as 'hospital' or '抗体' does not overrule the code.
+  /// When the best segment is outside the code, the mapping is borderline.
   private func mapByCodes(
     _ resolved: [IndustryCode],
     scores: [Int: TextScore],
@@ -436,7 +436,13 @@ public final class Mapper: Sendable {
       )
     }
     let agrees = allowed.contains(best.key)
-    let kept = ranked.filter { $0.value.score >= best.value.score * parameters.keepRatio }
+    // A segment the code allows and the text names by a strong term (the
+    // activity itself: 直线加速器) is a line of business however many words
+    // the main one gets; the keep ratio drops only passing mentions.
+    let kept = ranked.filter {
+      $0.value.score >= best.value.score * parameters.keepRatio
+        || (allowed.contains($0.key) && $0.value.strongest >= strongWeight)
+    }
     let total = kept.reduce(0) { $0 + $1.value.score }
     return Mapping(
       method: .industryCode,
