@@ -166,6 +166,7 @@ import Testing
     // pipeline: nothing in it is matched, up to the next comma or full stop.
     let side = try mapping(holding(description: "公司主营中成药，另有医药流通业务。"))
     #expect(side.segments.map(\.segment) == ["ordinary-tcm"])
+    #expect(side.segments[0].evidence.hasSuffix("; not counted after '另有': '医药流通'"))
     let afterTheClause = try mapping(
       holding(description: "主营中成药，兼营医药批发，并经营血液制品。")
     )
@@ -179,6 +180,7 @@ import Testing
     )
     let vaccines = try mapping(holding(description: "公司主营疫苗，另有房地产开发业务"))
     #expect(vaccines.segments.map(\.segment) == ["vaccines"])
+    #expect(vaccines.segments[0].evidence.hasSuffix("not counted after '另有': '房地产开发'"))
     let pipeline = try mapping(holding(description: "单克隆抗体药物，在研ADC管线"))
     #expect(pipeline.segments.map(\.segment) == ["antibody-drugs"])
   }

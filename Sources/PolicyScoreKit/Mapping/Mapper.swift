@@ -125,10 +125,23 @@ public final class Mapper: Sendable {
   }
 
   /// What the text says: scores per segment index (segments ruled out by a
-  /// negative term absent), and the exclusion term that rules out all.
+  /// negative term absent), the exclusion term that rules out all, and the
+  /// terms side clauses held, which count for nothing.
   struct TextEvidence {
     var scores: [Int: TextScore] = [:]
     var exclusion: String?
+    var sideTerms: [(at: Int, marker: String, term: String)] = []
+
+    /// For the evidence, in the text's order: `; not counted after '另有': '医药流通'`.
+    var sideNote: String {
+      let inOrder = sideTerms.sorted { $0.at < $1.at }
+      var markers: [String] = []
+      for (_, marker, _) in inOrder where !markers.contains(marker) { markers.append(marker) }
+      return markers.map { marker in
+        let terms = inOrder.filter { $0.marker == marker }.map { "'\($0.term)'" }
+        return "; not counted after '\(marker)': \(terms.joined(separator: ", "))"
+      }.joined()
+    }
   }
 
   /// Every holding's outcome, in order, the holdings split across the cores.
@@ -205,24 +218,26 @@ public final class Mapper: Sendable {
     }
     let scores = evidence.scores
     let (resolved, unresolved) = resolveCodes(holding.industryCodes, cache: &cache)
-    let unresolvedNote =
-      unresolved.isEmpty
-      ? "" : "; code \(unresolved.map { "'\($0)'" }.joined(separator: ", ")) not in the concordance"
+    let note =
+      (unresolved.isEmpty
+        ? ""
+        : "; code \(unresolved.map { "'\($0)'" }.joined(separator: ", ")) not in the concordance")
+      + evidence.sideNote
     if !resolved.isEmpty {
-      return .mapped(mapByCodes(resolved, scores: scores, note: unresolvedNote))
+      return .mapped(mapByCodes(resolved, scores: scores, note: note))
     }
-    if let mapping = mapByText(scores, note: unresolvedNote) { return .mapped(mapping) }
+    if let mapping = mapByText(scores, note: note) { return .mapped(mapping) }
     // Ties by id, as everywhere: a dictionary's order changes from run to run.
     let best = Self.ranked(scores, ids: segmentIDs).first
     if let best, best.value.score > 0 {
       return .unmapped(
         reason:
-          "text matched only weak terms (\(quoted(best.value.terms)) for \(segmentIDs[best.key]); score \(format(best.value.score)) below \(format(parameters.minimumTextScore)))\(unresolvedNote)"
+          "text matched only weak terms (\(quoted(best.value.terms)) for \(segmentIDs[best.key]); score \(format(best.value.score)) below \(format(parameters.minimumTextScore)))\(note)"
       )
     }
     let codesPart = holding.industryCodes.isEmpty ? "no industry code" : "no known industry code"
     return .unmapped(
-      reason: "\(codesPart), and no segment keyword in the name or description\(unresolvedNote)"
+      reason: "\(codesPart), and no segment keyword in the name or description\(note)"
     )
   }
 
@@ -306,6 +321,10 @@ public final class Mapper: Sendable {
     var excluded: Set<Int> = []
     for match in matcher.matches(in: text) {
       let pattern = matcher.patterns[match.pattern]
+      if let marker = match.sideMarker {
+        evidence.sideTerms.append((match.first, matcher.patterns[marker].text, pattern.text))
+        continue
+      }
       for role in pattern.roles {
         if role.segment == Self.everySegment {
           evidence.exclusion = evidence.exclusion ?? pattern.text

@@ -161,9 +161,14 @@ public struct TextMatcher: Sendable {
   public struct Match: Sendable, Hashable {
     public var pattern: Int
     public var first: Int
+    /// The side marker (a pattern index) whose clause holds the match.
+    ///
+    /// Nil in the main text; a match in a side clause does not count.
+    public var sideMarker: Int?
   }
 
-  /// The distinct patterns found in `text`, in pattern order.
+  /// The distinct patterns found in `text`, in pattern order: those of the
+  /// main text, then those found only in side clauses.
   ///
   /// A match that lies inside a longer match is dropped, so the specific term
   /// wins over the generic word it contains: in "surgical robot" only
@@ -215,32 +220,30 @@ public struct TextMatcher: Sendable {
         spans.append((patternIndex, begin, position + 1))
       }
     }
-    var side: [Range<Int>] = []
+    var side: [(marker: Int, clause: Range<Int>)] = []
     for span in spans where patterns[span.pattern].opensSideClause {
-      side.append(span.end..<TextMatcher.clauseEnd(bytes, from: span.end))
+      side.append((span.pattern, span.end..<TextMatcher.clauseEnd(bytes, from: span.end)))
     }
-    if !side.isEmpty {
-      spans.removeAll { span in
-        patterns[span.pattern].opensSideClause || side.contains { $0.contains(span.begin) }
-      }
-    }
+    if !side.isEmpty { spans.removeAll { patterns[$0.pattern].opensSideClause } }
     var found: [Match] = []
     for span in spans {
       let inside = spans.contains {
         $0.begin <= span.begin && $0.end >= span.end
           && ($0.end - $0.begin) > (span.end - span.begin)
       }
-      if !inside { found.append(Match(pattern: span.pattern, first: span.begin)) }
+      if !inside {
+        let marker = side.first { $0.clause.contains(span.begin) }?.marker
+        found.append(Match(pattern: span.pattern, first: span.begin, sideMarker: marker))
+      }
     }
-    // By pattern, the first occurrence first; then one per pattern.
-    found.sort { ($0.pattern, $0.first) < ($1.pattern, $1.first) }
-    var unique = 0
-    for index in found.indices where index == 0 || found[index].pattern != found[index - 1].pattern
-    {
-      found[unique] = found[index]
-      unique += 1
+    // The main text first, then by pattern and the first occurrence first;
+    // then one per pattern, so a term the main text names is never a side one.
+    found.sort {
+      ($0.sideMarker == nil ? 0 : 1, $0.pattern, $0.first)
+        < ($1.sideMarker == nil ? 0 : 1, $1.pattern, $1.first)
     }
-    found.removeLast(found.count - unique)
+    var seen = Set<Int>()
+    found.removeAll { !seen.insert($0.pattern).inserted }
     return found
   }
 
