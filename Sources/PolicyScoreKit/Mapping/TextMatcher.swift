@@ -167,8 +167,8 @@ public struct TextMatcher: Sendable {
     public var sideMarker: Int?
   }
 
-  /// The distinct patterns found in `text`, in pattern order: those of the
-  /// main text, then those found only in side clauses.
+  /// The distinct patterns found in `text`, in pattern order, each where the
+  /// main text first names it, else where a side clause does.
   ///
   /// A match that lies inside a longer match is dropped, so the specific term
   /// wins over the generic word it contains: in "surgical robot" only
@@ -236,14 +236,19 @@ public struct TextMatcher: Sendable {
         found.append(Match(pattern: span.pattern, first: span.begin, sideMarker: marker))
       }
     }
-    // The main text first, then by pattern and the first occurrence first;
-    // then one per pattern, so a term the main text names is never a side one.
+    // By pattern, the main text's occurrences first, the first first; then one
+    // per pattern, so a term the main text names is never a side one.
     found.sort {
-      ($0.sideMarker == nil ? 0 : 1, $0.pattern, $0.first)
-        < ($1.sideMarker == nil ? 0 : 1, $1.pattern, $1.first)
+      ($0.pattern, $0.sideMarker == nil ? 0 : 1, $0.first)
+        < ($1.pattern, $1.sideMarker == nil ? 0 : 1, $1.first)
     }
-    var seen = Set<Int>()
-    found.removeAll { !seen.insert($0.pattern).inserted }
+    var unique = 0
+    for index in found.indices where index == 0 || found[index].pattern != found[index - 1].pattern
+    {
+      found[unique] = found[index]
+      unique += 1
+    }
+    found.removeLast(found.count - unique)
     return found
   }
 
