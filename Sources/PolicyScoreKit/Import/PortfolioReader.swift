@@ -309,22 +309,27 @@ public struct PortfolioReader {
   ) throws(PortfolioError) {
     var parsed: [(RowReader, PortfolioError?)?] = []
     var failure: PortfolioError?
-    // Adds parsed rows in order, up to the first error (strict mode).
-    func gather(_ parts: [(RowReader, PortfolioError?)?], into rows: inout RowReader) {
-      for case let (part, error)? in parts where failure == nil {
-        rows.absorb(part)
+    // Adds parsed rows in order, up to the first error (strict mode), moving
+    // the holdings out of `parts`, which must be their only owner.
+    func gather(_ parts: inout [(RowReader, PortfolioError?)?], into rows: inout RowReader) {
+      for index in parts.indices where failure == nil {
+        // Taken out, not copied, so that the part stays the only owner.
+        guard var (part, error) = parts[index].take() else { continue }
+        rows.absorb(&part)
         failure = error
       }
+      parts = []
     }
     var block = nextBlock()
     while failure == nil {
       if let pieces = block {
         let template = rows.emptyCopy()
-        let previous = parsed
+        var previous = parsed
+        parsed = []
         var following: [CSVScanner]?
         parsed = Parallel.each(pieces.count + 1) { index -> (RowReader, PortfolioError?)? in
           guard index > 0 else {
-            gather(previous, into: &rows)
+            gather(&previous, into: &rows)
             following = nextBlock()
             return nil
           }
@@ -340,13 +345,12 @@ public struct PortfolioReader {
         block = following
         continue
       }
-      gather(parsed, into: &rows)
-      parsed = []
+      gather(&parsed, into: &rows)
       guard failure == nil, let record = next() else { break }
       block = nextBlock()
       try rows.read(record)
     }
-    gather(parsed, into: &rows)
+    gather(&parsed, into: &rows)
     if let failure { throw failure }
   }
 
@@ -416,6 +420,8 @@ struct RowReader {
   let knownSegments: Set<SegmentID>
   let file: String
   let strict: Bool
+  /// The holdings as they are read; `finish` moves them into `holdings`.
+  var collected = HoldingStore()
   var holdings: [Holding] = []
   var rejects: [RejectedRow] = []
   var rowsRead = 0
@@ -457,6 +463,7 @@ struct RowReader {
   /// A reader for another run of the same file's rows, with nothing read yet.
   func emptyCopy() -> RowReader {
     var copy = self
+    copy.collected = HoldingStore()
     copy.holdings = []
     copy.rejects = []
     copy.rowsRead = 0
@@ -466,10 +473,11 @@ struct RowReader {
     return copy
   }
 
-  /// Adds what `part`, a reader of the rows after these, has read.
-  mutating func absorb(_ part: RowReader) {
-    keys.append(part.keys, offset: holdings.count)
-    holdings += part.holdings
+  /// Adds what `part`, a reader of the rows after these, has read, moving
+  /// its holdings out of it.
+  mutating func absorb(_ part: inout RowReader) {
+    keys.append(part.keys, offset: collected.count)
+    collected.append(moving: &part.collected)
     rejects += part.rejects
     rowsRead += part.rowsRead
     anyPercent = anyPercent || part.anyPercent
@@ -541,10 +549,10 @@ struct RowReader {
     }
     do {
       let holding = try holding(from: record)
-      if keys.add(holding, at: holdings.count) {
+      if keys.add(holding, at: collected.count) {
         rawByLine[record.line] = record.text(joinedBy: separator)
       }
-      holdings.append(holding)
+      collected.append(holding)
     } catch {
       try reject(record, column: headerName(error.column), reason: error.reason)
     }
@@ -849,6 +857,7 @@ struct RowReader {
   ) throws(PortfolioError)
     -> Portfolio
   {
+    holdings = collected.takeAll()
     var basis = Portfolio.WeightBasis.fraction
     if columns[.weight] != nil {
       if anyPercent || (keys.weightSums.max() ?? 0) > 1.5 { basis = .percent }
