@@ -206,6 +206,21 @@ func oneBadRow(_ file: String, column: String, reason: String, line: Int = 3) ->
     )
   }
 
+  @Test func aMergedDuplicateLeavesTheOtherRowsInOrder() throws {
+    let text = """
+      ticker,name,weight
+      600276,恒瑞医药,20%
+      300760,迈瑞医疗,40%
+      600276.SH,恒瑞医药,30%
+      603882,金域医学,10%
+
+      """
+    let portfolio = try PortfolioReader(knownSegments: [])
+      .read(bytes: Array(text.utf8), file: "inline.csv")
+    #expect(portfolio.holdings.map(\.line) == [2, 3, 5])
+    #expect(portfolio.holdings.map(\.weight) == [0.5, 0.4, 0.1])
+  }
+
   @Test func anEncodingCanBeForced() throws {
     let forced = try PortfolioReader(knownSegments: [], encoding: .gb18030)
       .read(contentsOf: importFixtures.appendingPathComponent("gb18030.csv"))

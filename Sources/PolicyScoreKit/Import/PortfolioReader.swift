@@ -838,7 +838,13 @@ struct RowReader {
         )
       )
     }
-    holdings = holdings.indices.compactMap { merged[$0] ? nil : holdings[$0] }
+    // Compacted in place: a filtered copy would retain every holding.
+    var kept = 0
+    for index in holdings.indices where !merged[index] {
+      if kept != index { holdings.swapAt(kept, index) }
+      kept += 1
+    }
+    holdings.removeLast(holdings.count - kept)
     return warnings
   }
 
