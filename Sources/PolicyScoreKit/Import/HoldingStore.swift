@@ -49,7 +49,7 @@ struct HoldingStore {
     if !isKnownUniquelyReferenced(&buffer) { buffer = buffer.copy() }
   }
 
-  mutating func append(_ holding: Holding) {
+  mutating func append(_ holding: consuming Holding) {
     makeUnique()
     buffer.reserve(1)
     (buffer.base + buffer.count).initialize(to: holding)

@@ -314,7 +314,8 @@ public struct PortfolioReader {
     func gather(_ parts: inout [(RowReader, PortfolioError?)?], into rows: inout RowReader) {
       for index in parts.indices where failure == nil {
         // Taken out, not copied, so that the part stays the only owner.
-        guard var (part, error) = parts[index].take() else { continue }
+        guard let (taken, error) = parts[index].take() else { continue }
+        var part = consume taken
         rows.absorb(&part)
         failure = error
       }
