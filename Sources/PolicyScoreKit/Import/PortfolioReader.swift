@@ -325,6 +325,7 @@ public struct PortfolioReader {
     while failure == nil {
       if let pieces = block {
         let template = rows.emptyCopy()
+        // `previous` alone owns the last block's parts, so gathering moves them.
         var previous = parsed
         parsed = []
         var following: [CSVScanner]?
@@ -423,6 +424,7 @@ struct RowReader {
   let strict: Bool
   /// The holdings as they are read; `finish` moves them into `holdings`.
   var collected = HoldingStore()
+  /// Empty until `finish`.
   var holdings: [Holding] = []
   var rejects: [RejectedRow] = []
   var rowsRead = 0
