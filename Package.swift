@@ -24,11 +24,14 @@ let package = Package(
   targets: [
     // SHA-256 with the CPU's SHA extensions, for the input hash (Support/SHA256.swift).
     .target(name: "CSHA256"),
+    // glibc's malloc settings (Support/Allocator.swift).
+    .target(name: "CAllocator"),
     // The engine: returns values and throws typed errors; never prints, reads stdin or exits.
     .target(
       name: "PolicyScoreKit",
       dependencies: [
         "CSHA256",
+        "CAllocator",
         .product(name: "Yams", package: "Yams"),  // imported by Model/Files only
         .product(name: "GRDB", package: "GRDB.swift"),  // imported by Store/ only
         .product(name: "GRDBSQLite", package: "GRDB.swift"),  // imported by Store/ only

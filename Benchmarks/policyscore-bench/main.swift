@@ -15,6 +15,7 @@ import Glibc
 ///   policyscore-bench --export-model DIR
 /// Build it in release: `make bench`, `make bench-compare`.
 
+Allocator.growHeapsInLargeSteps()
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
   guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }

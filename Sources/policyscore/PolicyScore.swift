@@ -1,8 +1,14 @@
 import ArgumentParser
+import PolicyScoreKit
 
 @main
 struct PolicyScore: ParsableCommand {
   static let version = "0.1.0"
+
+  static func main() {
+    Allocator.growHeapsInLargeSteps()
+    main(nil)
+  }
 
   static let configuration = CommandConfiguration(
     commandName: "policyscore",
