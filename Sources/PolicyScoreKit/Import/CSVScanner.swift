@@ -357,6 +357,31 @@ public struct CSVScanner {
     var line: Int
   }
 
+  /// Appends a field's text, noting the record's first invalid field.
+  ///
+  /// Decoding repairs invalid bytes, so it leaves the bytes as they were
+  /// exactly when they are valid UTF-8. A function of its own, not a closure
+  /// over `scan`'s variables: those were checked for exclusive access at
+  /// run time, field by field.
+  private static func appendField(
+    _ field: UnsafeBufferPointer<UInt8>,
+    to fields: inout [String],
+    problem: inout Problem?,
+    checkReplacement: Bool
+  ) {
+    var text = String(decoding: field, as: UTF8.self)
+    let valid =
+      text.utf8.count == field.count
+      && text.withUTF8 { decoded in
+        guard let a = decoded.baseAddress, let b = field.baseAddress else { return true }
+        return memcmp(a, b, field.count) == 0
+      }
+    if problem == nil, !valid || (checkReplacement && text.unicodeScalars.contains("\u{FFFD}")) {
+      problem = .invalidText(field: fields.count + 1)
+    }
+    fields.append(text)
+  }
+
   /// The scan itself, over the buffer without bounds checks or `self`.
   private static func scan(
     _ bytes: UnsafeBufferPointer<UInt8>,
@@ -375,23 +400,13 @@ public struct CSVScanner {
     var complete = false
     let incomplete = Scanned(scan: .incomplete, position: start, line: startLine)
 
-    // Decoding repairs invalid bytes, so it leaves the bytes as they were
-    // exactly when they are valid UTF-8.
-    func append(_ field: UnsafeBufferPointer<UInt8>) {
-      var text = String(decoding: field, as: UTF8.self)
-      let valid =
-        text.utf8.count == field.count
-        && text.withUTF8 { decoded in
-          guard let a = decoded.baseAddress, let b = field.baseAddress else { return true }
-          return memcmp(a, b, field.count) == 0
-        }
-      if problem == nil, !valid || (checkReplacement && text.unicodeScalars.contains("\u{FFFD}")) {
-        problem = .invalidText(field: fields.count + 1)
-      }
-      fields.append(text)
-    }
     func append(_ start: Int, _ end: Int) {
-      append(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+      appendField(
+        UnsafeBufferPointer(rebasing: bytes[start..<end]),
+        to: &fields,
+        problem: &problem,
+        checkReplacement: checkReplacement
+      )
     }
 
     fieldLoop: while index < count {
@@ -446,7 +461,9 @@ public struct CSVScanner {
             position += bytes[position] == 0x22 ? 2 : 1
           }
           value += bytes[rest..<index]
-          value.withUnsafeBufferPointer { append($0) }
+          value.withUnsafeBufferPointer {
+            appendField($0, to: &fields, problem: &problem, checkReplacement: checkReplacement)
+          }
         }
         if !closed { break fieldLoop }
       } else {
