@@ -233,4 +233,14 @@ import Testing
   func normalisesTheCommonForms(_ input: String, _ canonical: String) {
     #expect(Ticker(input).canonical == canonical)
   }
+
+  /// The market decides a foreign or domestic origin when the file gives none.
+  @Test(arguments: [
+    ("600276", "SH"), ("sh.600276", "SH"), ("830799", "BJ"), ("700 HK", "HK"), ("MDT.N", "US"),
+    ("SHL.DE", "DE"), ("2269 HK EQUITY", "HK"), ("US0378331005", "US"), ("CNE1000002H1", "CN"),
+    ("ＩＳＲＧ", "US"), ("ABC.日本", "日本"), ("A.B.C", nil), ("", nil),
+  ])
+  func knowsTheMarket(_ input: String, _ market: String?) {
+    #expect(Ticker(input).market == market)
+  }
 }
