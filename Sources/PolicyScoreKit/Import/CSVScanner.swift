@@ -400,15 +400,6 @@ public struct CSVScanner {
     var complete = false
     let incomplete = Scanned(scan: .incomplete, position: start, line: startLine)
 
-    func append(_ start: Int, _ end: Int) {
-      appendField(
-        UnsafeBufferPointer(rebasing: bytes[start..<end]),
-        to: &fields,
-        problem: &problem,
-        checkReplacement: checkReplacement
-      )
-    }
-
     fieldLoop: while index < count {
       if bytes[index] == 0x22 {
         // Quoted field.
@@ -450,7 +441,12 @@ public struct CSVScanner {
           index += 1
         }
         if !escaped && index == rest {
-          append(contentStart, contentEnd)
+          appendField(
+            UnsafeBufferPointer(rebasing: bytes[contentStart..<contentEnd]),
+            to: &fields,
+            problem: &problem,
+            checkReplacement: checkReplacement
+          )
         } else {
           // The content with `""` turned back into `"`, then the rest.
           var value: [UInt8] = []
@@ -473,7 +469,12 @@ public struct CSVScanner {
           if byte == delimiter || byte == 0x0A || byte == 0x0D { break }
           index += 1
         }
-        append(fieldStart, index)
+        appendField(
+          UnsafeBufferPointer(rebasing: bytes[fieldStart..<index]),
+          to: &fields,
+          problem: &problem,
+          checkReplacement: checkReplacement
+        )
       }
       guard index < count else {
         if !atEnd { return incomplete }
