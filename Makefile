@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-LINT_PATHS := Package.swift Sources Tests Benchmarks
+LINT_PATHS := Package.swift Sources Tests Benchmarks Fuzz
 
 .PHONY: example test deps build bench bench-compare bench-smoke fuzz lint format check-architecture clean
 
@@ -48,14 +48,20 @@ bench-compare: deps
 	.build/release/policyscore-bench --rows 10000,100000,1000000
 	.build/release/policyscore-bench --compare $(COMPARE_ROWS) --python "$$(Benchmarks/baselines/setup.sh)"
 
-# libFuzzer on the importer (any bytes as a portfolio file): FUZZ_SECONDS of
-# fuzzing from the fixtures' corpus; a crash is written to Fuzz/crash-*.
+# libFuzzer on the importer (any bytes as a portfolio file), then on the YAML
+# readers (any bytes as a scenario and a job file): FUZZ_SECONDS of fuzzing
+# each, from the fixtures' and the shipped files' corpus; a crash or a hang is
+# written to Fuzz/crash-* or Fuzz/timeout-*.
 FUZZ_SECONDS ?= 300
+FUZZ_FLAGS = -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -print_final_stats=1 -artifact_prefix=Fuzz/
 fuzz: deps
 	POLICYSCORE_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --sanitize fuzzer --product policyscore-fuzz
-	mkdir -p .build-fuzz/corpus && cp Fuzz/corpus/* .build-fuzz/corpus/
-	SWIFT_BACKTRACE=enable=no .build-fuzz/debug/policyscore-fuzz .build-fuzz/corpus \
-	  -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -print_final_stats=1 -artifact_prefix=Fuzz/
+	mkdir -p .build-fuzz/corpus .build-fuzz/corpus-yaml
+	cp Fuzz/corpus/* .build-fuzz/corpus/
+	cp Fuzz/corpus-yaml/* Scenarios/*.yaml Examples/*.yaml .build-fuzz/corpus-yaml/
+	SWIFT_BACKTRACE=enable=no .build-fuzz/debug/policyscore-fuzz .build-fuzz/corpus $(FUZZ_FLAGS)
+	SWIFT_BACKTRACE=enable=no POLICYSCORE_FUZZ_INPUT=yaml POLICYSCORE_MODELS=Models \
+	  .build-fuzz/debug/policyscore-fuzz .build-fuzz/corpus-yaml $(FUZZ_FLAGS)
 
 lint:
 	$(SWIFT) format lint --strict --recursive --parallel $(LINT_PATHS)

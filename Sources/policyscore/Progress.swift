@@ -18,6 +18,7 @@ final class Progress: @unchecked Sendable {
   static let shared = Progress(
     enabled: isatty(STDERR_FILENO) != 0,
     delay: ProcessInfo.processInfo.environment["POLICYSCORE_PROGRESS_DELAY"].flatMap(Double.init)
+      .flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
       ?? 1
   )
 

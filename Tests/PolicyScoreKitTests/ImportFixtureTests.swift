@@ -111,9 +111,9 @@ func oneBadRow(_ file: String, column: String, reason: String, line: Int = 3) ->
     ),
     ImportCase(
       file: "unterminated-quote.csv",
-      tickers: ["600276.SH"],
-      weights: [0.5],
-      rejects: [(3, "description", "quoted field never closes")]
+      tickers: ["600276.SH", "300760.SZ"],
+      weights: [0.5, 0.3],
+      rejects: [(3, "description", "does not close on this line")]
     ),
     ImportCase(file: "missing-weight-column.csv", error: "no weight or market value column"),
     ImportCase(file: "duplicate-column.csv", error: "header '代码' names a column already given"),
@@ -274,14 +274,29 @@ func oneBadRow(_ file: String, column: String, reason: String, line: Int = 3) ->
   }
 
   @Test func aMillionRowFileIsNotNeededToShowTheRowLimit() throws {
-    // A row with an unclosed quote would swallow the file; the limit cuts it.
-    var text = "ticker,weight,description\n600276,1%,\"open\n"
-    text += String(repeating: "x,", count: 300) + "\n300760,1%,ok\n"
+    var text = "ticker,weight,description\n600276,1%,"
+    text += String(repeating: "x", count: 300) + "\n300760,1%,ok\n"
     var reader = PortfolioReader(knownSegments: [])
     reader.maxRecordBytes = 256
     let portfolio = try reader.read(bytes: Array(text.utf8), file: "t.csv")
     #expect(portfolio.rejects.first?.reason.contains("row longer than 256 bytes") == true)
-    #expect(portfolio.holdings.map(\.ticker.canonical).contains("300760.SZ"))
+    #expect(portfolio.holdings.map(\.ticker.canonical) == ["300760.SZ"])
+  }
+
+  /// An unclosed quote that runs past the row limit rejects its own line and
+  /// nothing else, in chunks or whole.
+  @Test(arguments: [0, 64]) func anUnclosedQuoteLosesOnlyItsLine(blockSize: Int) throws {
+    var text = "ticker,weight,description\n600276,1%,\"open\n"
+    text += String(repeating: "x,", count: 300) + "\n300760,1%,ok\n"
+    var reader = PortfolioReader(knownSegments: [])
+    reader.maxRecordBytes = 256
+    reader.chunkSize = 100
+    reader.blockSize = blockSize
+    let portfolio = try reader.read(bytes: Array(text.utf8), file: "t.csv")
+    #expect(portfolio.rejects.map(\.line) == [2, 3])
+    #expect(portfolio.rejects.first?.column == "description")
+    #expect(portfolio.rejects.first?.reason.contains("does not close on this line") == true)
+    #expect(portfolio.holdings.map(\.ticker.canonical) == ["300760.SZ"])
   }
 
   /// Inputs the fuzz target once crashed on (Fuzz/, `make fuzz`).

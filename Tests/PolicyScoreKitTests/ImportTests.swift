@@ -49,9 +49,13 @@ import Testing
   }
 
   @Test func anUnterminatedQuoteIsAProblemNotACrash() {
+    // The quote does not close: its line alone is the problem, and the
+    // line after it is read as a record of its own.
     let rows = records("a,b\n1,\"open\n2,3\n")
-    #expect(rows.count == 2)
+    #expect(rows.count == 3)
     #expect(rows[1].problem == .unterminatedQuote(field: 2))
+    #expect(rows[1].raw == "1,\"open")
+    #expect(rows[2].fields == ["2", "3"] && rows[2].line == 3)
   }
 
   @Test func invalidUTF8IsReportedWithItsField() {

@@ -77,10 +77,10 @@ import Testing
       ),
       context: context
     )
-    let rankings = csvRows(reports.files["rankings.csv"]?.bytes ?? [])
+    let rankings = csvRows(reports.files["rankings.csv"]?.bytes ?? [], plain: false)
     #expect(rankings[1][2] == "'=1+2")
     #expect(rankings[1][4] == "'@SUM(A1)")
-    let unmapped = csvRows(reports.files["unmapped.csv"]?.bytes ?? [])
+    let unmapped = csvRows(reports.files["unmapped.csv"]?.bytes ?? [], plain: false)
     #expect(unmapped[1][2] == "'+X")
     #expect(unmapped[1][3] == "'=HYPERLINK(\"x\")")
     // Numbers stay plain numbers.
@@ -111,15 +111,14 @@ import Testing
     )
   }
 
-  @Test func writingReplacesTheFolderWhole() throws {
+  @Test func writingReplacesItsOwnFolderWhole() throws {
     let directory = try temporaryDirectory().appendingPathComponent("out")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    try Data("stale".utf8).write(to: directory.appendingPathComponent("stale.txt"))
+    try ReportFolder.write(["stale.csv": ReportFile(Array("old".utf8))], to: directory)
     try ReportSet(run: try run("ticker,weight,description\nA,1,医院\n"), context: context).write(
       to: directory
     )
     let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-    #expect(names == ReportSet.fileNames.sorted())
+    #expect(names == (ReportSet.fileNames + [OutputFolder.markerName]).sorted())
     let siblings = try FileManager.default.contentsOfDirectory(
       atPath: directory.deletingLastPathComponent().path
     )

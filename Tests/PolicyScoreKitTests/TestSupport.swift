@@ -54,11 +54,15 @@ func run(_ text: String, asOf day: Day = asOf, edition: String? = nil) throws ->
   )
 }
 
-/// Parses CSV bytes the way a spreadsheet would, for assertions on reports.
-func csvRows(_ bytes: [UInt8]) -> [[String]] {
+/// Parses CSV bytes the way a spreadsheet would, for assertions on reports:
+/// the apostrophe that guards a formula is not part of the value, unless
+/// `plain` is false.
+func csvRows(_ bytes: [UInt8], plain: Bool = true) -> [[String]] {
   var scanner = CSVScanner(bytes: bytes, delimiter: 0x2C)
   var rows: [[String]] = []
-  while let record = scanner.next() { rows.append(record.fields) }
+  while let record = scanner.next() {
+    rows.append(plain ? record.fields.map(CSVCell.plain) : record.fields)
+  }
   return rows
 }
 

@@ -6,6 +6,13 @@ import Foundation
 /// It reads UTF-8 in chunks from a source, so memory stays bounded whatever
 /// the file's size: a record longer than `maxRecordBytes` is returned as a
 /// problem and the scanner resumes at the next line end.
+///
+/// A quoted field may hold line breaks, but a quote left open would swallow
+/// the lines after it. So a quoted field that runs over a line end counts
+/// only when it closes, is followed by a delimiter or a line end, and leaves
+/// the record no longer than `expectedFields`. Otherwise the line where it
+/// opens is returned alone as `unterminatedQuote`, and the lines after it are
+/// read as records of their own.
 public struct CSVScanner {
   /// One record, with the line it starts on and its raw text for reports.
   public struct Record: Sendable, Hashable {
@@ -32,16 +39,22 @@ public struct CSVScanner {
 
   /// Why a record could not be read as it stands.
   public enum Problem: Sendable, Hashable {
-    /// A quoted field that never closes: the rest of the file was swallowed.
+    /// A quoted field that does not close on its line and cannot run on
+    /// over the next ones: the record is its first line alone.
     case unterminatedQuote(field: Int)
     /// Bytes that are not valid text in field `field`.
     case invalidText(field: Int)
     /// The record is longer than the limit.
     case tooLong(limit: Int)
+    /// A control character (not a tab or line break) in field `field`, such
+    /// as a NUL, which would cut the text short in other programs.
+    case controlCharacter(field: Int, character: UInt8)
   }
 
   public private(set) var delimiter: UInt8
   public let maxRecordBytes: Int
+  /// The header's number of fields, once known; 0 for no limit.
+  public var expectedFields = 0
   private var bytes: [UInt8]
   private var position = 0
   private var line = 1
@@ -223,11 +236,9 @@ public struct CSVScanner {
             closed = true
             break
           }
-          if inner == 0x0A {
-            line += 1
-          } else if inner == 0x0D {
-            if index + 1 >= count { break }
-            if buffer[index + 1] != 0x0A { line += 1 }
+          if inner == 0x0A || inner == 0x0D {
+            // Left to `next()`, which decides whether the quote runs on.
+            break
           }
           index += 1
         }
@@ -296,11 +307,33 @@ public struct CSVScanner {
         return record
       case .blank: continue
       case .incomplete:
-        if bytes.count - start.0 > maxRecordBytes { return skipTooLong(from: start) }
+        if bytes.count - start.0 > maxRecordBytes {
+          if let record = openQuoteLine(from: start) { return record }
+          return skipTooLong(from: start)
+        }
         (position, line) = start
         if !refill() { atEnd = true }
       }
     }
+  }
+
+  /// A record that a quote left open has made over-long: its first line
+  /// alone, when that line is within the limit and holds a quote; reading
+  /// resumes after it.
+  private mutating func openQuoteLine(from start: (Int, Int)) -> Record? {
+    let limit = min(bytes.count, start.0 + maxRecordBytes)
+    guard let end = bytes[start.0..<limit].firstIndex(where: { $0 == 0x0A || $0 == 0x0D }),
+      let quote = bytes[start.0..<end].firstIndex(of: 0x22)
+    else { return nil }
+    let field = bytes[start.0..<quote].filter { $0 == delimiter }.count + 1
+    position = end + (bytes[end] == 0x0D && end + 1 < bytes.count && bytes[end + 1] == 0x0A ? 2 : 1)
+    line = start.1 + 1
+    return Record(
+      fields: [],
+      line: start.1,
+      raw: String(decoding: bytes[start.0..<min(end, start.0 + 500)], as: UTF8.self),
+      problem: .unterminatedQuote(field: field)
+    )
   }
 
   /// Reports an over-long record and resumes after the next line end.
@@ -339,6 +372,7 @@ public struct CSVScanner {
         delimiter: delimiter,
         atEnd: atEnd,
         checkReplacement: replacementPossible(),
+        expectedFields: expectedFields,
         fields: &fields
       )
     }
@@ -379,7 +413,27 @@ public struct CSVScanner {
     if problem == nil, !valid || (checkReplacement && text.unicodeScalars.contains("\u{FFFD}")) {
       problem = .invalidText(field: fields.count + 1)
     }
+    if problem == nil, let control = controlCharacter(in: field) {
+      problem = .controlCharacter(field: fields.count + 1, character: control)
+    }
     fields.append(text)
+  }
+
+  /// The first byte of `field` below 0x20 other than a tab or line break, or
+  /// DEL; eight bytes at a time where none is below 0x20.
+  @inline(__always)
+  private static func controlCharacter(in field: UnsafeBufferPointer<UInt8>) -> UInt8? {
+    var index = 0
+    let words = Words(field)
+    while let word = words.word(at: index), !Words.hasControlByte(word) { index += 8 }
+    while index < field.count {
+      let byte = field[index]
+      if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F {
+        return byte
+      }
+      index += 1
+    }
+    return nil
   }
 
   /// The scan itself, over the buffer without bounds checks or `self`.
@@ -390,9 +444,15 @@ public struct CSVScanner {
     delimiter: UInt8,
     atEnd: Bool,
     checkReplacement: Bool,
+    expectedFields: Int,
     fields: inout [String]
   ) -> Scanned {
     var problem: Problem?
+    // The first line end inside a quoted field, the field, and whether the
+    // quote then ran on as a quote may: closed, and followed by a delimiter
+    // or a line end.
+    var firstBreak: (at: Int, field: Int)?
+    var ranOnCleanly = true
     var index = start
     let count = bytes.count
     var end = count
@@ -424,6 +484,9 @@ public struct CSVScanner {
           if byte == 0x0A || (byte == 0x0D && (index + 1 >= count || bytes[index + 1] != 0x0A)) {
             newlines += 1
           }
+          if firstBreak == nil && (byte == 0x0A || byte == 0x0D) {
+            firstBreak = (index, quotedField)
+          }
           index += 1
         }
         let contentEnd = closed ? index - 1 : index
@@ -433,6 +496,7 @@ public struct CSVScanner {
           end = count
           complete = true
         }
+        if !closed && firstBreak?.field == quotedField { ranOnCleanly = false }
         // Anything between the closing quote and the delimiter is kept.
         let rest = index
         while closed && index < count && bytes[index] != delimiter && bytes[index] != 0x0A
@@ -440,6 +504,7 @@ public struct CSVScanner {
         {
           index += 1
         }
+        if index != rest && firstBreak?.field == quotedField { ranOnCleanly = false }
         if !escaped && index == rest {
           appendField(
             UnsafeBufferPointer(rebasing: bytes[contentStart..<contentEnd]),
@@ -506,6 +571,28 @@ public struct CSVScanner {
       break
     }
     if !complete { end = count }
+    if let firstBreak,
+      !ranOnCleanly || (expectedFields > 0 && fields.count > expectedFields)
+    {
+      // The quote does not run on: its line alone, then the next lines.
+      let lineEnd = firstBreak.at
+      let after =
+        lineEnd
+        + (bytes[lineEnd] == 0x0D && lineEnd + 1 < count && bytes[lineEnd + 1] == 0x0A ? 2 : 1)
+      if bytes[lineEnd] == 0x0D && lineEnd + 1 >= count && !atEnd { return incomplete }
+      return Scanned(
+        scan: .record(
+          Record(
+            fields: [],
+            line: startLine,
+            raw: String(decoding: bytes[start..<min(lineEnd, start + 500)], as: UTF8.self),
+            problem: .unterminatedQuote(field: firstBreak.field)
+          )
+        ),
+        position: after,
+        line: startLine + 1
+      )
+    }
     let next = Scanned(scan: .blank, position: index, line: startLine + newlines + 1)
     if fields.isEmpty { return next }
     if fields.count == 1 && problem == nil && bytes[start] != 0x22
@@ -539,6 +626,11 @@ struct Words {
   /// Whether a byte of `word` is LF, CR or a quote.
   @inline(__always) static func endsLineOrQuotes(_ word: UInt64) -> Bool {
     has(word, 0x0A) || has(word, 0x0D) || has(word, 0x22)
+  }
+
+  /// Whether a byte of `word` is below 0x20 or is DEL.
+  @inline(__always) static func hasControlByte(_ word: UInt64) -> Bool {
+    (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0 || has(word, 0x7F)
   }
 
   /// Whether a byte of `word` is `byte`: a zero byte in their exclusive or.

@@ -26,10 +26,19 @@ struct CSVTable {
   /// The field index of `name`, or nil.
   func column(_ name: String) -> Int? { header.firstIndex(of: ColumnAliases.fold(name)) }
 
-  /// The cell of `record` in column `index`, trimmed; "" when absent.
+  /// The cell of `record` in column `index`, trimmed, without the apostrophe
+  /// that guards a formula character in a file PolicyScore wrote (see
+  /// `CSVCell.plain`); "" when absent.
   func cell(_ record: CSVScanner.Record, _ index: Int?) -> String {
     guard let index, index < record.fields.count else { return "" }
-    return record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+    return CSVCell.plain(record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines))
+  }
+
+  /// The cell exactly as written, but for that apostrophe; for text that
+  /// must come back as it went out.
+  func exactCell(_ record: CSVScanner.Record, _ index: Int?) -> String {
+    guard let index, index < record.fields.count else { return "" }
+    return CSVCell.plain(record.fields[index])
   }
 
   /// Where column `index` of `record` is: its line, and the field number as

@@ -110,6 +110,12 @@ public struct PortfolioReader {
   }
 
   public func read(contentsOf url: URL) throws(PortfolioError) -> Portfolio {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
+      throw .unreadable(file: url.path, reason: "it is a folder, not a portfolio file")
+    }
     let handle: FileHandle
     do {
       handle = try FileHandle(forReadingFrom: url)
@@ -171,7 +177,8 @@ public struct PortfolioReader {
       },
       file: file,
       separator: separator,
-      inputHash: { input.hash }
+      inputHash: { input.hash },
+      headerFound: { scanner.expectedFields = $0 }
     )
     portfolio.format = "csv \(input.decoder.encoding?.rawValue ?? "utf-8") \(delimiter)"
     if input.decoder.sawInvalidBytes, let encoding = input.decoder.encoding {
@@ -225,7 +232,8 @@ public struct PortfolioReader {
     blocks nextBlock: () -> [CSVScanner]? = { nil },
     file: String,
     separator: String,
-    inputHash: () -> String
+    inputHash: () -> String,
+    headerFound: (_ fields: Int) -> Void = { _ in }
   ) throws(PortfolioError) -> Portfolio {
     var skipped: [CSVScanner.Record] = []
     var header: CSVScanner.Record?
@@ -240,6 +248,7 @@ public struct PortfolioReader {
       skipped = []
     }
     guard let header else { throw .empty(file: file) }
+    headerFound(header.fields.count)
     if let problem = header.problem {
       throw .badHeader(file: file, line: header.line, reason: String(describing: problem))
     }
@@ -515,7 +524,8 @@ struct RowReader {
       try reject(
         record,
         column: field <= header.count ? header[field - 1] : "",
-        reason: "quoted field never closes; the rest of the file was read into it"
+        reason:
+          "a quoted field opens here and does not close on this line; the lines after it are read on their own"
       )
       return
     case .invalidText(let field)?:
@@ -527,6 +537,16 @@ struct RowReader {
       return
     case .tooLong(let limit)?:
       try reject(record, column: "", reason: "row longer than \(limit) bytes; not read")
+      return
+    case .controlCharacter(let field, let character)?:
+      try reject(
+        record,
+        column: field <= header.count ? header[field - 1] : "",
+        reason: String(
+          format: "a control character (U+%04X) in the text; remove it and read the file again",
+          character
+        )
+      )
       return
     case nil: break
     }
@@ -653,6 +673,13 @@ struct RowReader {
     if positions[3] >= 0, let parsed = try number(.marketValue, record) {
       if parsed.value < 0 {
         throw CellError(column: .marketValue, reason: "market value is negative")
+      }
+      if parsed.isPercent {
+        throw CellError(
+          column: .marketValue,
+          reason:
+            "market value '\(cell(.marketValue, record))' is a percentage; give an amount, or put percentages in a weight column"
+        )
       }
       marketValue = parsed.value
     } else if positions[2] < 0 {

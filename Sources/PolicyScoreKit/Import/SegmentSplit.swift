@@ -35,11 +35,17 @@ enum SegmentSplit {
       shares.append(SegmentShare(segment: id, share: share))
     }
     let total = shares.reduce(0) { $0 + $1.share }
+    // Shares that already sum to 1 are kept as written, so that a split
+    // written exactly reads back exactly.
+    if abs(total - 1) < 1e-9 { return shares }
     return shares.map { SegmentShare(segment: $0.segment, share: $0.share / total) }
   }
 
-  /// `a:0.6;b:0.4`, the form `parse` reads back.
-  static func render(_ shares: [SegmentShare]) -> String {
-    shares.map { "\($0.segment):\(format($0.share, decimals: 4))" }.joined(separator: "; ")
+  /// `a:0.6; b:0.4`, the form `parse` reads back: four decimals for a reader,
+  /// or with `exact`, the shortest digits that give each share back exactly.
+  static func render(_ shares: [SegmentShare], exact: Bool = false) -> String {
+    shares.map {
+      "\($0.segment):\(exact ? "\($0.share)" : format($0.share, decimals: 4))"
+    }.joined(separator: "; ")
   }
 }

@@ -8,14 +8,34 @@ struct SpreadsheetReader {
   enum Failure: Error, CustomStringConvertible {
     case missingPart(String)
     case badXML(part: String, reason: String)
+    /// A part that inflates beyond the bounds: a zip bomb, or a workbook too
+    /// large to read.
+    case tooLarge(part: String, bytes: UInt64, compressed: UInt64)
+    /// A part that holds more than the archive declares: a crafted bomb.
+    case largerThanDeclared(part: String, declared: UInt64)
 
     var description: String {
       switch self {
       case .missingPart(let part): return "the workbook has no '\(part)'"
       case .badXML(let part, let reason): return "'\(part)' is not well-formed XML: \(reason)"
+      case .tooLarge(let part, let bytes, let compressed):
+        return
+          "'\(part)' inflates from \(compressed) to more than \(bytes) bytes, beyond what a workbook may (\(SpreadsheetReader.maxPartBytes >> 20) MiB a part, \(SpreadsheetReader.maxRatio) times its compressed size); save the sheet as CSV"
+      case .largerThanDeclared(let part, let declared):
+        return
+          "'\(part)' inflates to more than the \(declared) bytes the archive declares for it; the file is damaged or crafted"
       }
     }
   }
+
+  /// The most bytes one part of a workbook may inflate to.
+  static let maxPartBytes: UInt64 = 512 << 20
+  /// The most a part larger than 1 MiB may inflate, as a multiple of its
+  /// compressed size.
+  ///
+  /// Spreadsheet XML compresses 5 to 30 times; a zip bomb a thousand times
+  /// or more.
+  static let maxRatio: UInt64 = 100
 
   private let archive: Archive
   /// SHA-256 of the workbook file.
@@ -98,10 +118,27 @@ struct SpreadsheetReader {
 
   // MARK: - XML
 
+  /// The inflated bytes of one part, within the bounds.
+  ///
+  /// The sizes the archive declares are checked first, so that a bomb fails
+  /// before any inflating; the bytes are counted as they come, so that a
+  /// part that declares less than it holds fails at its declared size.
   private static func part(_ path: String, of archive: Archive) throws -> Data {
     guard let entry = archive[path] else { throw Failure.missingPart(path) }
+    let compressed = UInt64(entry.compressedSize)
+    let limit = min(maxPartBytes, max(1 << 20, compressed * maxRatio))
+    guard entry.uncompressedSize <= limit else {
+      throw Failure.tooLarge(part: path, bytes: limit, compressed: compressed)
+    }
+    let declared = entry.uncompressedSize
     var data = Data()
-    _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+    data.reserveCapacity(Int(declared))
+    _ = try archive.extract(entry, skipCRC32: false) { chunk in
+      guard UInt64(data.count + chunk.count) <= declared else {
+        throw Failure.largerThanDeclared(part: path, declared: declared)
+      }
+      data.append(chunk)
+    }
     return data
   }
 

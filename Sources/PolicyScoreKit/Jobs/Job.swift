@@ -81,6 +81,41 @@ public struct Job: Sendable {
     }
     return Array(Set(found)).sorted().map { URL(fileURLWithPath: $0).standardizedFileURL }
   }
+
+  /// The report folder of each portfolio file in a job run: its name without
+  /// the extension, made safe as one path component; where two files share
+  /// a name, their folders' names go first (`a-fund`, `b-fund`), and a
+  /// number after that if they still clash.
+  public static func folderNames(for files: [URL]) -> [String] {
+    func safe(_ text: String) -> String {
+      var name = String(
+        text.unicodeScalars.map {
+          $0.value < 0x20 || $0.value == 0x7F || $0 == "/" || $0 == "\\" ? "_" : Character($0)
+        }
+      )
+      while name.hasPrefix(".") { name.removeFirst() }
+      name = String(name.prefix(80))
+      return name.isEmpty ? "portfolio" : name
+    }
+    let stems = files.map { safe($0.deletingPathExtension().lastPathComponent) }
+    let counts = Dictionary(stems.map { ($0, 1) }, uniquingKeysWith: +)
+    var names = zip(files, stems).map { file, stem in
+      counts[stem, default: 0] > 1
+        ? safe(file.deletingLastPathComponent().lastPathComponent + "-" + stem) : stem
+    }
+    var taken: Set<String> = []
+    for index in names.indices {
+      var candidate = names[index]
+      var number = 2
+      while taken.contains(candidate) {
+        candidate = "\(names[index])-\(number)"
+        number += 1
+      }
+      names[index] = candidate
+      taken.insert(candidate)
+    }
+    return names
+  }
 }
 
 /// Why a job could not run.

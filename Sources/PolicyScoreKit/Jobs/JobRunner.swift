@@ -68,13 +68,20 @@ public struct JobRunner {
       .appendingPathComponent(".\(job.file.lastPathComponent).lock").path
     let lock = try JobLock(path: lockPath, startedAt: startedText)
     defer { withExtendedLifetime(lock) {} }
-    removeLeftovers()
+    let files = job.portfolioFiles()
+    let output = JobOutput(root: job.output, job: job.name)
+    var history = try storeCall { try store.jobRuns(job: job.name) }
+    try output.claimAndLock(
+      recorded: history.map(\.reportDirectory),
+      protecting: [URL(fileURLWithPath: store.path), job.file] + files
+    )
+    defer { output.unlock() }
+    output.tidy(recorded: history.map(\.reportDirectory), log: log)
     let asOf = job.asOf.day(today: today)
     log(JobEvent(.info, "job started", [("job", job.name), ("as_of", asOf.description)]))
     let model: ModelBundle
     do { model = try ModelBundle(contentsOf: job.models) } catch { throw .model(error) }
     let scenarios = try loadScenarios(model)
-    let files = job.portfolioFiles()
     guard !files.isEmpty else { throw .noPortfolios(patterns: job.portfolios) }
     var inputs: [(url: URL, bytes: [UInt8])] = []
     for url in files {
@@ -103,7 +110,7 @@ public struct JobRunner {
       fingerprint.update(Array("decisions \(decisions.count) \(last.id)\n".utf8))
     }
     let print = fingerprint.finalizeHex()
-    let history = try storeCall { try store.jobRuns(job: job.name) }
+    history = try storeCall { try store.jobRuns(job: job.name) }
     if !force, let last = history.first, last.fingerprint == print,
       FileManager.default.fileExists(atPath: last.reportDirectory)
     {
@@ -122,11 +129,12 @@ public struct JobRunner {
     var reportFiles: [String: ReportFile] = [:]
     var entries: [RunEntry] = []
     var diffs: [RunDiff] = []
-    let folderName = uniqueFolderName(asOf: asOf, at: started)
+    let folderName = output.newFolderName(asOf: asOf, stamp: Self.folderStamp(started))
     let folder = job.output.appendingPathComponent(folderName)
+    let portfolioFolders = Job.folderNames(for: inputs.map(\.url))
     var rowsRead = 0
     var rejected = 0
-    for input in inputs {
+    for (input, stem) in zip(inputs, portfolioFolders) {
       let portfolio: Portfolio
       do {
         portfolio = try PortfolioReader(knownSegments: Set(model.segmentIDs))
@@ -152,7 +160,6 @@ public struct JobRunner {
         )
       }
       let outcomes = mapper.map(portfolio.holdings)
-      let stem = input.url.deletingPathExtension().lastPathComponent
       for (scenario, hash) in zip(scenarios, scenarioHashes) {
         let runStarted = now()
         let run = ScoreRun(
@@ -231,21 +238,35 @@ public struct JobRunner {
         generatedAt: startedText
       )
     )
+    // The reports are swapped in only once the store has recorded them: a
+    // failed or killed recording leaves the previous reports and history.
+    let staged: StagedReports
     do {
-      try ReportFolder.write(reportFiles, to: folder, checkpoint: checkpoint)
-    } catch { throw .reports(error) }
-    let recorded = try storeCall {
-      try store.record(
-        entries,
-        job: (job.name, print, asOf.description, folder.path),
+      staged = try ReportFolder.stage(
+        reportFiles,
+        for: folder,
+        owner: job.name,
         checkpoint: checkpoint
       )
+    } catch { throw .reports(error) }
+    let recorded: (jobRunID: Int64?, runIDs: [Int64])
+    do {
+      recorded = try storeCall {
+        try store.record(
+          entries,
+          job: (job.name, print, asOf.description, folder.path),
+          checkpoint: checkpoint
+        )
+      }
+    } catch {
+      staged.discard()
+      throw error
     }
-    pointLatest(to: folderName)
+    checkpoint("store-committed")
+    do { try staged.commit() } catch { throw .reports(error) }
+    output.pointLatest(to: folderName)
     let pruned = try storeCall { try store.prune(job: job.name, keep: job.retention) }
-    for old in pruned.folders where old.hasPrefix(job.output.path + "/") {
-      try? FileManager.default.removeItem(atPath: old)
-    }
+    output.remove(pruned: pruned.folders)
     log(
       JobEvent(
         .info,
@@ -283,39 +304,12 @@ public struct JobRunner {
     do { return try ScenarioLoader(model: model).load(urls) } catch { throw .scenarios(error) }
   }
 
-  /// Removes what a killed run left in the output root.
-  ///
-  /// Temporary folders and links only. Safe under the job lock: no other run of this job writes there.
-  private func removeLeftovers() {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: job.output.path)) ?? []
-    for name in names where name.hasPrefix(".") && name.contains(".tmp-") {
-      try? FileManager.default.removeItem(at: job.output.appendingPathComponent(name))
-      log(JobEvent(.warning, "removed the leftovers of an interrupted run", [("path", name)]))
-    }
-  }
-
-  private func uniqueFolderName(asOf: Day, at date: Date) -> String {
-    let stamp = Self.timestamp(date).replacingOccurrences(of: ":", with: "").replacingOccurrences(
+  /// `started` as it appears in a run folder's name: `20260601T060000Z`.
+  static func folderStamp(_ started: Date) -> String {
+    timestamp(started).replacingOccurrences(of: ":", with: "").replacingOccurrences(
       of: "-",
       with: ""
     )
-    var name = "\(asOf)_\(stamp)"
-    var suffix = 2
-    while FileManager.default.fileExists(atPath: job.output.appendingPathComponent(name).path) {
-      name = "\(asOf)_\(stamp)-\(suffix)"
-      suffix += 1
-    }
-    return name
-  }
-
-  /// `output/latest` → the new folder, replaced in one rename.
-  private func pointLatest(to folderName: String) {
-    let latest = job.output.appendingPathComponent("latest").path
-    let temporary = job.output.appendingPathComponent(
-      ".latest.tmp-\(ProcessInfo.processInfo.processIdentifier)"
-    ).path
-    unlink(temporary)
-    if symlink(folderName, temporary) == 0 { rename(temporary, latest) }
   }
 
   private func jobManifest(

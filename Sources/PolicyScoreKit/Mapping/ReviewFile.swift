@@ -71,6 +71,37 @@ public enum ReviewFile {
     return (CSVWriter.render(header: header, rows: rows.map(\.cells)), rows.count)
   }
 
+  /// The columns of a decisions export, which `read` takes back as it takes
+  /// a review file: `proposed` and `segments` both hold the decision's split.
+  static let exportHeader = [
+    "action", "segments", "reason", "ticker", "proposed", "decided_by", "decided_at",
+    "description_sha256",
+  ]
+
+  /// `decisions` as a file that `read` gives back exactly: the same tickers,
+  /// actions, shares, reasons, deciders, times and fingerprints.
+  public static func export(_ decisions: [MappingDecision]) -> [UInt8] {
+    CSVWriter.render(
+      header: exportHeader,
+      rows: decisions.map { decision in
+        let split = SegmentSplit.render(decision.segments, exact: true)
+        return [
+          .text(decision.action.rawValue), .text(split), .text(decision.reason),
+          .text(decision.ticker), .text(split), .text(decision.decidedBy),
+          .text(decision.decidedAt), .text(decision.descriptionFingerprint),
+        ]
+      }
+    )
+  }
+
+  /// How many rows of a review file have an action marked: a file with any
+  /// holds an analyst's work and is never written over.
+  public static func markedRows(in bytes: [UInt8]) -> Int {
+    let table = CSVTable(bytes: bytes, file: "")
+    guard let action = table.column("action") else { return 0 }
+    return table.records.filter { !table.cell($0, action).isEmpty }.count
+  }
+
   /// The decisions marked in a review file.
   public struct Marked: Sendable {
     public var decisions: [MappingDecision] = []
@@ -109,6 +140,9 @@ public enum ReviewFile {
     let ticker = table.column("ticker")
     let reason = table.column("reason")
     let fingerprint = table.column("description_sha256")
+    // A decisions export names who decided and when; a review file does not.
+    let decider = table.column("decided_by")
+    let decided = table.column("decided_at")
     var seen: [String: Int] = [:]
     for record in table.records {
       func problem(_ message: String, _ column: Int?) {
@@ -161,9 +195,10 @@ public enum ReviewFile {
           ticker: symbol.canonical,
           action: kind,
           segments: shares,
-          reason: table.cell(record, reason),
-          decidedBy: decidedBy,
-          decidedAt: decidedAt,
+          reason: table.exactCell(record, reason),
+          decidedBy: table.exactCell(record, decider).isEmpty
+            ? decidedBy : table.exactCell(record, decider),
+          decidedAt: table.cell(record, decided).isEmpty ? decidedAt : table.cell(record, decided),
           descriptionFingerprint: table.cell(record, fingerprint)
         )
       )

@@ -7,6 +7,17 @@ public enum CSVCell: Sendable, Hashable {
   case number(Double, decimals: Int)
   case integer(Int)
   case empty
+
+  /// A text cell of a file PolicyScore wrote, as it was before writing: one
+  /// apostrophe that `CSVBuilder` put before a formula character or an
+  /// apostrophe is taken away.
+  public static func plain(_ text: String) -> String {
+    let utf8 = text.utf8
+    guard utf8.count >= 2, utf8.first == 0x27,
+      CSVBuilder.needsApostrophe(utf8[utf8.index(after: utf8.startIndex)])
+    else { return text }
+    return String(text.dropFirst())
+  }
 }
 
 /// Writes CSV that opens cleanly in Excel: UTF-8 with a byte-order mark (so
@@ -88,35 +99,46 @@ public struct CSVBuilder: Sendable {
     scratch = cell
   }
 
+  /// Whether a cell that begins with `first` gets a leading apostrophe: a
+  /// spreadsheet would run it as a formula ("=", "+", "-", "@", tab, CR), or
+  /// it begins with an apostrophe itself, so that `CSVCell.plain` can take
+  /// exactly one away when the file is read back.
+  @inline(__always) static func needsApostrophe(_ first: UInt8) -> Bool {
+    first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09
+      || first == 0x0D || first == 0x27
+  }
+
   private mutating func text(utf8: UnsafeBufferPointer<UInt8>) {
     separate()
     guard let first = utf8.first else { return }
-    // "=", "+", "-", "@", tab, CR
-    let formula =
-      first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40
-      || first == 0x09 || first == 0x0D
     var quote = first == 0x20 || utf8[utf8.count - 1] == 0x20
-    var quotes = false
+    var rewrite = false
     // Every byte that matters is at most ",".
     for byte in utf8 where byte <= 0x2C {
       if byte == 0x22 {
-        quotes = true
+        rewrite = true
       } else if byte == 0x2C || byte == 0x0A || byte == 0x0D {
         quote = true
+      } else if byte < 0x20 && byte != 0x09 {
+        rewrite = true
       }
     }
-    quote = quote || quotes
+    quote = quote || rewrite
     if quote { bytes.append(0x22) }
-    if formula { bytes.append(0x27) }
-    if quotes {
-      // Each quote doubled: the run up to and including it, then another.
-      var start = 0
-      for index in utf8.indices where utf8[index] == 0x22 {
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...index]))
-        bytes.append(0x22)
-        start = index + 1
+    if Self.needsApostrophe(first) { bytes.append(0x27) }
+    if rewrite {
+      // Each quote doubled; a control character, which input never brings
+      // but a rejected row's raw text may, shown as U+FFFD.
+      for byte in utf8 {
+        if byte == 0x22 {
+          bytes.append(0x22)
+          bytes.append(0x22)
+        } else if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
+          bytes += [0xEF, 0xBF, 0xBD]
+        } else {
+          bytes.append(byte)
+        }
       }
-      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
     } else {
       bytes.append(contentsOf: utf8)
     }

@@ -101,8 +101,18 @@ public struct ScenarioLoader {
     else { return nil }
     map.checkSchemaVersion(highest: 1)
     let name = map.string("name") ?? url.deletingPathExtension().lastPathComponent
+    // The name becomes a report folder, and `extends` a file name.
+    let parentName = map.string("extends")
+    for (key, value) in [("name", name), ("extends", parentName)] {
+      guard let value, let problem = OutputFolder.problem(withComponent: value) else { continue }
+      diagnostics.error(
+        "'\(key)' is '\(value)', which cannot name a scenario: \(problem); use letters, digits and '-'",
+        at: map.location(of: key)
+      )
+      return nil
+    }
     var scenario: Scenario
-    if let parentName = map.string("extends") {
+    if let parentName {
       if visiting.contains(name) || parentName == name {
         diagnostics.error(
           "scenario '\(name)' extends itself through \((visiting + [name, parentName]).joined(separator: " → "))",

@@ -6,8 +6,49 @@ struct DecisionsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "decisions",
     abstract: "The analyst's saved mapping decisions.",
-    subcommands: [List.self]
+    subcommands: [List.self, Export.self]
   )
+
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write the decisions in force to a file that 'map --apply' reads back.",
+      discussion: """
+        The file has the review file's columns (action, segments, reason,
+        ticker, proposed) and who decided and when. Applied to another store
+        with 'policyscore map --apply FILE', it gives the same decisions,
+        with their deciders, times and reasons: so a team can share them.
+        An existing file is replaced only when it is an earlier export.
+
+        Examples:
+          policyscore decisions export decisions.csv
+          policyscore decisions export team.csv --db ~/policyscore.sqlite
+          policyscore map --apply team.csv --db shared.sqlite
+        """
+    )
+
+    @Argument(
+      help: ArgumentHelp("The file to write ('-' for standard output).", valueName: "file.csv")
+    )
+    var file: String
+
+    @OptionGroup var store: ExistingStoreOption
+
+    func run() throws {
+      let opened = try store.open()
+      var inForce: [String: MappingDecision] = [:]
+      for (_, decision) in try storeCall({ try opened.decisions() }) {
+        inForce[decision.ticker] = decision
+      }
+      let decisions = inForce.values.sorted { $0.ticker < $1.ticker }
+      let bytes = ReviewFile.export(decisions)
+      if file == "-" {
+        FileHandle.standardOutput.write(Data(bytes))
+        return
+      }
+      try writeFile(bytes, to: file)
+      print("wrote \(decisions.count) decision\(decisions.count == 1 ? "" : "s") to \(file)")
+    }
+  }
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -15,8 +15,10 @@ struct JobCommand: ParsableCommand {
         "Run a job file: score its portfolios under its scenarios, keep the history, diff against the last run.",
       discussion: """
         A run writes its reports into a new folder under the job's output root,
-        renamed into place only when complete, points OUTPUT/latest at it, and
-        records every run in the store in one transaction. When the inputs,
+        records every run in the store in one transaction, and only then
+        renames the folder into place and points OUTPUT/latest at it. The
+        output root must be new, empty or the job's own; jobs sharing one take
+        turns. A run killed midway is put right by the next one. When the inputs,
         model, scenarios and as-of date are unchanged since the last run it
         says "up to date" and writes nothing (--force reruns). Each run is
         compared with the previous one in diff.csv: new and dropped holdings,

@@ -138,6 +138,14 @@ struct MapCommand: ParsableCommand {
     let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: AsOfOption.today())
     let run = ScoreRun(portfolio: portfolio, scoring: scoring, mapper: mapper)
     try coverage.check(run, file: path, quiet: true)
+    if let review, let existing = FileManager.default.contents(atPath: review),
+      ReviewFile.markedRows(in: Array(existing)) > 0
+    {
+      DiagnosticPrinter.error(
+        "\(review) has actions marked that are not saved yet; save them with 'policyscore map --apply \(review)' or write the review to another file"
+      )
+      throw ExitCodes.failure
+    }
     if let review {
       let (bytes, count) = ReviewFile.render(
         run: run,
@@ -220,7 +228,16 @@ func readFile(_ path: String) throws -> [UInt8] {
 }
 
 /// Writes one file atomically, or fails the command with a printed error.
+///
+/// A file already there is replaced only when PolicyScore wrote it (see
+/// `OutputFolder.checkReplaceable(file:with:)`).
 func writeFile(_ bytes: [UInt8], to path: String) throws {
+  do {
+    try OutputFolder.checkReplaceable(file: URL(fileURLWithPath: path), with: bytes)
+  } catch {
+    DiagnosticPrinter.error(error.description)
+    throw ExitCodes.failure
+  }
   do {
     try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
   } catch {

@@ -52,7 +52,7 @@ struct ScenariosCommand: ParsableCommand {
   @Option(
     name: .customLong("out"),
     help: ArgumentHelp(
-      "The report folder (default: reports/<file name>-scenarios).",
+      "The report folder (default: reports/<file name>-scenarios): new, empty, or one PolicyScore wrote.",
       valueName: "dir"
     )
   )
@@ -69,6 +69,9 @@ struct ScenariosCommand: ParsableCommand {
   func run() throws {
     let started = Date()
     let asOfDay = try asOf.asOf()
+    let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-scenarios")
+    let protected = [storeOptions.path(), URL(fileURLWithPath: input.portfolioPath)]
+    try checkOutput(out, protecting: protected)
     let bundle = try model.loadModel()
     let store = try storeOptions.open()
     let scenarios = try loadScenarios(bundle)
@@ -119,9 +122,8 @@ struct ScenariosCommand: ParsableCommand {
     if let first = runs.first { try coverage.check(first.run, file: input.portfolioPath) }
     let comparison = Comparison(runs: runs, base: baseName)
     files["comparison.csv"] = ReportFile(comparison.csv)
-    let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-scenarios")
     progress.stage("writing the reports to \(out.path)")
-    try writeReports(files, to: out)
+    let staged = try stageReports(files, for: out, protecting: protected)
     if let store { progress.stage("recording \(runs.count) runs in \(store.path)") }
     let finished = Date()
     let path = URL(fileURLWithPath: input.portfolioPath).standardizedFileURL.path
@@ -143,8 +145,10 @@ struct ScenariosCommand: ParsableCommand {
           reportDirectory: out.appendingPathComponent(scenario).standardizedFileURL.path
         )
       },
-      in: store
+      in: store,
+      discarding: staged
     )
+    try commitReports(staged)
     progress.finish()
     let accounting = runs[0].run.accounting
     print(comparison.summary(movers: movers))

@@ -13,7 +13,9 @@ struct ScoreCommand: ParsableCommand {
       to catalogue segments, scores it on E, F and D, ranks the holdings and
       writes rankings.csv, exposures.csv, mappings.csv, coverage.csv,
       unmapped.csv, rejects.csv and manifest.json into the output folder. The
-      folder is replaced whole, never half-written.
+      folder is replaced whole, never half-written, and only when it is new,
+      empty or a report folder PolicyScore wrote; anything else is refused
+      before any work (exit 1).
 
       Mapping decisions saved with 'policyscore map --apply' are applied
       first; see 'policyscore map'.
@@ -42,7 +44,10 @@ struct ScoreCommand: ParsableCommand {
 
   @Option(
     name: .customLong("out"),
-    help: ArgumentHelp("The report folder (default: reports/<file name>).", valueName: "dir")
+    help: ArgumentHelp(
+      "The report folder (default: reports/<file name>): new, empty, or one PolicyScore wrote.",
+      valueName: "dir"
+    )
   )
   var outPath: String?
 
@@ -68,6 +73,9 @@ struct ScoreCommand: ParsableCommand {
   func run() throws {
     let started = Date()
     let asOfDay = try asOf.asOf()
+    let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput()
+    let protected = [storeOptions.path(), URL(fileURLWithPath: input.portfolioPath)]
+    if !noReports { try checkOutput(out, protecting: protected) }
     let bundle = try model.loadModel()
     let store = try storeOptions.open()
     let progress = Progress.shared
@@ -84,9 +92,9 @@ struct ScoreCommand: ParsableCommand {
       context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp()),
       coverage: covered
     )
-    let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput()
     progress.stage("writing the reports to \(out.path)")
-    if !noReports { try writeReports(reports.files, to: out) }
+    let staged =
+      noReports ? nil : try stageReports(reports.files, for: out, protecting: protected)
     if let store { progress.stage("recording the run in \(store.path)") }
     let finished = Date()
     let runIDs = try record(
@@ -104,8 +112,10 @@ struct ScoreCommand: ParsableCommand {
           reportDirectory: noReports ? nil : out.standardizedFileURL.path
         )
       ],
-      in: store
+      in: store,
+      discarding: staged
     )
+    try commitReports(staged)
     progress.finish()
     switch format {
     case .table:

@@ -62,7 +62,7 @@ struct SensitivityCommand: ParsableCommand {
   @Option(
     name: .customLong("out"),
     help: ArgumentHelp(
-      "The report folder (default: reports/<file name>-sensitivity).",
+      "The report folder (default: reports/<file name>-sensitivity): new, empty, or one PolicyScore wrote.",
       valueName: "dir"
     )
   )
@@ -83,13 +83,21 @@ struct SensitivityCommand: ParsableCommand {
   func validate() throws {
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
     guard top >= 1 else { throw ValidationError("--top must be at least 1") }
-    guard concentration > 0 else { throw ValidationError("--concentration must be positive") }
+    guard concentration.isFinite, concentration > 0 else {
+      throw ValidationError("--concentration must be a positive number")
+    }
     guard steps >= 2 else { throw ValidationError("--steps must be at least 2") }
     guard reversalLimit >= 0 else { throw ValidationError("--reversal-limit must be 0 or more") }
   }
 
   func run() throws {
     let asOfDay = try asOf.asOf()
+    let out =
+      outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-sensitivity")
+    let protected = [
+      URL(fileURLWithPath: databasePath), URL(fileURLWithPath: input.portfolioPath),
+    ]
+    try checkOutput(out, protecting: protected)
     let bundle = try model.loadModel()
     var chosen = Scenario.baseline()
     if let scenario {
@@ -127,10 +135,10 @@ struct SensitivityCommand: ParsableCommand {
       run: run,
       scenario: chosen.name
     )
-    let out =
-      outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-sensitivity")
     progress.stage("writing the reports to \(out.path)")
-    try writeReports(report.files.mapValues(ReportFile.init), to: out)
+    try commitReports(
+      stageReports(report.files.mapValues(ReportFile.init), for: out, protecting: protected)
+    )
     progress.finish()
     print(report.text)
     print("reports: \(out.path)/ (sensitivity.csv, reversals.csv, manifest.json)")

@@ -54,6 +54,14 @@ struct PortfolioReadingOptions: ParsableArguments {
   /// Row warnings printed before the rest are summed up in one note.
   static let shownWarnings = 20
 
+  func validate() throws {
+    guard maxRejects.isFinite, (0...100).contains(maxRejects) else {
+      throw ValidationError(
+        "--max-rejects must be a percentage between 0 and 100, not \(maxRejects)"
+      )
+    }
+  }
+
   /// Reads the portfolio, printing the first rejected rows as located
   /// warnings; fails with exit code 65 beyond the data-loss budget.
   func read(_ portfolioPath: String, model: ModelBundle, rejectsFile: String?) throws -> Portfolio {
@@ -140,8 +148,8 @@ struct CoverageOption: ParsableArguments {
   var minCoverage: Double?
 
   func validate() throws {
-    if let minCoverage, !(0...100).contains(minCoverage) {
-      throw ValidationError("--min-coverage must be between 0 and 100")
+    if let minCoverage, !minCoverage.isFinite || !(0...100).contains(minCoverage) {
+      throw ValidationError("--min-coverage must be a percentage between 0 and 100")
     }
   }
 
@@ -171,10 +179,36 @@ struct CoverageOption: ParsableArguments {
 /// A wall-clock time (UTC, ISO 8601) for manifests and the store; now by default.
 func timestamp(_ date: Date = Date()) -> String { ISO8601DateFormatter().string(from: date) }
 
-/// Writes a report folder, or fails the command with a printed error.
-func writeReports(_ files: [String: ReportFile], to directory: URL) throws {
+/// Fails the command, before any work, when `directory` is not PolicyScore's
+/// to replace (see `OutputFolder`); `protecting` are the store and inputs.
+func checkOutput(_ directory: URL, protecting: [URL]) throws {
   do {
-    try ReportFolder.write(files, to: directory)
+    try OutputFolder.checkReplaceable(directory, protecting: protecting)
+  } catch {
+    DiagnosticPrinter.error(error.description)
+    throw ExitCodes.failure
+  }
+}
+
+/// Writes a report folder under a temporary name, or fails the command with
+/// a printed error; `commitReports` swaps it in.
+func stageReports(
+  _ files: [String: ReportFile],
+  for directory: URL,
+  protecting: [URL]
+) throws -> StagedReports {
+  do {
+    return try ReportFolder.stage(files, for: directory, protecting: protecting)
+  } catch {
+    DiagnosticPrinter.error(error.description)
+    throw ExitCodes.failure
+  }
+}
+
+/// Swaps staged reports into place, or fails the command with a printed error.
+func commitReports(_ staged: StagedReports?) throws {
+  do {
+    try staged?.commit()
   } catch {
     DiagnosticPrinter.error(error.description)
     throw ExitCodes.failure

@@ -19,6 +19,12 @@ struct StoreOptions: ParsableArguments {
   )
   var noStore = false
 
+  /// The store's file, whether or not it is used: the report folder must
+  /// never hold it.
+  func path(defaultPath: String = "policyscore.sqlite") -> URL {
+    URL(fileURLWithPath: databasePath ?? defaultPath)
+  }
+
   /// Opens the store at `--db` or `defaultPath`; nil under `--no-store`.
   func open(defaultPath: String = "policyscore.sqlite") throws -> Store? {
     if noStore { return nil }
@@ -77,12 +83,18 @@ func openStore(_ path: String) throws -> Store {
   }
 }
 
-/// Records runs, or fails the command with a printed error.
-func record(_ entries: [RunEntry], in store: Store?) throws -> [Int64] {
+/// Records runs, or fails the command with a printed error, discarding the
+/// staged reports: a run is in place only once it is recorded.
+func record(
+  _ entries: [RunEntry],
+  in store: Store?,
+  discarding staged: StagedReports?
+) throws -> [Int64] {
   guard let store else { return [] }
   do {
     return try store.record(entries).runIDs
   } catch {
+    staged?.discard()
     DiagnosticPrinter.error(error.description)
     throw ExitCodes.failure
   }

@@ -11,10 +11,35 @@ struct YAMLNode {
   }
 
   /// Parses `text`; a syntax error becomes a located diagnostic and nil.
+  ///
+  /// The text must keep `YAMLBounds`: a hostile file fails fast with a
+  /// located error instead of hanging or filling the memory.
   static func parse(_ text: String, file: String, diagnostics: DiagnosticCollector) -> YAMLNode? {
+    let start = SourceLocation(file: file, line: 1, column: 1)
+    guard text.utf8.count <= YAMLBounds.maxBytes else {
+      diagnostics.error(
+        "the file is \(text.utf8.count) bytes, more than the \(YAMLBounds.maxBytes) a YAML file may have",
+        at: start
+      )
+      return nil
+    }
+    if let key = YAMLBounds.complexKey(in: text) {
+      diagnostics.error(
+        "\(key.what) cannot be a key here; keys are plain names",
+        at: SourceLocation(file: file, line: key.line, column: key.column)
+      )
+      return nil
+    }
     do {
       guard let node = try Yams.compose(yaml: text) else {
-        diagnostics.error("empty YAML document", at: SourceLocation(file: file, line: 1, column: 1))
+        diagnostics.error("empty YAML document", at: start)
+        return nil
+      }
+      if let mark = YAMLBounds.overExpanded(node) {
+        diagnostics.error(
+          "this node's aliases expand to more than \(YAMLBounds.maxNodes) values",
+          at: SourceLocation(file: file, line: mark.line, column: mark.column)
+        )
         return nil
       }
       return YAMLNode(node: node, file: file, diagnostics: diagnostics)
@@ -198,7 +223,20 @@ struct YAMLMap {
     }
   }
 
-  func strings(_ key: String) -> [String] { (self[key]?.list ?? []).compactMap(\.scalar) }
+  /// A list of plain values; an item that is a list or a mapping is an error.
+  func strings(_ key: String) -> [String] {
+    (self[key]?.list ?? []).enumerated().compactMap { index, element in
+      guard let text = element.scalar else {
+        let kind = element.node.mapping != nil ? "a mapping" : "a list"
+        diagnostics.error(
+          "'\(key)[\(index)]' in \(context) must be a plain value, not \(kind)",
+          at: element.location
+        )
+        return nil
+      }
+      return text
+    }
+  }
 
   /// A list of mappings with the given keys, each with its context name.
   func maps(_ key: String, keys: [String]) -> [YAMLMap] {

@@ -160,4 +160,45 @@ parts["xl/sharedStrings.xml"] = '<?xml version="1.0" encoding="UTF-8"?><sst xmln
 with zipfile.ZipFile("workbook.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
     for name in ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/sharedStrings.xml"]:
         z.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), parts[name])
+
+# ---------------------------------------------------------------- zip bombs
+# The workbook above with a first sheet of 100 MiB of spaces after its rows,
+# compressed about a thousand times. One declares its true size; the other
+# declares 64 KiB in its headers, as a crafted bomb would to pass a size check.
+import struct, zlib
+def deflated_spaces(total):
+    """A raw deflate stream of `total` spaces: one 1 MiB block, fully flushed
+    (so it refers to nothing before it), repeated, then an empty final block."""
+    mib = 1 << 20
+    block = zlib.compressobj(9, zlib.DEFLATED, -15)
+    chunk = block.compress(b" " * mib) + block.flush(zlib.Z_FULL_FLUSH)
+    return chunk * (total // mib) + b"\x03\x00"
+def bomb(name, declared=None):
+    sheet = sheet_xml(holdings).encode()
+    head, tail = sheet[: sheet.index(b"</sheetData>")], sheet[sheet.index(b"</sheetData>") :]
+    spaces = 100 << 20
+    body = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = body.compress(head) + body.flush(zlib.Z_FULL_FLUSH)
+    data += deflated_spaces(spaces)[:-2]
+    tail_block = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data += tail_block.compress(tail) + tail_block.flush()
+    crc = zlib.crc32(tail, zlib.crc32(b" " * spaces, zlib.crc32(head)))
+    size = len(head) + spaces + len(tail) if declared is None else declared
+    files = [(n, parts[n].encode(), None) for n in parts if n != "xl/worksheets/sheet1.xml"]
+    out, central = b"", b""
+    for member, raw, packed in files + [("xl/worksheets/sheet1.xml", None, data)]:
+        if packed is None:
+            c = zlib.compressobj(9, zlib.DEFLATED, -15)
+            packed, crc_m, size_m = c.compress(raw) + c.flush(), zlib.crc32(raw), len(raw)
+        else:
+            crc_m, size_m = crc, size
+        encoded = member.encode()
+        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x5C21, crc_m, len(packed), size_m, len(encoded), 0)
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x5C21, crc_m, len(packed), size_m, len(encoded), 0, 0, 0, 0, 0, len(out)) + encoded
+        out += header + encoded + packed
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(files) + 1, len(files) + 1, len(central), len(out), 0)
+    with open(name, "wb") as f:
+        f.write(out + central + end)
+bomb("bomb.xlsx")
+bomb("bomb-understated.xlsx", declared=64 << 10)
 print("fixtures written")
