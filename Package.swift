@@ -2,7 +2,7 @@
 import Foundation
 import PackageDescription
 
-let strictSettings: [SwiftSetting] = [
+let strict: [SwiftSetting] = [
   .enableUpcomingFeature("ExistentialAny"),
   .enableUpcomingFeature("MemberImportVisibility"),
   .enableUpcomingFeature("InternalImportsByDefault"),
@@ -11,8 +11,7 @@ let strictSettings: [SwiftSetting] = [
 let package = Package(
   name: "PolicyScore",
   products: [
-    .executable(name: "policyscore", targets: ["policyscore"]),
-    .library(name: "PolicyScoreKit", targets: ["PolicyScoreKit"]),
+    .executable(name: "policyscore", targets: ["policyscore"])
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,52 +21,83 @@ let package = Package(
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
   ],
   targets: [
-    // SHA-256 with the CPU's SHA extensions, for the input hash (Support/SHA256.swift).
+    // The engine: one target per stage of the flow, lowest first. Each depends
+    // only on targets above it in this list, so an arrow running back up is a
+    // compile error. The engine returns values and throws typed errors; it
+    // never prints, reads the terminal or exits.
+
+    // SHA-256 with the CPU's SHA extensions, and glibc's malloc settings.
     .target(name: "CSHA256"),
-    // glibc's malloc settings (Support/Allocator.swift).
     .target(name: "CAllocator"),
-    // The engine: returns values and throws typed errors; never prints, reads stdin or exits.
+    // Diagnostics, CSV reading and writing, identifiers, days, hashing.
     .target(
-      name: "PolicyScoreKit",
-      dependencies: [
-        "CSHA256",
-        "CAllocator",
-        .product(name: "Yams", package: "Yams"),  // imported by Model/Files only
-        .product(name: "GRDB", package: "GRDB.swift"),  // imported by Store/ only
-        .product(name: "GRDBSQLite", package: "GRDB.swift"),  // imported by Store/ only
-        // Imported by Import/SpreadsheetReader only.
-        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-      ],
-      swiftSettings: strictSettings
+      name: "PolicyScoreCore",
+      dependencies: ["CSHA256", "CAllocator"],
+      swiftSettings: strict
     ),
-    // The command line: parses arguments, renders values, maps errors to exit codes.
+    // Models/ and scenario files; the only target that sees Yams.
+    .target(
+      name: "PolicyModel",
+      dependencies: ["PolicyScoreCore", .product(name: "Yams", package: "Yams")],
+      swiftSettings: strict
+    ),
+    // Portfolio files: CSV and .xlsx (ZIPFoundation) into holdings and rejects.
+    .target(
+      name: "PortfolioImport",
+      dependencies: ["PolicyScoreCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+      swiftSettings: strict
+    ),
+    // Holdings to segments: explicit splits, decisions, the registry, codes, text.
+    .target(
+      name: "HoldingMapping",
+      dependencies: ["PolicyModel", "PortfolioImport"],
+      swiftSettings: strict
+    ),
+    // Factors, composites, tiers and the ranking.
+    .target(name: "PolicyScoring", dependencies: ["HoldingMapping"], swiftSettings: strict),
+    // Comparing scenarios and the sensitivity of the ranking.
+    .target(name: "ScenarioAnalysis", dependencies: ["PolicyScoring"], swiftSettings: strict),
+    // Report files, folders PolicyScore may write, the terminal summary.
+    .target(name: "Reports", dependencies: ["ScenarioAnalysis"], swiftSettings: strict),
+    // The history of runs and the analysts' decisions; the only target that sees GRDB.
+    .target(
+      name: "HistoryStore",
+      dependencies: [
+        "PolicyScoring",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ],
+      swiftSettings: strict
+    ),
+    // read → data-loss budget → map → score → reports → record, for every command.
+    .target(name: "Pipeline", dependencies: ["Reports", "HistoryStore"], swiftSettings: strict),
+    // Periodic jobs: job files, the lock, the output root, diffs.
+    .target(name: "Jobs", dependencies: ["Pipeline"], swiftSettings: strict),
+    // The command line: parses arguments, prints values, maps errors to exit codes.
     .executableTarget(
       name: "policyscore",
-      dependencies: [
-        "PolicyScoreKit",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      swiftSettings: strictSettings
+      dependencies: ["Jobs", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: strict
     ),
     // The benchmark: synthetic portfolios and stage timings (release builds).
     .executableTarget(
       name: "policyscore-bench",
-      dependencies: ["PolicyScoreKit"],
+      dependencies: ["Jobs"],
       path: "Benchmarks/policyscore-bench",
-      swiftSettings: strictSettings
+      swiftSettings: strict
     ),
     .testTarget(
-      name: "PolicyScoreKitTests",
-      dependencies: ["PolicyScoreKit"],
+      name: "PolicyScoreTests",
+      dependencies: ["Jobs"],
       // Read from the checkout by path (`packageRoot`), not as bundle resources.
       exclude: ["Fixtures", "Golden"],
-      swiftSettings: strictSettings
+      swiftSettings: strict
     ),
     // Runs the built binary end to end.
     .testTarget(
       name: "PolicyScoreCLITests",
       dependencies: ["policyscore"],
-      swiftSettings: strictSettings
+      swiftSettings: strict
     ),
   ]
 )
@@ -78,9 +108,9 @@ if ProcessInfo.processInfo.environment["POLICYSCORE_FUZZ"] == "1" {
   package.targets.append(
     .executableTarget(
       name: "policyscore-fuzz",
-      dependencies: ["PolicyScoreKit"],
+      dependencies: ["Jobs"],
       path: "Fuzz/policyscore-fuzz",
-      swiftSettings: strictSettings + [.unsafeFlags(["-parse-as-library"])]
+      swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
     )
   )
 }

@@ -1,5 +1,14 @@
 import Foundation
-import PolicyScoreKit
+import HistoryStore
+import HoldingMapping
+import Jobs
+import Pipeline
+import PolicyModel
+import PolicyScoreCore
+import PolicyScoring
+import PortfolioImport
+import Reports
+import ScenarioAnalysis
 
 #if canImport(Glibc)
 import Glibc

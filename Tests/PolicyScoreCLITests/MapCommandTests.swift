@@ -107,7 +107,7 @@ import Testing
 
   @Test func theEvaluationPrintsAccuracyTheConfusionTableAndTheWorstErrors() throws {
     let labels = packageRoot.appendingPathComponent(
-      "Tests/PolicyScoreKitTests/Fixtures/mapping/labels.csv"
+      "Tests/PolicyScoreTests/Fixtures/mapping/labels.csv"
     ).path
     let result = try policyscore(["map", "--evaluate", labels])
     #expect(result.status == 0, "\(result.stderr)")

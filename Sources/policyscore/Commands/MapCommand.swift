@@ -1,6 +1,15 @@
 import ArgumentParser
 import Foundation
-import PolicyScoreKit
+import HistoryStore
+import HoldingMapping
+import Jobs
+import Pipeline
+import PolicyModel
+import PolicyScoreCore
+import PolicyScoring
+import PortfolioImport
+import Reports
+import ScenarioAnalysis
 
 struct MapCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -39,7 +48,7 @@ struct MapCommand: ParsableCommand {
         policyscore map Examples/portfolio.csv
         policyscore map holdings.csv --review review.csv --min-coverage 90
         policyscore map --apply review.csv --by analyst@fund.cn
-        policyscore map --evaluate Tests/PolicyScoreKitTests/Fixtures/mapping/labels.csv
+        policyscore map --evaluate Tests/PolicyScoreTests/Fixtures/mapping/labels.csv
       """
   )
 

@@ -1,6 +1,15 @@
 import ArgumentParser
 import Foundation
-import PolicyScoreKit
+import HistoryStore
+import HoldingMapping
+import Jobs
+import Pipeline
+import PolicyModel
+import PolicyScoreCore
+import PolicyScoring
+import PortfolioImport
+import Reports
+import ScenarioAnalysis
 
 struct SensitivityCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

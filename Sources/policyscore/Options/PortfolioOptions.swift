@@ -1,6 +1,15 @@
 import ArgumentParser
 import Foundation
-import PolicyScoreKit
+import HistoryStore
+import HoldingMapping
+import Jobs
+import Pipeline
+import PolicyModel
+import PolicyScoreCore
+import PolicyScoring
+import PortfolioImport
+import Reports
+import ScenarioAnalysis
 
 /// The portfolio file and how to read it, shared by every command that
 /// scores one.

@@ -1,0 +1,54 @@
+import PolicyModel
+public import PolicyScoreCore
+import PortfolioImport
+
+/// How a holding's segments were decided, in the mapper's priority order.
+public enum MappingMethod: String, Sendable, Hashable, CaseIterable {
+  /// The portfolio file gave the segment split.
+  case explicit
+  /// The analyst's saved decision (`policyscore map --apply`).
+  case decision
+  /// The company registry in `Models/registry.yaml`.
+  case registry
+  /// An industry code named the candidates; the text, where it could, chose.
+  case industryCode = "industry-code"
+  /// Keywords in the name and description.
+  case text
+}
+
+/// A holding's segments with shares, and why.
+public struct Mapping: Sendable, Hashable {
+  public var method: MappingMethod
+  /// 0...1.
+  public var confidence: Double
+  /// Shares sum to 1; sorted by share, then segment id.
+  public var segments: [MappedSegment]
+  /// Why the mapping needs a second look (the industry code and the text
+  /// disagree; the description changed since a decision), or nil.
+  public var borderline: String?
+
+  public init(
+    method: MappingMethod,
+    confidence: Double,
+    segments: [MappedSegment],
+    borderline: String? = nil
+  ) {
+    self.method = method
+    self.confidence = confidence
+    self.segments = segments
+    self.borderline = borderline
+  }
+}
+
+/// One segment of a mapping with the words or codes that decided it.
+public struct MappedSegment: Sendable, Hashable {
+  public var segment: SegmentID
+  public var share: Double
+  public var evidence: String
+}
+
+/// The mapper's answer for one holding.
+public enum MappingOutcome: Sendable, Hashable {
+  case mapped(Mapping)
+  case unmapped(reason: String)
+}

@@ -1,0 +1,288 @@
+import PolicyModel
+import PolicyScoreCore
+import PortfolioImport
+
+/// Finds every lexicon term in a text in one pass: an Aho–Corasick automaton
+/// over UTF-8 bytes, compiled to a dense table over byte classes, with ASCII
+/// case folded.
+///
+/// An ASCII term must start at a word boundary (the byte before it is not an
+/// ASCII letter or digit); a term of at most 4 bytes must also end at one, so
+/// that `CT` does not match inside `product`. Chinese terms match anywhere.
+public struct TextMatcher: Sendable {
+  /// What a matched term means for one segment.
+  public struct Role: Sendable, Hashable {
+    public var segment: Int
+    public var weight: Double
+    public var isNegative: Bool
+    /// Whether where it occurs can make the segment the text's lead.
+    public var leads = true
+  }
+
+  /// A distinct term and the roles it plays.
+  public struct Pattern: Sendable {
+    public var text: String
+    public var length: Int
+    public var needsStartBoundary: Bool
+    public var needsEndBoundary: Bool
+    public var roles: [Role]
+    /// A word that opens a side clause (`另有`): matches from its end to the
+    /// clause's end are dropped.
+    public var opensSideClause = false
+  }
+
+  public let patterns: [Pattern]
+  /// Each byte's class: the bytes no term holds share class 0, and an ASCII
+  /// capital has its small letter's class.
+  private let classes: [UInt16]
+  /// The next state's offset, or its complement where patterns end.
+  ///
+  /// From the state at `offset` (its number times `width`), reading a byte of
+  /// class `c` leads to `transitions[offset + c]`. Rows of classes, not of
+  /// 256 bytes, make the table a third of the size.
+  private let transitions: [Int32]
+  /// Pattern indices ending at each state: `outputs[outputStart[s]..<outputStart[s+1]]`.
+  private let outputStart: [Int32]
+  /// The number of byte classes: the length of a row of `transitions`.
+  private let width: Int
+  private let outputs: [Int32]
+  /// Each pattern's byte length and boundary needs (1: start, 2: end), for
+  /// the matching loop.
+  private let shapes: [(length: Int, boundaries: UInt8)]
+
+  /// Compiles the terms and the side markers.
+  ///
+  /// `terms[i]` lists (text, role) pairs. A side marker that is also a term
+  /// stays a side marker.
+  public init(terms: [(text: String, role: Role)], sideMarkers: [String] = []) {
+    var index: [[UInt8]: Int] = [:]
+    var patterns: [Pattern] = []
+    // A side marker has no role.
+    let entries =
+      sideMarkers.map { (text: $0, role: Role?.none) } + terms.map { ($0.text, $0.role) }
+    for (text, role) in entries {
+      let bytes = TextMatcher.fold(Array(text.utf8))
+      guard !bytes.isEmpty else { continue }
+      if let existing = index[bytes] {
+        if let role, !patterns[existing].opensSideClause, !patterns[existing].roles.contains(role) {
+          patterns[existing].roles.append(role)
+        }
+        continue
+      }
+      index[bytes] = patterns.count
+      patterns.append(
+        Pattern(
+          text: text,
+          length: bytes.count,
+          needsStartBoundary: TextMatcher.isWordByte(bytes[0]),
+          needsEndBoundary: bytes.count <= 4 && TextMatcher.isWordByte(bytes[bytes.count - 1]),
+          roles: role.map { [$0] } ?? [],
+          opensSideClause: role == nil
+        )
+      )
+    }
+    // Byte classes: one per byte the terms hold, 0 for all others.
+    var classes = [UInt16](repeating: 0, count: 256)
+    var width = 1
+    for bytes in index.keys {
+      for byte in bytes where classes[Int(byte)] == 0 {
+        classes[Int(byte)] = UInt16(width)
+        width += 1
+      }
+    }
+    for capital in 0x41...0x5A { classes[capital] = classes[capital | 0x20] }
+    // Trie with dense rows; -1 marks a missing edge until failure links fill it.
+    var table = [Int32](repeating: -1, count: width)
+    var own: [[Int32]] = [[]]
+    for (bytes, patternIndex) in index.sorted(by: { $0.value < $1.value }) {
+      var state = 0
+      for byte in bytes {
+        let slot = state * width + Int(classes[Int(byte)])
+        if table[slot] < 0 {
+          table[slot] = Int32(own.count)
+          own.append([])
+          table.append(contentsOf: repeatElement(-1, count: width))
+        }
+        state = Int(table[slot])
+      }
+      own[state].append(Int32(patternIndex))
+    }
+    // Breadth-first: failure links, merged outputs, and missing edges filled.
+    let stateCount = own.count
+    var failure = [Int32](repeating: 0, count: stateCount)
+    var merged = own
+    var queue: [Int] = []
+    for symbol in 0..<width {
+      let next = table[symbol]
+      if next < 0 {
+        table[symbol] = 0
+      } else {
+        failure[Int(next)] = 0
+        queue.append(Int(next))
+      }
+    }
+    var head = 0
+    while head < queue.count {
+      let state = queue[head]
+      head += 1
+      merged[state] += merged[Int(failure[state])]
+      for symbol in 0..<width {
+        let slot = state * width + symbol
+        let next = table[slot]
+        let fallback = table[Int(failure[state]) * width + symbol]
+        if next < 0 {
+          table[slot] = fallback
+        } else {
+          failure[Int(next)] = fallback
+          queue.append(Int(next))
+        }
+      }
+    }
+    var starts: [Int32] = [0]
+    var flat: [Int32] = []
+    for list in merged {
+      flat += list
+      starts.append(Int32(flat.count))
+    }
+    // Offsets instead of state numbers, and output states marked, so that
+    // the matching loop makes one table load and one sign test per byte.
+    for slot in table.indices {
+      let next = table[slot]
+      table[slot] = merged[Int(next)].isEmpty ? next * Int32(width) : ~(next * Int32(width))
+    }
+    self.classes = classes
+    self.width = width
+    self.patterns = patterns
+    self.transitions = table
+    self.outputStart = starts
+    self.outputs = flat
+    self.shapes = patterns.map {
+      ($0.length, ($0.needsStartBoundary ? 1 : 0) | ($0.needsEndBoundary ? 2 : 0))
+    }
+  }
+
+  /// A pattern found in a text, and the byte offset where it first begins.
+  public struct Match: Sendable, Hashable {
+    public var pattern: Int
+    public var first: Int
+    /// The side marker (a pattern index) whose clause holds the match.
+    ///
+    /// Nil in the main text; a match in a side clause does not count.
+    public var sideMarker: Int?
+  }
+
+  /// The distinct patterns found in `text`, in pattern order, each where the
+  /// main text first names it, else where a side clause does.
+  ///
+  /// A match that lies inside a longer match is dropped, so the specific term
+  /// wins over the generic word it contains: in "surgical robot" only
+  /// `surgical robot` counts, not `surgical`.
+  public func matches(in text: String) -> [Match] {
+    var text = text
+    return text.withUTF8 { bytes in
+      classes.withUnsafeBufferPointer { classes in
+        transitions.withUnsafeBufferPointer { transitions in
+          outputStart.withUnsafeBufferPointer { outputStart in
+            matches(bytes, classes, transitions, outputStart)
+          }
+        }
+      }
+    }
+  }
+
+  private func matches(
+    _ bytes: UnsafeBufferPointer<UInt8>,
+    _ classes: UnsafeBufferPointer<UInt16>,
+    _ transitions: UnsafeBufferPointer<Int32>,
+    _ outputStart: UnsafeBufferPointer<Int32>
+  ) -> [Match] {
+    var spans: [(pattern: Int, begin: Int, end: Int)] = []
+    var offset = 0
+    for position in bytes.indices {
+      let next = transitions[offset &+ Int(classes[Int(bytes[position])])]
+      if next >= 0 {
+        offset = Int(next)
+        continue
+      }
+      offset = Int(~next)
+      let state = offset / width
+      let start = Int(outputStart[state])
+      let end = Int(outputStart[state &+ 1])
+      guard start < end else { continue }
+      for slot in start..<end {
+        let patternIndex = Int(outputs[slot])
+        let (length, boundaries) = shapes[patternIndex]
+        let begin = position + 1 - length
+        if boundaries & 1 != 0 && begin > 0 && TextMatcher.isWordByte(bytes[begin - 1]) {
+          continue
+        }
+        if boundaries & 2 != 0 && position + 1 < bytes.count
+          && TextMatcher.isWordByte(bytes[position + 1])
+        {
+          continue
+        }
+        spans.append((patternIndex, begin, position + 1))
+      }
+    }
+    var side: [(marker: Int, clause: Range<Int>)] = []
+    for span in spans where patterns[span.pattern].opensSideClause {
+      side.append((span.pattern, span.end..<TextMatcher.clauseEnd(bytes, from: span.end)))
+    }
+    if !side.isEmpty { spans.removeAll { patterns[$0.pattern].opensSideClause } }
+    var found: [Match] = []
+    for span in spans {
+      let inside = spans.contains {
+        $0.begin <= span.begin && $0.end >= span.end
+          && ($0.end - $0.begin) > (span.end - span.begin)
+      }
+      if !inside {
+        let marker = side.first { $0.clause.contains(span.begin) }?.marker
+        found.append(Match(pattern: span.pattern, first: span.begin, sideMarker: marker))
+      }
+    }
+    // By pattern, the main text's occurrences first, the first first; then one
+    // per pattern, so a term the main text names is never a side one.
+    found.sort {
+      ($0.pattern, $0.sideMarker == nil ? 0 : 1, $0.first)
+        < ($1.pattern, $1.sideMarker == nil ? 0 : 1, $1.first)
+    }
+    var unique = 0
+    for index in found.indices where index == 0 || found[index].pattern != found[index - 1].pattern
+    {
+      found[unique] = found[index]
+      unique += 1
+    }
+    found.removeLast(found.count - unique)
+    return found
+  }
+
+  /// Where the clause that goes on at `start` ends: at the next comma,
+  /// semicolon, full stop or line break, full-width or not, or the text's end.
+  static func clauseEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    var index = start
+    while index < bytes.count {
+      switch bytes[index] {
+      case 0x2C, 0x3B, 0x0A, 0x2E: return index
+      case 0xE3
+      where index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x82:
+        return index  // 。
+      case 0xEF
+      where index + 2 < bytes.count && bytes[index + 1] == 0xBC
+        && (bytes[index + 2] == 0x8C || bytes[index + 2] == 0x9B):
+        return index  // ， ；
+      default: index += 1
+      }
+    }
+    return index
+  }
+
+  private static let foldTable: [UInt8] = (0...255).map { byte in
+    (0x41...0x5A).contains(byte) ? UInt8(byte + 0x20) : UInt8(byte)
+  }
+
+  static func fold(_ bytes: [UInt8]) -> [UInt8] { bytes.map { foldTable[Int($0)] } }
+
+  static func isWordByte(_ byte: UInt8) -> Bool {
+    (0x30...0x39).contains(byte) || (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte)
+  }
+}

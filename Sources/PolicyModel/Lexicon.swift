@@ -1,0 +1,36 @@
+public import PolicyScoreCore
+
+/// The words that point text to segments: our matcher choices, not facts.
+public struct Lexicon: Sendable {
+  public struct Term: Sendable, Hashable {
+    public var text: String
+    public var weight: Double
+    /// False for a therapeutic area (oncology): it counts, but a segment it
+    /// names first is not the business the text leads with.
+    public var leads = true
+  }
+
+  public struct Entry: Sendable, Hashable {
+    public var terms: [Term]
+    /// A negative term in a holding's text rules the segment out.
+    public var negative: [String]
+    /// The domain's general segment (`ivd-conventional`): named only by
+    /// ordinary words, it yields to a segment of its domain named by a
+    /// strong one.
+    public var isGeneral = false
+  }
+
+  public var entries: [SegmentID: Entry]
+  /// Terms that put a company outside healthcare (a property developer, a dye
+  /// maker): any of them rules out every segment.
+  public var exclusions: [String] = []
+  /// Legal-form suffixes dropped from a company name before matching
+  /// (股份有限公司, Co., Ltd., Inc., plc).
+  public var nameSuffixes: [String] = []
+  /// Words that open a side clause (另有, 兼营, 在研): what the rest of the
+  /// clause names is a minor line or a pipeline, not a business to map.
+  public var sideMarkers: [String] = []
+  /// The weight of a strong term and of an ordinary one; weak terms weigh less.
+  public var strongWeight: Double = 3
+  public var termWeight: Double = 2
+}

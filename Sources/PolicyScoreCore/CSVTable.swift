@@ -1,0 +1,49 @@
+import Foundation
+
+/// A small CSV file read whole, such as a review file or a label set.
+///
+/// Any encoding the portfolio reader detects; the header row first.
+package struct CSVTable {
+  package var file: String
+  package var header: [String]
+  package var records: [CSVScanner.Record]
+
+  package init(bytes: [UInt8], file: String) {
+    self.file = file
+    let decoder = TextDecoder()
+    var scanner = CSVScanner(bytes: decoder.decode(bytes, isLast: true))
+    var records: [CSVScanner.Record] = []
+    while let record = scanner.next() {
+      if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+      records.append(record)
+    }
+    header =
+      records.isEmpty
+      ? [] : records.removeFirst().fields.map { HeaderName.fold($0) }
+    self.records = records
+  }
+
+  /// The field index of `name`, or nil.
+  package func column(_ name: String) -> Int? { header.firstIndex(of: HeaderName.fold(name)) }
+
+  /// The cell of `record` in column `index`, trimmed, without the apostrophe
+  /// that guards a formula character in a file PolicyScore wrote (see
+  /// `CSVCell.plain`); "" when absent.
+  package func cell(_ record: CSVScanner.Record, _ index: Int?) -> String {
+    guard let index, index < record.fields.count else { return "" }
+    return CSVCell.plain(record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines))
+  }
+
+  /// The cell exactly as written, but for that apostrophe; for text that
+  /// must come back as it went out.
+  package func exactCell(_ record: CSVScanner.Record, _ index: Int?) -> String {
+    guard let index, index < record.fields.count else { return "" }
+    return CSVCell.plain(record.fields[index])
+  }
+
+  /// Where column `index` of `record` is: its line, and the field number as
+  /// the column.
+  package func location(_ record: CSVScanner.Record, _ index: Int?) -> SourceLocation {
+    SourceLocation(file: file, line: record.line, column: (index ?? 0) + 1)
+  }
+}

@@ -1,0 +1,40 @@
+import Dispatch
+import Foundation
+
+/// Work split across the machine's cores, results in order.
+package enum Parallel {
+  /// `body(index)` for every index in `0..<count`, each index taken by the
+  /// next core to come free, lowest first; each result written to its own
+  /// slot, so the results come in order.
+  package static func each<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+    let slots = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+    defer {
+      _ = slots.deinitialize()
+      slots.deallocate()
+    }
+    withoutActuallyEscaping(body) { body in
+      nonisolated(unsafe) let (body, slots) = (body, slots)
+      DispatchQueue.concurrentPerform(iterations: count) { index in
+        slots.initializeElement(at: index, to: body(index))
+      }
+    }
+    return Array(slots)
+  }
+
+  /// `transform` of every index in `0..<count`, in order, the range cut into
+  /// one contiguous chunk per core; serial below `minimum`.
+  package static func map<T>(_ count: Int, minimum: Int = 2048, _ transform: (Int) -> T) -> [T] {
+    chunks(count, minimum: minimum) { $0.map(transform) }.flatMap { $0 }
+  }
+
+  /// `body` of each of up to one contiguous range of `0..<count` per core,
+  /// in order; one range below `minimum`.
+  package static func chunks<T>(_ count: Int, minimum: Int = 2048, _ body: (Range<Int>) -> T) -> [T]
+  {
+    let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / minimum))
+    guard workers > 1 else { return [body(0..<count)] }
+    return each(workers) { worker in
+      body((count * worker / workers)..<(count * (worker + 1) / workers))
+    }
+  }
+}

@@ -1,0 +1,153 @@
+public import HoldingMapping
+public import PolicyModel
+import PolicyScoreCore
+public import PortfolioImport
+
+/// How much of a run the mapper covered: by holdings and by weight, per
+/// method and per domain, with the holdings that need a second look.
+///
+/// Weight is each portfolio's weight, so with several portfolios the weight
+/// shares are their mean.
+public struct MappingCoverage: Sendable {
+  public struct Line: Sendable, Hashable {
+    public var holdings = 0
+    public var weight = 0.0
+
+    package init(holdings: Int = 0, weight: Double = 0) {
+      self.holdings = holdings
+      self.weight = weight
+    }
+
+    static func + (left: Line, right: Line) -> Line {
+      Line(holdings: left.holdings + right.holdings, weight: left.weight + right.weight)
+    }
+  }
+
+  public var total = Line()
+  public var mapped = Line()
+  /// By method; only methods that mapped something.
+  public var byMethod: [MappingMethod: Line] = [:]
+  /// By domain, holdings by primary segment and weight split by segment share.
+  public var byDomain: [Domain: Line] = [:]
+  /// Mapped holdings whose mapping is borderline, with the reason.
+  public var borderline: [(holding: Holding, reason: String)] = []
+  /// Unmapped holdings, heaviest first.
+  public var unmapped: [(holding: Holding, reason: String)] = []
+
+  public init(run: ScoreRun) {
+    // A segment's domain looked up once, not copied out of its score per holding.
+    let domains = run.scoring.segmentScores.mapValues(\.segment.domain)
+    let scores = run.scores
+    // Blocks of a fixed size across the cores, added up in order: the sums
+    // do not depend on the number of cores.
+    let block = 1 << 16
+    let parts = Parallel.each((scores.count + block - 1) / block) { first in
+      var part = MappingCoverage()
+      for index in (first * block)..<min(scores.count, (first + 1) * block) {
+        part.add(scores[index], domains: domains)
+      }
+      return part
+    }
+    for part in parts {
+      mapped = mapped + part.mapped
+      byMethod.merge(part.byMethod, uniquingKeysWith: +)
+      byDomain.merge(part.byDomain, uniquingKeysWith: +)
+      borderline += part.borderline
+    }
+    unmapped = run.unmapped.sorted {
+      ($0.holding.weight, $1.holding.line) > ($1.holding.weight, $0.holding.line)
+    }
+    total.holdings = mapped.holdings + unmapped.count
+    total.weight = mapped.weight + unmapped.reduce(0) { $0 + $1.holding.weight }
+    borderline.sort { $0.holding.line < $1.holding.line }
+  }
+
+  private init() {}
+
+  private mutating func add(_ score: Score, domains: [SegmentID: Domain]) {
+    let holding = score.holding
+    let mapping = score.mapping
+    let weight = holding.weight
+    mapped.holdings += 1
+    mapped.weight += weight
+    byMethod[mapping.method, default: Line()].holdings += 1
+    byMethod[mapping.method, default: Line()].weight += weight
+    for (index, segment) in mapping.segments.enumerated() {
+      guard let domain = domains[segment.segment] else { continue }
+      if index == 0 { byDomain[domain, default: Line()].holdings += 1 }
+      byDomain[domain, default: Line()].weight += weight * segment.share
+    }
+    if let reason = mapping.borderline { borderline.append((holding, reason)) }
+  }
+
+  /// Share of holdings mapped, 0...1 (1 for an empty run).
+  public var holdingShare: Double {
+    total.holdings == 0 ? 1 : Double(mapped.holdings) / Double(total.holdings)
+  }
+
+  /// Share of weight mapped, 0...1 (1 for an empty run).
+  public var weightShare: Double { total.weight == 0 ? 1 : mapped.weight / total.weight }
+
+  /// Share of `line`'s holdings and weight in the total.
+  public func shares(_ line: Line) -> (holdings: Double, weight: Double) {
+    (
+      total.holdings == 0 ? 0 : Double(line.holdings) / Double(total.holdings),
+      total.weight == 0 ? 0 : line.weight / total.weight
+    )
+  }
+
+  /// One line for a terminal: `mapped 53/55 holdings, 97.1% of weight
+  /// (registry 40, text 10, industry-code 3); 2 borderline`.
+  public var summary: String {
+    let methods = MappingMethod.allCases.compactMap { method in
+      byMethod[method].map { "\(method.rawValue) \($0.holdings)" }
+    }
+    let methodsPart = methods.isEmpty ? "" : " (\(methods.joined(separator: ", ")))"
+    return
+      "mapped \(mapped.holdings)/\(total.holdings) holdings, \(fixed(weightShare * 100, decimals: 1))% of weight\(methodsPart); \(borderline.count) borderline"
+  }
+
+  static let header = ["scope", "key", "holdings", "holdings_share", "weight_share", "note"]
+
+  /// `coverage.csv`: total, per method, per domain, unmapped, then one row
+  /// per borderline and unmapped holding.
+  public var csv: [UInt8] {
+    var rows: [[CSVCell]] = []
+    func row(_ scope: String, _ key: String, _ line: Line, note: String = "") {
+      let (holdings, weight) = shares(line)
+      rows.append([
+        .text(scope), .text(key), .integer(line.holdings), .number(holdings, decimals: 4),
+        .number(weight, decimals: 4), .text(note),
+      ])
+    }
+    row("total", "mapped", mapped)
+    for method in MappingMethod.allCases {
+      if let line = byMethod[method] { row("method", method.rawValue, line) }
+    }
+    for domain in byDomain.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+      row("domain", domain.rawValue, byDomain[domain] ?? Line())
+    }
+    row(
+      "total",
+      "unmapped",
+      Line(holdings: unmapped.count, weight: unmapped.reduce(0) { $0 + $1.holding.weight })
+    )
+    for (holding, reason) in borderline {
+      row(
+        "borderline",
+        holding.ticker.canonical,
+        Line(holdings: 1, weight: holding.weight),
+        note: reason
+      )
+    }
+    for (holding, reason) in unmapped {
+      row(
+        "unmapped",
+        holding.ticker.canonical,
+        Line(holdings: 1, weight: holding.weight),
+        note: reason
+      )
+    }
+    return CSVWriter.render(header: Self.header, rows: rows)
+  }
+}

@@ -1,0 +1,232 @@
+import HoldingMapping
+public import PolicyModel
+import PolicyScoreCore
+import PortfolioImport
+
+/// One portfolio's totals: its composite, its exposures by category, item,
+/// domain and segment, and the opportunity gap.
+public struct PortfolioSummary: Sendable {
+  /// A share of the portfolio in one bucket.
+  public struct Exposure: Sendable, Hashable {
+    public enum Dimension: String, Sendable, CaseIterable {
+      case category
+      case item
+      case domain
+      case segment
+      /// A high-scoring segment the portfolio does not hold.
+      case gap
+    }
+
+    public var dimension: Dimension
+    public var key: String
+    public var label: String
+    /// Share of the portfolio's total weight, scored and unmapped holdings alike.
+    public var weight: Double
+    public var holdings: Int
+    /// The segment's composite for a domestic company fully in China; segment and gap rows only.
+    public var composite: Double?
+  }
+
+  public var portfolio: String
+  public var holdings: Int
+  public var scored: Int
+  public var unmapped: Int
+  /// Weight-averaged composite of the scored holdings.
+  public var composite: Double
+  public var exposures: [Exposure]
+  public var gaps: [Exposure]
+
+  public func weight(in category: Category) -> Double {
+    exposures.first { $0.dimension == .category && $0.key == category.rawValue }?.weight ?? 0
+  }
+
+  /// What the exposures take from the holdings, kept for the runs of other
+  /// scenarios (`ScoreRun.runs`).
+  let totals: ExposureTotals
+
+  /// Summarises `scores`, the portfolio's scores ranked, with `totals`, its
+  /// holdings summed by segment under `scoring`'s exposure keys.
+  init(
+    portfolio: String,
+    scores: [Score],
+    unmapped: [Holding],
+    scoring: ScoringModel,
+    totals: ExposureTotals
+  ) {
+    self.portfolio = portfolio
+    self.totals = totals
+    self.holdings = scores.count + unmapped.count
+    self.scored = scores.count
+    self.unmapped = unmapped.count
+    // By index and field: a loop over the scores would copy each one whole.
+    var scoredWeight = 0.0
+    var weighted = 0.0
+    var plain = 0.0
+    for index in scores.indices {
+      let weight = scores[index].holding.weight
+      let composite = scores[index].composite
+      scoredWeight += weight
+      weighted += weight * composite
+      plain += composite
+    }
+    let total = scoredWeight + unmapped.reduce(0) { $0 + $1.weight }
+    composite =
+      scoredWeight > 0
+      ? weighted / scoredWeight : (scores.isEmpty ? 50 : plain / Double(scores.count))
+    struct Bucket {
+      var label: String
+      var weight = 0.0
+      var holdings = 0
+    }
+    let dimensions: [Exposure.Dimension] = [.category, .item, .domain, .segment]
+    func label(_ dimension: Exposure.Dimension, _ score: SegmentScore) -> String {
+      switch dimension {
+      case .category: score.category.rawValue
+      case .item: score.item?.textEN ?? "not listed (allowed)"
+      case .domain: score.segment.domain.rawValue
+      case .segment, .gap: score.segment.nameEN
+      }
+    }
+    var buckets: [Exposure.Dimension: [String: Bucket]] = [:]
+    for (id, total) in totals.bySegment {
+      guard let segmentScore = scoring.segmentScores[id], let keys = scoring.exposureKeys[id]
+      else { continue }
+      for (dimension, key) in zip(dimensions, keys + [id.rawValue]) {
+        let empty = Bucket(label: label(dimension, segmentScore))
+        buckets[dimension, default: [:]][key, default: empty].weight += total.weight
+        buckets[dimension, default: [:]][key, default: empty].holdings += total.count
+      }
+    }
+    for (position, counts) in totals.countedTwice.enumerated() {
+      for (key, count) in counts {
+        buckets[dimensions[position]]?[totals.keyNames[position][key]]?.holdings -= count
+      }
+    }
+    if !unmapped.isEmpty {
+      let weight = unmapped.reduce(0) { $0 + $1.weight }
+      for dimension in dimensions {
+        buckets[dimension, default: [:]]["unmapped"] = Bucket(
+          label: "holdings no method could map",
+          weight: weight,
+          holdings: unmapped.count
+        )
+      }
+    }
+    var exposures: [Exposure] = []
+    for dimension in [Exposure.Dimension.category, .item, .domain, .segment] {
+      let rows = (buckets[dimension] ?? [:]).map { key, bucket in
+        Exposure(
+          dimension: dimension,
+          key: key,
+          label: bucket.label,
+          weight: total > 0 ? bucket.weight / total : 0,
+          holdings: bucket.holdings,
+          composite: dimension == .segment && key != "unmapped"
+            ? scoring.segmentComposite(SegmentID(key)) : nil
+        )
+      }
+      exposures += rows.sorted { ($0.weight, $1.key) > ($1.weight, $0.key) }
+    }
+    self.exposures = exposures
+    let held = Set(buckets[.segment]?.keys.map { $0 } ?? [])
+    let parameters = scoring.model.parameters
+    gaps = scoring.model.segmentIDs
+      .filter { !held.contains($0.rawValue) }
+      .map { ($0, scoring.segmentComposite($0)) }
+      .filter { $0.1 >= parameters.gapMinimumComposite }
+      .sorted { ($0.1, $1.0.rawValue) > ($1.1, $0.0.rawValue) }
+      .prefix(parameters.gapLimit)
+      .map { id, composite in
+        Exposure(
+          dimension: .gap,
+          key: id.rawValue,
+          label: scoring.model.segments[id]?.nameEN ?? "",
+          weight: 0,
+          holdings: 0,
+          composite: composite
+        )
+      }
+  }
+}
+
+/// A portfolio's holdings summed by segment: the part of its exposures that
+/// depends on the mappings and the catalog buckets (exposure keys) alone, so
+/// the same for every scenario that keeps the buckets.
+struct ExposureTotals: Sendable {
+  /// Each segment's weight and holdings, in id order.
+  ///
+  /// The other dimensions are sums of segments, less the holdings that two of
+  /// their segments counted twice. Id order, not a dictionary's, adds those
+  /// sums in the same order every time, to the last bit.
+  fileprivate let bySegment: [(id: SegmentID, total: SegmentTotal)]
+  fileprivate let keyNames: [[String]]
+  fileprivate let countedTwice: [[Int: Int]]
+
+  /// Sums `scores`, the portfolio's scores in file order, so that the sums
+  /// come out the same in every scenario, whatever its ranking.
+  init(scores: [Score], exposureKeys: [SegmentID: [String]]) {
+    var bySegment: [SegmentID: SegmentTotal] = [:]
+    var keyNames: [[String]] = [[], [], []]
+    var countedTwice: [[Int: Int]] = [[:], [:], [:]]
+    // The category, item and domain keys as ordinals, so that a holding's
+    // segments are compared without strings or allocations.
+    var keyOrdinals: [[String: Int]] = [[:], [:], [:]]
+    func ordinals(_ id: SegmentID) -> [Int]? {
+      exposureKeys[id].map { keys in
+        (0..<3).map { dimension in
+          if let known = keyOrdinals[dimension][keys[dimension]] { return known }
+          keyOrdinals[dimension][keys[dimension]] = keyNames[dimension].count
+          keyNames[dimension].append(keys[dimension])
+          return keyNames[dimension].count - 1
+        }
+      }
+    }
+    var holdingKeys: [[Int]?] = []  // this holding's segments' ordinals
+    for index in scores.indices {
+      let segments = scores[index].mapping.segments
+      let weight = scores[index].holding.weight
+      holdingKeys.removeAll(keepingCapacity: true)
+      for mapped in segments {
+        // One hash of the segment id per segment of a holding.
+        let keys = bySegment.add(mapped.segment, weight * mapped.share) { ordinals($0) }
+        if segments.count > 1 { holdingKeys.append(keys) }
+      }
+      // A bucket that two of the holding's segments fall into counts it once.
+      for position in holdingKeys.indices.dropFirst() {
+        guard let keys = holdingKeys[position] else { continue }
+        for dimension in 0..<3 {
+          let twice = holdingKeys[..<position].contains { $0?[dimension] == keys[dimension] }
+          if twice { countedTwice[dimension][keys[dimension], default: 0] += 1 }
+        }
+      }
+    }
+    self.bySegment = bySegment.map { ($0.key, $0.value) }.sorted { $0.id.rawValue < $1.id.rawValue }
+    self.keyNames = keyNames
+    self.countedTwice = countedTwice
+  }
+}
+
+/// A segment's weight and holdings in one portfolio, with its exposure keys'
+/// ordinals.
+private struct SegmentTotal {
+  var weight = 0.0
+  var count = 0
+  var keys: [Int]?
+}
+
+extension Dictionary where Key == SegmentID, Value == SegmentTotal {
+  /// Adds a holding's `weight` in segment `id`; its keys' ordinals, from
+  /// `ordinals` the first time.
+  fileprivate mutating func add(
+    _ id: SegmentID,
+    _ weight: Double,
+    ordinals: (SegmentID) -> [Int]?
+  ) -> [Int]? {
+    func add(_ total: inout SegmentTotal) -> [Int]? {
+      total.weight += weight
+      total.count += 1
+      return total.keys
+    }
+    return add(&self[id, default: SegmentTotal(keys: ordinals(id))])
+  }
+}

@@ -1,0 +1,240 @@
+public import HoldingMapping
+import PolicyModel
+public import PolicyScoreCore
+public import PortfolioImport
+
+/// One holding scored: its factors, composite, tier, exclusion and the
+/// explanation of every number.
+public struct Score: Sendable {
+  /// What a score is made of, shared by its copies: ranking, grouping and
+  /// comparing copy scores many times, and a copy costs one reference count.
+  struct Parts: Sendable {
+    let holding: Holding
+    let mapping: Mapping
+    let origin: Origin
+    let originBasis: String
+    let chinaShare: Double
+    let chinaShareBasis: String
+    let factors: FactorScores
+    let composite: Double
+    let tier: String
+    let isExcluded: Bool
+    package let explainer: Explainer
+  }
+
+  private let parts: Shared<Parts>
+
+  init(_ parts: Parts) { self.parts = Shared(parts) }
+
+  public var holding: Holding { parts.value.holding }
+  public var mapping: Mapping { parts.value.mapping }
+  public var origin: Origin { parts.value.origin }
+  /// Where the origin came from: "file", "market SH", or "model default".
+  public var originBasis: String { parts.value.originBasis }
+  /// China revenue share on 0...1.
+  public var chinaShare: Double { parts.value.chinaShare }
+  public var chinaShareBasis: String { parts.value.chinaShareBasis }
+  public var factors: FactorScores { parts.value.factors }
+  public var composite: Double { parts.value.composite }
+  public var tier: String { parts.value.tier }
+  /// The holding has eliminated activity; excluded whatever its number.
+  public var isExcluded: Bool { parts.value.isExcluded }
+  /// 1-based rank within its portfolio.
+  public var rank: Int = 0
+  /// Builds the explanation on demand: most scores of a what-if run are
+  /// compared, never shown.
+  package var explainer: Explainer { parts.value.explainer }
+
+  /// Every number of the score in words: each segment's factors with what
+  /// moved them, then the holding's exposure.
+  public var explanation: String {
+    var text: [UInt8] = []
+    explainer.explain(self, into: &text)
+    return String(decoding: text, as: UTF8.self)
+  }
+
+  /// The segment with the largest share.
+  public var primarySegment: SegmentID? { mapping.segments.first?.segment }
+}
+
+extension ScoringModel {
+  /// Scores `holding` as mapped by `mapping`.
+  ///
+  /// Each factor is the share-weighted mean of the segments' factors, each
+  /// keeping only the China revenue share of its distance from 50.
+  public func score(_ holding: Holding, mapping: Mapping) -> Score {
+    let ticker = holding.ticker
+    let assumption = companies.isEmpty ? nil : companies[ticker.canonical]
+    let origin: Origin
+    let originBasis: String
+    if let assumed = assumption?.origin {
+      (origin, originBasis) = (assumed, "scenario")
+    } else if let given = holding.origin {
+      (origin, originBasis) = (given, "file")
+    } else if let market = ticker.market, let byMarket = originByMarket[market] {
+      (origin, originBasis) = byMarket
+    } else {
+      (origin, originBasis) = (defaultOrigin, "model default")
+    }
+    let chinaShare = assumption?.chinaShare ?? holding.chinaShare ?? defaultChinaShare[origin] ?? 1
+    let chinaShareBasis =
+      assumption?.chinaShare != nil
+      ? "scenario" : holding.chinaShare == nil ? origin.defaultShareBasis : "file"
+    let assumed = assumption == nil ? [] : assumedInstruments[ticker.canonical] ?? []
+    var factors = FactorScores(e: 0, f: 0, d: 0)
+    var excluded = false
+    for mapped in mapping.segments {
+      guard let segment = segmentFactors[mapped.segment] else { continue }
+      var segmentFactors = origin == .domestic ? segment.domestic : segment.foreign
+      if !assumed.isEmpty, let segmentScore = segmentScores[mapped.segment] {
+        segmentFactors.f = segmentScore.financialSupport(for: origin, adding: assumed).value
+      }
+      let exposed = segmentFactors.exposed(chinaShare)
+      factors.e += mapped.share * exposed.e
+      factors.f += mapped.share * exposed.f
+      factors.d += mapped.share * exposed.d
+      if segment.eliminated && mapped.share > 0 { excluded = true }
+    }
+    let composite = factors.composite(weights)
+    return Score(
+      Score.Parts(
+        holding: holding,
+        mapping: mapping,
+        origin: origin,
+        originBasis: originBasis,
+        chinaShare: chinaShare,
+        chinaShareBasis: chinaShareBasis,
+        factors: factors,
+        composite: composite,
+        tier: excluded ? "excluded" : model.parameters.tier(for: composite),
+        isExcluded: excluded,
+        explainer: explainer
+      )
+    )
+  }
+}
+
+extension Origin {
+  /// A score's China-share basis when the model's default for the origin
+  /// applies: constant text, so that a million scores share it.
+  fileprivate var defaultShareBasis: String {
+    switch self {
+    case .domestic: "model default for domestic"
+    case .foreign: "model default for foreign"
+    }
+  }
+}
+
+/// Writes scores' explanations from a scoring model's segment factors; each
+/// segment's text for each origin is written once.
+package final class Explainer: Sendable {
+  private let segmentScores: [SegmentID: SegmentScore]
+  private let categoryValues: [Category: Double]
+  /// Instruments a scenario assumes, by canonical ticker.
+  private let assumed: [String: [SupportInstrument]]
+  /// Segment → origin → the text after "segment share% " as UTF-8, without
+  /// scenario instruments.
+  private let fragments: [SegmentID: [Origin: [UInt8]]]
+
+  init(
+    segmentScores: [SegmentID: SegmentScore],
+    categoryValues: [Category: Double],
+    assumed: [String: [SupportInstrument]]
+  ) {
+    self.segmentScores = segmentScores
+    self.categoryValues = categoryValues
+    self.assumed = assumed
+    var fragments: [SegmentID: [Origin: [UInt8]]] = [:]
+    for (id, score) in segmentScores {
+      for origin in Origin.allCases {
+        fragments[id, default: [:]][origin] = Array(
+          Self.fragment(
+            score,
+            origin: origin,
+            financial: score.financial[origin] ?? FinancialSupport(parts: []),
+            categoryValue: categoryValues[score.category] ?? 50
+          ).utf8
+        )
+      }
+    }
+    self.fragments = fragments
+  }
+
+  /// Appends `score`'s explanation to `text` as UTF-8.
+  package func explain(_ score: Score, into text: inout [UInt8]) {
+    let assumed = self.assumed.isEmpty ? [] : self.assumed[score.holding.ticker.canonical] ?? []
+    if score.isExcluded { text += "EXCLUDED: eliminated activity. ".utf8 }
+    let mapping = score.mapping
+    var first = true
+    for mapped in mapping.segments {
+      guard let segmentScore = segmentScores[mapped.segment] else { continue }
+      if !first { text += " | ".utf8 }
+      first = false
+      text += mapped.segment.rawValue.utf8
+      text.append(0x20)
+      NumberText.appendPercent(mapped.share, to: &text)
+      text.append(0x20)
+      if assumed.isEmpty, let fragment = fragments[mapped.segment]?[score.origin] {
+        text += fragment
+      } else {
+        text +=
+          Self.fragment(
+            segmentScore,
+            origin: score.origin,
+            financial: segmentScore.financialSupport(for: score.origin, adding: assumed),
+            categoryValue: categoryValues[segmentScore.category] ?? 50
+          ).utf8
+      }
+    }
+    text += ". Exposure: ".utf8
+    text += score.origin.rawValue.utf8
+    text += " (".utf8
+    text += score.originBasis.utf8
+    text += "), China revenue ".utf8
+    NumberText.appendPercent(score.chinaShare, to: &text)
+    text += " (".utf8
+    text += score.chinaShareBasis.utf8
+    text += ") keeps ".utf8
+    NumberText.appendPercent(score.chinaShare, to: &text)
+    text += " of each factor's distance from 50".utf8
+  }
+
+  private static func fragment(
+    _ score: SegmentScore,
+    origin: Origin,
+    financial: FinancialSupport,
+    categoryValue: Double
+  ) -> String {
+    let item = score.item.map { "\($0.id) \($0.textZH.prefix(24))" } ?? "not listed"
+    let named = score.mentions.map(\.rawValue).joined(separator: ", ")
+    let added = score.e - categoryValue
+    let bonus =
+      score.mentions.isEmpty
+      ? ""
+      : added > 0
+        ? " incl. +\(format(added)) for naming by \(named)"
+        : " (named by \(named); already at the cap)"
+    var text = "[\(score.category.rawValue), \(item)]: E \(format(score.e, decimals: 1))\(bonus)"
+    text += "; F \(format(financial.value, decimals: 1))"
+    if financial.contributions.isEmpty {
+      text += " (no instrument in force)"
+    } else {
+      let shown = financial.contributions.prefix(4).map {
+        "\($0.instrument) \($0.points >= 0 ? "+" : "")\(format($0.points, decimals: 1))"
+      }
+      let more =
+        financial.contributions.count > 4 ? ", +\(financial.contributions.count - 4) more" : ""
+      text += " (\(shown.joined(separator: ", "))\(more))"
+    }
+    text += "; D \(format(score.d(for: origin), decimals: 1))"
+    if let profile = score.profile {
+      let effect =
+        origin == .domestic ? "a tailwind for a domestic company" : "a headwind for a foreign one"
+      text +=
+        " (import share \(format(profile.importShare.value)) × push \(format(profile.push.value)) = pressure \(format(profile.pressure)), \(effect))"
+    } else {
+      text += " (no substitution profile)"
+    }
+    return text
+  }
+}

@@ -1,0 +1,136 @@
+public import HoldingMapping
+import PolicyModel
+import PolicyScoreCore
+public import PortfolioImport
+
+/// One scoring of one portfolio under one scoring model: every holding
+/// mapped, scored and ranked, every row accounted for.
+public struct ScoreRun: Sendable {
+  public var portfolio: Portfolio
+  public var scoring: ScoringModel
+  /// Ranked within each portfolio; portfolios in name order.
+  public var scores: [Score]
+  public var unmapped: [(holding: Holding, reason: String)]
+  public var summaries: [PortfolioSummary]
+
+  /// Maps with `mapper` and scores with `scoring`.
+  public init(portfolio: Portfolio, scoring: ScoringModel, mapper: Mapper) {
+    self.init(portfolio: portfolio, scoring: scoring, outcomes: mapper.map(portfolio.holdings))
+  }
+
+  /// Scores with mappings already made, one outcome per holding in order.
+  public init(portfolio: Portfolio, scoring: ScoringModel, outcomes: [MappingOutcome]) {
+    self.init(
+      portfolio: portfolio,
+      scoring: scoring,
+      outcomes: outcomes,
+      groups: Groups(portfolio.holdings),
+      sharing: nil
+    )
+  }
+
+  /// The portfolios' names, sorted, and each one's holdings by index in file
+  /// order: the same for every scenario's run of one file.
+  private struct Groups {
+    var names: [String]
+    var members: [[Int]]
+
+    init(_ holdings: [Holding]) {
+      let byName = Dictionary(grouping: holdings.indices) { holdings[$0].portfolio }
+      names = byName.keys.sorted()
+      members = names.map { byName[$0] ?? [] }
+    }
+  }
+
+  /// `sharing`: a run of the same portfolio and outcomes, whose exposure
+  /// totals this one reuses where its catalog buckets are the same.
+  private init(
+    portfolio: Portfolio,
+    scoring: ScoringModel,
+    outcomes: [MappingOutcome],
+    groups: Groups,
+    sharing: ScoreRun?
+  ) {
+    self.portfolio = portfolio
+    self.scoring = scoring
+    let holdings = portfolio.holdings
+    let scored = Parallel.map(holdings.count) { index -> Score? in
+      guard case .mapped(let mapping) = outcomes[index] else { return nil }
+      return scoring.score(holdings[index], mapping: mapping)
+    }
+    var unmapped: [(holding: Holding, reason: String)] = []
+    for (holding, outcome) in zip(holdings, outcomes) {
+      if case .unmapped(let reason) = outcome { unmapped.append((holding, reason)) }
+    }
+    var shared: [String: ExposureTotals] = [:]
+    if let sharing, sharing.scoring.exposureKeys == scoring.exposureKeys {
+      for summary in sharing.summaries { shared[summary.portfolio] = summary.totals }
+    }
+    // Portfolios are ranked and summarised apart, so side by side.
+    let parts = Parallel.map(groups.names.count, minimum: 1) { index in
+      let name = groups.names[index]
+      let members = groups.members[index]
+      let inFileOrder = members.compactMap { scored[$0] }
+      let group = Self.rank(inFileOrder)
+      let summary = PortfolioSummary(
+        portfolio: name,
+        scores: group,
+        unmapped: members.compactMap { scored[$0] == nil ? holdings[$0] : nil },
+        scoring: scoring,
+        totals: shared[name]
+          ?? ExposureTotals(scores: inFileOrder, exposureKeys: scoring.exposureKeys)
+      )
+      return (group, summary)
+    }
+    self.scores = parts.flatMap(\.0)
+    self.unmapped = unmapped
+    self.summaries = parts.map(\.1)
+  }
+
+  /// One run per scoring model, all with the same mappings: the first run's
+  /// exposure totals serve the others, which are scored side by side across
+  /// the cores.
+  public static func runs(
+    portfolio: Portfolio,
+    scorings: [ScoringModel],
+    outcomes: [MappingOutcome]
+  ) -> [ScoreRun] {
+    guard let scoring = scorings.first else { return [] }
+    let groups = Groups(portfolio.holdings)
+    let first = ScoreRun(
+      portfolio: portfolio,
+      scoring: scoring,
+      outcomes: outcomes,
+      groups: groups,
+      sharing: nil
+    )
+    return [first]
+      + Parallel.each(scorings.count - 1) { index in
+        ScoreRun(
+          portfolio: portfolio,
+          scoring: scorings[index + 1],
+          outcomes: outcomes,
+          groups: groups,
+          sharing: first
+        )
+      }
+  }
+
+  /// Excluded holdings last; then composite, highest first; ties broken by
+  /// canonical ticker, name and line, so the order never depends on input order.
+  static func rank(_ scores: [Score]) -> [Score] {
+    let keys = scores.map(RankKey.init)
+    var sorted = keys.indices.sorted { keys[$0] < keys[$1] }.map { scores[$0] }
+    for index in sorted.indices { sorted[index].rank = index + 1 }
+    return sorted
+  }
+
+  /// Rows read = scored + unmapped + rejected, counting the rows merged into
+  /// a holding with it, and totals and note lines among the rejected.
+  public var accounting: (read: Int, scored: Int, unmapped: Int, rejected: Int) {
+    (
+      portfolio.rowsRead, scores.reduce(0) { $0 + $1.holding.rowCount },
+      unmapped.reduce(0) { $0 + $1.holding.rowCount }, portfolio.rejects.count
+    )
+  }
+}

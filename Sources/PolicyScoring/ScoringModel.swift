@@ -1,0 +1,146 @@
+import HoldingMapping
+public import PolicyModel
+public import PolicyScoreCore
+import PortfolioImport
+
+/// The model made ready to score: one catalogue edition, one as-of date, and
+/// every segment's factors computed once.
+public struct ScoringModel: Sendable {
+  public let model: ModelBundle
+  public let catalog: Catalog
+  public let asOf: Day
+  public let weights: ModelParameters.Weights
+  public let segmentScores: [SegmentID: SegmentScore]
+  /// What the scenario assumes about companies, by canonical ticker.
+  public let companies: [String: CompanyAssumption]
+  /// The scenario this model scores under.
+  public let scenario: Scenario
+  /// Instruments the scenario assumes reach a company, valid on the as-of
+  /// date, by canonical ticker.
+  let assumedInstruments: [String: [SupportInstrument]]
+  /// Each segment's factors for either origin, for the scoring loop.
+  let segmentFactors: [SegmentID: (domestic: FactorScores, foreign: FactorScores, eliminated: Bool)]
+  /// Each segment's category, catalogue item and domain, as exposure keys.
+  let exposureKeys: [SegmentID: [String]]
+  // The parameters the scoring loop reads, taken out once: copying
+  // `model.parameters` per holding retained every one of its dictionaries.
+
+  /// Each market's default origin, with the basis a score gives for it.
+  let originByMarket: [String: (origin: Origin, basis: String)]
+  let defaultOrigin: Origin
+  let defaultChinaShare: [Origin: Double]
+  package let explainer: Explainer
+
+  /// Computes every segment's factors once.
+  ///
+  /// - Parameters:
+  ///   - model: The loaded model.
+  ///   - edition: The catalogue edition; the model's default when nil.
+  ///   - asOf: Instruments count when this day falls in a validity window.
+  public init(model: ModelBundle, edition: String? = nil, asOf: Day) {
+    self.init(model: model, scenario: .baseline(), edition: edition, asOf: asOf)
+  }
+
+  /// The model under `scenario`, whose edition and as-of date, when it sets
+  /// them, win over `edition` and `asOf`.
+  public init(model base: ModelBundle, scenario: Scenario, edition: String? = nil, asOf: Day) {
+    let model = base.applying(scenario)
+    let edition = scenario.edition ?? edition ?? model.parameters.defaultEdition
+    let asOf = scenario.asOf ?? asOf
+    self.model = model
+    self.scenario = scenario
+    self.companies = scenario.companies
+    // The loader guarantees the default edition has a catalogue.
+    guard
+      let catalog = model.catalog(edition: edition)
+        ?? model.catalog(edition: model.parameters.defaultEdition)
+    else { preconditionFailure("the model has no catalogue for its default edition") }
+    self.catalog = catalog
+    self.asOf = asOf
+    self.weights = model.parameters.weights
+    var mentionsBySegment: [SegmentID: [SourceID]] = [:]
+    for mention in model.mentions {
+      for segment in mention.segments {
+        mentionsBySegment[segment, default: []].append(mention.document)
+      }
+    }
+    let parameters = model.parameters
+    let valid = model.instruments.filter { $0.isValid(on: asOf) }
+    var scores: [SegmentID: SegmentScore] = [:]
+    for id in model.segmentIDs {
+      guard let segment = model.segments[id] else { continue }
+      let item = catalog.item(listing: id)
+      let category = catalog.category(of: id)
+      let mentions = mentionsBySegment[id] ?? []
+      let bonus = min(
+        parameters.bonusMaximum,
+        parameters.bonusPerDocument * Double(mentions.count)
+      )
+      let e = min(100, (parameters.categoryValues[category] ?? 50) + bonus)
+      var financial: [Origin: FinancialSupport] = [:]
+      for origin in Origin.allCases {
+        var effects: [(InstrumentID, Effect)] = []
+        for instrument in valid {
+          for effect in instrument.effects
+          where (effect.origin == nil || effect.origin == origin)
+            && effect.selector.matches(segment, item: item?.id, category: category)
+          {
+            effects.append((instrument.id, effect))
+          }
+        }
+        financial[origin] = FinancialSupport(effects: effects)
+      }
+      scores[id] = SegmentScore(
+        segment: segment,
+        category: category,
+        item: item,
+        e: e,
+        mentions: mentions,
+        financial: financial,
+        profile: model.profiles[id]
+      )
+    }
+    segmentScores = scores
+    segmentFactors = scores.mapValues {
+      ($0.factors(for: .domestic), $0.factors(for: .foreign), $0.category == .eliminated)
+    }
+    exposureKeys = scores.mapValues {
+      [$0.category.rawValue, $0.item?.id.rawValue ?? "allowed", $0.segment.domain.rawValue]
+    }
+    originByMarket = Dictionary(
+      uniqueKeysWithValues: parameters.originByMarket.map {
+        ($0.key, ($0.value, "market \($0.key)"))
+      }
+    )
+    defaultOrigin = parameters.defaultOrigin
+    defaultChinaShare = parameters.chinaShare
+    let assumed = scenario.companies.mapValues { assumption in
+      assumption.assumedInstruments.compactMap { id in
+        model.instruments.first { $0.id == id && $0.isValid(on: asOf) }
+      }
+    }
+    assumedInstruments = assumed
+    explainer = Explainer(
+      segmentScores: scores,
+      categoryValues: parameters.categoryValues,
+      assumed: assumed
+    )
+  }
+
+  /// The model under each of `scenarios`, built across the cores.
+  public static func each(
+    of model: ModelBundle,
+    under scenarios: [Scenario],
+    edition: String? = nil,
+    asOf: Day
+  ) -> [ScoringModel] {
+    Parallel.map(scenarios.count, minimum: 1) { index in
+      ScoringModel(model: model, scenario: scenarios[index], edition: edition, asOf: asOf)
+    }
+  }
+
+  /// The composite of a segment for a company fully in China of `origin`.
+  public func segmentComposite(_ id: SegmentID, origin: Origin = .domestic) -> Double {
+    segmentScores[id]?.factors(for: origin).composite(weights) ?? 50
+  }
+}

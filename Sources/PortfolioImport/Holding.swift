@@ -1,0 +1,174 @@
+public import PolicyScoreCore
+
+/// One row of a portfolio: a company, its weight, and what we know about it.
+///
+/// A value type over one shared, copy-on-write box: a run copies each holding
+/// into its score, its mapping rows and its comparisons, and a copy costs one
+/// reference count instead of one per field.
+public struct Holding: Sendable, Hashable {
+  struct Fields: Hashable {
+    var line: Int
+    var portfolio: String
+    var ticker: Ticker
+    var name: String
+    var weight: Double
+    var description: String
+    var industryCodes: [String]
+    /// Nil while every rarer field is unset, as in most rows.
+    var rare: Shared<Rare>?
+  }
+
+  /// Fields most files leave blank, kept apart so that a holding without
+  /// them takes 48 bytes less (a million holdings are read at once).
+  struct Rare: Hashable, Sendable {
+    var marketValue: Double?
+    var origin: Origin?
+    var chinaShare: Double?
+    var split: [SegmentShare]?
+    var mergedLines: [Int] = []
+
+    /// Nil when nothing is set.
+    var boxed: Shared<Rare>? { self == Rare() ? nil : Shared(self) }
+  }
+
+  /// Mutated only while uniquely referenced, so shared copies never change.
+  final class Box: @unchecked Sendable {
+    var fields: Fields
+    init(_ fields: Fields) { self.fields = fields }
+  }
+
+  private var box: Box
+
+  private mutating func update(_ change: (inout Fields) -> Void) {
+    if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+    change(&box.fields)
+  }
+
+  private mutating func updateRare(_ change: (inout Rare) -> Void) {
+    update { fields in
+      var rare = fields.rare?.value ?? Rare()
+      change(&rare)
+      fields.rare = rare.boxed
+    }
+  }
+
+  /// 1-based line of the row in the file.
+  public var line: Int {
+    get { box.fields.line }
+    set { update { $0.line = newValue } }
+  }
+  public var portfolio: String {
+    get { box.fields.portfolio }
+    set { update { $0.portfolio = newValue } }
+  }
+  public var ticker: Ticker {
+    get { box.fields.ticker }
+    set { update { $0.ticker = newValue } }
+  }
+  public var name: String {
+    get { box.fields.name }
+    set { update { $0.name = newValue } }
+  }
+  /// Share of its portfolio on 0...1: from the weight column, else from market value.
+  public var weight: Double {
+    get { box.fields.weight }
+    set { update { $0.weight = newValue } }
+  }
+  public var marketValue: Double? {
+    get { box.fields.rare?.value.marketValue }
+    set { updateRare { $0.marketValue = newValue } }
+  }
+  public var description: String {
+    get { box.fields.description }
+    set { update { $0.description = newValue } }
+  }
+  /// Industry codes as written, one per entry (`GB:3581`, `医疗设备`).
+  public var industryCodes: [String] {
+    get { box.fields.industryCodes }
+    set { update { $0.industryCodes = newValue } }
+  }
+  public var origin: Origin? {
+    get { box.fields.rare?.value.origin }
+    set { updateRare { $0.origin = newValue } }
+  }
+  /// Share of revenue earned in China on 0...1, when the file gives it.
+  public var chinaShare: Double? {
+    get { box.fields.rare?.value.chinaShare }
+    set { updateRare { $0.chinaShare = newValue } }
+  }
+  /// An explicit segment split from the file, shares summing to 1.
+  public var split: [SegmentShare]? {
+    get { box.fields.rare?.value.split }
+    set { updateRare { $0.split = newValue } }
+  }
+  /// Later rows of the same company in the same portfolio, merged into this one.
+  public var mergedLines: [Int] {
+    get { box.fields.rare?.value.mergedLines ?? [] }
+    set { updateRare { $0.mergedLines = newValue } }
+  }
+
+  /// How many input rows this holding stands for.
+  public var rowCount: Int { 1 + (box.fields.rare?.value.mergedLines.count ?? 0) }
+
+  public init(
+    line: Int,
+    portfolio: String,
+    ticker: Ticker,
+    name: String,
+    weight: Double,
+    marketValue: Double?,
+    description: String,
+    industryCodes: [String],
+    origin: Origin?,
+    chinaShare: Double?,
+    split: [SegmentShare]?
+  ) {
+    box = Box(
+      Fields(
+        line: line,
+        portfolio: portfolio,
+        ticker: ticker,
+        name: name,
+        weight: weight,
+        description: description,
+        industryCodes: industryCodes,
+        rare: Rare(marketValue: marketValue, origin: origin, chinaShare: chinaShare, split: split)
+          .boxed
+      )
+    )
+  }
+
+  public static func == (a: Holding, b: Holding) -> Bool {
+    a.box === b.box || a.box.fields == b.box.fields
+  }
+
+  public func hash(into hasher: inout Hasher) { hasher.combine(box.fields) }
+
+  /// The key a ranking breaks ties on: canonical ticker, then name, then line.
+  public var sortKey: (String, String, Int) { (ticker.canonical, name, line) }
+}
+
+/// A row that could not be imported, with where and why.
+public struct RejectedRow: Sendable, Hashable {
+  public var line: Int
+  /// The header of the offending column, or "" when the whole row is at fault.
+  public var column: String
+  public var reason: String
+  public var raw: String
+  /// False for totals and note lines: not holdings, so not data loss.
+  public var countsAgainstBudget = true
+
+  public init(
+    line: Int,
+    column: String,
+    reason: String,
+    raw: String,
+    countsAgainstBudget: Bool = true
+  ) {
+    self.line = line
+    self.column = column
+    self.reason = reason
+    self.raw = raw
+    self.countsAgainstBudget = countsAgainstBudget
+  }
+}

@@ -1,0 +1,319 @@
+public import Foundation
+import HoldingMapping
+import PolicyModel
+import PolicyScoreCore
+public import PolicyScoring
+import PortfolioImport
+import ScenarioAnalysis
+
+/// What a report set records about its run beyond the run itself.
+public struct RunContext: Sendable {
+  public var toolVersion: String
+  /// The one wall-clock value in the reports; it lives in manifest.json only.
+  public var generatedAt: String
+  public var scenario: String?
+
+  public init(toolVersion: String, generatedAt: String, scenario: String? = nil) {
+    self.toolVersion = toolVersion
+    self.generatedAt = generatedAt
+    self.scenario = scenario
+  }
+}
+
+/// Why reports could not be written.
+public enum ReportError: Error, Equatable, CustomStringConvertible {
+  case cannotWrite(path: String, reason: String)
+  /// The folder is not PolicyScore's to replace.
+  case notOurs(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .cannotWrite(let path, let reason): return "cannot write reports to '\(path)': \(reason)"
+    case .notOurs(let path, let reason):
+      return "will not write reports into '\(path)': \(reason)"
+    }
+  }
+}
+
+/// The report files of one run.
+///
+/// The small ones are rendered at once; the rankings and mappings, a row per
+/// holding, are rendered as they are written (see `ReportFile`).
+///
+/// The same inputs give byte-identical files; only `manifest.json` carries a
+/// timestamp.
+public struct ReportSet: Sendable {
+  public static let fileNames = [
+    "rankings.csv", "exposures.csv", "mappings.csv", "coverage.csv", "unmapped.csv",
+    "rejects.csv", "manifest.json",
+  ]
+
+  /// File name → file.
+  public let files: [String: ReportFile]
+
+  /// The reports of `run`; `coverage` is the run's, when the caller has it.
+  public init(run: ScoreRun, context: RunContext, coverage: MappingCoverage? = nil) {
+    let coverage = coverage ?? MappingCoverage(run: run)
+    let columns = SegmentColumns.all(run.scoring)
+    let files: [String: ReportFile] = [
+      "rankings.csv": Self.rankings(run, columns: columns),
+      "exposures.csv": ReportFile(Self.exposures(run)),
+      "mappings.csv": Self.mappings(run, columns: columns),
+      "coverage.csv": ReportFile(coverage.csv),
+      "unmapped.csv": ReportFile(Self.unmapped(run)),
+      "rejects.csv": ReportFile(Self.rejects(run)),
+      "manifest.json": ReportFile(Self.manifest(run, coverage: coverage, context: context)),
+    ]
+    self.files = files
+  }
+
+  /// Writes every file into `directory`, replacing it whole (see `ReportFolder`).
+  public func write(to directory: URL) throws(ReportError) {
+    try ReportFolder.write(files, to: directory)
+  }
+
+  // MARK: - Files
+
+  static let rankingsHeader = [
+    "portfolio", "rank", "ticker", "ticker_input", "name", "weight", "origin", "china_share", "e",
+    "f", "d", "composite", "tier", "excluded", "primary_segment", "category", "catalog_item",
+    "domain", "segments", "method", "confidence", "explanation", "line",
+  ]
+
+  /// A segment's columns in the rankings and mappings, taken from its score
+  /// once per report set rather than once per row.
+  private struct SegmentColumns: Sendable {
+    var name: String
+    var category: String
+    var item: String
+    var domain: String
+
+    static func all(_ scoring: ScoringModel) -> [SegmentID: SegmentColumns] {
+      scoring.segmentScores.mapValues {
+        SegmentColumns(
+          name: $0.segment.nameEN,
+          category: $0.category.rawValue,
+          item: $0.item?.id.rawValue ?? "",
+          domain: $0.segment.domain.rawValue
+        )
+      }
+    }
+  }
+
+  private static func rankings(
+    _ run: ScoreRun,
+    columns: [SegmentID: SegmentColumns]
+  ) -> ReportFile {
+    let rows = run.scores.count
+    return ReportFile.csv(header: rankingsHeader, rows: rows, bytesPerRow: 768) { csv, index in
+      let score = run.scores[index]
+      let holding = score.holding
+      let mapping = score.mapping
+      let primary = score.primarySegment.flatMap { columns[$0] }
+      csv.text(holding.portfolio)
+      csv.integer(score.rank)
+      csv.text(holding.ticker.canonical)
+      csv.text(holding.ticker.input)
+      csv.text(holding.name)
+      csv.number(holding.weight, decimals: 6)
+      csv.text(score.origin.rawValue)
+      csv.number(score.chinaShare, decimals: 4)
+      csv.number(score.factors.e, decimals: 2)
+      csv.number(score.factors.f, decimals: 2)
+      csv.number(score.factors.d, decimals: 2)
+      csv.number(score.composite, decimals: 2)
+      csv.text(score.tier)
+      csv.text(score.isExcluded ? "yes" : "no")
+      csv.text(score.primarySegment?.rawValue ?? "")
+      csv.text(primary?.category ?? "")
+      csv.text(primary?.item ?? "")
+      csv.text(primary?.domain ?? "")
+      csv.text { cell in
+        // segment:share;segment:share
+        for (position, mapped) in mapping.segments.enumerated() {
+          if position > 0 { cell.append(0x3B) }
+          cell += mapped.segment.rawValue.utf8
+          cell.append(0x3A)
+          NumberText.append(mapped.share, decimals: 4, trimmed: true, to: &cell)
+        }
+      }
+      csv.text(mapping.method.rawValue)
+      csv.number(mapping.confidence, decimals: 2)
+      csv.text { score.explainer.explain(score, into: &$0) }
+      csv.integer(holding.line)
+    }
+  }
+
+  static let exposuresHeader = [
+    "portfolio", "dimension", "key", "label", "weight", "holdings", "segment_composite",
+  ]
+
+  private static func exposures(_ run: ScoreRun) -> [UInt8] {
+    var rows: [[CSVCell]] = []
+    for summary in run.summaries {
+      rows.append([
+        .text(summary.portfolio), .text("portfolio"), .text("composite"),
+        .text("weight-averaged composite of \(summary.scored) scored holdings"), .empty,
+        .integer(summary.scored), .number(summary.composite, decimals: 2),
+      ])
+      for exposure in summary.exposures + summary.gaps {
+        rows.append([
+          .text(summary.portfolio), .text(exposure.dimension.rawValue), .text(exposure.key),
+          .text(exposure.label), .number(exposure.weight, decimals: 6), .integer(exposure.holdings),
+          exposure.composite.map { .number($0, decimals: 2) } ?? .empty,
+        ])
+      }
+    }
+    return CSVWriter.render(header: exposuresHeader, rows: rows)
+  }
+
+  static let mappingsHeader = [
+    "portfolio", "line", "ticker", "name", "segment", "segment_name", "category", "catalog_item",
+    "domain", "share", "method", "confidence", "evidence", "borderline",
+  ]
+
+  private static func mappings(
+    _ run: ScoreRun,
+    columns: [SegmentID: SegmentColumns]
+  ) -> ReportFile {
+    // (score, segment) positions, holdings in file order.
+    let scores = run.scores
+    let lines = scores.map(\.holding.line)
+    let rows = scores.indices.sorted { lines[$0] < lines[$1] }
+      .flatMap { position in scores[position].mapping.segments.indices.map { (position, $0) } }
+    let count = rows.count
+    return ReportFile.csv(header: mappingsHeader, rows: count, bytesPerRow: 320) { csv, index in
+      let score = scores[rows[index].0]
+      let mapping = score.mapping
+      let mapped = mapping.segments[rows[index].1]
+      let holding = score.holding
+      let segment = columns[mapped.segment]
+      csv.text(holding.portfolio)
+      csv.integer(holding.line)
+      csv.text(holding.ticker.canonical)
+      csv.text(holding.name)
+      csv.text(mapped.segment.rawValue)
+      csv.text(segment?.name ?? "")
+      csv.text(segment?.category ?? "")
+      csv.text(segment?.item ?? "")
+      csv.text(segment?.domain ?? "")
+      csv.number(mapped.share, decimals: 4)
+      csv.text(mapping.method.rawValue)
+      csv.number(mapping.confidence, decimals: 2)
+      csv.text(mapped.evidence)
+      csv.text(mapping.borderline ?? "")
+    }
+  }
+
+  static let unmappedHeader = [
+    "portfolio", "line", "ticker", "name", "weight", "industry_codes", "description", "reason",
+  ]
+
+  private static func unmapped(_ run: ScoreRun) -> [UInt8] {
+    let rows: [[CSVCell]] = run.unmapped.map { holding, reason in
+      [
+        .text(holding.portfolio), .integer(holding.line), .text(holding.ticker.canonical),
+        .text(holding.name), .number(holding.weight, decimals: 6),
+        .text(holding.industryCodes.joined(separator: ";")), .text(holding.description),
+        .text(reason),
+      ]
+    }
+    return CSVWriter.render(header: unmappedHeader, rows: rows)
+  }
+
+  static let rejectsHeader = ["line", "column", "reason", "raw"]
+
+  private static func rejects(_ run: ScoreRun) -> [UInt8] {
+    CSVWriter.render(
+      header: rejectsHeader,
+      rows: run.portfolio.rejects.map {
+        [.integer($0.line), .text($0.column), .text($0.reason), .text($0.raw)]
+      }
+    )
+  }
+
+  private struct Manifest: Encodable {
+    struct Input: Encodable {
+      var path: String
+      var sha256: String
+      var weight_basis: String
+      var rows_read: Int
+      var scored: Int
+      var unmapped: Int
+      var rejected: Int
+      var ignored_headers: [String]
+    }
+    struct Coverage: Encodable {
+      var holdings: Double
+      var weight: Double
+      var borderline: Int
+      var methods: [String: Int]
+    }
+    struct Model: Encodable {
+      var path: String
+      var sha256: String
+      var edition: String
+      var as_of: String
+      var weights: [String: Double]
+    }
+    var tool: String
+    var version: String
+    var generated_at: String
+    var scenario: String?
+    var input: Input
+    var model: Model
+    var coverage: Coverage
+    var portfolios: [String: Double]
+    var files: [String]
+  }
+
+  private static func manifest(
+    _ run: ScoreRun,
+    coverage: MappingCoverage,
+    context: RunContext
+  ) -> [UInt8] {
+    let accounting = run.accounting
+    let weights = run.scoring.weights
+    let manifest = Manifest(
+      tool: "policyscore",
+      version: context.toolVersion,
+      generated_at: context.generatedAt,
+      scenario: context.scenario,
+      input: .init(
+        path: run.portfolio.file,
+        sha256: run.portfolio.inputHash,
+        weight_basis: run.portfolio.weightBasis.rawValue,
+        rows_read: accounting.read,
+        scored: accounting.scored,
+        unmapped: accounting.unmapped,
+        rejected: accounting.rejected,
+        ignored_headers: run.portfolio.ignoredHeaders
+      ),
+      model: .init(
+        path: run.scoring.model.directory,
+        sha256: run.scoring.model.contentHash,
+        edition: run.scoring.catalog.edition,
+        as_of: run.scoring.asOf.description,
+        weights: [
+          "encouraged": weights.encouraged, "financial": weights.financial,
+          "substitution": weights.substitution,
+        ]
+      ),
+      coverage: .init(
+        holdings: (coverage.holdingShare * 10000).rounded() / 10000,
+        weight: (coverage.weightShare * 10000).rounded() / 10000,
+        borderline: coverage.borderline.count,
+        methods: Dictionary(
+          uniqueKeysWithValues: coverage.byMethod.map { ($0.key.rawValue, $0.value.holdings) }
+        )
+      ),
+      portfolios: Dictionary(
+        uniqueKeysWithValues: run.summaries.map {
+          ($0.portfolio, ($0.composite * 100).rounded() / 100)
+        }
+      ),
+      files: fileNames
+    )
+    return ReportJSON.encode(manifest)
+  }
+}

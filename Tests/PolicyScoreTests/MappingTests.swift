@@ -1,0 +1,229 @@
+import Foundation
+import Testing
+
+@testable import HistoryStore
+@testable import HoldingMapping
+@testable import Jobs
+@testable import Pipeline
+@testable import PolicyModel
+@testable import PolicyScoreCore
+@testable import PolicyScoring
+@testable import PortfolioImport
+@testable import Reports
+@testable import ScenarioAnalysis
+
+@Suite struct MapperTests {
+  @Test func mappingAcrossCoresGivesTheOutcomesOfMappingOneByOne() throws {
+    let descriptions = ["手术机器人", "医院", "medical imaging", "化学原料药", "real estate", "公司"]
+    var text = "ticker,weight,description\n"
+    for row in 0..<6000 { text += "\(600_000 + row),1,\(descriptions[row % 6]) \(row)\n" }
+    let holdings = try portfolio(text).holdings
+    #expect(holdings.count == 6000)
+    #expect(sharedMapper.map(holdings) == holdings.map { sharedMapper.map($0) })
+  }
+
+  let mapper = sharedMapper
+
+  func holding(
+    name: String = "",
+    description: String = "",
+    codes: [String] = [],
+    split: [SegmentShare]? = nil
+  ) -> Holding {
+    testHolding(name: name, description: description, codes: codes, split: split)
+  }
+
+  func mapping(_ holding: Holding) throws -> Mapping {
+    guard case .mapped(let mapping) = mapper.map(holding) else {
+      Issue.record("unmapped: \(mapper.map(holding))")
+      throw CancellationError()
+    }
+    return mapping
+  }
+
+  @Test func anExplicitSplitComesFirst() throws {
+    let result = try mapping(
+      holding(description: "手术机器人", split: [SegmentShare(segment: "hospitals", share: 1)])
+    )
+    #expect(result.method == .explicit)
+    #expect(result.confidence == 1)
+    #expect(result.segments.map(\.segment) == ["hospitals"])
+    #expect(result.segments[0].evidence == "split given in the file: 100%")
+  }
+
+  @Test func anIndustryCodeNarrowsAndTheTextChooses() throws {
+    let result = try mapping(holding(description: "腔镜手术机器人研发与生产", codes: ["GB:3581"]))
+    #expect(result.method == .industryCode)
+    #expect(result.confidence == 0.85)
+    #expect(result.segments.map(\.segment) == ["surgical-robots"])
+    #expect(result.segments[0].evidence.contains("code gbt4754:3581"))
+    #expect(result.segments[0].evidence.contains("'腔镜手术机器人'"))
+  }
+
+  @Test func anIndustryCodeAloneGivesItsDefaultSegment() throws {
+    let result = try mapping(holding(name: "Some Co", codes: ["2740"]))
+    #expect(result.method == .industryCode)
+    #expect(result.confidence == 0.55)
+    #expect(result.segments.map(\.segment) == ["ordinary-tcm"])
+    #expect(result.segments[0].evidence.contains("default segment"))
+  }
+
+  @Test func shenwanNamesWithLevelMarksResolve() throws {
+    let result = try mapping(holding(name: "X", codes: ["申万:中药Ⅱ"]))
+    #expect(result.segments.map(\.segment) == ["ordinary-tcm"])
+  }
+
+  @Test func textInEnglishAndChineseMaps() throws {
+    #expect(
+      try mapping(holding(description: "da Vinci robotic-assisted surgical systems")).segments
+        .first?.segment == "surgical-robots"
+    )
+    #expect(
+      try mapping(holding(description: "血液制品：人血白蛋白")).segments.first?.segment == "blood-products"
+    )
+  }
+
+  @Test func theOrdinaryVersionOfABusinessMapsToTheAllowedSegment() throws {
+    let ordinary = try mapping(holding(description: "中成药生产与销售"))
+    #expect(ordinary.segments.map(\.segment) == ["ordinary-tcm"])
+    #expect(ordinary.segments[0].evidence.contains("'中成药'"))
+    let classical = try mapping(holding(description: "古代经典名方复方制剂"))
+    #expect(classical.segments.map(\.segment) == ["tcm-classical-formulas"])
+    #expect(classical.segments[0].evidence.contains("'古代经典名方'"))
+    let generics = try mapping(holding(description: "generic injectables and tablets"))
+    #expect(generics.segments.first?.segment == "generic-chemical-drugs")
+    let modified = try mapping(holding(description: "改良型新药与缓控释制剂"))
+    #expect(modified.segments.contains { $0.segment == "modified-new-drugs" })
+    #expect(!modified.segments.contains { $0.segment == "generic-chemical-drugs" })
+  }
+
+  @Test func aNegativeTermRulesASegmentOut() throws {
+    let result = try mapping(holding(description: "兽用疫苗与动物保健"))
+    #expect(result.segments.map(\.segment) == ["veterinary-drugs"])
+  }
+
+  @Test func shortASCIITermsMatchWholeWordsOnly() {
+    guard case .unmapped(let reason) = mapper.map(holding(description: "product acts")) else {
+      Issue.record("'CT' matched inside a word")
+      return
+    }
+    #expect(reason.contains("no segment keyword"))
+  }
+
+  @Test func theSpecificTermWinsOverTheGenericWordInsideIt() throws {
+    let result = try mapping(holding(description: "laparoscopic surgical robot"))
+    #expect(result.segments.map(\.segment) == ["surgical-robots"])
+  }
+
+  @Test func confidenceComesFromTheMarginToTheRunnerUp() throws {
+    let clear = try mapping(holding(description: "CAR-T cell therapy"))
+    // Two strong terms, 3 each; the one named first gets the lead bonus, 1.
+    let split = try mapping(holding(description: "疫苗与血液制品"))
+    #expect(clear.confidence == 0.9)
+    let margin = (4.0 - 3.0) / 4.0
+    #expect(split.confidence == 0.4 + 0.5 * margin)
+    #expect(split.segments.map(\.segment) == ["vaccines", "blood-products"])
+    let shares: [Double] = [4.0 / 7.0, 3.0 / 7.0]
+    #expect(split.segments.map(\.share) == shares)
+  }
+
+  @Test func aGeneralSegmentYieldsButSiblingsStandSideBySide() throws {
+    let diagnostics = try mapping(holding(description: "体外诊断：化学发光免疫分析仪及试剂"))
+    #expect(diagnostics.segments.map(\.segment) == ["novel-diagnostics"])
+    let drugs = try mapping(holding(description: "化学药制剂和创新药"))
+    #expect(drugs.segments.map(\.segment) == ["generic-chemical-drugs", "innovative-drugs"])
+  }
+
+  @Test func onlyAStrongTermOverrulesTheIndustryCode() throws {
+    let result = try mapping(holding(description: "向医院配送药品", codes: ["SW:医药流通"]))
+    #expect(result.segments.map(\.segment) == ["pharma-distribution"])
+    #expect(result.borderline == nil)
+  }
+
+  @Test func aStrongTermTheCodeAllowsKeepsItsSegment() throws {
+    // Four imaging terms against one for radiotherapy: by the keep ratio
+    // alone the linac business would be dropped (5 against 8.25).
+    let result = try mapping(
+      holding(
+        description: "主要产品包括CT、磁共振、PET/CT、X射线产品和医用直线加速器",
+        codes: ["SW:医疗设备"]
+      )
+    )
+    #expect(result.segments.map(\.segment) == ["medical-imaging", "radiotherapy"])
+    #expect(result.segments[1].evidence == "code shenwan:医疗设备; text chose: '直线加速器'")
+  }
+
+  @Test func theBusinessNamedFirstLeads() throws {
+    let reversed = try mapping(holding(description: "主营血液制品和疫苗业务"))
+    #expect(reversed.segments.map(\.segment) == ["blood-products", "vaccines"])
+    #expect(reversed.segments[0].evidence == "text: '血液制品' (score 4, named first)")
+    #expect(reversed.segments[1].evidence == "text: '疫苗' (score 3)")
+  }
+
+  @Test func aTherapeuticAreaCountsButDoesNotLead() throws {
+    // 'oncology' (an area of innovative-drugs) comes first, but the antibody
+    // is the business: it alone gets the lead bonus, and the area alone is
+    // too far behind to be kept.
+    let result = try mapping(holding(description: "immuno-oncology: monoclonal antibodies"))
+    #expect(result.segments.map(\.segment) == ["antibody-drugs"])
+    #expect(result.segments[0].evidence.hasSuffix("(score 4, named first)"))
+  }
+
+  @Test func aSideClauseNamesNoBusiness() throws {
+    let both = try mapping(holding(description: "公司主营中成药，医药流通业务。"))
+    #expect(both.segments.map(\.segment) == ["ordinary-tcm", "pharma-distribution"])
+    // 另有 ("also has") and 兼营 ("also runs") open a side clause, 在研 a
+    // pipeline: nothing in it is matched, up to the next comma or full stop.
+    let side = try mapping(holding(description: "公司主营中成药，另有医药流通业务。"))
+    #expect(side.segments.map(\.segment) == ["ordinary-tcm"])
+    #expect(side.segments[0].evidence.hasSuffix("; not counted after '另有': '医药流通'"))
+    let afterTheClause = try mapping(
+      holding(description: "主营中成药，兼营医药批发，并经营血液制品。")
+    )
+    #expect(afterTheClause.segments.map(\.segment) == ["ordinary-tcm", "blood-products"])
+    // Nor does an exclusion in a side clause put the company outside healthcare.
+    #expect(
+      mapper.map(holding(description: "公司主营疫苗，房地产开发业务"))
+        == .unmapped(
+          reason: "the text says '房地产开发', which puts the company outside healthcare"
+        )
+    )
+    let vaccines = try mapping(holding(description: "公司主营疫苗，另有房地产开发业务"))
+    #expect(vaccines.segments.map(\.segment) == ["vaccines"])
+    #expect(vaccines.segments[0].evidence.hasSuffix("not counted after '另有': '房地产开发'"))
+    let pipeline = try mapping(holding(description: "单克隆抗体药物，在研ADC管线"))
+    #expect(pipeline.segments.map(\.segment) == ["antibody-drugs"])
+  }
+
+  @Test func anUnmappedHoldingSaysWhy() {
+    #expect(
+      mapper.map(holding(name: "Acme Property", description: "office buildings"))
+        == .unmapped(reason: "no industry code, and no segment keyword in the name or description")
+    )
+    guard case .unmapped(let reason) = mapper.map(holding(description: "medical")) else {
+      Issue.record("a weak term mapped alone")
+      return
+    }
+    #expect(reason.contains("weak terms"))
+  }
+
+  @Test func weakTermsThatTieNameTheSameSegmentInEveryProcess() {
+    // Two weak terms, one point each: the segment first by id is named,
+    // whatever order this process's hashing gives the candidates.
+    #expect(
+      mapper.map(holding(description: "医药 biologics products"))
+        == .unmapped(
+          reason:
+            "text matched only weak terms ('biologics' for biologics-general; score 1 below 2)"
+        )
+    )
+  }
+
+  @Test func anUnknownCodeIsNotedAndTheTextStillMaps() throws {
+    let result = try mapping(
+      holding(description: "CRO clinical trial services", codes: ["GB:9999"])
+    )
+    #expect(result.method == .text)
+    #expect(result.segments[0].evidence.contains("'GB:9999' not in the concordance"))
+  }
+}

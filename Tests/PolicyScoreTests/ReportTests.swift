@@ -1,0 +1,260 @@
+import Foundation
+import Testing
+
+@testable import HistoryStore
+@testable import HoldingMapping
+@testable import Jobs
+@testable import Pipeline
+@testable import PolicyModel
+@testable import PolicyScoreCore
+@testable import PolicyScoring
+@testable import PortfolioImport
+@testable import Reports
+@testable import ScenarioAnalysis
+
+@Suite struct ReportTests {
+  let context = RunContext(toolVersion: "test", generatedAt: "2026-11-23T00:00:00Z")
+
+  @Test func everyReportHasItsDocumentedColumns() throws {
+    let reports = ReportSet(run: try run("ticker,weight,description\nA,1,医院\n"), context: context)
+    let headers = ReportSet.fileNames.filter { $0.hasSuffix(".csv") }.map { name in
+      csvRows(reports.files[name]?.bytes ?? []).first ?? []
+    }
+    #expect(headers[0].prefix(5) == ["portfolio", "rank", "ticker", "ticker_input", "name"])
+    #expect(headers[0].contains("explanation"))
+    #expect(
+      headers[1] == [
+        "portfolio", "dimension", "key", "label", "weight", "holdings", "segment_composite",
+      ]
+    )
+    #expect(
+      headers[2] == [
+        "portfolio", "line", "ticker", "name", "segment", "segment_name", "category",
+        "catalog_item", "domain", "share", "method", "confidence", "evidence", "borderline",
+      ]
+    )
+    #expect(
+      headers[3] == ["scope", "key", "holdings", "holdings_share", "weight_share", "note"]
+    )
+    #expect(
+      headers[4] == [
+        "portfolio", "line", "ticker", "name", "weight", "industry_codes", "description", "reason",
+      ]
+    )
+    #expect(headers[5] == ["line", "column", "reason", "raw"])
+  }
+
+  @Test func theTerminalSummaryShowsEachPortfoliosOwnTopHoldings() throws {
+    let run = try run(
+      """
+      portfolio,ticker,weight,description
+      beta,600001,50,医院
+      alpha,600002,40,体外诊断
+      beta,600003,50,高端医学影像设备
+      alpha,600004,60,医院
+      """
+    )
+    let lines = TerminalSummary(run: run, top: 1).text.split(separator: "\n").map(String.init)
+    // Per portfolio: its line, the exposure line, the table header, one row.
+    func topTicker(_ portfolio: String) -> String? {
+      guard let start = lines.firstIndex(where: { $0.hasPrefix("portfolio \(portfolio):") }),
+        start + 3 < lines.count
+      else { return nil }
+      return lines[start + 3].split(separator: " ").dropFirst().first.map(String.init)
+    }
+    let alpha = run.scores.first { $0.holding.portfolio == "alpha" && $0.rank == 1 }
+    let beta = run.scores.first { $0.holding.portfolio == "beta" && $0.rank == 1 }
+    #expect(topTicker("alpha") == alpha?.holding.ticker.canonical)
+    #expect(topTicker("beta") == beta?.holding.ticker.canonical)
+    #expect(alpha?.holding.ticker.canonical != beta?.holding.ticker.canonical)
+  }
+
+  @Test func filesOpenInExcelWithABOMAndCRLF() throws {
+    let reports = ReportSet(
+      run: try run("ticker,name,weight,description\nA,联影医疗,1,医学影像\n"),
+      context: context
+    )
+    let bytes = try #require(reports.files["rankings.csv"]?.bytes)
+    #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+    #expect(String(decoding: bytes, as: UTF8.self).contains("\r\n"))
+  }
+
+  @Test func textThatASpreadsheetWouldRunIsNeutralised() throws {
+    let reports = ReportSet(
+      run: try run(
+        "ticker,name,weight,description\n\"=1+2\",\"@SUM(A1)\",0.5,\"-医院\"\n+X,\"=HYPERLINK(\"\"x\"\")\",0.5,office\n"
+      ),
+      context: context
+    )
+    let rankings = csvRows(reports.files["rankings.csv"]?.bytes ?? [], plain: false)
+    #expect(rankings[1][2] == "'=1+2")
+    #expect(rankings[1][4] == "'@SUM(A1)")
+    let unmapped = csvRows(reports.files["unmapped.csv"]?.bytes ?? [], plain: false)
+    #expect(unmapped[1][2] == "'+X")
+    #expect(unmapped[1][3] == "'=HYPERLINK(\"x\")")
+    // Numbers stay plain numbers.
+    #expect(rankings[1][5] == "0.500000")
+  }
+
+  @Test func theSameInputsGiveByteIdenticalReportsApartFromTheManifest() throws {
+    let text = try String(
+      contentsOf: packageRoot.appendingPathComponent("Examples/portfolio.csv"),
+      encoding: .utf8
+    )
+    let first = ReportSet(run: try run(text), context: context)
+    let second = ReportSet(
+      run: try run(text),
+      context: RunContext(toolVersion: "test", generatedAt: "later")
+    )
+    for name in ReportSet.fileNames where name != "manifest.json" {
+      #expect(first.files[name]?.bytes == second.files[name]?.bytes, "\(name)")
+    }
+  }
+
+  @Test func rejectsCarryLineColumnReasonAndRawText() throws {
+    let reports = ReportSet(run: try run("ticker,weight\nA,1\nB,oops\n"), context: context)
+    #expect(
+      csvRows(reports.files["rejects.csv"]?.bytes ?? []).last == [
+        "3", "weight", "'oops' is not a number", "B,oops",
+      ]
+    )
+  }
+
+  @Test func writingReplacesItsOwnFolderWhole() throws {
+    let directory = try temporaryDirectory().appendingPathComponent("out")
+    try ReportFolder.write(["stale.csv": ReportFile(Array("old".utf8))], to: directory)
+    try ReportSet(run: try run("ticker,weight,description\nA,1,医院\n"), context: context).write(
+      to: directory
+    )
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+    #expect(names == (ReportSet.fileNames + [OutputFolder.markerName]).sorted())
+    let siblings = try FileManager.default.contentsOfDirectory(
+      atPath: directory.deletingLastPathComponent().path
+    )
+    #expect(siblings == ["out"])
+  }
+
+  /// Golden files: `RECORD_GOLDEN=1 swift test` rewrites them.
+  @Test(arguments: ["rankings.csv", "mappings.csv", "exposures.csv"]) func matchesTheGoldenReport(
+    _ name: String
+  ) throws {
+    let input = try String(
+      contentsOf: fixturesURL.appendingPathComponent("small-portfolio.csv"),
+      encoding: .utf8
+    )
+    let reports = ReportSet(run: try run(input), context: context)
+    let actual = try #require(reports.files[name]?.bytes)
+    let golden = fixturesURL.deletingLastPathComponent().appendingPathComponent(
+      "Golden/small-\(name)"
+    )
+    if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] != nil {
+      try Data(actual).write(to: golden)
+    }
+    let expected = try Data(contentsOf: golden)
+    if Array(expected) != actual {
+      let expectedLines = String(decoding: expected, as: UTF8.self).components(separatedBy: "\r\n")
+      let actualLines = String(decoding: actual, as: UTF8.self).components(separatedBy: "\r\n")
+      let diff = zip(expectedLines, actualLines).enumerated().filter {
+        $0.element.0 != $0.element.1
+      }
+      .prefix(5).map { "line \($0.offset + 1):\n- \($0.element.0)\n+ \($0.element.1)" }
+      Issue.record("\(name) differs from Golden/small-\(name):\n\(diff.joined(separator: "\n"))")
+    }
+  }
+}
+
+@Suite struct CSVWriterTests {
+  @Test func cellsAreQuotedNeutralisedAndNumbersWrittenPlain() {
+    let bytes = CSVWriter.render(
+      header: ["a", "b"],
+      rows: [
+        [.text("=SUM(A1)"), .text("x, \"y\"")],
+        [.text(" padded"), .text("-2 \"q\"")],
+        [.text("多行\n文本"), .empty],
+        [.number(2.5, decimals: 0), .number(-0.004, decimals: 2)],
+        [.number(-1.005, decimals: 1), .number(0.000_001, decimals: 6)],
+        [.integer(-42), .number(123_456.789, decimals: 3)],
+      ]
+    )
+    #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+    let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+    #expect(
+      text
+        == "a,b\r\n'=SUM(A1),\"x, \"\"y\"\"\"\r\n\" padded\",\"'-2 \"\"q\"\"\"\r\n\"多行\n文本\",\r\n"
+        + "3,0.00\r\n-1.0,0.000001\r\n-42,123456.789\r\n"
+    )
+  }
+}
+
+extension CSVWriterTests {
+  @Test func aFileRenderedInBatchesAcrossCoresMatchesOneRenderedRowByRow() {
+    // 5,000 rows: above the size at which the rows are split across cores.
+    let rows: [[CSVCell]] = (0..<5000).map {
+      [.integer($0), .text("name, \($0)"), .number(Double($0) / 7, decimals: 3)]
+    }
+    let header = ["i", "name", "x"]
+    // Batches of 1,500 rows, the last one short, each split across the cores.
+    let file = ReportFile.csv(header: header, rows: rows.count, bytesPerRow: 8, batchRows: 1500) {
+      csv,
+      index in
+      for cell in rows[index] { csv.append(cell) }
+    }
+    var pieces = 0
+    file.write { _ in pieces += 1 }
+    #expect(pieces > 4)
+    #expect(file.bytes == CSVWriter.render(header: header, rows: rows))
+  }
+
+  @Test func aFileWhoseWritingFailsStopsAtTheFailure() {
+    struct Full: Error {}
+    let file = ReportFile.csv(header: ["i"], rows: 5000, bytesPerRow: 8, batchRows: 1000) {
+      csv,
+      index in
+      csv.integer(index)
+    }
+    var calls = 0
+    #expect(throws: Full.self) {
+      try file.write { _ throws(Full) in
+        calls += 1
+        if calls == 3 { throw Full() }
+      }
+    }
+    #expect(calls == 3)
+  }
+}
+
+@Suite struct SupportTests {
+  @Test(arguments: [
+    ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    (
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    ),
+  ])
+  func sha256MatchesTheStandardVectors(_ input: String, _ digest: String) {
+    #expect(SHA256.hex(of: Array(input.utf8)) == digest)
+  }
+
+  @Test func sha256WithTheCPUExtensionsMatchesThePortableCode() {
+    var generator = SystemRandomNumberGenerator()
+    for length in [0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 100_003] {
+      let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+      var portable = SHA256(accelerated: false)
+      var fast = SHA256()
+      // Uneven pieces, so partial blocks are carried between updates.
+      for piece in stride(from: 0, to: length, by: 37) {
+        portable.update(bytes[piece..<min(length, piece + 37)])
+      }
+      fast.update(bytes)
+      #expect(fast.finalizeHex() == portable.finalizeHex(), "length \(length)")
+    }
+  }
+
+  @Test func daysRejectImpossibleDates() {
+    #expect(Day("2024-02-29") != nil)
+    #expect(Day("2023-02-29") == nil)
+    #expect(Day("2024-13-01") == nil)
+    #expect(Day("24-01-01") == nil)
+  }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import Testing
+
+@testable import HistoryStore
+@testable import HoldingMapping
+@testable import Jobs
+@testable import Pipeline
+@testable import PolicyModel
+@testable import PolicyScoreCore
+@testable import PolicyScoring
+@testable import PortfolioImport
+@testable import Reports
+@testable import ScenarioAnalysis
+
+/// The formulas of DESIGN.md, checked against numbers worked out by hand from
+/// the shipped model's parameters.
+@Suite struct FormulaTests {
+  let scoring = ScoringModel(model: shippedModel, asOf: asOf)
+
+  /// coronary-interventional on 2026-11-23: tailwinds cit-hnte-15pct 0.25,
+  /// rd-super-deduction 0.15, fund-advanced-manufacturing 0.1,
+  /// fund-national-mfg-transformation 0.05, innovative-device-special-review 0.2;
+  /// headwind vbp-coronary-stents 0.7.
+  let coronaryF = 50 + 50 * (1 - 0.75 * 0.85 * 0.9 * 0.95 * 0.8) - 50 * 0.7
+
+  @Test func financialSupportSaturatesAndNetsHeadwinds() throws {
+    let segment = try #require(scoring.segmentScores["coronary-interventional"])
+    let support = try #require(segment.financial[.domestic])
+    #expect(abs(support.value - coronaryF) < 1e-9)
+    #expect(abs(coronaryF - 43.1975) < 1e-9)
+    #expect(
+      Set(support.contributions.map(\.instrument.rawValue)) == [
+        "cit-hnte-15pct", "rd-super-deduction", "fund-advanced-manufacturing",
+        "fund-national-mfg-transformation", "innovative-device-special-review",
+        "vbp-coronary-stents",
+      ]
+    )
+  }
+
+  @Test func contributionsAddUpToTheSwingForEverySegment() {
+    for (id, segment) in scoring.segmentScores {
+      for origin in Origin.allCases {
+        guard let support = segment.financial[origin] else { continue }
+        let total = support.contributions.reduce(0) { $0 + $1.points }
+        #expect(abs(total - (support.value - 50)) < 1e-9, "\(id)")
+      }
+    }
+  }
+
+  @Test func encouragedStatusIsCappedAt100AndAllowedIs50() throws {
+    #expect(scoring.segmentScores["surgical-robots"]?.e == 100)  // 100 + 3 mentions, capped
+    #expect(scoring.segmentScores["hospitals"]?.e == 50)
+    #expect(scoring.segmentScores["bulk-vitamins"]?.e == 20)
+    #expect(scoring.segmentScores["mercury-instruments"]?.e == 0)
+  }
+
+  @Test func substitutionPushesDomesticUpAndForeignDown() throws {
+    let segment = try #require(scoring.segmentScores["medical-imaging"])
+    let pressure = 0.75 * 0.89
+    #expect(abs(segment.d(for: .domestic) - (50 + 50 * pressure)) < 1e-9)
+    #expect(abs(segment.d(for: .foreign) - (50 - 50 * pressure)) < 1e-9)
+  }
+
+  @Test func aMultinationalMovesOnlyAsFarAsItsChinaShare() throws {
+    let result = try run(
+      "ticker,name,weight,segments,origin,china_revenue_share\nMDT,Medtronic,1,coronary-interventional,US,8%\n"
+    )
+    let score = try #require(result.scores.first)
+    let e = 50 + 0.08 * (100 - 50)
+    let f = 50 + 0.08 * (coronaryF - 50)
+    let d = 50 + 0.08 * ((50 - 50 * 0.3 * 0.5) - 50)
+    #expect(abs(score.factors.e - e) < 1e-9)
+    #expect(abs(score.factors.f - f) < 1e-9)
+    #expect(abs(score.factors.d - d) < 1e-9)
+    #expect(abs(score.composite - (0.4 * e + 0.35 * f + 0.25 * d)) < 1e-9)
+    #expect(abs(score.composite - 51.25953) < 1e-9)
+    #expect(score.tier == "neutral")
+    #expect(score.explanation.contains("coronary-interventional 100% [encouraged, ISAGC24-E4"))
+    #expect(score.explanation.contains("vbp-coronary-stents -35"))
+    #expect(
+      score.explanation.contains(
+        "import share 0.3 × push 0.5 = pressure 0.15, a headwind for a foreign one"
+      )
+    )
+    #expect(score.explanation.contains("foreign (file), China revenue 8% (file)"))
+  }
+
+  @Test func aDomesticHoldingTakesTheModelDefaultChinaShareAndTheSharesWeightTheSegments() throws {
+    let result = try run(
+      "ticker,name,weight,segments\n688271.SH,X,1,medical-imaging:60;hospitals:40\n"
+    )
+    let score = try #require(result.scores.first)
+    let imaging = try #require(scoring.segmentScores["medical-imaging"]).factors(for: .domestic)
+    let c = 0.95
+    let e = 0.6 * (50 + c * (imaging.e - 50)) + 0.4 * 50
+    #expect(score.origin == .domestic)
+    #expect(score.originBasis == "market SH")
+    #expect(abs(score.factors.e - e) < 1e-9)
+    #expect(abs(score.factors.e - (0.6 * 97.5 + 20)) < 1e-9)
+  }
+
+  @Test func instrumentsCountOnlyInsideTheirValidityWindows() throws {
+    func instruments(_ segment: SegmentID, on day: String) -> Set<String> {
+      let model = ScoringModel(model: shippedModel, asOf: Day(day)!)
+      return Set(
+        model.segmentScores[segment]?.financial[.domestic]?.contributions.map(\.instrument.rawValue)
+          ?? []
+      )
+    }
+    #expect(instruments("medical-imaging", on: "2022-10-01").contains("equipment-loans-2022"))
+    #expect(!instruments("medical-imaging", on: "2023-01-01").contains("equipment-loans-2022"))
+    #expect(instruments("surgical-robots", on: "2023-06-30").contains("star-fifth-standard"))
+    #expect(!instruments("surgical-robots", on: "2024-06-30").contains("star-fifth-standard"))
+    #expect(instruments("surgical-robots", on: "2025-07-01").contains("star-fifth-standard"))
+  }
+
+  @Test func theCatalogueEditionChangesTheCategory() throws {
+    let old = ScoringModel(model: shippedModel, edition: "2019", asOf: Day("2021-06-30")!)
+    #expect(old.segmentScores["purification-media"]?.category == .allowed)
+    #expect(scoring.segmentScores["purification-media"]?.category == .encouraged)
+  }
+
+  @Test func compositesStayWithin0And100() {
+    for id in shippedModel.segmentIDs {
+      for origin in Origin.allCases {
+        let value = scoring.segmentComposite(id, origin: origin)
+        #expect((0...100).contains(value), "\(id) \(origin)")
+      }
+    }
+  }
+}
+
+@Suite struct RankingTests {
+  @Test func eliminatedActivityIsExcludedAndRankedLastWhateverItsNumber() throws {
+    let result = try run(
+      """
+      ticker,name,weight,segments
+      600001,Mercury and robots,1,mercury-instruments:10;surgical-robots:90
+      B,Hospital,1,hospitals
+      """
+    )
+    let excluded = try #require(result.scores.first { $0.holding.ticker.input == "600001" })
+    #expect(excluded.isExcluded)
+    #expect(excluded.tier == "excluded")
+    #expect(excluded.composite > 60)
+    #expect(excluded.rank == 2)
+    #expect(excluded.explanation.hasPrefix("EXCLUDED: eliminated activity."))
+  }
+
+  @Test func tiesAreBrokenByTickerNotByInputOrder() throws {
+    let result = try run("ticker,name,weight,segments\nZZZ,Z,1,hospitals\nAAA,A,1,hospitals\n")
+    #expect(result.scores.map(\.holding.ticker.input) == ["AAA", "ZZZ"])
+  }
+
+  @Test(arguments: [11, 22, 33] as [UInt64]) func shufflingTheInputLeavesTheRankingUnchanged(
+    seed: UInt64
+  ) throws {
+    let text = try String(
+      contentsOf: packageRoot.appendingPathComponent("Examples/portfolio.csv"),
+      encoding: .utf8
+    )
+    var lines = text.split(separator: "\n").map(String.init)
+    let header = lines.removeFirst()
+    var generator = SeededGenerator(seed: seed)
+    let baseline = try run(text).scores.map {
+      "\($0.rank) \($0.holding.ticker.canonical) \($0.composite)"
+    }
+    let shuffled = ([header] + lines.shuffled(using: &generator)).joined(separator: "\n")
+    #expect(
+      try run(shuffled).scores.map { "\($0.rank) \($0.holding.ticker.canonical) \($0.composite)" }
+        == baseline
+    )
+  }
+
+  /// Property: every row ends up scored, unmapped or rejected, exactly once.
+  @Test(arguments: [1, 2, 3, 4] as [UInt64]) func everyRowIsAccountedForExactlyOnce(
+    seed: UInt64
+  ) throws {
+    var generator = SeededGenerator(seed: seed)
+    let cells = [
+      "手术机器人", "office rental", "疫苗", "", "CRO services", "中成药", "=cmd", "\"quoted, text\"",
+    ]
+    let weights = ["1", "2.5%", "", "abc", "-3", "NaN", "0"]
+    var lines = ["ticker,name,weight,description"]
+    for index in 0..<200 {
+      lines.append(
+        "T\(index),N\(index),\(weights.randomElement(using: &generator)!),\(cells.randomElement(using: &generator)!)"
+      )
+    }
+    let result = try run(lines.joined(separator: "\n"))
+    let counts = result.accounting
+    #expect(counts.read == 200)
+    #expect(counts.read == counts.scored + counts.unmapped + counts.rejected)
+    let seen =
+      result.scores.map(\.holding.line) + result.unmapped.map(\.holding.line)
+      + result.portfolio.rejects.map(\.line)
+    #expect(seen.sorted() == Array(2...201))
+  }
+
+  @Test func severalPortfoliosAreRankedAndSummarisedApart() throws {
+    let result = try run(
+      "portfolio,ticker,weight,description\nB,X,1,医院\nA,Y,1,手术机器人\nA,Z,1,医院\n"
+    )
+    #expect(result.summaries.map(\.portfolio) == ["A", "B"])
+    #expect(result.scores.map { "\($0.holding.portfolio)\($0.rank)" } == ["A1", "A2", "B1"])
+  }
+
+  @Test func aHoldingInTwoSegmentsOfOneDomainCountsOnceForTheDomain() throws {
+    let result = try run(
+      "ticker,weight,segments\nX,3,medical-consumables:50%; general-medical-equipment:50%\nY,1,\n"
+    )
+    let exposures = try #require(result.summaries.first).exposures
+    func row(_ dimension: PortfolioSummary.Exposure.Dimension, _ key: String) -> (Double, Int)? {
+      exposures.first { $0.dimension == dimension && $0.key == key }.map {
+        ($0.weight, $0.holdings)
+      }
+    }
+    #expect(row(.segment, "medical-consumables")?.1 == 1)
+    #expect(row(.segment, "general-medical-equipment")?.1 == 1)
+    #expect(row(.domain, "medical-devices")?.1 == 1)
+    #expect(abs((row(.domain, "medical-devices")?.0 ?? 0) - 0.75) < 1e-12)
+    #expect(row(.domain, "unmapped")?.1 == 1)
+    #expect(abs((row(.domain, "unmapped")?.0 ?? 0) - 0.25) < 1e-12)
+  }
+}
