@@ -2,21 +2,24 @@ import Foundation
 import GRDB
 public import HoldingMapping
 import PolicyModel
-import PolicyScoreCore
+public import PolicyScoreCore
 public import PolicyScoring
 import PortfolioImport
 
 /// Why the history store failed.
-public enum StoreError: Error, Equatable, CustomStringConvertible {
+public enum StoreError: DiagnosticError, Equatable {
   case cannotOpen(path: String, reason: String)
   case failed(String)
   case unknownRun(Int64)
 
-  public var description: String {
+  public var diagnostics: [Diagnostic] {
     switch self {
-    case .cannotOpen(let path, let reason): return "cannot open the store '\(path)': \(reason)"
-    case .failed(let reason): return "store error: \(reason)"
-    case .unknownRun(let id): return "no run \(id) in the store"
+    case .cannotOpen(let path, let reason):
+      return [
+        Diagnostic(.error, "cannot open the store: \(reason)", at: SourceLocation(file: path))
+      ]
+    case .failed(let reason): return [Diagnostic(.error, "store error: \(reason)")]
+    case .unknownRun(let id): return [Diagnostic(.error, "no run \(id) in the store")]
     }
   }
 }

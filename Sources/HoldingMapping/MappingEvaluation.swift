@@ -64,7 +64,7 @@ public struct MappingEvaluation: Sendable {
     model: ModelBundle,
     mapper: Mapper
   )
-    throws(ModelError)
+    throws(Diagnostics)
   {
     self.file = file
     let table = CSVTable(bytes: bytes, file: file)
@@ -72,13 +72,16 @@ public struct MappingEvaluation: Sendable {
     let columns = ["ticker", "name", "description", "domain", "segments"]
     let missing = columns.filter { table.column($0) == nil }
     if !missing.isEmpty {
-      throw .invalid([
-        Diagnostic(
-          .error,
-          "no column \(missing.map { "'\($0)'" }.joined(separator: ", ")) in the label file (it needs \(columns.joined(separator: ", ")))",
-          at: SourceLocation(file: file, line: 1, column: 1)
-        )
-      ])
+      throw Diagnostics(
+        [
+          Diagnostic(
+            .error,
+            "no column \(missing.map { "'\($0)'" }.joined(separator: ", ")) in the label file (it needs \(columns.joined(separator: ", ")))",
+            at: SourceLocation(file: file, line: 1, column: 1)
+          )
+        ],
+        in: "the labels"
+      )
     }
     let known = Set(model.segmentIDs)
     let domainColumn = table.column("domain")
@@ -145,7 +148,7 @@ public struct MappingEvaluation: Sendable {
       }
       cases.append(evaluated)
     }
-    if !problems.isEmpty { throw .invalid(problems) }
+    if !problems.isEmpty { throw Diagnostics(problems, in: "the labels") }
   }
 
   /// Share of companies whose primary domain is the labelled one.

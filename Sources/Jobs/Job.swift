@@ -1,7 +1,7 @@
 public import Foundation
 public import HistoryStore
 import HoldingMapping
-import Pipeline
+public import Pipeline
 public import PolicyModel
 public import PolicyScoreCore
 import PolicyScoring
@@ -59,6 +59,8 @@ public struct Job: Sendable {
   public var asOf: AsOfRule
   public var edition: String?
   public var output: URL
+  /// The store the job records in, when the job file names one.
+  public var store: URL?
   /// Job runs kept, with their report folders; older ones are pruned.
   public var retention: Int
   /// A rank move at least this large is listed in the diff.
@@ -128,38 +130,36 @@ public struct Job: Sendable {
 }
 
 /// Why a job could not run.
-public enum JobError: Error, Equatable, CustomStringConvertible {
+public enum JobError: DiagnosticError, Equatable {
   case invalid([Diagnostic])
   case noPortfolios(patterns: [String])
   case model(ModelError)
   case scenarios(ScenarioError)
-  case portfolio(PortfolioError)
+  /// A stage of the pipeline stopped: a portfolio, the data-loss budget, the
+  /// coverage minimum, the reports or the store.
+  case pipeline(PipelineError)
   case store(StoreError)
   case reports(ReportError)
   /// Another run of the job holds the lock.
   case locked(holder: String)
-  /// More rows rejected than the job allows.
-  case tooManyRejects(file: String, rejected: Int, rows: Int, limit: Double)
-  /// Mapped holdings carry less weight than the job requires.
-  case coverageTooLow(file: String, percent: Double, limit: Double)
 
-  public var description: String {
+  public var diagnostics: [Diagnostic] {
     switch self {
-    case .invalid(let diagnostics):
-      return diagnostics.filter { $0.severity == .error }.map(\.description).joined(separator: "\n")
+    case .invalid(let diagnostics): return diagnostics
     case .noPortfolios(let patterns):
-      return "no portfolio file matches \(patterns.map { "'\($0)'" }.joined(separator: ", "))"
-    case .model(let error): return error.description
-    case .scenarios(let error): return error.description
-    case .portfolio(let error): return error.description
-    case .store(let error): return error.description
-    case .reports(let error): return error.description
-    case .locked(let holder): return "the job is already running: lock held by \(holder)"
-    case .tooManyRejects(let file, let rejected, let rows, let limit):
-      return "\(file): \(rejected) of \(rows) rows rejected, above max_rejects \(limit)%"
-    case .coverageTooLow(let file, let percent, let limit):
-      return
-        "\(file): mapping covers \(fixed(percent, decimals: 1))% of the weight, below min_coverage \(format(limit))%"
+      return [
+        Diagnostic(
+          .error,
+          "no portfolio file matches \(patterns.map { "'\($0)'" }.joined(separator: ", "))"
+        )
+      ]
+    case .model(let error): return error.diagnostics
+    case .scenarios(let error): return error.diagnostics
+    case .pipeline(let error): return error.diagnostics
+    case .store(let error): return error.diagnostics
+    case .reports(let error): return error.diagnostics
+    case .locked(let holder):
+      return [Diagnostic(.error, "the job is already running: lock held by \(holder)")]
     }
   }
 }
@@ -168,7 +168,7 @@ extension Job {
   static let keys = [
     "schema_version", "name", "description", "portfolios", "models", "scenarios",
     "scenarios_dir", "as_of", "edition", "output", "retention", "rank_move_threshold",
-    "max_rejects", "min_coverage",
+    "max_rejects", "min_coverage", "store",
   ]
 
   /// Reads and validates a job file; every problem is located.
@@ -227,6 +227,7 @@ extension Job {
       retention: Int(map.number("retention", in: 1...10_000) ?? 12),
       rankMoveThreshold: Int(map.number("rank_move_threshold", in: 1...1_000_000) ?? 5)
     )
+    store = map.string("store").map(resolve)
     maxRejects = map.number("max_rejects", in: 0...100) ?? 5
     minCoverage = map.number("min_coverage", in: 0...100)
     if diagnostics.hasErrors { throw .invalid(diagnostics.diagnostics) }

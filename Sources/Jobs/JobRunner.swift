@@ -7,50 +7,13 @@ public import PolicyScoreCore
 import PolicyScoring
 import PortfolioImport
 import Reports
-import ScenarioAnalysis
-
-/// A line for the log: what happened, with fields for log collectors.
-public struct JobEvent: Sendable {
-  public enum Level: String, Sendable {
-    case info
-    case warning
-    case error
-  }
-
-  public var level: Level
-  public var message: String
-  public var fields: [(key: String, value: String)]
-
-  public init(_ level: Level, _ message: String, _ fields: [(key: String, value: String)] = []) {
-    self.level = level
-    self.message = message
-    self.fields = fields
-  }
-}
-
-/// How a job run ended.
-public enum JobOutcome: Sendable {
-  /// Inputs, model, scenarios and as-of date unchanged since the last run: nothing written.
-  case upToDate(jobRunID: Int64, folder: String)
-  case completed(JobResult)
-}
-
-public struct JobResult: Sendable {
-  public var jobRunID: Int64
-  public var folder: String
-  public var runs: Int
-  public var rowsRead: Int
-  public var rejected: Int
-  public var diffSummary: String
-  public var pruned: Int
-}
 
 /// Runs a job.
 ///
-/// One run per portfolio file and scenario, reports written into
-/// a new folder swapped into place only when complete, the store written in
-/// one transaction, a diff against the previous run, and retention applied.
-/// One run of a job at a time.
+/// One run per portfolio file and scenario, through the one pipeline; the
+/// reports of all of them written into a new folder, the store written in one
+/// transaction, and only then the folder swapped into place; a diff against
+/// the previous run, and retention applied. One run of a job at a time.
 public struct JobRunner {
   public var job: Job
   public var store: Store
@@ -58,8 +21,9 @@ public struct JobRunner {
   public var toolVersion: String
   public var force = false
   /// Receives the log lines.
-  public var log: (JobEvent) -> Void = { _ in }
-  /// Called at named points ("reports-partly-written", "store-transaction"), for tests.
+  public var log: @Sendable (JobEvent) -> Void = { _ in }
+  /// Called at named points ("reports-partly-written", "store-transaction",
+  /// "store-committed"), for tests.
   public var checkpoint: (String) -> Void = { _ in }
   public var now: () -> Date = { Date() }
 
@@ -72,20 +36,19 @@ public struct JobRunner {
 
   public func run() throws(JobError) -> JobOutcome {
     let started = now()
-    let startedText = Self.timestamp(started)
     let lockPath = job.file.deletingLastPathComponent()
       .appendingPathComponent(".\(job.file.lastPathComponent).lock").path
-    let lock = try JobLock(path: lockPath, startedAt: startedText)
+    let lock = try JobLock(path: lockPath, startedAt: Self.timestamp(started))
     defer { withExtendedLifetime(lock) {} }
     let files = job.portfolioFiles()
     let output = JobOutput(root: job.output, job: job.name)
-    var history = try storeCall { try store.jobRuns(job: job.name) }
+    let recorded = try storeCall { () throws(StoreError) in try store.jobRuns(job: job.name) }
     try output.claimAndLock(
-      recorded: history.map(\.reportDirectory),
+      recorded: recorded.map(\.reportDirectory),
       protecting: [URL(fileURLWithPath: store.path), job.file] + files
     )
     defer { output.unlock() }
-    output.tidy(recorded: history.map(\.reportDirectory), log: log)
+    output.tidy(recorded: recorded.map(\.reportDirectory), log: log)
     let asOf = job.asOf.day(today: today)
     log(JobEvent(.info, "job started", [("job", job.name), ("as_of", asOf.description)]))
     let model: ModelBundle
@@ -95,32 +58,23 @@ public struct JobRunner {
     var inputs: [(url: URL, bytes: [UInt8])] = []
     for url in files {
       guard let data = FileManager.default.contents(atPath: url.path) else {
-        throw .portfolio(.unreadable(file: url.path, reason: "no such file or not readable"))
+        throw .pipeline(
+          .portfolio(.unreadable(file: url.path, reason: "no such file or not readable"))
+        )
       }
       inputs.append((url, Array(data)))
     }
-    let scenarioHashes = scenarios.map(ScenarioLoader.contentHash(of:))
-    var fingerprint = SHA256()
-    fingerprint.update(
-      Array(
-        "tool \(toolVersion)\njob \(job.contentHash)\nmodel \(model.contentHash)\nas_of \(asOf)\nedition \(job.edition ?? "-")\n"
-          .utf8
-      )
+    let decisions = try storeCall { () throws(StoreError) in try store.decisions() }
+    let fingerprint = self.fingerprint(
+      model: model,
+      asOf: asOf,
+      inputs: inputs,
+      scenarios: scenarios,
+      decisions: decisions.last.map { (decisions.count, $0.id) }
     )
-    for input in inputs {
-      fingerprint.update(Array("portfolio \(input.url.path) \(SHA256.hex(of: input.bytes))\n".utf8))
-    }
-    for (scenario, hash) in zip(scenarios, scenarioHashes) {
-      fingerprint.update(Array("scenario \(scenario.name) \(hash)\n".utf8))
-    }
-    let decisions = try storeCall { try store.decisions() }
-    if let last = decisions.last {
-      // A new decision changes mappings, so the job must run again.
-      fingerprint.update(Array("decisions \(decisions.count) \(last.id)\n".utf8))
-    }
-    let print = fingerprint.finalizeHex()
-    history = try storeCall { try store.jobRuns(job: job.name) }
-    if !force, let last = history.first, last.fingerprint == print,
+    // Tidying may have put the last run's folder in place.
+    let history = try storeCall { () throws(StoreError) in try store.jobRuns(job: job.name) }
+    if !force, let last = history.first, last.fingerprint == fingerprint,
       FileManager.default.fileExists(atPath: last.reportDirectory)
     {
       log(
@@ -132,94 +86,66 @@ public struct JobRunner {
       )
       return .upToDate(jobRunID: last.id, folder: last.reportDirectory)
     }
-    var previousRuns: [StoredRun] = []
-    if let last = history.first { previousRuns = try storeCall { try store.runs(jobRun: last.id) } }
-    let mapper = Mapper(model: model, decisions: decisions.map(\.decision))
-    var reportFiles: [String: ReportFile] = [:]
-    var entries: [RunEntry] = []
-    var diffs: [RunDiff] = []
-    let folderName = output.newFolderName(asOf: asOf, stamp: Self.folderStamp(started))
-    let folder = job.output.appendingPathComponent(folderName)
-    let portfolioFolders = Job.folderNames(for: inputs.map(\.url))
-    var rowsRead = 0
-    var rejected = 0
-    for (input, stem) in zip(inputs, portfolioFolders) {
-      let portfolio: Portfolio
-      do {
-        portfolio = try PortfolioReader(knownSegments: Set(model.segmentIDs))
-          .read(bytes: input.bytes, file: input.url.path)
-      } catch { throw .portfolio(error) }
-      if portfolio.rejectedPercent > job.maxRejects {
-        throw .tooManyRejects(
-          file: input.url.path,
-          rejected: portfolio.budgetRejects,
-          rows: portfolio.budgetRows,
-          limit: job.maxRejects
-        )
-      }
-      rowsRead += portfolio.rowsRead
-      rejected += portfolio.rejects.count
-      for reject in portfolio.rejects {
+    var pipeline = ScoringPipeline(
+      model: model,
+      decisions: decisions.map(\.decision),
+      edition: job.edition,
+      asOf: asOf
+    )
+    pipeline.maxRejects = job.maxRejects
+    pipeline.minCoverage = job.minCoverage
+    pipeline.observe = { [log] event in
+      guard case .read(let portfolio) = event else { return }
+      for row in portfolio.rejects {
         log(
           JobEvent(
-            .warning,
-            "row rejected: \(reject.reason)",
-            [("file", input.url.path), ("line", String(reject.line)), ("column", reject.column)]
+            row.countsAgainstBudget ? .warning : .info,
+            row.countsAgainstBudget ? "row rejected: \(row.reason)" : row.reason,
+            [
+              ("file", portfolio.file), ("line", String(row.line)), ("column", row.column),
+            ]
           )
         )
       }
-      let outcomes = mapper.map(portfolio.holdings)
-      for (scenario, hash) in zip(scenarios, scenarioHashes) {
-        let runStarted = now()
-        let run = ScoreRun(
-          portfolio: portfolio,
-          scoring: ScoringModel(model: model, scenario: scenario, edition: job.edition, asOf: asOf),
-          outcomes: outcomes
-        )
-        let covered = MappingCoverage(run: run).weightShare * 100
-        if let minimum = job.minCoverage, covered < minimum - 1e-9 {
-          throw .coverageTooLow(file: input.url.path, percent: covered, limit: minimum)
-        }
-        let reports = ReportSet(
-          run: run,
-          context: RunContext(
-            toolVersion: toolVersion,
-            generatedAt: startedText,
-            scenario: scenario.name
-          )
-        )
-        for (name, file) in reports.files {
-          reportFiles["\(stem)/\(scenario.name)/\(name)"] = file
-        }
+    }
+    let previousRuns =
+      try history.first.map { last throws(JobError) in
+        try storeCall { () throws(StoreError) in try store.runs(jobRun: last.id) }
+      } ?? []
+    let folderName = output.newFolderName(asOf: asOf, stamp: Self.folderStamp(started))
+    let folder = job.output.appendingPathComponent(folderName)
+    var batch = JobBatch(generatedAt: Self.timestamp(started))
+    let reader = PortfolioReader(knownSegments: Set(model.segmentIDs))
+    for (input, name) in zip(inputs, Job.folderNames(for: inputs.map(\.url))) {
+      let portfolioStarted = now()
+      let portfolio: Portfolio
+      let runs: [ScoreRun]
+      do {
+        portfolio = try pipeline.read(.bytes(input.bytes, path: input.url.path), with: reader)
+        runs = try pipeline.score(portfolio, mapped: pipeline.map(portfolio), under: scenarios)
+      } catch { throw .pipeline(error) }
+      batch.count(portfolio)
+      let finished = now()
+      let timing = (
+        Self.timestamp(portfolioStarted), Self.timestamp(finished),
+        Int(finished.timeIntervalSince(portfolioStarted) * 1000)
+      )
+      for (scenario, run) in zip(scenarios, runs) {
         let previous = previousRuns.first {
           $0.portfolioPath == input.url.path && $0.scenario == scenario.name
         }
-        var previousHoldings: [StoredHolding] = []
-        if let previous {
-          previousHoldings = try storeCall { try store.holdings(run: previous.id) }
+        let previousHoldings = try previous.map { previous throws(JobError) in
+          try storeCall { () throws(StoreError) in try store.holdings(run: previous.id) }
         }
-        diffs.append(
-          RunDiff(
-            scenario: scenario.name,
-            previous: previous.map { (RunDiff.Facts($0), previousHoldings) },
-            current: (RunDiff.Facts(run, scenarioHash: hash), StoredHolding.holdings(of: run)),
-            threshold: job.rankMoveThreshold
-          )
-        )
-        let finished = now()
-        entries.append(
-          RunEntry(
-            command: "job",
-            scenario: scenario.name,
-            scenarioHash: hash,
-            portfolioPath: input.url.path,
-            run: run,
-            toolVersion: toolVersion,
-            startedAt: Self.timestamp(runStarted),
-            finishedAt: Self.timestamp(finished),
-            durationMilliseconds: Int(finished.timeIntervalSince(runStarted) * 1000),
-            reportDirectory: folder.appendingPathComponent("\(stem)/\(scenario.name)").path
-          )
+        batch.add(
+          run,
+          scenario: scenario,
+          in: name,
+          of: folder,
+          previous: previous.map { ($0, previousHoldings ?? []) },
+          threshold: job.rankMoveThreshold,
+          toolVersion: toolVersion,
+          timing: timing
         )
         log(
           JobEvent(
@@ -235,68 +161,97 @@ public struct JobRunner {
         )
       }
     }
-    let summary = RunDiff.summary(diffs)
-    reportFiles["diff.csv"] = ReportFile(RunDiff.csv(diffs))
-    reportFiles["job.json"] = ReportFile(
+    let summary = RunDiff.summary(batch.diffs)
+    batch.files["diff.csv"] = ReportFile(RunDiff.csv(batch.diffs))
+    batch.files["job.json"] = ReportFile(
       jobManifest(
-        fingerprint: print,
+        fingerprint: fingerprint,
         asOf: asOf,
         inputs: inputs.map(\.url.path),
         scenarios: scenarios,
         summary: summary,
-        generatedAt: startedText
+        generatedAt: batch.generatedAt
       )
     )
-    // The reports are swapped in only once the store has recorded them: a
-    // failed or killed recording leaves the previous reports and history.
-    let staged: StagedReports
-    do {
-      staged = try ReportFolder.stage(
-        reportFiles,
-        for: folder,
+    let entries = batch.entries
+    let jobRun: (jobRunID: Int64?, runIDs: [Int64])
+    do throws(PipelineError) {
+      jobRun = try pipeline.publish(
+        batch.files,
+        to: folder,
         owner: job.name,
+        protecting: [],
         checkpoint: checkpoint
-      )
-    } catch { throw .reports(error) }
-    let recorded: (jobRunID: Int64?, runIDs: [Int64])
-    do {
-      recorded = try storeCall {
-        try store.record(
-          entries,
-          job: (job.name, print, asOf.description, folder.path),
-          checkpoint: checkpoint
-        )
+      ) { () throws(PipelineError) in
+        do throws(StoreError) {
+          return try store.record(
+            entries,
+            job: (job.name, fingerprint, asOf.description, folder.path),
+            checkpoint: checkpoint
+          )
+        } catch {
+          throw .store(error)
+        }
       }
-    } catch {
-      staged.discard()
-      throw error
-    }
-    checkpoint("store-committed")
-    do { try staged.commit() } catch { throw .reports(error) }
+    } catch { throw .pipeline(error) }
     output.pointLatest(to: folderName)
-    let pruned = try storeCall { try store.prune(job: job.name, keep: job.retention) }
+    let pruned = try storeCall { () throws(StoreError) in
+      try store.prune(job: job.name, keep: job.retention)
+    }
     output.remove(pruned: pruned.folders)
     log(
       JobEvent(
         .info,
         "job finished: \(summary)",
         [
-          ("job_run", String(recorded.jobRunID ?? 0)), ("reports", folder.path),
+          ("job_run", String(jobRun.jobRunID ?? 0)), ("reports", folder.path),
           ("pruned", String(pruned.removed)),
         ]
       )
     )
     return .completed(
       JobResult(
-        jobRunID: recorded.jobRunID ?? 0,
+        jobRunID: jobRun.jobRunID ?? 0,
         folder: folder.path,
         runs: entries.count,
-        rowsRead: rowsRead,
-        rejected: rejected,
+        rowsRead: batch.rowsRead,
+        rejected: batch.rejected,
         diffSummary: summary,
         pruned: pruned.removed
       )
     )
+  }
+
+  /// What decides whether anything changed since the last run: the tool,
+  /// the job file, the model, the as-of date and edition, every input's
+  /// bytes, every scenario, and the decisions saved (their count and newest).
+  private func fingerprint(
+    model: ModelBundle,
+    asOf: Day,
+    inputs: [(url: URL, bytes: [UInt8])],
+    scenarios: [Scenario],
+    decisions: (count: Int, newest: Int64)?
+  ) -> String {
+    var fingerprint = SHA256()
+    fingerprint.update(
+      Array(
+        "tool \(toolVersion)\njob \(job.contentHash)\nmodel \(model.contentHash)\nas_of \(asOf)\nedition \(job.edition ?? "-")\n"
+          .utf8
+      )
+    )
+    for input in inputs {
+      fingerprint.update(Array("portfolio \(input.url.path) \(SHA256.hex(of: input.bytes))\n".utf8))
+    }
+    for scenario in scenarios {
+      fingerprint.update(
+        Array("scenario \(scenario.name) \(ScenarioLoader.contentHash(of: scenario))\n".utf8)
+      )
+    }
+    if let decisions {
+      // A new decision changes mappings, so the job must run again.
+      fingerprint.update(Array("decisions \(decisions.count) \(decisions.newest)\n".utf8))
+    }
+    return fingerprint.finalizeHex()
   }
 
   // MARK: - Parts
@@ -354,13 +309,11 @@ public struct JobRunner {
     return ReportJSON.encode(manifest)
   }
 
-  private func storeCall<T>(_ body: () throws -> T) throws(JobError) -> T {
+  private func storeCall<T>(_ body: () throws(StoreError) -> T) throws(JobError) -> T {
     do {
       return try body()
-    } catch let error as StoreError {
-      throw .store(error)
     } catch {
-      throw .store(.failed("\(error)"))
+      throw .store(error)
     }
   }
 

@@ -1,2 +1,214 @@
-import HistoryStore
-import Reports
+public import Foundation
+public import HistoryStore
+public import HoldingMapping
+public import PolicyModel
+public import PolicyScoreCore
+public import PolicyScoring
+public import PortfolioImport
+public import Reports
+
+/// The one run of every command: read a portfolio, hold it to the data-loss
+/// budget, map it, score it under each scenario, check the mapping's
+/// coverage, then write the reports and record the runs so that neither is
+/// left half-done.
+///
+/// Commands configure it and choose the stages they need: `map` stops after
+/// scoring, `sensitivity` records nothing, a job publishes many portfolios
+/// at once. What each stage does is told to `observe`, for progress and for
+/// the terminal.
+public struct ScoringPipeline: Sendable {
+  /// What the pipeline tells its observer, in order.
+  public enum Event: Sendable {
+    /// A stage begins, with what it works on: "reading holdings.csv".
+    case stage(String)
+    /// The portfolio is read, before the budget decides: its rejects and
+    /// notes can be shown.
+    case read(Portfolio)
+    /// The mapping's coverage, before the minimum decides.
+    case covered(MappingCoverage, file: String)
+  }
+
+  public let model: ModelBundle
+  public let mapper: Mapper
+  public var edition: String?
+  public var asOf: Day
+  /// Percentage of a file's rows that may be rejected, totals and note lines
+  /// aside.
+  public var maxRejects: Double = 5
+  /// Percentage of the weight that mapped holdings must carry; nil for no
+  /// minimum.
+  public var minCoverage: Double?
+  public var observe: @Sendable (Event) -> Void = { _ in }
+
+  /// A pipeline that maps with `decisions` applied first.
+  public init(model: ModelBundle, decisions: [MappingDecision], edition: String?, asOf: Day) {
+    self.model = model
+    self.mapper = Mapper(model: model, decisions: decisions)
+    self.edition = edition
+    self.asOf = asOf
+  }
+
+  /// Where a portfolio comes from.
+  public enum Source: Sendable {
+    case file(URL)
+    /// Bytes already read, with the path they came from.
+    case bytes([UInt8], path: String)
+
+    var path: String {
+      switch self {
+      case .file(let url): return url.path
+      case .bytes(_, let path): return path
+      }
+    }
+  }
+
+  /// Reads the portfolio and holds it to the data-loss budget.
+  public func read(
+    _ source: Source,
+    with reader: PortfolioReader
+  ) throws(PipelineError) -> Portfolio {
+    observe(.stage("reading \(source.path)"))
+    let portfolio: Portfolio
+    do {
+      switch source {
+      case .file(let url): portfolio = try reader.read(contentsOf: url)
+      case .bytes(let bytes, let path): portfolio = try reader.read(bytes: bytes, file: path)
+      }
+    } catch {
+      throw .portfolio(error)
+    }
+    observe(.read(portfolio))
+    guard portfolio.rejectedPercent <= maxRejects else {
+      throw .tooManyRejects(
+        file: source.path,
+        rejected: portfolio.budgetRejects,
+        rows: portfolio.budgetRows,
+        limit: maxRejects
+      )
+    }
+    return portfolio
+  }
+
+  /// Maps every holding: once per portfolio, whatever the scenarios.
+  public func map(_ portfolio: Portfolio) -> [MappingOutcome] {
+    observe(.stage("mapping \(portfolio.holdings.count) holdings"))
+    return mapper.map(portfolio.holdings)
+  }
+
+  /// Scores the mapped portfolio under each scenario, and checks that the
+  /// mapping covers the minimum weight.
+  ///
+  /// - Returns: One run per scenario, in order.
+  public func score(
+    _ portfolio: Portfolio,
+    mapped outcomes: [MappingOutcome],
+    under scenarios: [Scenario]
+  ) throws(PipelineError) -> [ScoreRun] {
+    observe(
+      .stage(
+        "scoring \(portfolio.holdings.count) holdings"
+          + (scenarios.count > 1 ? " under \(scenarios.count) scenarios" : "")
+      )
+    )
+    let scorings = ScoringModel.each(of: model, under: scenarios, edition: edition, asOf: asOf)
+    let runs = ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
+    // Every scenario shares the one mapping, so one check covers them all.
+    if let first = runs.first { try checkCoverage(first) }
+    return runs
+  }
+
+  /// Reads, maps and scores under one scenario: what most commands need.
+  public func run(
+    _ source: Source,
+    with reader: PortfolioReader,
+    under scenario: Scenario = .baseline()
+  ) throws(PipelineError) -> ScoreRun {
+    let portfolio = try read(source, with: reader)
+    let runs = try score(portfolio, mapped: map(portfolio), under: [scenario])
+    return runs[0]
+  }
+
+  private func checkCoverage(_ run: ScoreRun) throws(PipelineError) {
+    let coverage = MappingCoverage(run: run)
+    observe(.covered(coverage, file: run.portfolio.file))
+    guard let minCoverage, coverage.weightShare * 100 < minCoverage - 1e-9 else { return }
+    throw .coverageTooLow(
+      file: run.portfolio.file,
+      percent: coverage.weightShare * 100,
+      limit: minCoverage,
+      heaviest: coverage.unmapped.prefix(5).map {
+        "\($0.holding.ticker.canonical) (line \($0.holding.line), \(fixed($0.holding.weight * 100, decimals: 1))%)"
+      }
+    )
+  }
+
+  /// Fails before any work when `directory` is not PolicyScore's to write.
+  public static func checkOutput(_ directory: URL, protecting: [URL]) throws(PipelineError) {
+    do {
+      try OutputFolder.checkReplaceable(directory, protecting: protecting)
+    } catch {
+      throw .reports(error)
+    }
+  }
+
+  /// Writes `files` into `directory` and records the runs, so that the
+  /// reports are in place only once they are recorded.
+  ///
+  /// The files are written under a temporary name, `record` runs, and only
+  /// when it succeeds is the folder swapped in; when it fails, the folder is
+  /// discarded and the previous reports stay.
+  ///
+  /// - Parameters:
+  ///   - files: Relative path → file; none to write nothing.
+  ///   - directory: The report folder.
+  ///   - owner: A job's name, for the folder's marker.
+  ///   - protecting: The store and the inputs, which the folder must not hold.
+  ///   - checkpoint: Called at named points, for tests.
+  ///   - record: Records the runs; its result is returned.
+  public func publish<T>(
+    _ files: [String: ReportFile]?,
+    to directory: URL,
+    owner: String = "",
+    protecting: [URL],
+    checkpoint: (String) -> Void = { _ in },
+    record: () throws(PipelineError) -> T
+  ) throws(PipelineError) -> T {
+    guard let files else { return try record() }
+    observe(.stage("writing the reports to \(directory.path)"))
+    let staged: StagedReports
+    do {
+      staged = try ReportFolder.stage(
+        files,
+        for: directory,
+        owner: owner,
+        protecting: protecting,
+        checkpoint: checkpoint
+      )
+    } catch {
+      throw .reports(error)
+    }
+    let result: T
+    do {
+      result = try record()
+    } catch {
+      staged.discard()
+      throw error
+    }
+    checkpoint("store-committed")
+    do { try staged.commit() } catch { throw .reports(error) }
+    return result
+  }
+
+  /// Records `entries` in `store`, or nothing without one.
+  public func record(_ entries: [RunEntry], in store: Store?) throws(PipelineError) -> [Int64] {
+    guard let store else { return [] }
+    observe(
+      .stage("recording \(entries.count) run\(entries.count == 1 ? "" : "s") in \(store.path)")
+    )
+    do {
+      return try store.record(entries).runIDs
+    } catch {
+      throw .store(error)
+    }
+  }
+}

@@ -2,17 +2,21 @@ public import Foundation
 public import PolicyScoreCore
 
 /// Why scenarios could not be loaded.
-public enum ScenarioError: Error, Equatable, CustomStringConvertible {
+public enum ScenarioError: DiagnosticError, Equatable {
   case missingFile(String)
   /// Every problem found, each located.
   case invalid([Diagnostic])
 
-  public var description: String {
+  /// Every problem, then how many errors there were.
+  public var diagnostics: [Diagnostic] {
     switch self {
-    case .missingFile(let path): return "scenario file '\(path)' not found"
+    case .missingFile(let path):
+      return [Diagnostic(.error, "scenario file not found", at: SourceLocation(file: path))]
     case .invalid(let diagnostics):
       let count = diagnostics.filter { $0.severity == .error }.count
-      return "the scenarios have \(count) error\(count == 1 ? "" : "s")"
+      return diagnostics + [
+        Diagnostic(.error, "the scenarios have \(count) error\(count == 1 ? "" : "s")")
+      ]
     }
   }
 }

@@ -38,7 +38,7 @@ public struct CSVScanner {
   }
 
   /// Why a record could not be read as it stands.
-  public enum Problem: Sendable, Hashable {
+  public enum Problem: Sendable, Hashable, CustomStringConvertible {
     /// A quoted field that does not close on its line and cannot run on
     /// over the next ones: the record is its first line alone.
     case unterminatedQuote(field: Int)
@@ -49,6 +49,19 @@ public struct CSVScanner {
     /// A control character (not a tab or line break) in field `field`, such
     /// as a NUL, which would cut the text short in other programs.
     case controlCharacter(field: Int, character: UInt8)
+
+    /// The problem in a user's words.
+    public var description: String {
+      switch self {
+      case .unterminatedQuote(let field):
+        return "a quoted field opens in field \(field) and does not close on its line"
+      case .invalidText(let field):
+        return "field \(field) holds bytes that are not valid text in the file's encoding"
+      case .tooLong(let limit): return "the row is longer than \(limit) bytes"
+      case .controlCharacter(let field, let character):
+        return "field \(field) holds a control character (U+\(String(format: "%04X", character)))"
+      }
+    }
   }
 
   public private(set) var delimiter: UInt8

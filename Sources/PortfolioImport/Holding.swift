@@ -151,7 +151,12 @@ public struct Holding: Sendable, Hashable {
 /// A row that could not be imported, with where and why.
 public struct RejectedRow: Sendable, Hashable {
   public var line: Int
-  /// The header of the offending column, or "" when the whole row is at fault.
+  /// The 1-based field at fault, or 0 when the whole row is.
+  public var field: Int
+  /// The 1-based character where that field starts in `raw` (1 for the
+  /// whole row): the column of the row's diagnostic.
+  public var position: Int
+  /// The header of the field at fault, or "" when the whole row is.
   public var column: String
   public var reason: String
   public var raw: String
@@ -160,12 +165,16 @@ public struct RejectedRow: Sendable, Hashable {
 
   public init(
     line: Int,
+    field: Int = 0,
+    position: Int = 1,
     column: String,
     reason: String,
     raw: String,
     countsAgainstBudget: Bool = true
   ) {
     self.line = line
+    self.field = field
+    self.position = position
     self.column = column
     self.reason = reason
     self.raw = raw

@@ -65,3 +65,56 @@ public struct MappingSummary {
     text = lines.joined(separator: "\n")
   }
 }
+
+extension MappingSummary {
+  /// Every holding's mapping as a JSON array, in file order: its segments
+  /// with shares and evidence, or why it is unmapped.
+  public static func json(_ run: ScoreRun) -> String {
+    struct Segment: Encodable {
+      var segment: String
+      var share: Double
+      var evidence: String
+    }
+    struct Row: Encodable {
+      var portfolio: String
+      var line: Int
+      var ticker: String
+      var name: String
+      var method: String
+      var confidence: Double?
+      var borderline: String?
+      var segments: [Segment]
+      var unmapped: String?
+    }
+    var rows = run.scores.map { score in
+      Row(
+        portfolio: score.holding.portfolio,
+        line: score.holding.line,
+        ticker: score.holding.ticker.canonical,
+        name: score.holding.name,
+        method: score.mapping.method.rawValue,
+        confidence: score.mapping.confidence,
+        borderline: score.mapping.borderline,
+        segments: score.mapping.segments.map {
+          Segment(segment: $0.segment.rawValue, share: $0.share, evidence: $0.evidence)
+        },
+        unmapped: nil
+      )
+    }
+    rows += run.unmapped.map { holding, reason in
+      Row(
+        portfolio: holding.portfolio,
+        line: holding.line,
+        ticker: holding.ticker.canonical,
+        name: holding.name,
+        method: "unmapped",
+        confidence: nil,
+        borderline: nil,
+        segments: [],
+        unmapped: reason
+      )
+    }
+    rows.sort { ($0.portfolio, $0.line) < ($1.portfolio, $1.line) }
+    return String(decoding: ReportJSON.encode(rows), as: UTF8.self)
+  }
+}

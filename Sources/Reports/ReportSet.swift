@@ -20,21 +20,6 @@ public struct RunContext: Sendable {
   }
 }
 
-/// Why reports could not be written.
-public enum ReportError: Error, Equatable, CustomStringConvertible {
-  case cannotWrite(path: String, reason: String)
-  /// The folder is not PolicyScore's to replace.
-  case notOurs(path: String, reason: String)
-
-  public var description: String {
-    switch self {
-    case .cannotWrite(let path, let reason): return "cannot write reports to '\(path)': \(reason)"
-    case .notOurs(let path, let reason):
-      return "will not write reports into '\(path)': \(reason)"
-    }
-  }
-}
-
 /// The report files of one run.
 ///
 /// The small ones are rendered at once; the rankings and mappings, a row per

@@ -21,6 +21,8 @@ enum DiagnosticPrinter {
     isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 
   static func print(_ diagnostic: Diagnostic) {
+    var diagnostic = diagnostic
+    if let file = diagnostic.location?.file { diagnostic.location?.file = shown(file) }
     var line = diagnostic.description
     if colour {
       let code: String
@@ -38,6 +40,15 @@ enum DiagnosticPrinter {
   static func print(_ diagnostics: [Diagnostic]) { diagnostics.forEach { print($0) } }
 
   static func error(_ message: String) { print(Diagnostic(.error, message)) }
+}
+
+/// A path as the user can open it from the current folder: relative when it
+/// lies inside it, else absolute.
+func shown(_ path: String) -> String {
+  let current = FileManager.default.currentDirectoryPath
+  let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+  let prefix = current.hasSuffix("/") ? current : current + "/"
+  return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
 }
 
 /// Writes a line to standard error, clearing any status line first.

@@ -14,9 +14,16 @@ import ScenarioAnalysis
 struct PolicyScore: ParsableCommand {
   static let version = "0.1.0"
 
+  /// Parses the arguments and runs the command. An error a user should see
+  /// is printed by the one printer, and exits with its code (`Failures`).
   static func main() {
     Allocator.growHeapsInLargeSteps()
-    main(nil)
+    do {
+      var command = try parseAsRoot()
+      try reportingFailures { try command.run() }
+    } catch {
+      exit(withError: error)
+    }
   }
 
   static let configuration = CommandConfiguration(

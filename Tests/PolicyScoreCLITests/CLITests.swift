@@ -214,7 +214,11 @@ let reportFiles = [
     )
     let overBudget = try policyscore(["score", "p.csv", "--out", "r"], in: directory)
     #expect(overBudget.status == 65)
-    #expect(overBudget.stderr.contains("1 of 2 rows rejected (50.0%), above --max-rejects 5%"))
+    #expect(
+      overBudget.stderr.contains(
+        "p.csv: error: 1 of 2 rows rejected (50.0%), above the data-loss budget of 5%"
+      )
+    )
     let lenient = try policyscore(
       ["score", "p.csv", "--out", "r", "--max-rejects", "100"],
       in: directory
@@ -222,13 +226,13 @@ let reportFiles = [
     #expect(lenient.status == 0)
     #expect(
       lenient.stderr.contains(
-        "p.csv:3:1: warning: row rejected (column 'weight'): 'oops' is not a number"
+        "p.csv:3:3: warning: row rejected (column 'weight'): 'oops' is not a number"
       )
     )
     #expect(lenient.stdout.contains("rows read 2 = scored 1 + unmapped 0 + rejected 1"))
     let strict = try policyscore(["score", "p.csv", "--strict"], in: directory)
     #expect(strict.status == 65)
-    #expect(strict.stderr.contains("p.csv:3: error: row rejected in column 'weight'"))
+    #expect(strict.stderr.contains("p.csv:3:3: error: row rejected (column 'weight')"))
   }
 
   @Test func manyRejectedRowsShowTheFirstTwentyAndCountTheRest() throws {

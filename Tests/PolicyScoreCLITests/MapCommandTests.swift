@@ -82,7 +82,11 @@ import Testing
       in: directory
     )
     #expect(result.status == 65)
-    #expect(result.stderr.contains("mapping covers 80.0% of the weight, below --min-coverage 90%"))
+    #expect(
+      result.stderr.contains(
+        "h.csv: error: mapping covers 80.0% of the weight, below the minimum of 90%"
+      )
+    )
     #expect(result.stderr.contains("X2 (line 4, 20.0%)"))
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
   }

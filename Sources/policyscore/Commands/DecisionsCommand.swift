@@ -20,18 +20,18 @@ struct DecisionsCommand: ParsableCommand {
 
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write the decisions in force to a file that 'map --apply' reads back.",
+      abstract: "Write the decisions in force to a file that 'map apply' reads back.",
       discussion: """
         The file has the review file's columns (action, segments, reason,
         ticker, proposed) and who decided and when. Applied to another store
-        with 'policyscore map --apply FILE', it gives the same decisions,
+        with 'policyscore map apply FILE', it gives the same decisions,
         with their deciders, times and reasons: so a team can share them.
         An existing file is replaced only when it is an earlier export.
 
         Examples:
           policyscore decisions export decisions.csv
           policyscore decisions export team.csv --db ~/policyscore.sqlite
-          policyscore map --apply team.csv --db shared.sqlite
+          policyscore map apply team.csv --db shared.sqlite
         """
     )
 
@@ -40,12 +40,12 @@ struct DecisionsCommand: ParsableCommand {
     )
     var file: String
 
-    @OptionGroup var store: ExistingStoreOption
+    @OptionGroup var store: StoreOption
 
     func run() throws {
-      let opened = try store.open()
+      let opened = try store.openExisting()
       var inForce: [String: MappingDecision] = [:]
-      for (_, decision) in try storeCall({ try opened.decisions() }) {
+      for (_, decision) in try opened.decisions() {
         inForce[decision.ticker] = decision
       }
       let decisions = inForce.values.sorted { $0.ticker < $1.ticker }
@@ -73,14 +73,14 @@ struct DecisionsCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var store: ExistingStoreOption
+    @OptionGroup var store: StoreOption
     @Flag(help: "Include superseded decisions.") var all = false
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
     func run() throws {
-      let opened = try store.open()
-      let decisions = try storeCall { try opened.decisions() }
-      let seen = try storeCall { try opened.latestDescriptionFingerprints() }
+      let opened = try store.openExisting()
+      let decisions = try opened.decisions()
+      let seen = try opened.latestDescriptionFingerprints()
       var latestID: [String: Int64] = [:]
       for (id, decision) in decisions { latestID[decision.ticker] = id }
       let header = [

@@ -48,14 +48,7 @@ struct JobCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The job file.", valueName: "job.yaml"))
     var jobPath: String
 
-    @Option(
-      name: .customLong("db"),
-      help: ArgumentHelp(
-        "The history store (default: policyscore.sqlite beside the job file).",
-        valueName: "path"
-      )
-    )
-    var databasePath: String?
+    @OptionGroup var store: StoreOption
 
     @Flag(help: "Run even when nothing changed since the last run.")
     var force = false
@@ -68,50 +61,34 @@ struct JobCommand: ParsableCommand {
     func run() throws {
       let logger = Logger(format: logFormat)
       let url = URL(fileURLWithPath: jobPath).standardizedFileURL
-      let job: Job
-      do {
-        job = try Job(contentsOf: url)
-      } catch {
-        if case .invalid(let diagnostics) = error {
-          DiagnosticPrinter.print(diagnostics)
-        } else {
-          DiagnosticPrinter.error(error.description)
-        }
-        throw ExitCodes.usage
-      }
-      let store = try openStore(
-        databasePath
-          ?? url.deletingLastPathComponent().appendingPathComponent("policyscore.sqlite").path
-      )
+      let today = try asOf.asOf()
+      let job = try Job(contentsOf: url)
       var runner = JobRunner(
         job: job,
-        store: store,
-        today: try asOf.asOf(),
+        store: try store.open(else: job.store),
+        today: today,
         toolVersion: PolicyScore.version
       )
       runner.force = force
       runner.log = logger.log
       runner.checkpoint = TestHooks.checkpoint
-      do {
-        switch try runner.run() {
-        case .upToDate(let id, let folder):
-          print("up to date: nothing changed since job run \(id) (\(folder))")
-        case .completed(let result):
-          print(
-            "job run \(result.jobRunID): \(result.runs) run\(result.runs == 1 ? "" : "s"), \(result.rowsRead) rows read, \(result.rejected) rejected"
-          )
-          print("diff: \(result.diffSummary)")
-          print("reports: \(result.folder)")
-        }
+      let outcome: JobOutcome
+      do throws(JobError) {
+        outcome = try runner.run()
       } catch {
-        logger.log(JobEvent(.error, error.description))
-        if case .locked = error { throw ExitCodes.locked }
-        switch error {
-        case .tooManyRejects, .coverageTooLow: throw ExitCodes.dataError
-        default: break
-        }
-        if case .invalid(let diagnostics) = error { DiagnosticPrinter.print(diagnostics) }
-        throw ExitCodes.failure
+        // For the log collector; the terminal gets the located diagnostics.
+        logger.log(JobEvent(.error, error.diagnostics.map(\.message).joined(separator: "; ")))
+        throw error
+      }
+      switch outcome {
+      case .upToDate(let id, let folder):
+        print("up to date: nothing changed since job run \(id) (\(folder))")
+      case .completed(let result):
+        print(
+          "job run \(result.jobRunID): \(result.runs) run\(result.runs == 1 ? "" : "s"), \(result.rowsRead) rows read, \(result.rejected) rejected"
+        )
+        print("diff: \(result.diffSummary)")
+        print("reports: \(result.folder)")
       }
     }
   }

@@ -30,227 +30,288 @@ struct MapCommand: ParsableCommand {
              reject   the company is in no segment: leave it unmapped
              replace  use the 'segments' cell, e.g. medical-imaging:60%; life-support:40%
            and, if you like, a 'reason'.
-        2. policyscore map --apply review.csv --by "Li Wei"
+        2. policyscore map apply review.csv --by "Li Wei"
            saves the decisions in the store (who, when, why). Every later
            score, scenarios, sensitivity and job run applies them.
         3. policyscore decisions list
            shows them; one whose description has changed since is flagged.
 
-      --evaluate LABELS.csv measures the codes-and-text methods against a
-      labelled set (columns ticker, name, description, domain, segments,
-      industry_codes), without the registry unless --with-registry.
-
-      Exit codes: 0 success; 1 unreadable file or bad model; 64 bad
-      arguments; 65 a review file with errors (nothing is saved), or
-      coverage below --min-coverage.
+      'map PORTFOLIO' is 'map show PORTFOLIO'. The spellings 'map --apply
+      FILE' and 'map --evaluate FILE' still work.
 
       Examples:
         policyscore map Examples/portfolio.csv
         policyscore map holdings.csv --review review.csv --min-coverage 90
-        policyscore map --apply review.csv --by analyst@fund.cn
-        policyscore map --evaluate Tests/PolicyScoreTests/Fixtures/mapping/labels.csv
-      """
+        policyscore map apply review.csv --by analyst@fund.cn
+        policyscore map evaluate Tests/PolicyScoreTests/Fixtures/mapping/labels.csv
+      """,
+    subcommands: [Show.self, Apply.self, Evaluate.self],
+    defaultSubcommand: Show.self
   )
 
-  @Argument(help: ArgumentHelp("The portfolio CSV to map.", valueName: "portfolio.csv"))
-  var portfolioPath: String?
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show how a portfolio maps: coverage by method and domain, the uncertain holdings.",
+      discussion: """
+        Exit codes: 0 success; 1 unreadable file or bad model; 64 bad
+        arguments; 65 coverage below --min-coverage, or more rows rejected
+        than --max-rejects allows.
 
-  @Option(
-    help: ArgumentHelp(
-      "Write the holdings that need review, with their candidates, to this CSV.",
-      valueName: "file"
+        Examples:
+          policyscore map show Examples/portfolio.csv
+          policyscore map holdings.csv --review review.csv --min-coverage 90
+          policyscore map holdings.csv --format csv > mappings.csv
+        """
     )
-  )
-  var review: String?
 
-  @Option(
-    help: ArgumentHelp(
-      "Save the decisions marked in a review file to the store.",
-      valueName: "review.csv"
-    )
-  )
-  var apply: String?
+    @Argument(help: ArgumentHelp("The portfolio to map.", valueName: "portfolio.csv"))
+    var portfolioPath: String?
 
-  @Option(
-    help: ArgumentHelp(
-      "Who made the decisions being applied (default: $USER).",
-      valueName: "name"
-    )
-  )
-  var by: String?
-
-  @Option(
-    help: ArgumentHelp(
-      "Measure the mapping against a labelled set of companies.",
-      valueName: "labels.csv"
-    )
-  )
-  var evaluate: String?
-
-  @Flag(help: "With --evaluate: let the company registry answer too.")
-  var withRegistry = false
-
-  @Option(
-    help: ArgumentHelp(
-      "With --evaluate: also write one row per company to this CSV.",
-      valueName: "file"
-    )
-  )
-  var out: String?
-
-  @Option(
-    help: "The printed result: table (coverage and uncertain holdings) or csv (mappings.csv)."
-  )
-  var format: OutputFormat = .table
-
-  @OptionGroup var reading: PortfolioReadingOptions
-  @OptionGroup var coverage: CoverageOption
-  @OptionGroup var model: ModelOptions
-
-  @Option(
-    name: .customLong("db"),
-    help: ArgumentHelp(
-      "The store holding the decisions (default: policyscore.sqlite here).",
-      valueName: "path"
-    )
-  )
-  var databasePath = "policyscore.sqlite"
-
-  func validate() throws {
-    let modes = [portfolioPath != nil, apply != nil, evaluate != nil].filter { $0 }.count
-    guard modes == 1 else {
-      throw ValidationError(
-        "give one of: a portfolio file, --apply REVIEW.csv or --evaluate LABELS.csv"
+    @Option(
+      help: ArgumentHelp(
+        "Write the holdings that need review, with their candidates, to this CSV.",
+        valueName: "file"
       )
-    }
-    if format == .json { throw ValidationError("map prints --format table or csv") }
-    if review != nil, portfolioPath == nil {
-      throw ValidationError("--review needs a portfolio file to map")
-    }
-  }
+    )
+    var review: String?
 
-  func run() throws {
-    let bundle = try model.loadModel()
-    if let apply {
-      try applyReview(apply, model: bundle)
-    } else if let evaluate {
-      try runEvaluation(evaluate, model: bundle)
-    } else if let portfolioPath {
-      try map(portfolioPath, model: bundle)
-    }
-  }
+    @Option(
+      help:
+        "The printed result: table (coverage and uncertain holdings), csv (mappings.csv) or json."
+    )
+    var format: OutputFormat = .table
 
-  private func map(_ path: String, model bundle: ModelBundle) throws {
-    let portfolio = try reading.read(path, model: bundle, rejectsFile: nil)
-    let decisions = try savedDecisions(at: databasePath)
-    let mapper = Mapper(model: bundle, decisions: decisions)
-    let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: AsOfOption.today())
-    let run = ScoreRun(portfolio: portfolio, scoring: scoring, mapper: mapper)
-    try coverage.check(run, file: path, quiet: true)
-    if let review, let existing = FileManager.default.contents(atPath: review),
-      ReviewFile.markedRows(in: Array(existing)) > 0
-    {
-      DiagnosticPrinter.error(
-        "\(review) has actions marked that are not saved yet; save them with 'policyscore map --apply \(review)' or write the review to another file"
+    @OptionGroup var reading: PortfolioReadingOptions
+    @OptionGroup var coverage: CoverageOption
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var store: StoreOption
+
+    // The earlier spellings, 'map --apply FILE' and 'map --evaluate FILE'.
+    @Option(help: .hidden) var apply: String?
+    @Option(help: .hidden) var by: String?
+    @Option(help: .hidden) var evaluate: String?
+    @Flag(help: .hidden) var withRegistry = false
+    @Option(help: .hidden) var out: String?
+
+    func validate() throws {
+      let modes = [portfolioPath != nil, apply != nil, evaluate != nil].filter { $0 }.count
+      guard modes == 1 else {
+        throw ValidationError("give a portfolio file, or use 'map apply' or 'map evaluate'")
+      }
+    }
+
+    func run() throws {
+      if let apply {
+        printError("note: 'map --apply FILE' is now 'map apply FILE'")
+        return try Apply.save(apply, by: by, model: model, store: store)
+      }
+      if let evaluate {
+        printError("note: 'map --evaluate FILE' is now 'map evaluate FILE'")
+        return try Evaluate.evaluate(
+          evaluate,
+          withRegistry: withRegistry,
+          out: out,
+          format: format,
+          model: model
+        )
+      }
+      guard let portfolioPath else { return }
+      let bundle = try model.loadModel()
+      let decisions = try store.decisions()
+      let pipeline = pipeline(
+        model: bundle,
+        decisions: decisions,
+        edition: model.edition,
+        asOf: AsOfOption.today(),
+        reading: reading,
+        minCoverage: coverage.minCoverage,
+        rejectsFile: nil,
+        showsCoverage: false
       )
-      throw ExitCodes.failure
+      let run = try pipeline.run(
+        .file(URL(fileURLWithPath: portfolioPath)),
+        with: reading.reader(for: bundle)
+      )
+      if let review {
+        try writeReview(run, to: review, below: bundle.parameters.reviewBelow, pipeline: pipeline)
+      }
+      Progress.shared.finish()
+      switch format {
+      case .csv:
+        let reports = ReportSet(
+          run: run,
+          context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp())
+        )
+        reports.files["mappings.csv"]?.write { FileHandle.standardOutput.write(Data($0)) }
+      case .json:
+        print(MappingSummary.json(run))
+      case .table:
+        print(MappingSummary(run: run, decisions: decisions.count).text)
+      }
     }
-    if let review {
+
+    /// Writes the review file, unless one there holds marks not yet saved.
+    private func writeReview(
+      _ run: ScoreRun,
+      to path: String,
+      below: Double,
+      pipeline: ScoringPipeline
+    ) throws {
+      if let existing = FileManager.default.contents(atPath: path),
+        ReviewFile.markedRows(in: Array(existing)) > 0
+      {
+        throw Diagnostic(
+          .error,
+          "\(path) has actions marked that are not saved yet; save them with 'policyscore map apply \(path)' or write the review to another file"
+        )
+      }
       let (bytes, count) = ReviewFile.render(
         run: run,
-        below: bundle.parameters.reviewBelow,
-        decided: mapper.decisionsByTicker
+        below: below,
+        decided: pipeline.mapper.decisionsByTicker
       )
-      try writeFile(bytes, to: review)
+      try writeFile(bytes, to: path)
       printError(
-        "\(review): \(count) holding\(count == 1 ? "" : "s") to review; mark 'action', then run: policyscore map --apply \(review)"
+        "\(path): \(count) holding\(count == 1 ? "" : "s") to review; mark 'action', then run: policyscore map apply \(path)"
       )
-    }
-    switch format {
-    case .csv:
-      let reports = ReportSet(
-        run: run,
-        context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp())
-      )
-      reports.files["mappings.csv"]?.write { FileHandle.standardOutput.write(Data($0)) }
-    case .table, .json:
-      print(MappingSummary(run: run, decisions: decisions.count).text)
     }
   }
 
-  private func applyReview(_ path: String, model bundle: ModelBundle) throws {
-    let bytes = try readFile(path)
-    let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-    let marked = ReviewFile.read(
-      bytes: bytes,
-      file: path,
-      knownSegments: Set(bundle.segmentIDs),
-      decidedBy: who,
-      decidedAt: timestamp()
+  struct Apply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Save the decisions marked in a review file, or a decisions export, to the store.",
+      discussion: """
+        A file with any error (an unknown segment, an unknown action, a
+        ticker marked twice) is reported line by line, and nothing is saved
+        (exit 65). A decisions export keeps who decided and when.
+
+        Examples:
+          policyscore map apply review.csv --by "Li Wei"
+          policyscore map apply team-decisions.csv --db shared.sqlite
+        """
     )
-    if !marked.problems.isEmpty {
+
+    @Argument(help: ArgumentHelp("The marked review file.", valueName: "review.csv"))
+    var file: String
+
+    @Option(help: ArgumentHelp("Who made the decisions (default: $USER).", valueName: "name"))
+    var by: String?
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var store: StoreOption
+
+    func run() throws {
+      try Self.save(file, by: by, model: model, store: store)
+    }
+
+    static func save(_ path: String, by: String?, model: ModelOptions, store: StoreOption) throws {
+      let bundle = try model.loadModel()
+      let marked = ReviewFile.read(
+        bytes: try readFile(path),
+        file: path,
+        knownSegments: Set(bundle.segmentIDs),
+        decidedBy: by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown",
+        decidedAt: timestamp()
+      )
+      guard marked.problems.isEmpty else { try reject(marked, path) }
+      let opened = try store.open()
+      let ids = try opened.save(marked.decisions)
+      let counts = Dictionary(grouping: marked.decisions, by: \.action).mapValues(\.count)
+      let parts = MappingDecision.Action.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }
+      print(
+        "saved \(ids.count) decision\(ids.count == 1 ? "" : "s") in \(shown(opened.path)) (\(parts.joined(separator: ", "))); \(marked.unmarked) row\(marked.unmarked == 1 ? "" : "s") left unmarked"
+      )
+    }
+
+    private static func reject(_ marked: ReviewFile.Marked, _ path: String) throws -> Never {
       DiagnosticPrinter.print(marked.problems)
-      DiagnosticPrinter.error(
-        "\(path): \(marked.problems.count) problem\(marked.problems.count == 1 ? "" : "s"); no decision was saved"
+      DiagnosticPrinter.print(
+        Diagnostic(
+          .error,
+          "\(marked.problems.count) problem\(marked.problems.count == 1 ? "" : "s"); no decision was saved",
+          at: SourceLocation(file: path)
+        )
       )
       throw ExitCodes.dataError
     }
-    let store = try openStore(databasePath)
-    let ids = try storeCall { try store.save(marked.decisions) }
-    let counts = Dictionary(grouping: marked.decisions, by: \.action).mapValues(\.count)
-    let parts = MappingDecision.Action.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }
-    print(
-      "saved \(ids.count) decision\(ids.count == 1 ? "" : "s") in \(store.path) (\(parts.joined(separator: ", "))); \(marked.unmarked) row\(marked.unmarked == 1 ? "" : "s") left unmarked"
-    )
   }
 
-  private func runEvaluation(_ path: String, model bundle: ModelBundle) throws {
-    let bytes = try readFile(path)
-    let evaluation: MappingEvaluation
-    do {
-      evaluation = try MappingEvaluation(
-        labels: bytes,
+  struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Measure the mapping against a labelled set of companies.",
+      discussion: """
+        The labels file has the columns ticker, name, description, domain,
+        segments and industry_codes. The codes-and-text methods answer, without
+        the registry unless --with-registry. Prints domain accuracy, precision
+        and recall per domain and segment, a confusion table and the worst
+        errors.
+
+        Examples:
+          policyscore map evaluate Tests/PolicyScoreTests/Fixtures/mapping/labels.csv
+          policyscore map evaluate labels.csv --with-registry --out per-company.csv
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The labelled companies.", valueName: "labels.csv"))
+    var file: String
+
+    @Flag(help: "Let the company registry answer too.")
+    var withRegistry = false
+
+    @Option(help: ArgumentHelp("Also write one row per company to this CSV.", valueName: "file"))
+    var out: String?
+
+    @Option(help: "The printed result: table or csv.")
+    var format: OutputFormat = .table
+
+    @OptionGroup var model: ModelOptions
+
+    func run() throws {
+      try Self.evaluate(file, withRegistry: withRegistry, out: out, format: format, model: model)
+    }
+
+    static func evaluate(
+      _ path: String,
+      withRegistry: Bool,
+      out: String?,
+      format: OutputFormat,
+      model: ModelOptions
+    ) throws {
+      let bundle = try model.loadModel()
+      let evaluation = try MappingEvaluation(
+        labels: try readFile(path),
         file: path,
         model: bundle,
         mapper: Mapper(model: bundle, useRegistry: withRegistry)
       )
-    } catch {
-      if case .invalid(let diagnostics) = error { DiagnosticPrinter.print(diagnostics) }
-      DiagnosticPrinter.error("\(path): the labels have errors")
-      throw ExitCodes.dataError
-    }
-    if let out { try writeFile(evaluation.csv, to: out) }
-    switch format {
-    case .csv: FileHandle.standardOutput.write(Data(evaluation.csv))
-    case .table, .json: print(evaluation.report())
+      if let out { try writeFile(evaluation.csv, to: out) }
+      switch format {
+      case .csv: FileHandle.standardOutput.write(Data(evaluation.csv))
+      case .table, .json: print(evaluation.report())
+      }
     }
   }
 }
 
-/// The bytes of the file at `path`, or fails the command with a printed error.
+/// The bytes of the file at `path`.
 func readFile(_ path: String) throws -> [UInt8] {
   guard let data = FileManager.default.contents(atPath: path) else {
-    DiagnosticPrinter.error("cannot read '\(path)'")
-    throw ExitCodes.failure
+    throw Diagnostic(.error, "cannot read the file", at: SourceLocation(file: path))
   }
   return Array(data)
 }
 
-/// Writes one file atomically, or fails the command with a printed error.
-///
-/// A file already there is replaced only when PolicyScore wrote it (see
-/// `OutputFolder.checkReplaceable(file:with:)`).
+/// Writes one file atomically; a file already there is replaced only when
+/// PolicyScore wrote it (see `OutputFolder.checkReplaceable(file:with:)`).
 func writeFile(_ bytes: [UInt8], to path: String) throws {
-  do {
-    try OutputFolder.checkReplaceable(file: URL(fileURLWithPath: path), with: bytes)
-  } catch {
-    DiagnosticPrinter.error(error.description)
-    throw ExitCodes.failure
-  }
+  try OutputFolder.checkReplaceable(file: URL(fileURLWithPath: path), with: bytes)
   do {
     try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
   } catch {
-    DiagnosticPrinter.error("cannot write '\(path)': \(error.localizedDescription)")
-    throw ExitCodes.failure
+    throw Diagnostic(
+      .error,
+      "cannot write the file: \(error.localizedDescription)",
+      at: SourceLocation(file: path)
+    )
   }
 }

@@ -24,13 +24,13 @@ struct RunsCommand: ParsableCommand {
       discussion: "Example:\n  policyscore runs list --db reports/policyscore.sqlite --limit 20"
     )
 
-    @OptionGroup var store: ExistingStoreOption
+    @OptionGroup var store: StoreOption
     @Option(help: "Only runs of this job.") var job: String?
     @Option(help: "How many runs.") var limit = 50
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
     func run() throws {
-      let runs = try storeCall { try store.open().runs(limit: limit) }.filter {
+      let runs = try store.openExisting().runs(limit: limit).filter {
         job == nil || $0.job == job
       }
       let header = [
@@ -55,14 +55,14 @@ struct RunsCommand: ParsableCommand {
       discussion: "Example:\n  policyscore runs show 12 --top 20"
     )
 
-    @OptionGroup var store: ExistingStoreOption
+    @OptionGroup var store: StoreOption
     @Argument(help: "The run id.") var id: Int64
     @Option(help: "How many holdings.") var top = 10
 
     func run() throws {
-      let opened = try store.open()
-      let run = try storeCall { try opened.run(id: id) }
-      let holdings = try storeCall { try opened.holdings(run: id) }
+      let opened = try store.openExisting()
+      let run = try opened.run(id: id)
+      let holdings = try opened.holdings(run: id)
       print(
         "run \(run.id): \(run.command)\(run.job.map { " (job \($0))" } ?? ""), scenario \(run.scenario)"
       )
@@ -98,20 +98,20 @@ struct RunsCommand: ParsableCommand {
       discussion: "Example:\n  policyscore runs diff 11 12 --threshold 3 --format csv > diff.csv"
     )
 
-    @OptionGroup var store: ExistingStoreOption
+    @OptionGroup var store: StoreOption
     @Argument(help: "The earlier run.") var first: Int64
     @Argument(help: "The later run.") var second: Int64
     @Option(help: "Smallest rank move listed.") var threshold = 5
     @Option(help: "table or csv.") var format: OutputFormat = .table
 
     func run() throws {
-      let opened = try store.open()
-      let a = try storeCall { try opened.run(id: first) }
-      let b = try storeCall { try opened.run(id: second) }
+      let opened = try store.openExisting()
+      let a = try opened.run(id: first)
+      let b = try opened.run(id: second)
       let diff = RunDiff(
         scenario: b.scenario,
-        previous: (RunDiff.Facts(a), try storeCall { try opened.holdings(run: first) }),
-        current: (RunDiff.Facts(b), try storeCall { try opened.holdings(run: second) }),
+        previous: (RunDiff.Facts(a), try opened.holdings(run: first)),
+        current: (RunDiff.Facts(b), try opened.holdings(run: second)),
         threshold: threshold
       )
       if format == .csv {
@@ -132,11 +132,11 @@ struct RunsCommand: ParsableCommand {
       discussion: "Example:\n  policyscore runs export 12 > run-12.csv"
     )
 
-    @OptionGroup var store: ExistingStoreOption
+    @OptionGroup var store: StoreOption
     @Argument(help: "The run id.") var id: Int64
 
     func run() throws {
-      let holdings = try storeCall { try store.open().holdings(run: id) }
+      let holdings = try store.openExisting().holdings(run: id)
       let header = [
         "portfolio", "rank", "ticker", "name", "weight", "e", "f", "d", "composite", "tier",
         "excluded", "primary_segment", "explanation", "unmapped_reason", "line",
@@ -168,7 +168,7 @@ struct RunsCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var store: ExistingStoreOption
+    @OptionGroup var store: StoreOption
     @Option(help: "How many to keep.") var keep: Int
     @Option(help: "Prune this job's runs.") var job: String?
 
@@ -177,7 +177,7 @@ struct RunsCommand: ParsableCommand {
     }
 
     func run() throws {
-      let result = try storeCall { try store.open().prune(job: job, keep: keep) }
+      let result = try store.openExisting().prune(job: job, keep: keep)
       for folder in result.folders { try? FileManager.default.removeItem(atPath: folder) }
       print(
         "pruned \(result.removed) \(job == nil ? "run" : "job run")\(result.removed == 1 ? "" : "s")"

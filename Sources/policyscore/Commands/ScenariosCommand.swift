@@ -73,93 +73,71 @@ struct ScenariosCommand: ParsableCommand {
   @OptionGroup var asOf: AsOfOption
   @OptionGroup var coverage: CoverageOption
   @OptionGroup var model: ModelOptions
-  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var recording: RecordingOptions
 
   func run() throws {
     let started = Date()
-    let asOfDay = try asOf.asOf()
+    let day = try asOf.asOf()
     let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-scenarios")
-    let protected = [storeOptions.path(), URL(fileURLWithPath: input.portfolioPath)]
-    try checkOutput(out, protecting: protected)
+    let protected = [recording.store.url(), input.url]
+    try ScoringPipeline.checkOutput(out, protecting: protected)
     let bundle = try model.loadModel()
-    let store = try storeOptions.open()
     let scenarios = try loadScenarios(bundle)
-    guard !scenarios.isEmpty else {
-      DiagnosticPrinter.error("no scenario files found")
-      throw ExitCodes.failure
-    }
+    guard !scenarios.isEmpty else { throw Diagnostic(.error, "no scenario files found") }
     let baseName =
       base ?? (scenarios.contains { $0.name == "baseline" } ? "baseline" : scenarios[0].name)
     guard scenarios.contains(where: { $0.name == baseName }) else {
-      DiagnosticPrinter.error(
+      throw ValidationError(
         "no scenario named '\(baseName)'; the scenarios are \(scenarios.map(\.name).joined(separator: ", "))"
       )
-      throw ExitCodes.usage
     }
-    let progress = Progress.shared
-    defer { progress.finish() }
-    progress.stage("reading \(input.portfolioPath)")
-    let portfolio = try input.read(model: bundle, rejectsFile: "each scenario's rejects.csv")
-    progress.stage("mapping \(portfolio.holdings.count) holdings")
-    let mapper = Mapper(model: bundle, decisions: try storeOptions.decisions())
-    let outcomes = mapper.map(portfolio.holdings)
-    progress.stage(
-      "scoring \(portfolio.holdings.count) holdings under \(scenarios.count) scenarios"
-    )
-    let scorings = ScoringModel.each(
-      of: bundle,
-      under: scenarios,
+    let pipeline = pipeline(
+      model: bundle,
+      decisions: try recording.store.decisions(),
       edition: model.edition,
-      asOf: asOfDay
+      asOf: day,
+      reading: input.reading,
+      minCoverage: coverage.minCoverage,
+      rejectsFile: "each scenario's rejects.csv"
     )
-    let runs = ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
-      .map { (scenario: $0.scoring.scenario.name, run: $0) }
+    let store = try recording.recordingStore()
+    let portfolio = try pipeline.read(.file(input.url), with: input.reading.reader(for: bundle))
+    let runs = try pipeline.score(portfolio, mapped: pipeline.map(portfolio), under: scenarios)
     var files: [String: ReportFile] = [:]
     let generatedAt = timestamp()
-    for (scenario, run) in runs {
-      let reports = ReportSet(
-        run: run,
-        context: RunContext(
-          toolVersion: PolicyScore.version,
-          generatedAt: generatedAt,
-          scenario: scenario
-        )
+    for (scenario, run) in zip(scenarios, runs) {
+      let context = RunContext(
+        toolVersion: PolicyScore.version,
+        generatedAt: generatedAt,
+        scenario: scenario.name
       )
-      for (name, file) in reports.files { files["\(scenario)/\(name)"] = file }
+      for (name, file) in ReportSet(run: run, context: context).files {
+        files["\(scenario.name)/\(name)"] = file
+      }
     }
-    // Every scenario shares the one mapping, so one check covers them all.
-    if let first = runs.first { try coverage.check(first.run, file: input.portfolioPath) }
-    let comparison = Comparison(runs: runs, base: baseName)
-    files["comparison.csv"] = ReportFile(comparison.csv)
-    progress.stage("writing the reports to \(out.path)")
-    let staged = try stageReports(files, for: out, protecting: protected)
-    if let store { progress.stage("recording \(runs.count) runs in \(store.path)") }
-    let finished = Date()
-    let path = URL(fileURLWithPath: input.portfolioPath).standardizedFileURL.path
-    let hashes = Dictionary(
-      uniqueKeysWithValues: scenarios.map { ($0.name, ScenarioLoader.contentHash(of: $0)) }
+    let comparison = Comparison(
+      runs: zip(scenarios, runs).map { (scenario: $0.name, run: $1) },
+      base: baseName
     )
-    let ids = try record(
-      runs.map { scenario, run in
+    files["comparison.csv"] = ReportFile(comparison.csv)
+    let ids = try pipeline.publish(files, to: out, protecting: protected) {
+      () throws(PipelineError) in
+      let finished = Date()
+      let entries = zip(scenarios, runs).map { scenario, run in
         RunEntry(
           command: "scenarios",
           scenario: scenario,
-          scenarioHash: hashes[scenario] ?? "none",
-          portfolioPath: path,
           run: run,
           toolVersion: PolicyScore.version,
-          startedAt: timestamp(started),
-          finishedAt: timestamp(finished),
-          durationMilliseconds: Int(finished.timeIntervalSince(started) * 1000),
-          reportDirectory: out.appendingPathComponent(scenario).standardizedFileURL.path
+          started: started,
+          finished: finished,
+          reportDirectory: out.appendingPathComponent(scenario.name)
         )
-      },
-      in: store,
-      discarding: staged
-    )
-    try commitReports(staged)
-    progress.finish()
-    let accounting = runs[0].run.accounting
+      }
+      return try pipeline.record(entries, in: store)
+    }
+    Progress.shared.finish()
+    let accounting = runs[0].accounting
     print(comparison.summary(movers: movers))
     print("")
     print(
@@ -167,22 +145,15 @@ struct ScenariosCommand: ParsableCommand {
     )
     print("reports: \(out.path)/ (comparison.csv and a folder per scenario)")
     if let first = ids.first, let last = ids.last, let store {
-      print("recorded as runs \(first)–\(last) in \(store.path)")
+      print("recorded as runs \(first)–\(last) in \(shown(store.path))")
     }
-    keepUntilExit(runs.map(\.run))
+    keepUntilExit(runs)
   }
 
   private func loadScenarios(_ bundle: ModelBundle) throws -> [Scenario] {
     let loader = ScenarioLoader(model: bundle)
-    let folder = scenarioPaths.isEmpty ? try scenariosFolder() : nil
-    do {
-      if let folder { return try loader.loadAll(in: folder) }
-      return try loader.load(scenarioPaths.map { URL(fileURLWithPath: $0) })
-    } catch {
-      if case .invalid(let diagnostics) = error { DiagnosticPrinter.print(diagnostics) }
-      DiagnosticPrinter.error(error.description)
-      throw ExitCodes.failure
-    }
+    if scenarioPaths.isEmpty { return try loader.loadAll(in: try scenariosFolder()) }
+    return try loader.load(scenarioPaths.map { URL(fileURLWithPath: $0) })
   }
 
   private func scenariosFolder() throws -> URL {

@@ -73,7 +73,7 @@ struct ScoreCommand: ParsableCommand {
 
   @OptionGroup var coverage: CoverageOption
   @OptionGroup var model: ModelOptions
-  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var recording: RecordingOptions
 
   func validate() throws {
     guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
@@ -81,58 +81,50 @@ struct ScoreCommand: ParsableCommand {
 
   func run() throws {
     let started = Date()
-    let asOfDay = try asOf.asOf()
+    let day = try asOf.asOf()
     let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput()
-    let protected = [storeOptions.path(), URL(fileURLWithPath: input.portfolioPath)]
-    if !noReports { try checkOutput(out, protecting: protected) }
+    let protected = [recording.store.url(), input.url]
+    if !noReports { try ScoringPipeline.checkOutput(out, protecting: protected) }
     let bundle = try model.loadModel()
-    let store = try storeOptions.open()
-    let progress = Progress.shared
-    defer { progress.finish() }
-    progress.stage("reading \(input.portfolioPath)")
-    let portfolio = try input.read(model: bundle, rejectsFile: noReports ? nil : "rejects.csv")
-    progress.stage("mapping and scoring \(portfolio.holdings.count) holdings")
-    let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: asOfDay)
-    let mapper = Mapper(model: bundle, decisions: try storeOptions.decisions())
-    let run = ScoreRun(portfolio: portfolio, scoring: scoring, mapper: mapper)
-    let covered = try coverage.check(run, file: input.portfolioPath)
+    let pipeline = pipeline(
+      model: bundle,
+      decisions: try recording.store.decisions(),
+      edition: model.edition,
+      asOf: day,
+      reading: input.reading,
+      minCoverage: coverage.minCoverage,
+      rejectsFile: noReports ? nil : "rejects.csv"
+    )
+    let store = try recording.recordingStore()
+    let run = try pipeline.run(.file(input.url), with: input.reading.reader(for: bundle))
     let reports = ReportSet(
       run: run,
-      context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp()),
-      coverage: covered
+      context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp())
     )
-    progress.stage("writing the reports to \(out.path)")
-    let staged =
-      noReports ? nil : try stageReports(reports.files, for: out, protecting: protected)
-    if let store { progress.stage("recording the run in \(store.path)") }
-    let finished = Date()
-    let runIDs = try record(
-      [
-        RunEntry(
-          command: "score",
-          scenario: "baseline",
-          scenarioHash: "none",
-          portfolioPath: URL(fileURLWithPath: input.portfolioPath).standardizedFileURL.path,
-          run: run,
-          toolVersion: PolicyScore.version,
-          startedAt: timestamp(started),
-          finishedAt: timestamp(finished),
-          durationMilliseconds: Int(finished.timeIntervalSince(started) * 1000),
-          reportDirectory: noReports ? nil : out.standardizedFileURL.path
-        )
-      ],
-      in: store,
-      discarding: staged
-    )
-    try commitReports(staged)
-    progress.finish()
+    let ids = try pipeline.publish(
+      noReports ? nil : reports.files,
+      to: out,
+      protecting: protected
+    ) { () throws(PipelineError) in
+      let entry = RunEntry(
+        command: "score",
+        scenario: .baseline(),
+        run: run,
+        toolVersion: PolicyScore.version,
+        started: started,
+        finished: Date(),
+        reportDirectory: noReports ? nil : out
+      )
+      return try pipeline.record([entry], in: store)
+    }
+    Progress.shared.finish()
     switch format {
     case .table:
       print(TerminalSummary(run: run, top: top).text)
       if !noReports {
         print("reports: \(out.path)/ (\(ReportSet.fileNames.joined(separator: ", ")))")
       }
-      if let id = runIDs.first, let store { print("recorded as run \(id) in \(store.path)") }
+      if let id = ids.first, let store { print("recorded as run \(id) in \(shown(store.path))") }
     case .csv:
       reports.files["rankings.csv"]?.write { FileHandle.standardOutput.write(Data($0)) }
     case .json:

@@ -79,15 +79,7 @@ struct SensitivityCommand: ParsableCommand {
 
   @OptionGroup var asOf: AsOfOption
   @OptionGroup var model: ModelOptions
-
-  @Option(
-    name: .customLong("db"),
-    help: ArgumentHelp(
-      "The store whose saved mapping decisions apply, when it exists.",
-      valueName: "path"
-    )
-  )
-  var databasePath = "policyscore.sqlite"
+  @OptionGroup var store: StoreOption
 
   func validate() throws {
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
@@ -100,37 +92,29 @@ struct SensitivityCommand: ParsableCommand {
   }
 
   func run() throws {
-    let asOfDay = try asOf.asOf()
+    let day = try asOf.asOf()
     let out =
       outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-sensitivity")
-    let protected = [
-      URL(fileURLWithPath: databasePath), URL(fileURLWithPath: input.portfolioPath),
-    ]
-    try checkOutput(out, protecting: protected)
+    let protected = [store.url(), input.url]
+    try ScoringPipeline.checkOutput(out, protecting: protected)
     let bundle = try model.loadModel()
-    var chosen = Scenario.baseline()
-    if let scenario {
-      do {
-        chosen = try ScenarioLoader(model: bundle).load([URL(fileURLWithPath: scenario)])[0]
-      } catch {
-        if case .invalid(let diagnostics) = error { DiagnosticPrinter.print(diagnostics) }
-        DiagnosticPrinter.error(error.description)
-        throw ExitCodes.failure
-      }
-    }
-    let progress = Progress.shared
-    defer { progress.finish() }
-    progress.stage("reading \(input.portfolioPath)")
-    let portfolio = try input.read(model: bundle, rejectsFile: nil)
-    progress.stage("mapping and scoring \(portfolio.holdings.count) holdings")
-    let scoring = ScoringModel(
+    let chosen =
+      try scenario.map { try ScenarioLoader(model: bundle).load([URL(fileURLWithPath: $0)])[0] }
+      ?? .baseline()
+    let pipeline = pipeline(
       model: bundle,
-      scenario: chosen,
+      decisions: try store.decisions(),
       edition: model.edition,
-      asOf: asOfDay
+      asOf: day,
+      reading: input.reading,
+      minCoverage: nil,
+      rejectsFile: nil
     )
-    let mapper = Mapper(model: bundle, decisions: try savedDecisions(at: databasePath))
-    let run = ScoreRun(portfolio: portfolio, scoring: scoring, mapper: mapper)
+    let run = try pipeline.run(
+      .file(input.url),
+      with: input.reading.reader(for: bundle),
+      under: chosen
+    )
     var options = Sensitivity.Options()
     options.samples = samples
     options.seed = seed
@@ -138,17 +122,14 @@ struct SensitivityCommand: ParsableCommand {
     options.concentration = concentration
     options.steps = steps
     options.reversalLimit = reversalLimit
-    progress.stage("drawing \(samples) samples of the weights")
+    Progress.shared.stage("drawing \(samples) samples of the weights")
     let report = SensitivityReport(
       Sensitivity(run: run, options: options),
       run: run,
       scenario: chosen.name
     )
-    progress.stage("writing the reports to \(out.path)")
-    try commitReports(
-      stageReports(report.files.mapValues(ReportFile.init), for: out, protecting: protected)
-    )
-    progress.finish()
+    try pipeline.publish(report.files.mapValues(ReportFile.init), to: out, protecting: protected) {}
+    Progress.shared.finish()
     print(report.text)
     print("reports: \(out.path)/ (sensitivity.csv, reversals.csv, manifest.json)")
   }

@@ -29,22 +29,15 @@ struct ModelOptions: ParsableArguments {
   )
   var edition: String?
 
-  /// Loads the model, printing every diagnostic; throws an exit code on failure.
+  /// Loads the model; an invalid model throws its every diagnostic.
   func loadModel() throws -> ModelBundle {
-    let url = try resolveModelsDirectory()
-    do {
-      let model = try ModelBundle(contentsOf: url)
-      if let edition, model.catalog(edition: edition) == nil {
-        throw ValidationError(
-          "no catalogue for edition '\(edition)'; the model has \(model.editions.joined(separator: ", "))"
-        )
-      }
-      return model
-    } catch let error as ModelError {
-      if case .invalid(let diagnostics) = error { DiagnosticPrinter.print(diagnostics) }
-      DiagnosticPrinter.error(error.description)
-      throw ExitCodes.failure
+    let model = try ModelBundle(contentsOf: try resolveModelsDirectory())
+    if let edition, model.catalog(edition: edition) == nil {
+      throw ValidationError(
+        "no catalogue for edition '\(edition)'; the model has \(model.editions.joined(separator: ", "))"
+      )
     }
+    return model
   }
 
   func resolveModelsDirectory() throws -> URL {
@@ -66,9 +59,9 @@ struct ModelOptions: ParsableArguments {
       }
       directory.deleteLastPathComponent()
     }
-    DiagnosticPrinter.error(
+    throw Diagnostic(
+      .error,
       "cannot find the Models folder; pass --models DIR or set POLICYSCORE_MODELS"
     )
-    throw ExitCodes.failure
   }
 }
