@@ -16,24 +16,24 @@ public import PortfolioImport
 /// A class: the closures of the mapping capture it, and capturing a class
 /// costs one reference count where a struct's copy costs one per field.
 public final class Mapper: Sendable {
-  private let segmentIDs: [SegmentID]
-  private let segmentIndex: [SegmentID: Int]
-  private let domains: [SegmentID: Domain]
+  let segmentIDs: [SegmentID]
+  let segmentIndex: [SegmentID: Int]
+  let domains: [SegmentID: Domain]
   /// Each segment's domain as a bit, by segment index (0 for none).
-  private let domainBits: [UInt64]
+  let domainBits: [UInt64]
   /// Whether each segment, by index, is its domain's general one.
-  private let isGeneral: [Bool]
-  private let matcher: TextMatcher
-  private let codes: [String: IndustryCode]
-  private let schemes: [IndustryCodeScheme]
-  private let registry: [String: RegisteredCompany]
-  private let decisions: [String: MappingDecision]
+  let isGeneral: [Bool]
+  let matcher: TextMatcher
+  let codes: [String: IndustryCode]
+  let schemes: [IndustryCodeScheme]
+  let registry: [String: RegisteredCompany]
+  let decisions: [String: MappingDecision]
   /// Legal-form suffixes as lowercased UTF-8, longest first, so that
   /// `股份有限公司` goes before `有限公司`.
-  private let nameSuffixes: [[UInt8]]
-  private let parameters: ModelParameters
-  private let strongWeight: Double
-  private let termWeight: Double
+  let nameSuffixes: [[UInt8]]
+  let parameters: ModelParameters
+  let strongWeight: Double
+  let termWeight: Double
 
   /// The segment index of an exclusion term's role: it rules out every segment.
   static let everySegment = -1
@@ -175,7 +175,7 @@ public final class Mapper: Sendable {
     }
   }
 
-  private func map(_ holding: Holding, codes cache: inout CodeCache) -> MappingOutcome {
+  func map(_ holding: Holding, codes cache: inout CodeCache) -> MappingOutcome {
     if let split = holding.split {
       return .mapped(
         Mapping(
@@ -260,7 +260,7 @@ public final class Mapper: Sendable {
     return hasher.finalizeHex()
   }
 
-  private func apply(_ decision: MappingDecision, to holding: Holding) -> MappingOutcome {
+  func apply(_ decision: MappingDecision, to holding: Holding) -> MappingOutcome {
     let by =
       "decision \(decision.action.rawValue) by \(decision.decidedBy) on \(decision.decidedAt.prefix(10))"
     let why = decision.reason.isEmpty ? "" : ": \(decision.reason)"
@@ -318,218 +318,8 @@ public final class Mapper: Sendable {
     return core.count == name.utf8.count ? name : String(decoding: core, as: UTF8.self)
   }
 
-  /// What `text` says about segments; see `TextEvidence`.
-  func textEvidence(_ text: String) -> TextEvidence {
-    var evidence = TextEvidence()
-    var excluded: Set<Int> = []
-    for match in matcher.matches(in: text) {
-      let pattern = matcher.patterns[match.pattern]
-      if let marker = match.sideMarker {
-        evidence.sideTerms.append((match.first, matcher.patterns[marker].text, pattern.text))
-        continue
-      }
-      for role in pattern.roles {
-        if role.segment == Self.everySegment {
-          evidence.exclusion = evidence.exclusion ?? pattern.text
-        } else if role.isNegative {
-          excluded.insert(role.segment)
-        } else {
-          evidence.scores[role.segment, default: TextScore()].add(
-            pattern.text,
-            role.weight,
-            at: role.weight >= termWeight && role.leads ? match.first : nil
-          )
-        }
-      }
-    }
-    for segment in excluded { evidence.scores[segment] = nil }
-    preferSpecific(&evidence.scores)
-    let lead = evidence.scores.values.lazy.map(\.first).min() ?? Int.max
-    for segment in evidence.scores.keys {
-      evidence.scores[segment]?.settle(extraWeight: parameters.extraTermWeight)
-      if lead < Int.max && evidence.scores[segment]?.first == lead {
-        evidence.scores[segment]?.score += parameters.leadBonus
-        evidence.scores[segment]?.isLead = true
-      }
-    }
-    return evidence
-  }
-
-  /// The specific beats the generic: a domain's general segment named only by
-  /// ordinary or weak words yields to a segment of its domain named by a
-  /// strong word ('体外诊断' yields to '化学发光', but '化学药' stands beside
-  /// '创新药': generics and new drugs are two businesses); anywhere, a segment
-  /// named only by weak words yields to any named by more.
-  private func preferSpecific(_ scores: inout [Int: TextScore]) {
-    // Domains as bits: no set, no string hashing per holding.
-    var strongDomains: UInt64 = 0
-    var anyOrdinary = false
-    for (segment, score) in scores {
-      if score.strongest >= strongWeight { strongDomains |= domainBits[segment] }
-      if score.strongest >= termWeight { anyOrdinary = true }
-    }
-    let yielding = scores.compactMap { segment, score -> Int? in
-      let inStrongDomain = domainBits[segment] & strongDomains != 0
-      return (score.strongest < strongWeight && inStrongDomain && isGeneral[segment])
-        || (score.strongest < termWeight && anyOrdinary) ? segment : nil
-    }
-    for segment in yielding { scores[segment] = nil }
-  }
-
-  private func mapByText(_ scores: [Int: TextScore], note: String) -> Mapping? {
-    let ranked = Self.ranked(scores, ids: segmentIDs)
-    guard let best = ranked.first, best.value.score >= parameters.minimumTextScore else {
-      return nil
-    }
-    let kept = ranked.filter { $0.value.score >= best.value.score * parameters.keepRatio }
-    let runnerUp = ranked.dropFirst().first?.value.score ?? 0
-    let margin = (best.value.score - runnerUp) / best.value.score
-    let confidence =
-      parameters.confidence.textFloor
-      + (parameters.confidence.textCeiling - parameters.confidence.textFloor) * margin
-    let total = kept.reduce(0) { $0 + $1.value.score }
-    return Mapping(
-      method: .text,
-      confidence: confidence,
-      segments: sorted(
-        kept.map {
-          MappedSegment(
-            segment: segmentIDs[$0.key],
-            share: $0.value.score / total,
-            evidence:
-              "text: \(quoted($0.value.terms)) (score \(format($0.value.score))\($0.value.isLead ? ", named first" : ""))\(note)"
-          )
-        }
-      )
-    )
-  }
-
-  /// The industry code narrows the domain and the text picks the segment.
-  ///
-  /// A segment the code allows gets `codeBonus` when the text names it, and
-  /// is kept whatever its score when named by a strong term; one outside the
-  /// code must be named by a strong term and reach `minimumTextScore` on its
-  /// own: a word as plain as 'hospital' or '抗体' does not overrule the code.
-  /// When the best segment is outside the code, the mapping is borderline.
-  private func mapByCodes(
-    _ resolved: [IndustryCode],
-    scores: [Int: TextScore],
-    note: String
-  )
-    -> Mapping
-  {
-    var allowed: Set<Int> = []
-    for code in resolved {
-      for id in code.candidates + [code.defaultSegment] {
-        if let position = segmentIndex[id] { allowed.insert(position) }
-      }
-    }
-    let codeList = resolved.map { "\($0.key)" + ($0.name.map { " \($0)" } ?? "") }
-      .joined(separator: ", ")
-    var combined: [Int: TextScore] = [:]
-    for (segment, text) in scores {
-      if allowed.contains(segment) {
-        var boosted = text
-        boosted.score += parameters.codeBonus
-        combined[segment] = boosted
-      } else if text.score >= parameters.minimumTextScore && text.strongest >= strongWeight {
-        combined[segment] = text
-      }
-    }
-    let ranked = Self.ranked(combined, ids: segmentIDs)
-    guard let best = ranked.first else {
-      var defaults: [SegmentID] = []
-      for code in resolved where !defaults.contains(code.defaultSegment) {
-        defaults.append(code.defaultSegment)
-      }
-      return Mapping(
-        method: .industryCode,
-        confidence: parameters.confidence.codeOnly,
-        segments: sorted(
-          defaults.map {
-            MappedSegment(
-              segment: $0,
-              share: 1 / Double(defaults.count),
-              evidence:
-                "code \(codeList); default segment, the text names none of the code's segments\(note)"
-            )
-          }
-        )
-      )
-    }
-    let agrees = allowed.contains(best.key)
-    // A segment the code allows and the text names by a strong term (the
-    // activity itself: 直线加速器) is a line of business however many words
-    // the main one gets; the keep ratio drops only passing mentions.
-    let kept = ranked.filter {
-      $0.value.score >= best.value.score * parameters.keepRatio
-        || (allowed.contains($0.key) && $0.value.strongest >= strongWeight)
-    }
-    let total = kept.reduce(0) { $0 + $1.value.score }
-    return Mapping(
-      method: .industryCode,
-      confidence: agrees ? parameters.confidence.codeAndText : parameters.confidence.codeOnly,
-      segments: sorted(
-        kept.map {
-          MappedSegment(
-            segment: segmentIDs[$0.key],
-            share: $0.value.score / total,
-            evidence: allowed.contains($0.key)
-              ? "code \(codeList); text chose: \(quoted($0.value.terms))\(lead($0.value))\(note)"
-              : "text: \(quoted($0.value.terms))\(lead($0.value)), outside the segments of code \(codeList)\(note)"
-          )
-        }
-      ),
-      borderline: agrees
-        ? nil
-        : "code \(codeList) and text disagree: the text points to \(segmentIDs[best.key]) (\(quoted(best.value.terms)))"
-    )
-  }
-
-  /// Codes from the concordance, and the tokens that matched none.
-  private func resolveCodes(
-    _ tokens: [String],
-    cache: inout CodeCache
-  ) -> ([IndustryCode], [String]) {
-    var resolved: [IndustryCode] = []
-    var unresolved: [String] = []
-    for token in tokens {
-      if let code = cache.code(token, resolve: resolve) {
-        if !resolved.contains(code) { resolved.append(code) }
-      } else {
-        unresolved.append(token)
-      }
-    }
-    return (resolved, unresolved)
-  }
-
-  private func resolve(_ token: String) -> IndustryCode? {
-    let separators: Set<Character> = [":", "：", "="]
-    if let split = token.firstIndex(where: { separators.contains($0) }) {
-      let prefix = token[..<split].trimmingCharacters(in: .whitespaces).uppercased()
-      let code = token[token.index(after: split)...].trimmingCharacters(in: .whitespaces)
-      guard
-        let scheme = schemes.first(where: {
-          $0.prefixes.map { $0.uppercased() }.contains(prefix) || $0.id.uppercased() == prefix
-        })
-      else { return nil }
-      return codes["\(scheme.id):\(code)"] ?? codes["\(scheme.id):\(stripRoman(code))"]
-    }
-    for scheme in schemes {
-      if let code = codes["\(scheme.id):\(token)"] ?? codes["\(scheme.id):\(stripRoman(token))"] {
-        return code
-      }
-    }
-    return nil
-  }
-
-  /// Shenwan level names carry Roman-numeral level marks: `中药Ⅱ` → `中药`.
-  private func stripRoman(_ text: String) -> String {
-    String(text.filter { !"ⅠⅡⅢ".contains($0) }).trimmingCharacters(in: .whitespaces)
-  }
-
   /// Segments by score, highest first, ties by id.
-  private static func ranked(
+  static func ranked(
     _ scores: [Int: TextScore],
     ids: [SegmentID]
   ) -> [(key: Int, value: TextScore)] {
@@ -538,13 +328,13 @@ public final class Mapper: Sendable {
     }
   }
 
-  private func sorted(_ segments: [MappedSegment]) -> [MappedSegment] {
+  func sorted(_ segments: [MappedSegment]) -> [MappedSegment] {
     segments.sorted { ($0.share, $1.segment.rawValue) > ($1.share, $0.segment.rawValue) }
   }
 
-  private func lead(_ score: TextScore) -> String { score.isLead ? " (named first)" : "" }
+  func lead(_ score: TextScore) -> String { score.isLead ? " (named first)" : "" }
 
-  private func quoted(_ terms: [String]) -> String {
+  func quoted(_ terms: [String]) -> String {
     terms.map { "'\($0)'" }.joined(separator: ", ")
   }
 }

@@ -3,8 +3,10 @@ public import PolicyScoreCore
 public import PortfolioImport
 public import Reports
 
-/// Why the pipeline stopped. The data-loss budget and the coverage minimum
-/// are worded here once, for every command and job.
+/// Why the pipeline stopped.
+///
+/// The data-loss budget and the coverage minimum are worded here once, for
+/// every command and job.
 public enum PipelineError: DiagnosticError, Equatable {
   case portfolio(PortfolioError)
   /// More rows rejected than the budget allows (totals and notes aside).

@@ -164,7 +164,10 @@ public struct ScoringPipeline: Sendable {
   ///   - owner: A job's name, for the folder's marker.
   ///   - protecting: The store and the inputs, which the folder must not hold.
   ///   - checkpoint: Called at named points, for tests.
-  ///   - record: Records the runs; its result is returned.
+  ///   - record: Records the runs.
+  /// - Returns: What `record` returned.
+  /// - Throws: `PipelineError.reports` when the folder cannot be written or
+  ///   swapped in, or what `record` threw.
   public func publish<T>(
     _ files: [String: ReportFile]?,
     to directory: URL,

@@ -14,8 +14,10 @@ import ScenarioAnalysis
 struct PolicyScore: ParsableCommand {
   static let version = "0.1.0"
 
-  /// Parses the arguments and runs the command. An error a user should see
-  /// is printed by the one printer, and exits with its code (`Failures`).
+  /// Parses the arguments and runs the command.
+  ///
+  /// An error a user should see is printed by the one printer, and exits
+  /// with its code (`Failures`).
   static func main() {
     Allocator.growHeapsInLargeSteps()
     do {

@@ -97,9 +97,16 @@ struct CoverageOption: ParsableArguments {
 /// mapping's coverage.
 ///
 /// - Parameters:
+///   - model: The loaded model.
+///   - decisions: The analyst's saved decisions, applied first.
+///   - edition: The catalogue edition; the model's default when nil.
+///   - asOf: The as-of date.
+///   - reading: The reading options, for the data-loss budget.
+///   - minCoverage: The share of weight the mapping must cover, in percent.
 ///   - rejectsFile: The report that lists every rejected row, named when
 ///     more are rejected than are shown; nil when the command writes none.
 ///   - showsCoverage: Whether to print the coverage note.
+/// - Returns: The configured pipeline.
 func pipeline(
   model: ModelBundle,
   decisions: [MappingDecision],

@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+public import HoldingMapping
+import PolicyModel
+public import PolicyScoreCore
+public import PolicyScoring
+import PortfolioImport
+
+extension Store {
+  public func runs(limit: Int = 100) throws(StoreError) -> [StoredRun] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT ?", arguments: [limit])
+        .map(Self.storedRun)
+    }
+  }
+
+  public func run(id: Int64) throws(StoreError) -> StoredRun {
+    let found = try read { db in
+      try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]).map(
+        Self.storedRun
+      )
+    }
+    guard let found else { throw .unknownRun(id) }
+    return found
+  }
+
+  public func runs(jobRun: Int64) throws(StoreError) -> [StoredRun] {
+    try read { db in
+      try Row.fetchAll(
+        db,
+        sql: "SELECT * FROM run WHERE job_run_id = ? ORDER BY id",
+        arguments: [jobRun]
+      ).map(Self.storedRun)
+    }
+  }
+
+  /// The job's runs, newest first.
+  public func jobRuns(job: String) throws(StoreError) -> [StoredJobRun] {
+    try read { db in
+      try Row.fetchAll(
+        db,
+        sql: "SELECT * FROM job_run WHERE job = ? ORDER BY id DESC",
+        arguments: [job]
+      ).map {
+        StoredJobRun(
+          id: $0["id"],
+          job: $0["job"],
+          fingerprint: $0["fingerprint"],
+          asOf: $0["as_of"],
+          status: $0["status"],
+          startedAt: $0["started_at"],
+          finishedAt: $0["finished_at"],
+          reportDirectory: $0["report_dir"]
+        )
+      }
+    }
+  }
+
+  /// Every holding of a run, scored ones first by portfolio and rank.
+  public func holdings(run id: Int64) throws(StoreError) -> [StoredHolding] {
+    try read { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT h.portfolio, h.line, h.ticker, h.name, h.weight, h.reason, s.e, s.f, s.d,
+            s.composite, s.rank, s.tier, s.excluded, s.primary_segment, s.explanation
+          FROM holding h LEFT JOIN score s
+            ON s.run_id = h.run_id AND s.portfolio = h.portfolio AND s.line = h.line
+          WHERE h.run_id = ?
+          ORDER BY h.portfolio, s.rank IS NULL, s.rank, h.line
+          """,
+        arguments: [id]
+      ).map {
+        StoredHolding(
+          portfolio: $0["portfolio"],
+          line: $0["line"],
+          ticker: $0["ticker"],
+          name: $0["name"],
+          weight: $0["weight"],
+          composite: $0["composite"],
+          e: $0["e"],
+          f: $0["f"],
+          d: $0["d"],
+          rank: $0["rank"],
+          tier: $0["tier"],
+          excluded: ($0["excluded"] as Int?) == 1,
+          primarySegment: $0["primary_segment"],
+          explanation: $0["explanation"],
+          reason: $0["reason"]
+        )
+      }
+    }
+  }
+
+  /// Deletes all but the newest `keep` job runs of `job` (or, without a job,
+  /// all but the newest `keep` runs made outside jobs); returns the report
+  /// folders of the deleted job runs.
+  public func prune(job: String?, keep: Int) throws(StoreError) -> (removed: Int, folders: [String])
+  {
+    try write { db in
+      if let job {
+        let old = try Row.fetchAll(
+          db,
+          sql:
+            "SELECT id, report_dir FROM job_run WHERE job = ? ORDER BY id DESC LIMIT -1 OFFSET ?",
+          arguments: [job, keep]
+        )
+        for row in old {
+          try db.execute(
+            sql: "DELETE FROM run WHERE job_run_id = ?",
+            arguments: [row["id"] as Int64]
+          )
+          try db.execute(sql: "DELETE FROM job_run WHERE id = ?", arguments: [row["id"] as Int64])
+        }
+        return (old.count, old.map { $0["report_dir"] })
+      }
+      let old = try Int64.fetchAll(
+        db,
+        sql: "SELECT id FROM run WHERE job_run_id IS NULL ORDER BY id DESC LIMIT -1 OFFSET ?",
+        arguments: [keep]
+      )
+      for id in old { try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [id]) }
+      return (old.count, [])
+    }
+  }
+}

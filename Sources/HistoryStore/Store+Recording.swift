@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+public import HoldingMapping
+import PolicyModel
+public import PolicyScoreCore
+public import PolicyScoring
+import PortfolioImport
+
+extension Store {
+  /// Records `entries`, and their job run when given, in one transaction.
+  ///
+  /// Either all of it is stored or none. `checkpoint` is called inside the
+  /// transaction, before the commit, for tests that kill the process there.
+  @discardableResult
+  public func record(
+    _ entries: [RunEntry],
+    job: (name: String, fingerprint: String, asOf: String, reportDirectory: String)? = nil,
+    checkpoint: (String) -> Void = { _ in }
+  ) throws(StoreError) -> (jobRunID: Int64?, runIDs: [Int64]) {
+    try write { db in
+      var jobRunID: Int64?
+      if let job {
+        try db.execute(
+          sql: """
+            INSERT INTO job_run (job, fingerprint, as_of, status, started_at, finished_at, report_dir)
+            VALUES (?, ?, ?, 'complete', ?, ?, ?)
+            """,
+          arguments: [
+            job.name, job.fingerprint, job.asOf, entries.first?.startedAt ?? "",
+            entries.last?.finishedAt ?? "", job.reportDirectory,
+          ]
+        )
+        jobRunID = db.lastInsertedRowID
+      }
+      var runIDs: [Int64] = []
+      var holding = try RowInsert(
+        db,
+        sql: """
+          INSERT INTO holding (run_id, portfolio, line, ticker, ticker_input, name, weight, status,
+            reason, description_sha256)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """
+      )
+      var score = try RowInsert(
+        db,
+        sql: "INSERT INTO score VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      )
+      var mapping = try RowInsert(db, sql: "INSERT INTO mapping VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      func insertHolding(_ runID: Int64, _ h: Holding, status: String, reason: String?) throws {
+        holding.bind(runID)
+        holding.bind(h.portfolio)
+        holding.bind(h.line)
+        holding.bind(h.ticker.canonical)
+        holding.bind(h.ticker.input)
+        holding.bind(h.name)
+        holding.bind(h.weight)
+        holding.bind(status)
+        holding.bind(reason)
+        holding.bind(Mapper.descriptionFingerprint(h))
+        try holding.run()
+      }
+      var explanation: [UInt8] = []
+      for entry in entries {
+        let run = entry.run
+        let counts = run.accounting
+        let weights = run.scoring.weights
+        try db.execute(
+          sql: """
+            INSERT INTO run (job_run_id, job, command, scenario, scenario_sha256, portfolio_path,
+              input_sha256, model_sha256, edition, as_of, weights, tool_version, rows_read, scored,
+              unmapped, rejected, status, started_at, finished_at, duration_ms, report_dir)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?, ?)
+            """,
+          arguments: [
+            jobRunID, job?.name, entry.command, entry.scenario, entry.scenarioHash,
+            entry.portfolioPath, run.portfolio.inputHash, run.scoring.model.contentHash,
+            run.scoring.catalog.edition, run.scoring.asOf.description,
+            "\(weights.encouraged),\(weights.financial),\(weights.substitution)", entry.toolVersion,
+            counts.read, counts.scored, counts.unmapped, counts.rejected, entry.startedAt,
+            entry.finishedAt, entry.durationMilliseconds, entry.reportDirectory,
+          ]
+        )
+        let runID = db.lastInsertedRowID
+        runIDs.append(runID)
+        // In key order, so that each table's B-tree grows at its end instead
+        // of splitting pages all over.
+        for position in Self.keyOrder(run.scores.map(\.holding)) {
+          let item = run.scores[position]
+          let h = item.holding
+          try insertHolding(runID, h, status: "scored", reason: nil)
+          score.bind(runID)
+          score.bind(h.portfolio)
+          score.bind(h.line)
+          score.bind(item.factors.e)
+          score.bind(item.factors.f)
+          score.bind(item.factors.d)
+          score.bind(item.composite)
+          score.bind(item.rank)
+          score.bind(item.tier)
+          score.bind(item.isExcluded)
+          score.bind(item.primarySegment?.rawValue)
+          explanation.removeAll(keepingCapacity: true)
+          item.explainer.explain(item, into: &explanation)
+          score.bind(utf8: explanation)
+          try score.run()
+          let itemMapping = item.mapping
+          for mapped in itemMapping.segments {
+            mapping.bind(runID)
+            mapping.bind(h.portfolio)
+            mapping.bind(h.line)
+            mapping.bind(mapped.segment.rawValue)
+            mapping.bind(mapped.share)
+            mapping.bind(itemMapping.method.rawValue)
+            mapping.bind(itemMapping.confidence)
+            mapping.bind(mapped.evidence)
+            try mapping.run()
+          }
+        }
+        let unmapped = run.unmapped
+        for position in Self.keyOrder(unmapped.map(\.holding)) {
+          try insertHolding(
+            runID,
+            unmapped[position].holding,
+            status: "unmapped",
+            reason: unmapped[position].reason
+          )
+        }
+        checkpoint("store-transaction")
+      }
+      return (jobRunID, runIDs)
+    }
+  }
+
+  /// Positions of `holdings` in key order, by portfolio, then line.
+  static func keyOrder(_ holdings: [Holding]) -> [Int] {
+    // Portfolios as ordinals, so that the sort compares integers.
+    let names = Set(holdings.map(\.portfolio)).sorted()
+    let ordinals = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+    let keys = holdings.map { (ordinals[$0.portfolio] ?? 0, $0.line) }
+    return keys.indices.sorted { keys[$0] < keys[$1] }
+  }
+}

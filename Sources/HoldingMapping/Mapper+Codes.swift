@@ -1,0 +1,132 @@
+import Foundation
+public import PolicyModel
+public import PolicyScoreCore
+public import PortfolioImport
+
+/// The industry-code method: the code narrows the domain, the text picks the
+/// segment.
+extension Mapper {
+  /// The industry code narrows the domain and the text picks the segment.
+  ///
+  /// A segment the code allows gets `codeBonus` when the text names it, and
+  /// is kept whatever its score when named by a strong term; one outside the
+  /// code must be named by a strong term and reach `minimumTextScore` on its
+  /// own: a word as plain as 'hospital' or '抗体' does not overrule the code.
+  /// When the best segment is outside the code, the mapping is borderline.
+  func mapByCodes(
+    _ resolved: [IndustryCode],
+    scores: [Int: TextScore],
+    note: String
+  )
+    -> Mapping
+  {
+    var allowed: Set<Int> = []
+    for code in resolved {
+      for id in code.candidates + [code.defaultSegment] {
+        if let position = segmentIndex[id] { allowed.insert(position) }
+      }
+    }
+    let codeList = resolved.map { "\($0.key)" + ($0.name.map { " \($0)" } ?? "") }
+      .joined(separator: ", ")
+    var combined: [Int: TextScore] = [:]
+    for (segment, text) in scores {
+      if allowed.contains(segment) {
+        var boosted = text
+        boosted.score += parameters.codeBonus
+        combined[segment] = boosted
+      } else if text.score >= parameters.minimumTextScore && text.strongest >= strongWeight {
+        combined[segment] = text
+      }
+    }
+    let ranked = Self.ranked(combined, ids: segmentIDs)
+    guard let best = ranked.first else {
+      var defaults: [SegmentID] = []
+      for code in resolved where !defaults.contains(code.defaultSegment) {
+        defaults.append(code.defaultSegment)
+      }
+      return Mapping(
+        method: .industryCode,
+        confidence: parameters.confidence.codeOnly,
+        segments: sorted(
+          defaults.map {
+            MappedSegment(
+              segment: $0,
+              share: 1 / Double(defaults.count),
+              evidence:
+                "code \(codeList); default segment, the text names none of the code's segments\(note)"
+            )
+          }
+        )
+      )
+    }
+    let agrees = allowed.contains(best.key)
+    // A segment the code allows and the text names by a strong term (the
+    // activity itself: 直线加速器) is a line of business however many words
+    // the main one gets; the keep ratio drops only passing mentions.
+    let kept = ranked.filter {
+      $0.value.score >= best.value.score * parameters.keepRatio
+        || (allowed.contains($0.key) && $0.value.strongest >= strongWeight)
+    }
+    let total = kept.reduce(0) { $0 + $1.value.score }
+    return Mapping(
+      method: .industryCode,
+      confidence: agrees ? parameters.confidence.codeAndText : parameters.confidence.codeOnly,
+      segments: sorted(
+        kept.map {
+          MappedSegment(
+            segment: segmentIDs[$0.key],
+            share: $0.value.score / total,
+            evidence: allowed.contains($0.key)
+              ? "code \(codeList); text chose: \(quoted($0.value.terms))\(lead($0.value))\(note)"
+              : "text: \(quoted($0.value.terms))\(lead($0.value)), outside the segments of code \(codeList)\(note)"
+          )
+        }
+      ),
+      borderline: agrees
+        ? nil
+        : "code \(codeList) and text disagree: the text points to \(segmentIDs[best.key]) (\(quoted(best.value.terms)))"
+    )
+  }
+
+  /// Codes from the concordance, and the tokens that matched none.
+  func resolveCodes(
+    _ tokens: [String],
+    cache: inout CodeCache
+  ) -> ([IndustryCode], [String]) {
+    var resolved: [IndustryCode] = []
+    var unresolved: [String] = []
+    for token in tokens {
+      if let code = cache.code(token, resolve: resolve) {
+        if !resolved.contains(code) { resolved.append(code) }
+      } else {
+        unresolved.append(token)
+      }
+    }
+    return (resolved, unresolved)
+  }
+
+  func resolve(_ token: String) -> IndustryCode? {
+    let separators: Set<Character> = [":", "：", "="]
+    if let split = token.firstIndex(where: { separators.contains($0) }) {
+      let prefix = token[..<split].trimmingCharacters(in: .whitespaces).uppercased()
+      let code = token[token.index(after: split)...].trimmingCharacters(in: .whitespaces)
+      guard
+        let scheme = schemes.first(where: {
+          $0.prefixes.map { $0.uppercased() }.contains(prefix) || $0.id.uppercased() == prefix
+        })
+      else { return nil }
+      return codes["\(scheme.id):\(code)"] ?? codes["\(scheme.id):\(stripRoman(code))"]
+    }
+    for scheme in schemes {
+      if let code = codes["\(scheme.id):\(token)"] ?? codes["\(scheme.id):\(stripRoman(token))"] {
+        return code
+      }
+    }
+    return nil
+  }
+
+  /// Shenwan level names carry Roman-numeral level marks: `中药Ⅱ` → `中药`.
+  func stripRoman(_ text: String) -> String {
+    String(text.filter { !"ⅠⅡⅢ".contains($0) }).trimmingCharacters(in: .whitespaces)
+  }
+}

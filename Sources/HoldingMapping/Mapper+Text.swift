@@ -1,0 +1,93 @@
+import Foundation
+public import PolicyModel
+public import PolicyScoreCore
+public import PortfolioImport
+
+/// The text method: what a name and description say about segments.
+extension Mapper {
+  /// What `text` says about segments; see `TextEvidence`.
+  func textEvidence(_ text: String) -> TextEvidence {
+    var evidence = TextEvidence()
+    var excluded: Set<Int> = []
+    for match in matcher.matches(in: text) {
+      let pattern = matcher.patterns[match.pattern]
+      if let marker = match.sideMarker {
+        evidence.sideTerms.append((match.first, matcher.patterns[marker].text, pattern.text))
+        continue
+      }
+      for role in pattern.roles {
+        if role.segment == Self.everySegment {
+          evidence.exclusion = evidence.exclusion ?? pattern.text
+        } else if role.isNegative {
+          excluded.insert(role.segment)
+        } else {
+          evidence.scores[role.segment, default: TextScore()].add(
+            pattern.text,
+            role.weight,
+            at: role.weight >= termWeight && role.leads ? match.first : nil
+          )
+        }
+      }
+    }
+    for segment in excluded { evidence.scores[segment] = nil }
+    preferSpecific(&evidence.scores)
+    let lead = evidence.scores.values.lazy.map(\.first).min() ?? Int.max
+    for segment in evidence.scores.keys {
+      evidence.scores[segment]?.settle(extraWeight: parameters.extraTermWeight)
+      if lead < Int.max && evidence.scores[segment]?.first == lead {
+        evidence.scores[segment]?.score += parameters.leadBonus
+        evidence.scores[segment]?.isLead = true
+      }
+    }
+    return evidence
+  }
+
+  /// The specific beats the generic: a domain's general segment named only by
+  /// ordinary or weak words yields to a segment of its domain named by a
+  /// strong word ('体外诊断' yields to '化学发光', but '化学药' stands beside
+  /// '创新药': generics and new drugs are two businesses); anywhere, a segment
+  /// named only by weak words yields to any named by more.
+  func preferSpecific(_ scores: inout [Int: TextScore]) {
+    // Domains as bits: no set, no string hashing per holding.
+    var strongDomains: UInt64 = 0
+    var anyOrdinary = false
+    for (segment, score) in scores {
+      if score.strongest >= strongWeight { strongDomains |= domainBits[segment] }
+      if score.strongest >= termWeight { anyOrdinary = true }
+    }
+    let yielding = scores.compactMap { segment, score -> Int? in
+      let inStrongDomain = domainBits[segment] & strongDomains != 0
+      return (score.strongest < strongWeight && inStrongDomain && isGeneral[segment])
+        || (score.strongest < termWeight && anyOrdinary) ? segment : nil
+    }
+    for segment in yielding { scores[segment] = nil }
+  }
+
+  func mapByText(_ scores: [Int: TextScore], note: String) -> Mapping? {
+    let ranked = Self.ranked(scores, ids: segmentIDs)
+    guard let best = ranked.first, best.value.score >= parameters.minimumTextScore else {
+      return nil
+    }
+    let kept = ranked.filter { $0.value.score >= best.value.score * parameters.keepRatio }
+    let runnerUp = ranked.dropFirst().first?.value.score ?? 0
+    let margin = (best.value.score - runnerUp) / best.value.score
+    let confidence =
+      parameters.confidence.textFloor
+      + (parameters.confidence.textCeiling - parameters.confidence.textFloor) * margin
+    let total = kept.reduce(0) { $0 + $1.value.score }
+    return Mapping(
+      method: .text,
+      confidence: confidence,
+      segments: sorted(
+        kept.map {
+          MappedSegment(
+            segment: segmentIDs[$0.key],
+            share: $0.value.score / total,
+            evidence:
+              "text: \(quoted($0.value.terms)) (score \(format($0.value.score))\($0.value.isLead ? ", named first" : ""))\(note)"
+          )
+        }
+      )
+    )
+  }
+}

@@ -1,0 +1,63 @@
+import HoldingMapping
+import PolicyModel
+import PolicyScoreCore
+public import PolicyScoring
+import PortfolioImport
+
+/// The coverage as the terminal and coverage.csv show it.
+extension MappingCoverage {
+  /// One line for a terminal: `mapped 53/55 holdings, 97.1% of weight
+  /// (registry 40, text 10, industry-code 3); 2 borderline`.
+  public var summary: String {
+    let methods = MappingMethod.allCases.compactMap { method in
+      byMethod[method].map { "\(method.rawValue) \($0.holdings)" }
+    }
+    let methodsPart = methods.isEmpty ? "" : " (\(methods.joined(separator: ", ")))"
+    return
+      "mapped \(mapped.holdings)/\(total.holdings) holdings, \(fixed(weightShare * 100, decimals: 1))% of weight\(methodsPart); \(borderline.count) borderline"
+  }
+
+  static let header = ["scope", "key", "holdings", "holdings_share", "weight_share", "note"]
+
+  /// `coverage.csv`: total, per method, per domain, unmapped, then one row
+  /// per borderline and unmapped holding.
+  public var csv: [UInt8] {
+    var rows: [[CSVCell]] = []
+    func row(_ scope: String, _ key: String, _ line: Line, note: String = "") {
+      let (holdings, weight) = shares(line)
+      rows.append([
+        .text(scope), .text(key), .integer(line.holdings), .number(holdings, decimals: 4),
+        .number(weight, decimals: 4), .text(note),
+      ])
+    }
+    row("total", "mapped", mapped)
+    for method in MappingMethod.allCases {
+      if let line = byMethod[method] { row("method", method.rawValue, line) }
+    }
+    for domain in byDomain.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+      row("domain", domain.rawValue, byDomain[domain] ?? Line())
+    }
+    row(
+      "total",
+      "unmapped",
+      Line(holdings: unmapped.count, weight: unmapped.reduce(0) { $0 + $1.holding.weight })
+    )
+    for (holding, reason) in borderline {
+      row(
+        "borderline",
+        holding.ticker.canonical,
+        Line(holdings: 1, weight: holding.weight),
+        note: reason
+      )
+    }
+    for (holding, reason) in unmapped {
+      row(
+        "unmapped",
+        holding.ticker.canonical,
+        Line(holdings: 1, weight: holding.weight),
+        note: reason
+      )
+    }
+    return CSVWriter.render(header: Self.header, rows: rows)
+  }
+}
