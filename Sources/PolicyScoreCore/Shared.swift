@@ -1,14 +1,16 @@
 /// An immutable value behind one reference: a copy of what holds it costs one
 /// reference count, however many fields the value has.
-package final class Shared<Value: Sendable>: Sendable {
-  package let value: Value
+@usableFromInline package final class Shared<Value: Sendable>: Sendable {
+  @usableFromInline package let value: Value
   package init(_ value: Value) { self.value = value }
 }
 
 extension Shared: Equatable where Value: Equatable {
-  package static func == (a: Shared, b: Shared) -> Bool { a === b || a.value == b.value }
+  @usableFromInline package static func == (a: Shared, b: Shared) -> Bool {
+    a === b || a.value == b.value
+  }
 }
 
 extension Shared: Hashable where Value: Hashable {
-  package func hash(into hasher: inout Hasher) { hasher.combine(value) }
+  @usableFromInline package func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }

@@ -5,12 +5,16 @@ import PortfolioImport
 
 /// The order of a ranking: excluded holdings last, then composite highest
 /// first, then canonical ticker, name and line.
+///
+/// Inlinable: the sensitivity check sorts with it millions of times from
+/// another target.
+@frozen
 package struct RankKey: Comparable {
-  var excluded: Bool
-  var composite: Double
-  var ticker: String
-  var name: String
-  var line: Int
+  package var excluded: Bool
+  package var composite: Double
+  package var ticker: String
+  package var name: String
+  package var line: Int
 
   package init(_ score: Score) {
     self.init(
@@ -22,6 +26,7 @@ package struct RankKey: Comparable {
     )
   }
 
+  @inlinable
   package init(excluded: Bool, composite: Double, ticker: String, name: String, line: Int) {
     self.excluded = excluded
     self.composite = composite
@@ -30,6 +35,7 @@ package struct RankKey: Comparable {
     self.line = line
   }
 
+  @inlinable
   package static func < (a: RankKey, b: RankKey) -> Bool {
     if a.excluded != b.excluded { return !a.excluded }
     if a.composite != b.composite { return a.composite > b.composite }

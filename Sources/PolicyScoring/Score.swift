@@ -8,37 +8,39 @@ public import PortfolioImport
 public struct Score: Sendable {
   /// What a score is made of, shared by its copies: ranking, grouping and
   /// comparing copy scores many times, and a copy costs one reference count.
-  struct Parts: Sendable {
-    let holding: Holding
-    let mapping: Mapping
-    let origin: Origin
-    let originBasis: String
-    let chinaShare: Double
-    let chinaShareBasis: String
-    let factors: FactorScores
-    let composite: Double
-    let tier: String
-    let isExcluded: Bool
+  @usableFromInline struct Parts: Sendable {
+    @usableFromInline let holding: Holding
+    @usableFromInline let mapping: Mapping
+    @usableFromInline let origin: Origin
+    @usableFromInline let originBasis: String
+    @usableFromInline let chinaShare: Double
+    @usableFromInline let chinaShareBasis: String
+    @usableFromInline let factors: FactorScores
+    @usableFromInline let composite: Double
+    @usableFromInline let tier: String
+    @usableFromInline let isExcluded: Bool
     package let explainer: Explainer
   }
 
-  private let parts: Shared<Parts>
+  // Inlinable getters: comparisons and reports, in later targets, read them
+  // per holding and scenario.
+  @usableFromInline let parts: Shared<Parts>
 
   init(_ parts: Parts) { self.parts = Shared(parts) }
 
-  public var holding: Holding { parts.value.holding }
-  public var mapping: Mapping { parts.value.mapping }
-  public var origin: Origin { parts.value.origin }
+  @inlinable public var holding: Holding { parts.value.holding }
+  @inlinable public var mapping: Mapping { parts.value.mapping }
+  @inlinable public var origin: Origin { parts.value.origin }
   /// Where the origin came from: "file", "market SH", or "model default".
-  public var originBasis: String { parts.value.originBasis }
+  @inlinable public var originBasis: String { parts.value.originBasis }
   /// China revenue share on 0...1.
-  public var chinaShare: Double { parts.value.chinaShare }
-  public var chinaShareBasis: String { parts.value.chinaShareBasis }
-  public var factors: FactorScores { parts.value.factors }
-  public var composite: Double { parts.value.composite }
-  public var tier: String { parts.value.tier }
+  @inlinable public var chinaShare: Double { parts.value.chinaShare }
+  @inlinable public var chinaShareBasis: String { parts.value.chinaShareBasis }
+  @inlinable public var factors: FactorScores { parts.value.factors }
+  @inlinable public var composite: Double { parts.value.composite }
+  @inlinable public var tier: String { parts.value.tier }
   /// The holding has eliminated activity; excluded whatever its number.
-  public var isExcluded: Bool { parts.value.isExcluded }
+  @inlinable public var isExcluded: Bool { parts.value.isExcluded }
   /// 1-based rank within its portfolio.
   public var rank: Int = 0
   /// Builds the explanation on demand: most scores of a what-if run are

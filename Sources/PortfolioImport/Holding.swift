@@ -6,38 +6,40 @@ public import PolicyScoreCore
 /// into its score, its mapping rows and its comparisons, and a copy costs one
 /// reference count instead of one per field.
 public struct Holding: Sendable, Hashable {
-  struct Fields: Hashable {
-    var line: Int
-    var portfolio: String
-    var ticker: Ticker
-    var name: String
-    var weight: Double
-    var description: String
-    var industryCodes: [String]
+  @usableFromInline struct Fields: Hashable {
+    @usableFromInline var line: Int
+    @usableFromInline var portfolio: String
+    @usableFromInline var ticker: Ticker
+    @usableFromInline var name: String
+    @usableFromInline var weight: Double
+    @usableFromInline var description: String
+    @usableFromInline var industryCodes: [String]
     /// Nil while every rarer field is unset, as in most rows.
-    var rare: Shared<Rare>?
+    @usableFromInline var rare: Shared<Rare>?
   }
 
   /// Fields most files leave blank, kept apart so that a holding without
   /// them takes 48 bytes less (a million holdings are read at once).
-  struct Rare: Hashable, Sendable {
-    var marketValue: Double?
-    var origin: Origin?
-    var chinaShare: Double?
-    var split: [SegmentShare]?
-    var mergedLines: [Int] = []
+  @usableFromInline struct Rare: Hashable, Sendable {
+    @usableFromInline var marketValue: Double?
+    @usableFromInline var origin: Origin?
+    @usableFromInline var chinaShare: Double?
+    @usableFromInline var split: [SegmentShare]?
+    @usableFromInline var mergedLines: [Int] = []
 
     /// Nil when nothing is set.
     var boxed: Shared<Rare>? { self == Rare() ? nil : Shared(self) }
   }
 
   /// Mutated only while uniquely referenced, so shared copies never change.
-  final class Box: @unchecked Sendable {
-    var fields: Fields
+  @usableFromInline final class Box: @unchecked Sendable {
+    @usableFromInline var fields: Fields
     init(_ fields: Fields) { self.fields = fields }
   }
 
-  private var box: Box
+  // Inlinable getters: every later stage, each its own target, reads them
+  // per holding.
+  @usableFromInline var box: Box
 
   private mutating func update(_ change: (inout Fields) -> Void) {
     if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
@@ -54,56 +56,56 @@ public struct Holding: Sendable, Hashable {
 
   /// 1-based line of the row in the file.
   public var line: Int {
-    get { box.fields.line }
+    @inlinable get { box.fields.line }
     set { update { $0.line = newValue } }
   }
   public var portfolio: String {
-    get { box.fields.portfolio }
+    @inlinable get { box.fields.portfolio }
     set { update { $0.portfolio = newValue } }
   }
   public var ticker: Ticker {
-    get { box.fields.ticker }
+    @inlinable get { box.fields.ticker }
     set { update { $0.ticker = newValue } }
   }
   public var name: String {
-    get { box.fields.name }
+    @inlinable get { box.fields.name }
     set { update { $0.name = newValue } }
   }
   /// Share of its portfolio on 0...1: from the weight column, else from market value.
   public var weight: Double {
-    get { box.fields.weight }
+    @inlinable get { box.fields.weight }
     set { update { $0.weight = newValue } }
   }
   public var marketValue: Double? {
-    get { box.fields.rare?.value.marketValue }
+    @inlinable get { box.fields.rare?.value.marketValue }
     set { updateRare { $0.marketValue = newValue } }
   }
   public var description: String {
-    get { box.fields.description }
+    @inlinable get { box.fields.description }
     set { update { $0.description = newValue } }
   }
   /// Industry codes as written, one per entry (`GB:3581`, `医疗设备`).
   public var industryCodes: [String] {
-    get { box.fields.industryCodes }
+    @inlinable get { box.fields.industryCodes }
     set { update { $0.industryCodes = newValue } }
   }
   public var origin: Origin? {
-    get { box.fields.rare?.value.origin }
+    @inlinable get { box.fields.rare?.value.origin }
     set { updateRare { $0.origin = newValue } }
   }
   /// Share of revenue earned in China on 0...1, when the file gives it.
   public var chinaShare: Double? {
-    get { box.fields.rare?.value.chinaShare }
+    @inlinable get { box.fields.rare?.value.chinaShare }
     set { updateRare { $0.chinaShare = newValue } }
   }
   /// An explicit segment split from the file, shares summing to 1.
   public var split: [SegmentShare]? {
-    get { box.fields.rare?.value.split }
+    @inlinable get { box.fields.rare?.value.split }
     set { updateRare { $0.split = newValue } }
   }
   /// Later rows of the same company in the same portfolio, merged into this one.
   public var mergedLines: [Int] {
-    get { box.fields.rare?.value.mergedLines ?? [] }
+    @inlinable get { box.fields.rare?.value.mergedLines ?? [] }
     set { updateRare { $0.mergedLines = newValue } }
   }
 

@@ -101,12 +101,19 @@ public struct Sensitivity: Sendable {
   /// with the ranking's own order, and lists every pair of the rest whose
   /// order flipped.
   static func reversals(_ scores: [Score], limit: Int) -> ([Reversal], Int) {
+    // Each holding's place in the ranking's own order of every key: sorting
+    // the rest by it is sorting them by their keys, without comparing the
+    // keys' strings again for every removal.
     let keys = scores.map(RankKey.init)
+    var place = [Int](repeating: 0, count: keys.count)
+    for (position, index) in keys.indices.sorted(by: { keys[$0] < keys[$1] }).enumerated() {
+      place[index] = position
+    }
     var found: [Reversal] = []
     let removals = min(limit, scores.count)
     for removed in 0..<removals {
       let rest = keys.indices.filter { $0 != removed }
-      let reranked = rest.sorted { keys[$0] < keys[$1] }
+      let reranked = rest.sorted { place[$0] < place[$1] }
       // `scores` is in base rank order, so the rest must stay in index order.
       for (position, index) in reranked.enumerated() where index != rest[position] {
         found.append(

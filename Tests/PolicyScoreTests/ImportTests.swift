@@ -191,8 +191,19 @@ import Testing
   }
 
   @Test func strictModeStopsAtTheFirstBadRow() {
-    #expect(throws: PortfolioError.self) {
-      _ = try portfolio("ticker,weight\nA,1\nB,oops\n", strict: true)
+    do throws(PortfolioError) {
+      _ = try portfolio("ticker,weight\nA,1\nB,oops\nC,alsobad\n", strict: true)
+      Issue.record("strict mode read on")
+    } catch {
+      guard case .rejected(let file, let row) = error else {
+        Issue.record("expected the first rejected row, got \(error)")
+        return
+      }
+      #expect(file == "inline.csv" && row.line == 3 && row.column == "weight")
+      #expect(
+        error.description
+          == "inline.csv:3:3: error: row rejected (column 'weight'): 'oops' is not a number"
+      )
     }
   }
 

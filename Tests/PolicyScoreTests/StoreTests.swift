@@ -307,7 +307,10 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
       _ = try Job(contentsOf: file)
       Issue.record("the bad job loaded")
     } catch {
-      guard case .invalid(let diagnostics) = error else { return }
+      guard case .invalid(let diagnostics) = error else {
+        Issue.record("expected the job file's diagnostics, got \(error)")
+        return
+      }
       #expect(
         diagnostics.contains {
           $0.description.hasPrefix("bad.yaml:4:")

@@ -50,7 +50,7 @@ func temporaryDirectory(_ name: String = #function) throws -> URL {
 }
 
 /// Reads a portfolio from inline CSV text.
-func portfolio(_ text: String, strict: Bool = false) throws -> Portfolio {
+func portfolio(_ text: String, strict: Bool = false) throws(PortfolioError) -> Portfolio {
   try PortfolioReader(knownSegments: Set(shippedModel.segmentIDs), strict: strict)
     .read(bytes: Array(text.utf8), file: "inline.csv")
 }
