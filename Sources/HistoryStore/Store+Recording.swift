@@ -68,8 +68,9 @@ extension Store {
           sql: """
             INSERT INTO run (job_run_id, job, command, scenario, scenario_sha256, portfolio_path,
               input_sha256, model_sha256, edition, as_of, weights, tool_version, rows_read, scored,
-              unmapped, rejected, status, started_at, finished_at, duration_ms, report_dir)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?, ?)
+              unmapped, rejected, status, started_at, finished_at, duration_ms, report_dir,
+              out_of_scope)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?, ?, ?)
             """,
           arguments: [
             jobRunID, job?.name, entry.command, entry.scenario, entry.scenarioHash,
@@ -77,7 +78,7 @@ extension Store {
             run.scoring.catalog.edition, run.scoring.asOf.description,
             "\(weights.encouraged),\(weights.financial),\(weights.substitution)", entry.toolVersion,
             counts.read, counts.scored, counts.unmapped, counts.rejected, entry.startedAt,
-            entry.finishedAt, entry.durationMilliseconds, entry.reportDirectory,
+            entry.finishedAt, entry.durationMilliseconds, entry.reportDirectory, counts.outOfScope,
           ]
         )
         let runID = db.lastInsertedRowID
@@ -116,14 +117,15 @@ extension Store {
             try mapping.run()
           }
         }
-        let unmapped = run.unmapped
-        for position in Self.keyOrder(unmapped.map(\.holding)) {
-          try insertHolding(
-            runID,
-            unmapped[position].holding,
-            status: "unmapped",
-            reason: unmapped[position].reason
-          )
+        for (status, holdings) in [("unmapped", run.unmapped), ("out-of-scope", run.outOfScope)] {
+          for position in Self.keyOrder(holdings.map(\.holding)) {
+            try insertHolding(
+              runID,
+              holdings[position].holding,
+              status: status,
+              reason: holdings[position].reason
+            )
+          }
         }
         checkpoint("store-transaction")
       }

@@ -151,6 +151,9 @@ public final class Store: Sendable {
     migrator.registerMigration("v3 holding description fingerprint") { db in
       try db.execute(sql: "ALTER TABLE holding ADD COLUMN description_sha256 TEXT")
     }
+    migrator.registerMigration("v4 holdings out of scope") { db in
+      try db.execute(sql: "ALTER TABLE run ADD COLUMN out_of_scope INTEGER NOT NULL DEFAULT 0")
+    }
     return migrator
   }
 
@@ -177,6 +180,7 @@ public final class Store: Sendable {
       rowsRead: row["rows_read"],
       scored: row["scored"],
       unmapped: row["unmapped"],
+      outOfScope: row["out_of_scope"],
       rejected: row["rejected"],
       status: row["status"],
       startedAt: row["started_at"],

@@ -20,6 +20,7 @@ public struct StoredRun: Sendable, Hashable {
   public var rowsRead: Int
   public var scored: Int
   public var unmapped: Int
+  public var outOfScope: Int
   public var rejected: Int
   public var status: String
   public var startedAt: String

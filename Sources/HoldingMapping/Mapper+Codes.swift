@@ -13,20 +13,26 @@ extension Mapper {
   /// code must be named by a strong term and reach `minimumTextScore` on its
   /// own: a word as plain as 'hospital' or '抗体' does not overrule the code.
   /// When the best segment is outside the code, the mapping is borderline.
+  ///
+  /// Several codes allow the segments they all allow, when there are any (a
+  /// listing's CSRC division and its tag narrow each other), else the
+  /// segments any allows; the default is the narrowest code's.
   func mapByCodes(
     _ resolved: [IndustryCode],
     scores: [Int: TextScore],
-    note: String
+    note: String,
+    source: String = "code"
   )
     -> Mapping
   {
-    var allowed: Set<Int> = []
-    for code in resolved {
-      for id in code.candidates + [code.defaultSegment] {
-        if let position = segmentIndex[id] { allowed.insert(position) }
-      }
+    let sets = resolved.map { code in
+      Set((code.candidates + [code.defaultSegment]).compactMap { segmentIndex[$0] })
     }
-    let codeList = resolved.map { "\($0.key)" + ($0.name.map { " \($0)" } ?? "") }
+    var allowed = sets.dropFirst().reduce(sets.first ?? []) { $0.intersection($1) }
+    if allowed.isEmpty { allowed = sets.reduce([]) { $0.union($1) } }
+    let codeList =
+      "\(source) "
+      + resolved.map { "\($0.key)" + ($0.name.map { " \($0)" } ?? "") }
       .joined(separator: ", ")
     var combined: [Int: TextScore] = [:]
     for (segment, text) in scores {
@@ -40,9 +46,18 @@ extension Mapper {
     }
     let ranked = Self.ranked(combined, ids: segmentIDs)
     guard let best = ranked.first else {
-      var defaults: [SegmentID] = []
-      for code in resolved where !defaults.contains(code.defaultSegment) {
-        defaults.append(code.defaultSegment)
+      // The narrowest code's default that the others allow; failing that,
+      // every code's default, as before codes narrowed each other.
+      let narrowest = zip(resolved, sets).sorted { $0.1.count < $1.1.count }.map(\.0)
+      var defaults =
+        narrowest.first {
+          segmentIndex[$0.defaultSegment].map(allowed.contains) ?? false
+        }.map { [$0.defaultSegment] } ?? []
+      if defaults.isEmpty || resolved.count == 1 {
+        defaults = []
+        for code in resolved where !defaults.contains(code.defaultSegment) {
+          defaults.append(code.defaultSegment)
+        }
       }
       return Mapping(
         method: .industryCode,
@@ -53,7 +68,7 @@ extension Mapper {
               segment: $0,
               share: 1 / Double(defaults.count),
               evidence:
-                "code \(codeList); default segment, the text names none of the code's segments\(note)"
+                "\(codeList); default segment, the text names none of its segments\(note)"
             )
           }
         )
@@ -77,14 +92,14 @@ extension Mapper {
             segment: segmentIDs[$0.key],
             share: $0.value.score / total,
             evidence: allowed.contains($0.key)
-              ? "code \(codeList); text chose: \(quoted($0.value.terms))\(lead($0.value))\(note)"
-              : "text: \(quoted($0.value.terms))\(lead($0.value)), outside the segments of code \(codeList)\(note)"
+              ? "\(codeList); text chose: \(quoted($0.value.terms))\(lead($0.value))\(note)"
+              : "text: \(quoted($0.value.terms))\(lead($0.value)), outside the segments of \(codeList)\(note)"
           )
         }
       ),
       borderline: agrees
         ? nil
-        : "code \(codeList) and text disagree: the text points to \(segmentIDs[best.key]) (\(quoted(best.value.terms)))"
+        : "\(codeList) and text disagree: the text points to \(segmentIDs[best.key]) (\(quoted(best.value.terms)))"
     )
   }
 

@@ -16,6 +16,17 @@ extension Mapper {
         continue
       }
       for role in pattern.roles {
+        // After `销往` or `客户为`, a service or channel is who buys.
+        if match.customerMarker != nil, role.segment >= 0,
+          domainBits[role.segment] & customerDomains != 0
+        {
+          if let marker = match.customerMarker {
+            evidence.customerTerms.append(
+              (match.first, matcher.patterns[marker].text, pattern.text)
+            )
+          }
+          continue
+        }
         if role.segment == Self.everySegment {
           evidence.exclusion = evidence.exclusion ?? pattern.text
         } else if role.isNegative {

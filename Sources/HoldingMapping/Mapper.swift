@@ -21,12 +21,16 @@ public final class Mapper: Sendable {
   let domains: [SegmentID: Domain]
   /// Each segment's domain as a bit, by segment index (0 for none).
   let domainBits: [UInt64]
+  /// The domains a customer is in (services, distribution and retail), as
+  /// bits: named after `销往`, they are who buys.
+  let customerDomains: UInt64
   /// Whether each segment, by index, is its domain's general one.
   let isGeneral: [Bool]
   let matcher: TextMatcher
   let codes: [String: IndustryCode]
   let schemes: [IndustryCodeScheme]
   let registry: [String: RegisteredCompany]
+  let universe: Universe
   let decisions: [String: MappingDecision]
   /// Legal-form suffixes as lowercased UTF-8, longest first, so that
   /// `股份有限公司` goes before `有限公司`.
@@ -46,12 +50,20 @@ public final class Mapper: Sendable {
   ///     for a ticker wins.
   ///   - useRegistry: false to map registered companies by codes and text
   ///     like any other (the evaluation does, to measure those methods).
-  public init(model: ModelBundle, decisions: [MappingDecision] = [], useRegistry: Bool = true) {
+  ///   - useUniverse: false to leave holdings unidentified, so that only
+  ///     their own codes and text speak.
+  public init(
+    model: ModelBundle,
+    decisions: [MappingDecision] = [],
+    useRegistry: Bool = true,
+    useUniverse: Bool = true
+  ) {
     segmentIDs = model.segmentIDs
     var index: [SegmentID: Int] = [:]
     for (position, id) in segmentIDs.enumerated() { index[id] = position }
     segmentIndex = index
     var terms: [(text: String, role: TextMatcher.Role)] = []
+    var words = model.lexicon.words
     for id in model.segmentIDs {
       guard let entry = model.lexicon.entries[id], let position = index[id] else { continue }
       for term in entry.terms {
@@ -68,7 +80,16 @@ public final class Mapper: Sendable {
         )
       }
       for negative in entry.negative {
-        terms.append((negative, TextMatcher.Role(segment: position, weight: 0, isNegative: true)))
+        // A negative that holds one of the segment's own terms (兽用疫苗
+        // holds 疫苗) takes that term out where it stands, as a longer word
+        // does; elsewhere in the text the term still counts (人用狂犬疫苗).
+        // One that holds none rules the segment out.
+        let folded = negative.lowercased()
+        if entry.terms.contains(where: { folded.contains($0.text.lowercased()) }) {
+          words.append(negative)
+        } else {
+          terms.append((negative, TextMatcher.Role(segment: position, weight: 0, isNegative: true)))
+        }
       }
     }
     for exclusion in model.lexicon.exclusions {
@@ -76,7 +97,15 @@ public final class Mapper: Sendable {
         (exclusion, TextMatcher.Role(segment: Self.everySegment, weight: 0, isNegative: true))
       )
     }
-    matcher = TextMatcher(terms: terms, sideMarkers: model.lexicon.sideMarkers)
+    let lexicon = model.lexicon
+    matcher = TextMatcher(
+      terms: terms,
+      sideMarkers: lexicon.sideMarkers,
+      markers: lexicon.customerMarkers.map { ($0, .customer) }
+        + lexicon.negatesNext.map { ($0, .negatesNext) }
+        + lexicon.negatesPrevious.map { ($0, .negatesPrevious) }
+        + words.map { ($0, .word) }
+    )
     domains = model.segments.mapValues(\.domain)
     domainBits = segmentIDs.map { id in
       model.segments[id].flatMap { Domain.allCases.firstIndex(of: $0.domain) }.map {
@@ -84,9 +113,13 @@ public final class Mapper: Sendable {
       } ?? 0
     }
     isGeneral = segmentIDs.map { model.lexicon.entries[$0]?.isGeneral ?? false }
+    customerDomains = [Domain.healthcareServices, .distributionRetail].reduce(0) { bits, domain in
+      bits | (Domain.allCases.firstIndex(of: domain).map { UInt64(1) << UInt64($0) } ?? 0)
+    }
     codes = model.codes
     schemes = model.schemes
     registry = useRegistry ? model.registry : [:]
+    universe = useUniverse ? model.universe : Universe(namePrefixes: [], nameSuffixes: [])
     var latest: [String: MappingDecision] = [:]
     for decision in decisions { latest[decision.ticker] = decision }
     self.decisions = latest
@@ -134,16 +167,24 @@ public final class Mapper: Sendable {
     var scores: [Int: TextScore] = [:]
     var exclusion: String?
     var sideTerms: [(at: Int, marker: String, term: String)] = []
+    /// Services and channels named as customers: `销往` `医院`.
+    var customerTerms: [(at: Int, marker: String, term: String)] = []
 
     /// For the evidence, in the text's order: `; not counted after '另有': '医药流通'`.
     var sideNote: String {
+      let customers = customerTerms.sorted { $0.at < $1.at }
+      let customerNote =
+        customers.isEmpty
+        ? ""
+        : "; customers, not the business: "
+          + customers.map { "'\($0.marker)' '\($0.term)'" }.joined(separator: ", ")
       let inOrder = sideTerms.sorted { $0.at < $1.at }
       var markers: [String] = []
       for (_, marker, _) in inOrder where !markers.contains(marker) { markers.append(marker) }
       return markers.map { marker in
         let terms = inOrder.filter { $0.marker == marker }.map { "'\($0.term)'" }
         return "; not counted after '\(marker)': \(terms.joined(separator: ", "))"
-      }.joined()
+      }.joined() + customerNote
     }
   }
 
@@ -193,10 +234,16 @@ public final class Mapper: Sendable {
         )
       )
     }
-    if let decision = decisions[holding.ticker.canonical] {
+    let identity = identify(holding)
+    let listing = identity.listing
+    if let decision = decisions[holding.ticker.canonical]
+      ?? listing.flatMap({ decisions[$0.ticker] })
+    {
       return apply(decision, to: holding)
     }
-    if let company = registry[holding.ticker.canonical] {
+    let identified = identity.note
+    if let company = registry[holding.ticker.canonical] ?? listing.flatMap({ registry[$0.ticker] })
+    {
       let note = company.fact.note.map { ": \($0)" } ?? ""
       return .mapped(
         Mapping(
@@ -207,40 +254,84 @@ public final class Mapper: Sendable {
               segment: $0.segment,
               share: $0.share,
               evidence:
-                "registry: \(company.name), \(percent($0.share)) (\(company.fact.grade))\(note)"
+                "\(identified)registry: \(company.name), \(percent($0.share)) (\(company.fact.grade))\(note)"
             )
           }
         )
       )
     }
     let evidence = textEvidence(coreName(holding.name) + "\n" + holding.description)
-    if let exclusion = evidence.exclusion {
-      return .unmapped(
-        reason: "the text says '\(exclusion)', which puts the company outside healthcare"
-      )
+    // The text names a healthcare business it would map by on its own: a
+    // listing classified outside healthcare is then borderline, not out of
+    // scope.
+    let namesBusiness = evidence.scores.values.contains {
+      $0.score >= parameters.minimumTextScore
+    }
+    var borderline: String?
+    if let listing, !listing.isHealthcare {
+      guard namesBusiness else {
+        return .outOfScope(
+          reason: "\(identity.description): listed under \(listing.industry), outside healthcare"
+        )
+      }
+      borderline =
+        "listed under \(listing.industry), outside healthcare, but the text names a healthcare business"
+    }
+    // An exclusion word puts a company outside healthcare whatever else its
+    // text says, unless its listing is classified in healthcare.
+    if let exclusion = evidence.exclusion, borderline == nil {
+      guard listing?.isHealthcare == true else {
+        return .outOfScope(
+          reason: "the text says '\(exclusion)', which puts the company outside healthcare"
+        )
+      }
+      borderline = "the text says '\(exclusion)', but the listing is classified in healthcare"
+    }
+    if case .ambiguous(let listings) = identity {
+      borderline =
+        "the name matches \(listings.count) listings (\(listings.prefix(3).map { "\($0.ticker) \($0.displayName)" }.joined(separator: ", "))); none chosen"
     }
     let scores = evidence.scores
-    let (resolved, unresolved) = resolveCodes(holding.industryCodes, cache: &cache)
+    let tokens = holding.industryCodes.isEmpty ? listing?.codes ?? [] : holding.industryCodes
+    let (resolved, unresolved) = resolveCodes(tokens, cache: &cache)
     let note =
       (unresolved.isEmpty
         ? ""
         : "; code \(unresolved.map { "'\($0)'" }.joined(separator: ", ")) not in the concordance")
       + evidence.sideNote
+    var mapping: Mapping?
     if !resolved.isEmpty {
-      return .mapped(mapByCodes(resolved, scores: scores, note: note))
+      mapping = mapByCodes(
+        resolved,
+        scores: scores,
+        note: note,
+        source: holding.industryCodes.isEmpty ? "listed as" : "code"
+      )
+    } else {
+      mapping = mapByText(scores, note: note)
     }
-    if let mapping = mapByText(scores, note: note) { return .mapped(mapping) }
+    if var mapping {
+      if !identified.isEmpty {
+        for index in mapping.segments.indices {
+          mapping.segments[index].evidence = identified + mapping.segments[index].evidence
+        }
+      }
+      if let borderline { mapping.borderline = mapping.borderline ?? borderline }
+      return .mapped(mapping)
+    }
     // Ties by id, as everywhere: a dictionary's order changes from run to run.
     let best = Self.ranked(scores, ids: segmentIDs).first
     if let best, best.value.score > 0 {
       return .unmapped(
         reason:
-          "text matched only weak terms (\(quoted(best.value.terms)) for \(segmentIDs[best.key]); score \(format(best.value.score)) below \(format(parameters.minimumTextScore)))\(note)"
+          "\(identified)text matched only weak terms (\(quoted(best.value.terms)) for \(segmentIDs[best.key]); score \(format(best.value.score)) below \(format(parameters.minimumTextScore)))\(note)"
       )
     }
-    let codesPart = holding.industryCodes.isEmpty ? "no industry code" : "no known industry code"
+    let codesPart = tokens.isEmpty ? "no industry code" : "no known industry code"
+    let nameless = borderline.map { "; \($0)" } ?? ""
     return .unmapped(
-      reason: "\(codesPart), and no segment keyword in the name or description\(note)"
+      reason:
+        "\(identified)\(codesPart), and no segment keyword in the name or description\(note)\(nameless)"
     )
   }
 
@@ -265,7 +356,7 @@ public final class Mapper: Sendable {
       "decision \(decision.action.rawValue) by \(decision.decidedBy) on \(decision.decidedAt.prefix(10))"
     let why = decision.reason.isEmpty ? "" : ": \(decision.reason)"
     if decision.action == .reject || decision.segments.isEmpty {
-      return .unmapped(reason: "\(by)\(why)")
+      return .outOfScope(reason: "\(by)\(why)")
     }
     let stale =
       decision.descriptionFingerprint.isEmpty

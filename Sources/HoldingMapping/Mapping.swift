@@ -45,10 +45,20 @@ public struct MappedSegment: Sendable, Hashable {
   public var segment: SegmentID
   public var share: Double
   public var evidence: String
+
+  public init(segment: SegmentID, share: Double, evidence: String) {
+    self.segment = segment
+    self.share = share
+    self.evidence = evidence
+  }
 }
 
 /// The mapper's answer for one holding.
 public enum MappingOutcome: Sendable, Hashable {
   case mapped(Mapping)
   case unmapped(reason: String)
+  /// Identified as a listing outside healthcare, by its classification or
+  /// its text, or put there by an analyst's decision: neither scored nor
+  /// unmapped.
+  case outOfScope(reason: String)
 }

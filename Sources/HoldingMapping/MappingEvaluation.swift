@@ -145,6 +145,9 @@ public struct MappingEvaluation: Sendable {
           .joined(separator: " | ")
       case .unmapped(let reason):
         evaluated.evidence = reason
+      case .outOfScope(let reason):
+        evaluated.method = "out-of-scope"
+        evaluated.evidence = reason
       }
       cases.append(evaluated)
     }

@@ -26,9 +26,30 @@ public struct TextMatcher: Sendable {
     public var needsStartBoundary: Bool
     public var needsEndBoundary: Bool
     public var roles: [Role]
-    /// A word that opens a side clause (`另有`): matches from its end to the
-    /// clause's end are dropped.
-    public var opensSideClause = false
+    /// What the word does to the terms around it, when it is a marker.
+    public var marker: Marker?
+
+    /// A side marker's pattern: matches from its end to the clause's end are
+    /// dropped.
+    public var opensSideClause: Bool { marker == .side }
+  }
+
+  /// Words that say how to read the terms around them rather than naming a
+  /// segment. A marker is never a term itself.
+  public enum Marker: Sendable, Hashable {
+    /// Opens a side clause (`另有`, `在研`, `替代`): the rest of the clause
+    /// names no business of the company.
+    case side
+    /// Names who buys (`销往`, `客户为`, `sold to`): in the rest of the clause,
+    /// a service or a distribution channel is a customer, not the business.
+    case customer
+    /// Negates the term right after it (`无`汞, `非`PVC).
+    case negatesNext
+    /// Negates the term right before it (mercury`-free`).
+    case negatesPrevious
+    /// Holds a longer word that contains a term (`运动保护` holds `动保`), so
+    /// that the term inside it does not count; it names nothing itself.
+    case word
   }
 
   public let patterns: [Pattern]
@@ -50,21 +71,29 @@ public struct TextMatcher: Sendable {
   /// the matching loop.
   private let shapes: [(length: Int, boundaries: UInt8)]
 
-  /// Compiles the terms and the side markers.
+  /// Compiles the terms and the markers.
   ///
-  /// `terms[i]` lists (text, role) pairs. A side marker that is also a term
-  /// stays a side marker.
-  public init(terms: [(text: String, role: Role)], sideMarkers: [String] = []) {
+  /// `terms[i]` lists (text, role) pairs. A marker that is also a term stays
+  /// a marker.
+  public init(
+    terms: [(text: String, role: Role)],
+    sideMarkers: [String] = [],
+    markers: [(text: String, marker: Marker)] = []
+  ) {
     var index: [[UInt8]: Int] = [:]
     var patterns: [Pattern] = []
-    // A side marker has no role.
+    // A marker has no role.
     let entries =
-      sideMarkers.map { (text: $0, role: Role?.none) } + terms.map { ($0.text, $0.role) }
-    for (text, role) in entries {
+      sideMarkers.map { (text: $0, role: Role?.none, marker: Marker?.some(.side)) }
+      + markers.map { ($0.text, Role?.none, Marker?.some($0.marker)) }
+      + terms.map { ($0.text, $0.role, Marker?.none) }
+    for (text, role, marker) in entries {
       let bytes = TextMatcher.fold(Array(text.utf8))
       guard !bytes.isEmpty else { continue }
       if let existing = index[bytes] {
-        if let role, !patterns[existing].opensSideClause, !patterns[existing].roles.contains(role) {
+        // A term is a word too: it holds the terms inside it.
+        if role != nil && patterns[existing].marker == .word { patterns[existing].marker = nil }
+        if let role, patterns[existing].marker == nil, !patterns[existing].roles.contains(role) {
           patterns[existing].roles.append(role)
         }
         continue
@@ -77,7 +106,7 @@ public struct TextMatcher: Sendable {
           needsStartBoundary: TextMatcher.isWordByte(bytes[0]),
           needsEndBoundary: bytes.count <= 4 && TextMatcher.isWordByte(bytes[bytes.count - 1]),
           roles: role.map { [$0] } ?? [],
-          opensSideClause: role == nil
+          marker: marker
         )
       )
     }
@@ -169,6 +198,8 @@ public struct TextMatcher: Sendable {
     ///
     /// Nil in the main text; a match in a side clause does not count.
     public var sideMarker: Int?
+    /// The customer marker (a pattern index) whose clause holds the match.
+    public var customerMarker: Int?
   }
 
   /// The distinct patterns found in `text`, in pattern order, each where the
@@ -224,27 +255,50 @@ public struct TextMatcher: Sendable {
         spans.append((patternIndex, begin, position + 1))
       }
     }
+    // Markers say how to read the terms; they are not terms. A `word`
+    // marker stays, to hold the terms inside it.
     var side: [(marker: Int, clause: Range<Int>)] = []
-    for span in spans where patterns[span.pattern].opensSideClause {
-      side.append((span.pattern, span.end..<TextMatcher.clauseEnd(bytes, from: span.end)))
+    var customer: [(marker: Int, clause: Range<Int>)] = []
+    var negatedFrom: Set<Int> = []
+    var negatedTo: Set<Int> = []
+    for span in spans {
+      switch patterns[span.pattern].marker {
+      case .side?:
+        side.append((span.pattern, span.end..<TextMatcher.clauseEnd(bytes, from: span.end)))
+      case .customer?:
+        customer.append((span.pattern, span.end..<TextMatcher.clauseEnd(bytes, from: span.end)))
+      case .negatesNext?: negatedFrom.insert(span.end)
+      case .negatesPrevious?: negatedTo.insert(span.begin)
+      case .word?, nil: break
+      }
     }
-    if !side.isEmpty { spans.removeAll { patterns[$0.pattern].opensSideClause } }
+    spans.removeAll {
+      guard let marker = patterns[$0.pattern].marker else { return false }
+      return marker != .word
+    }
     var found: [Match] = []
     for span in spans {
       let inside = spans.contains {
         $0.begin <= span.begin && $0.end >= span.end
           && ($0.end - $0.begin) > (span.end - span.begin)
       }
-      if !inside {
-        let marker = side.first { $0.clause.contains(span.begin) }?.marker
-        found.append(Match(pattern: span.pattern, first: span.begin, sideMarker: marker))
-      }
+      guard !inside, patterns[span.pattern].marker == nil,
+        !negatedFrom.contains(span.begin), !negatedTo.contains(span.end)
+      else { continue }
+      found.append(
+        Match(
+          pattern: span.pattern,
+          first: span.begin,
+          sideMarker: side.first { $0.clause.contains(span.begin) }?.marker,
+          customerMarker: customer.first { $0.clause.contains(span.begin) }?.marker
+        )
+      )
     }
     // By pattern, the main text's occurrences first, the first first; then one
     // per pattern, so a term the main text names is never a side one.
     found.sort {
-      ($0.pattern, $0.sideMarker == nil ? 0 : 1, $0.first)
-        < ($1.pattern, $1.sideMarker == nil ? 0 : 1, $1.first)
+      ($0.pattern, $0.sideMarker == nil ? 0 : 1, $0.customerMarker == nil ? 0 : 1, $0.first)
+        < ($1.pattern, $1.sideMarker == nil ? 0 : 1, $1.customerMarker == nil ? 0 : 1, $1.first)
     }
     var unique = 0
     for index in found.indices where index == 0 || found[index].pattern != found[index - 1].pattern

@@ -30,6 +30,16 @@ public struct Lexicon: Sendable {
   /// Words that open a side clause (另有, 兼营, 在研): what the rest of the
   /// clause names is a minor line or a pipeline, not a business to map.
   public var sideMarkers: [String] = []
+  /// Words that name who buys (`销往`, `客户为`): a service or a channel
+  /// after them, in the same clause, is a customer, not the business.
+  public var customerMarkers: [String] = []
+  /// Words that negate the term right after them (`无`, `非`), and right
+  /// before them (`-free`).
+  public var negatesNext: [String] = []
+  public var negatesPrevious: [String] = []
+  /// Longer words that hold a term without naming a segment (`运动保护`
+  /// holds `动保`): the term inside them does not count.
+  public var words: [String] = []
   /// The weight of a strong term and of an ordinary one; weak terms weigh less.
   public var strongWeight: Double = 3
   public var termWeight: Double = 2

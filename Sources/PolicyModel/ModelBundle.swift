@@ -19,6 +19,8 @@ public struct ModelBundle: Sendable {
   /// Registered companies by canonical ticker; a company listed in several
   /// places appears under each of its tickers.
   public var registry: [String: RegisteredCompany]
+  /// Every listing a holding can be identified as.
+  public var universe: Universe
   public var lexicon: Lexicon
   public var mentions: [StrategicMention]
   public var parameters: ModelParameters
@@ -47,6 +49,7 @@ public struct ModelBundle: Sendable {
     schemes: [IndustryCodeScheme],
     codes: [String: IndustryCode],
     registry: [String: RegisteredCompany],
+    universe: Universe,
     lexicon: Lexicon,
     mentions: [StrategicMention],
     parameters: ModelParameters,
@@ -65,6 +68,7 @@ public struct ModelBundle: Sendable {
     self.schemes = schemes
     self.codes = codes
     self.registry = registry
+    self.universe = universe
     self.lexicon = lexicon
     self.mentions = mentions
     self.parameters = parameters

@@ -16,6 +16,12 @@ extension ModelLoader {
     state.lexiconExclusions = map.strings("exclude")
     state.nameSuffixes = map.strings("name_suffixes")
     state.sideMarkers = map.strings("side_markers")
+    state.customerMarkers = map.strings("customer_markers")
+    if let negators = map.map("negators", keys: ["before", "after"]) {
+      state.negatesNext = negators.strings("before")
+      state.negatesPrevious = negators.strings("after")
+    }
+    state.words = map.strings("words")
     guard let pairs = map["segments"]?.pairs else {
       diagnostics.error("missing 'segments' mapping in lexicon.yaml", at: map.location)
       return

@@ -7,7 +7,7 @@ struct ModelLoader {
   static let highestSchemaVersion = 1
   static let requiredFiles = [
     "sources.yaml", "reference-segments.yaml", "lexicon.yaml", "instruments.yaml",
-    "substitution.yaml", "registry.yaml", "strategic.yaml", "parameters.yaml",
+    "substitution.yaml", "registry.yaml", "strategic.yaml", "parameters.yaml", "universe.yaml",
   ]
   /// Files read by prefix: every catalogue edition and every code scheme.
   static let filePrefixes = ["catalog-", "concordance-"]
@@ -27,15 +27,20 @@ struct ModelLoader {
       throw .missingFile(directory.appendingPathComponent(name).path)
     }
     let names = ((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? [])
-      .filter { $0.hasSuffix(".yaml") }.sorted()
+      .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".csv") }.sorted()
     var hasher = SHA256()
     var documents: [String: YAMLNode] = [:]
+    var tables: [String: [UInt8]] = [:]
     for name in names {
       let url = directory.appendingPathComponent(name)
       guard let data = fileManager.contents(atPath: url.path) else {
         throw .missingFile(url.path)
       }
       hasher.update(Array(name.utf8) + [0] + Array(data) + [0])
+      if name.hasSuffix(".csv") {
+        tables[name] = Array(data)
+        continue
+      }
       let file = displayPath(name)
       guard let text = String(data: data, encoding: .utf8) else {
         diagnostics.error("not UTF-8 text", at: SourceLocation(file: file, line: 1, column: 1))
@@ -47,6 +52,7 @@ struct ModelLoader {
     }
     var state = State()
     state.contentHash = hasher.finalizeHex()
+    state.tables = tables
     read(documents, into: &state)
     if diagnostics.hasErrors { throw .invalid(diagnostics.diagnostics) }
     guard let parameters = state.parameters else { throw .invalid(diagnostics.diagnostics) }
@@ -61,11 +67,16 @@ struct ModelLoader {
       schemes: state.schemes,
       codes: state.codes,
       registry: state.registry,
+      universe: state.universe,
       lexicon: Lexicon(
         entries: state.lexicon,
         exclusions: state.lexiconExclusions,
         nameSuffixes: state.nameSuffixes,
         sideMarkers: state.sideMarkers,
+        customerMarkers: state.customerMarkers,
+        negatesNext: state.negatesNext,
+        negatesPrevious: state.negatesPrevious,
+        words: state.words,
         strongWeight: state.lexiconWeights["strong"] ?? 3,
         termWeight: state.lexiconWeights["terms"] ?? 2
       ),
@@ -95,11 +106,19 @@ struct ModelLoader {
     var schemes: [IndustryCodeScheme] = []
     var codes: [String: IndustryCode] = [:]
     var registry: [String: RegisteredCompany] = [:]
+    /// The CSV files of the folder by name, for the universe to read.
+    var tables: [String: [UInt8]] = [:]
+    var universeFiles: Set<String> = []
+    var universe = Universe(namePrefixes: [], nameSuffixes: [])
     var lexicon: [SegmentID: Lexicon.Entry] = [:]
     var lexiconExclusions: [String] = []
     var lexiconWeights: [String: Double] = [:]
     var nameSuffixes: [String] = []
     var sideMarkers: [String] = []
+    var customerMarkers: [String] = []
+    var negatesNext: [String] = []
+    var negatesPrevious: [String] = []
+    var words: [String] = []
     var mentions: [StrategicMention] = []
     var parameters: ModelParameters?
     var factCounts: [Grade: Int] = [:]
@@ -128,7 +147,10 @@ struct ModelLoader {
     }
     if let map = root(
       "lexicon.yaml",
-      keys: ["weights", "exclude", "name_suffixes", "side_markers", "segments"]
+      keys: [
+        "weights", "exclude", "name_suffixes", "side_markers", "customer_markers", "negators",
+        "words", "segments",
+      ]
     ) {
       readLexicon(map, &state)
     }
@@ -140,13 +162,14 @@ struct ModelLoader {
       if let map = root(name, keys: ["scheme", "codes"]) { readCodes(map, &state) }
     }
     if let map = root("registry.yaml", keys: ["companies"]) { readRegistry(map, &state) }
+    if let map = root("universe.yaml", keys: UniverseKeys.all) { readUniverse(map, &state) }
     if let map = root("strategic.yaml", keys: ["mentions"]) { readMentions(map, &state) }
     if let map = root("parameters.yaml", keys: ParameterKeys.all) {
       state.parameters = readParameters(map, editions: Set(state.catalogs.keys))
       state.count(.assumption, ParameterKeys.all.count)
     }
-    for name in documents.keys.sorted()
-    where !Self.requiredFiles.contains(name)
+    for name in (Array(documents.keys) + Array(state.tables.keys)).sorted()
+    where !Self.requiredFiles.contains(name) && !state.universeFiles.contains(name)
       && !Self.filePrefixes.contains(where: { name.hasPrefix($0) })
     {
       diagnostics.warning(

@@ -27,12 +27,14 @@ public struct MappingCoverage: Sendable {
   public var mapped = Line()
   /// By method; only methods that mapped something.
   public var byMethod: [MappingMethod: Line] = [:]
-  /// By domain, holdings by primary segment and weight split by segment share.
+  /// By domain of each holding's primary segment, holdings and weight alike.
   public var byDomain: [Domain: Line] = [:]
   /// Mapped holdings whose mapping is borderline, with the reason.
   public var borderline: [(holding: Holding, reason: String)] = []
   /// Unmapped holdings, heaviest first.
   public var unmapped: [(holding: Holding, reason: String)] = []
+  /// Holdings outside healthcare, heaviest first: not part of the coverage.
+  public var outOfScope: [(holding: Holding, reason: String)] = []
 
   public init(run: ScoreRun) {
     // A segment's domain looked up once, not copied out of its score per holding.
@@ -54,9 +56,12 @@ public struct MappingCoverage: Sendable {
       byDomain.merge(part.byDomain, uniquingKeysWith: +)
       borderline += part.borderline
     }
-    unmapped = run.unmapped.sorted {
-      ($0.holding.weight, $1.holding.line) > ($1.holding.weight, $0.holding.line)
+    let heaviestFirst = {
+      (a: (holding: Holding, reason: String), b: (holding: Holding, reason: String)) in
+      (a.holding.weight, b.holding.line) > (b.holding.weight, a.holding.line)
     }
+    unmapped = run.unmapped.sorted(by: heaviestFirst)
+    outOfScope = run.outOfScope.sorted(by: heaviestFirst)
     total.holdings = mapped.holdings + unmapped.count
     total.weight = mapped.weight + unmapped.reduce(0) { $0 + $1.holding.weight }
     borderline.sort { $0.holding.line < $1.holding.line }
@@ -72,10 +77,9 @@ public struct MappingCoverage: Sendable {
     mapped.weight += weight
     byMethod[mapping.method, default: Line()].holdings += 1
     byMethod[mapping.method, default: Line()].weight += weight
-    for (index, segment) in mapping.segments.enumerated() {
-      guard let domain = domains[segment.segment] else { continue }
-      if index == 0 { byDomain[domain, default: Line()].holdings += 1 }
-      byDomain[domain, default: Line()].weight += weight * segment.share
+    if let primary = mapping.segments.first, let domain = domains[primary.segment] {
+      byDomain[domain, default: Line()].holdings += 1
+      byDomain[domain, default: Line()].weight += weight
     }
     if let reason = mapping.borderline { borderline.append((holding, reason)) }
   }

@@ -31,6 +31,7 @@ public struct PortfolioSummary: Sendable {
   public var holdings: Int
   public var scored: Int
   public var unmapped: Int
+  public var outOfScope: Int
   /// Weight-averaged composite of the scored holdings.
   public var composite: Double
   public var exposures: [Exposure]
@@ -50,14 +51,16 @@ public struct PortfolioSummary: Sendable {
     portfolio: String,
     scores: [Score],
     unmapped: [Holding],
+    outOfScope: [Holding],
     scoring: ScoringModel,
     totals: ExposureTotals
   ) {
     self.portfolio = portfolio
     self.totals = totals
-    self.holdings = scores.count + unmapped.count
+    self.holdings = scores.count + unmapped.count + outOfScope.count
     self.scored = scores.count
     self.unmapped = unmapped.count
+    self.outOfScope = outOfScope.count
     // By index and field: a loop over the scores would copy each one whole.
     var scoredWeight = 0.0
     var weighted = 0.0
@@ -69,7 +72,8 @@ public struct PortfolioSummary: Sendable {
       weighted += weight * composite
       plain += composite
     }
-    let total = scoredWeight + unmapped.reduce(0) { $0 + $1.weight }
+    let total =
+      scoredWeight + unmapped.reduce(0) { $0 + $1.weight } + outOfScope.reduce(0) { $0 + $1.weight }
     composite =
       scoredWeight > 0
       ? weighted / scoredWeight : (scores.isEmpty ? 50 : plain / Double(scores.count))
@@ -102,13 +106,16 @@ public struct PortfolioSummary: Sendable {
         buckets[dimensions[position]]?[totals.keyNames[position][key]]?.holdings -= count
       }
     }
-    if !unmapped.isEmpty {
-      let weight = unmapped.reduce(0) { $0 + $1.weight }
+    for (key, label, members) in [
+      ("unmapped", "holdings no method could map", unmapped),
+      ("out-of-scope", "holdings outside healthcare", outOfScope),
+    ] where !members.isEmpty {
+      let weight = members.reduce(0) { $0 + $1.weight }
       for dimension in dimensions {
-        buckets[dimension, default: [:]]["unmapped"] = Bucket(
-          label: "holdings no method could map",
+        buckets[dimension, default: [:]][key] = Bucket(
+          label: label,
           weight: weight,
-          holdings: unmapped.count
+          holdings: members.count
         )
       }
     }
@@ -121,7 +128,7 @@ public struct PortfolioSummary: Sendable {
           label: bucket.label,
           weight: total > 0 ? bucket.weight / total : 0,
           holdings: bucket.holdings,
-          composite: dimension == .segment && key != "unmapped"
+          composite: dimension == .segment && key != "unmapped" && key != "out-of-scope"
             ? scoring.segmentComposite(SegmentID(key)) : nil
         )
       }

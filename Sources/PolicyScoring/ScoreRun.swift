@@ -11,6 +11,9 @@ public struct ScoreRun: Sendable {
   /// Ranked within each portfolio; portfolios in name order.
   public var scores: [Score]
   public var unmapped: [(holding: Holding, reason: String)]
+  /// Holdings outside healthcare: by their listing's classification, their
+  /// text, or an analyst's decision. Neither scored nor unmapped.
+  public var outOfScope: [(holding: Holding, reason: String)]
   public var summaries: [PortfolioSummary]
 
   /// Maps with `mapper` and scores with `scoring`.
@@ -59,8 +62,16 @@ public struct ScoreRun: Sendable {
       return scoring.score(holdings[index], mapping: mapping)
     }
     var unmapped: [(holding: Holding, reason: String)] = []
-    for (holding, outcome) in zip(holdings, outcomes) {
-      if case .unmapped(let reason) = outcome { unmapped.append((holding, reason)) }
+    var outOfScope: [(holding: Holding, reason: String)] = []
+    var isOutOfScope = [Bool](repeating: false, count: holdings.count)
+    for (index, (holding, outcome)) in zip(holdings, outcomes).enumerated() {
+      switch outcome {
+      case .mapped: break
+      case .unmapped(let reason): unmapped.append((holding, reason))
+      case .outOfScope(let reason):
+        outOfScope.append((holding, reason))
+        isOutOfScope[index] = true
+      }
     }
     var shared: [String: ExposureTotals] = [:]
     if let sharing, sharing.scoring.exposureKeys == scoring.exposureKeys {
@@ -75,7 +86,10 @@ public struct ScoreRun: Sendable {
       let summary = PortfolioSummary(
         portfolio: name,
         scores: group,
-        unmapped: members.compactMap { scored[$0] == nil ? holdings[$0] : nil },
+        unmapped: members.compactMap {
+          scored[$0] == nil && !isOutOfScope[$0] ? holdings[$0] : nil
+        },
+        outOfScope: members.compactMap { isOutOfScope[$0] ? holdings[$0] : nil },
         scoring: scoring,
         totals: shared[name]
           ?? ExposureTotals(scores: inFileOrder, exposureKeys: scoring.exposureKeys)
@@ -84,6 +98,7 @@ public struct ScoreRun: Sendable {
     }
     self.scores = parts.flatMap(\.0)
     self.unmapped = unmapped
+    self.outOfScope = outOfScope
     self.summaries = parts.map(\.1)
   }
 
@@ -125,12 +140,38 @@ public struct ScoreRun: Sendable {
     return sorted
   }
 
-  /// Rows read = scored + unmapped + rejected, counting the rows merged into
-  /// a holding with it, and totals and note lines among the rejected.
-  public var accounting: (read: Int, scored: Int, unmapped: Int, rejected: Int) {
-    (
-      portfolio.rowsRead, scores.reduce(0) { $0 + $1.holding.rowCount },
-      unmapped.reduce(0) { $0 + $1.holding.rowCount }, portfolio.rejects.count
+  /// Rows read = scored + out of scope + unmapped + rejected, counting the
+  /// rows merged into a holding with it, and totals and note lines among the
+  /// rejected.
+  public var accounting: Accounting {
+    Accounting(
+      read: portfolio.rowsRead,
+      scored: scores.reduce(0) { $0 + $1.holding.rowCount },
+      outOfScope: outOfScope.reduce(0) { $0 + $1.holding.rowCount },
+      unmapped: unmapped.reduce(0) { $0 + $1.holding.rowCount },
+      rejected: portfolio.rejects.count
     )
+  }
+}
+
+/// Where every row read went: each is counted once.
+public struct Accounting: Sendable, Hashable, CustomStringConvertible {
+  public var read: Int
+  public var scored: Int
+  public var outOfScope: Int
+  public var unmapped: Int
+  public var rejected: Int
+
+  public init(read: Int, scored: Int, outOfScope: Int, unmapped: Int, rejected: Int) {
+    self.read = read
+    self.scored = scored
+    self.outOfScope = outOfScope
+    self.unmapped = unmapped
+    self.rejected = rejected
+  }
+
+  /// `rows read 55 = scored 50 + out of scope 3 + unmapped 1 + rejected 1`.
+  public var description: String {
+    "rows read \(read) = scored \(scored) + out of scope \(outOfScope) + unmapped \(unmapped) + rejected \(rejected)"
   }
 }

@@ -13,14 +13,20 @@ extension MappingCoverage {
       byMethod[method].map { "\(method.rawValue) \($0.holdings)" }
     }
     let methodsPart = methods.isEmpty ? "" : " (\(methods.joined(separator: ", ")))"
+    let outside =
+      outOfScope.isEmpty
+      ? ""
+      : "; \(outOfScope.count) out of scope (\(fixed(outOfScope.reduce(0) { $0 + $1.holding.weight } * 100, decimals: 1))% of weight), not counted"
     return
-      "mapped \(mapped.holdings)/\(total.holdings) holdings, \(fixed(weightShare * 100, decimals: 1))% of weight\(methodsPart); \(borderline.count) borderline"
+      "mapped \(mapped.holdings)/\(total.holdings) holdings, \(fixed(weightShare * 100, decimals: 1))% of weight\(methodsPart); \(borderline.count) borderline\(outside)"
   }
 
   static let header = ["scope", "key", "holdings", "holdings_share", "weight_share", "note"]
 
   /// `coverage.csv`: total, per method, per domain, unmapped, then one row
-  /// per borderline and unmapped holding.
+  /// per borderline and unmapped holding. Shares are of the holdings in
+  /// scope; the out-of-scope row says how many were left out, and how much
+  /// weight they carry, as a share of the whole portfolio.
   public var csv: [UInt8] {
     var rows: [[CSVCell]] = []
     func row(_ scope: String, _ key: String, _ line: Line, note: String = "") {
@@ -42,6 +48,15 @@ extension MappingCoverage {
       "unmapped",
       Line(holdings: unmapped.count, weight: unmapped.reduce(0) { $0 + $1.holding.weight })
     )
+    if !outOfScope.isEmpty {
+      let weight = outOfScope.reduce(0) { $0 + $1.holding.weight }
+      let whole = total.weight + weight
+      rows.append([
+        .text("total"), .text("out-of-scope"), .integer(outOfScope.count), .empty,
+        .number(whole > 0 ? weight / whole : 0, decimals: 4),
+        .text("outside healthcare; not counted in the shares above (see out-of-scope.csv)"),
+      ])
+    }
     for (holding, reason) in borderline {
       row(
         "borderline",

@@ -30,7 +30,7 @@ public struct RunContext: Sendable {
 public struct ReportSet: Sendable {
   public static let fileNames = [
     "rankings.csv", "exposures.csv", "mappings.csv", "coverage.csv", "unmapped.csv",
-    "rejects.csv", "manifest.json",
+    "out-of-scope.csv", "rejects.csv", "manifest.json",
   ]
 
   /// File name → file.
@@ -46,6 +46,7 @@ public struct ReportSet: Sendable {
       "mappings.csv": Self.mappings(run, columns: columns),
       "coverage.csv": ReportFile(coverage.csv),
       "unmapped.csv": ReportFile(Self.unmapped(run)),
+      "out-of-scope.csv": ReportFile(Self.outOfScope(run)),
       "rejects.csv": ReportFile(Self.rejects(run)),
       "manifest.json": ReportFile(Self.manifest(run, coverage: coverage, context: context)),
     ]
@@ -206,6 +207,20 @@ public struct ReportSet: Sendable {
     return CSVWriter.render(header: unmappedHeader, rows: rows)
   }
 
+  static let outOfScopeHeader = ["portfolio", "line", "ticker", "name", "weight", "reason"]
+
+  /// The holdings outside healthcare, in file order, each with its listing's
+  /// industry or the text or decision that put it there.
+  private static func outOfScope(_ run: ScoreRun) -> [UInt8] {
+    let rows: [[CSVCell]] = run.outOfScope.map { holding, reason in
+      [
+        .text(holding.portfolio), .integer(holding.line), .text(holding.ticker.canonical),
+        .text(holding.name), .number(holding.weight, decimals: 6), .text(reason),
+      ]
+    }
+    return CSVWriter.render(header: outOfScopeHeader, rows: rows)
+  }
+
   static let rejectsHeader = ["line", "column", "reason", "raw"]
 
   private static func rejects(_ run: ScoreRun) -> [UInt8] {
@@ -224,6 +239,7 @@ public struct ReportSet: Sendable {
       var weight_basis: String
       var rows_read: Int
       var scored: Int
+      var out_of_scope: Int
       var unmapped: Int
       var rejected: Int
       var ignored_headers: [String]
@@ -270,6 +286,7 @@ public struct ReportSet: Sendable {
         weight_basis: run.portfolio.weightBasis.rawValue,
         rows_read: accounting.read,
         scored: accounting.scored,
+        out_of_scope: accounting.outOfScope,
         unmapped: accounting.unmapped,
         rejected: accounting.rejected,
         ignored_headers: run.portfolio.ignoredHeaders

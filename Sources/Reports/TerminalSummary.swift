@@ -50,9 +50,7 @@ public struct TerminalSummary {
     }
     let accounting = run.accounting
     lines.append("")
-    lines.append(
-      "rows read \(accounting.read) = scored \(accounting.scored) + unmapped \(accounting.unmapped) + rejected \(accounting.rejected)"
-    )
+    lines.append(accounting.description)
     text = lines.joined(separator: "\n")
   }
 }

@@ -137,7 +137,9 @@ let reportFiles = [
       in: directory
     )
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stdout.contains("rows read 55 = scored 55 + unmapped 0 + rejected 0"))
+    #expect(
+      result.stdout.contains("rows read 55 = scored 55 + out of scope 0 + unmapped 0 + rejected 0")
+    )
     #expect(result.stdout.contains("catalogue 2024, as of 2026-11-23"))
     #expect(result.stdout.contains("surgical-robots"))
     for file in reportFiles {
@@ -231,7 +233,9 @@ let reportFiles = [
         "p.csv:3:3: warning: row rejected (column 'weight'): 'oops' is not a number"
       )
     )
-    #expect(lenient.stdout.contains("rows read 2 = scored 1 + unmapped 0 + rejected 1"))
+    #expect(
+      lenient.stdout.contains("rows read 2 = scored 1 + out of scope 0 + unmapped 0 + rejected 1")
+    )
     let strict = try policyscore(["score", "p.csv", "--strict"], in: directory)
     #expect(strict.status == 65)
     #expect(strict.stderr.contains("p.csv:3:3: error: row rejected (column 'weight')"))
@@ -239,7 +243,7 @@ let reportFiles = [
 
   @Test func manyRejectedRowsShowTheFirstTwentyAndCountTheRest() throws {
     let directory = try temporaryDirectory()
-    var text = "ticker,weight,segments\n600001,1,surgical-robots\n"
+    var text = "ticker,weight,segments\n609001,1,surgical-robots\n"
     for row in 0..<30 { text += "\(600_100 + row),oops,hospitals\n" }
     try text.write(to: directory.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
     let result = try policyscore(

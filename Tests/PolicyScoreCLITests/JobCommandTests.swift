@@ -157,7 +157,9 @@ func snapshot(_ directory: URL) throws -> [String: Data] {
     )
     #expect(recorded.stdout.contains("recorded as run 1 in policyscore.sqlite"))
     let show = try policyscore(["runs", "show", "1"], in: directory)
-    #expect(show.stdout.contains("rows read 55 = scored 55 + unmapped 0 + rejected 0"))
+    #expect(
+      show.stdout.contains("rows read 55 = scored 55 + out of scope 0 + unmapped 0 + rejected 0")
+    )
     let notRecorded = try policyscore(
       ["score", example, "--no-store", "--no-reports"],
       in: directory

@@ -173,7 +173,7 @@ func writeJob(
     for folder in folders {
       let files = try snapshot(output.appendingPathComponent(folder))
       let scenarios = files.keys.filter { $0.hasSuffix("/rankings.csv") }.count
-      #expect(files.count == 3 + 7 * scenarios, "\(folder): \(files.keys.sorted())")
+      #expect(files.count == 3 + 8 * scenarios, "\(folder): \(files.keys.sorted())")
     }
   }
 

@@ -184,7 +184,7 @@ import Testing
     // Nor does an exclusion in a side clause put the company outside healthcare.
     #expect(
       mapper.map(holding(description: "公司主营疫苗，房地产开发业务"))
-        == .unmapped(
+        == .outOfScope(
           reason: "the text says '房地产开发', which puts the company outside healthcare"
         )
     )

@@ -41,17 +41,18 @@ import Testing
         "portfolio", "line", "ticker", "name", "weight", "industry_codes", "description", "reason",
       ]
     )
-    #expect(headers[5] == ["line", "column", "reason", "raw"])
+    #expect(headers[5] == ["portfolio", "line", "ticker", "name", "weight", "reason"])
+    #expect(headers[6] == ["line", "column", "reason", "raw"])
   }
 
   @Test func theTerminalSummaryShowsEachPortfoliosOwnTopHoldings() throws {
     let run = try run(
       """
       portfolio,ticker,weight,description
-      beta,600001,50,医院
-      alpha,600002,40,体外诊断
-      beta,600003,50,高端医学影像设备
-      alpha,600004,60,医院
+      beta,609001,50,医院
+      alpha,609002,40,体外诊断
+      beta,609003,50,高端医学影像设备
+      alpha,609004,60,医院
       """
     )
     let lines = TerminalSummary(run: run, top: 1).text.split(separator: "\n").map(String.init)

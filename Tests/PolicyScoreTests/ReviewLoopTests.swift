@@ -47,7 +47,9 @@ import Testing
     }
     // A and H listings of one company share an entry, found by either ticker.
     #expect(shippedModel.registry["603259.SH"]?.name == shippedModel.registry["2359.HK"]?.name)
-    #expect(Set(shippedModel.schemes.map(\.id)) == ["gbt4754", "csrc2012", "shenwan", "gics"])
+    #expect(
+      Set(shippedModel.schemes.map(\.id)) == ["gbt4754", "csrc2012", "shenwan", "gics", "tushare"]
+    )
   }
 
   @Test func theRegistryAnswersBeforeCodesAndText() throws {
@@ -91,9 +93,10 @@ import Testing
     var reject = decision
     reject.action = .reject
     reject.segments = []
-    guard case .unmapped(let reason) = Mapper(model: shippedModel, decisions: [reject]).map(company)
+    guard
+      case .outOfScope(let reason) = Mapper(model: shippedModel, decisions: [reject]).map(company)
     else {
-      Issue.record("a rejected company must be unmapped")
+      Issue.record("a rejected company must be out of scope")
       return
     }
     #expect(reason == "decision reject by li on 2026-11-20: imaging fund view")
@@ -103,9 +106,9 @@ import Testing
     #expect(sharedMapper.coreName("恒瑞医药股份有限公司") == "恒瑞医药")
     #expect(sharedMapper.coreName("Acme Medical Co., Ltd.") == "Acme Medical")
     #expect(sharedMapper.coreName("Foo Holdings plc") == "Foo")
-    let developer = holding("000001", "康健医疗地产", "房地产开发经营，养老社区与医疗健康综合体")
-    guard case .unmapped(let reason) = sharedMapper.map(developer) else {
-      Issue.record("a property developer must stay unmapped")
+    let developer = holding("DEV1", "康健医疗地产", "房地产开发经营，养老社区与医疗健康综合体")
+    guard case .outOfScope(let reason) = sharedMapper.map(developer) else {
+      Issue.record("a property developer must be out of scope")
       return
     }
     #expect(reason.contains("房地产开发"))
@@ -140,7 +143,10 @@ import Testing
     #expect(abs(coverage.weightShare - 0.8) < 1e-9)
     #expect(coverage.byMethod[.registry]?.holdings == 1)
     #expect(coverage.byMethod[.text]?.holdings == 1)
-    #expect(abs((coverage.byDomain[.medicalDevices]?.weight ?? 0) - (0.5 * 0.65 + 0.3)) < 1e-9)
+    // Holdings and weight alike by the primary segment's domain: Mindray's
+    // primary segment is life support, a device.
+    #expect(coverage.byDomain[.medicalDevices]?.holdings == 2)
+    #expect(abs((coverage.byDomain[.medicalDevices]?.weight ?? 0) - 0.8) < 1e-9)
     #expect(coverage.unmapped.map(\.holding.ticker.canonical) == ["X2"])
     #expect(coverage.summary.hasPrefix("mapped 2/3 holdings, 80.0% of weight (registry 1, text 1)"))
   }
@@ -249,7 +255,7 @@ import Testing
       labels: Array(try Data(contentsOf: url)),
       file: file,
       model: shippedModel,
-      mapper: Mapper(model: shippedModel, useRegistry: false)
+      mapper: Mapper(model: shippedModel, useRegistry: false, useUniverse: false)
     )
     #expect(evaluation.cases.count >= companies)
     #expect(evaluation.domainAccuracy >= domain)

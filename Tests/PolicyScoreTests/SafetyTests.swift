@@ -442,6 +442,6 @@ func expectRefusal(
     #expect(decision.ticker == run.scores.first?.holding.ticker.canonical)
     let mapper = Mapper(model: shippedModel, decisions: [decision])
     let again = ScoreRun(portfolio: run.portfolio, scoring: run.scoring, mapper: mapper)
-    #expect(again.scores.isEmpty && again.unmapped.count == 1)
+    #expect(again.scores.isEmpty && again.outOfScope.count == 1)
   }
 }

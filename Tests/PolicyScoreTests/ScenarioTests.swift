@@ -232,7 +232,7 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
 
   @Test func theComparisonAgreesWithTheRuns() throws {
     let text =
-      "ticker,weight,segments\n600001,1,surgical-robots\n600002,1,hospitals\n600003,1,coronary-interventional\n"
+      "ticker,weight,segments\n609001,1,surgical-robots\n609002,1,hospitals\n609003,1,coronary-interventional\n"
     let base = try run(text)
     let flip = try scenario(
       "schema_version: 1\ntitle: t\ndescription: d\nsegments:\n  - {id: surgical-robots, category: eliminated}\n",
@@ -245,22 +245,22 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
     )
     let comparison = Comparison(runs: [("baseline", base), ("flip", flipped)], base: "baseline")
     // Base order: robots, coronary, hospitals. Flip: robots excluded, last.
-    #expect(base.scores.map(\.holding.ticker.input) == ["600001", "600003", "600002"])
-    #expect(flipped.scores.map(\.holding.ticker.input) == ["600003", "600002", "600001"])
+    #expect(base.scores.map(\.holding.ticker.input) == ["609001", "609003", "609002"])
+    #expect(flipped.scores.map(\.holding.ticker.input) == ["609003", "609002", "609001"])
     let robot = try #require(
-      comparison.rows.first { $0.scenario == "flip" && $0.ticker == "600001.SH" }
+      comparison.rows.first { $0.scenario == "flip" && $0.ticker == "609001.SH" }
     )
     #expect(robot.rankDelta == -2)
     #expect(robot.tier == "excluded")
-    let baseRobot = try #require(base.scores.first { $0.holding.ticker.input == "600001" })
-    let flippedRobot = try #require(flipped.scores.first { $0.holding.ticker.input == "600001" })
+    let baseRobot = try #require(base.scores.first { $0.holding.ticker.input == "609001" })
+    let flippedRobot = try #require(flipped.scores.first { $0.holding.ticker.input == "609001" })
     #expect(abs(robot.compositeDelta - (flippedRobot.composite - baseRobot.composite)) < 1e-12)
     let stats = try #require(comparison.statistics.first { $0.scenario == "flip" })
     // Base ranks of (robot, coronary, hospitals) = (1, 2, 3); flip = (3, 1, 2).
     #expect(abs(stats.spearman - RankCorrelation.spearman([1, 2, 3], [3, 1, 2])) < 1e-12)
     #expect(abs(stats.spearman - (1 - 6.0 * (4 + 1 + 1) / 24)) < 1e-12)
     #expect(stats.tierChanges == 1)
-    #expect(stats.movers.first?.ticker == "600001.SH")
+    #expect(stats.movers.first?.ticker == "609001.SH")
     #expect(stats.movers.count == 3)
     let csv = csvRows(comparison.csv)
     #expect(
@@ -280,11 +280,11 @@ extension ComparisonTests {
   @Test func scenarioRunsScoredTogetherEqualRunsScoredAlone() throws {
     let text = """
       portfolio,ticker,weight,segments
-      a,600001,0.3,surgical-robots:60%;medical-imaging:40%
-      a,600002,0.3,hospitals
-      a,600003,0.4,coronary-interventional:50%;orthopedic-implants:50%
-      b,600004,0.5,surgical-robots
-      b,600005,0.5,generic-chemical-drugs
+      a,609001,0.3,surgical-robots:60%;medical-imaging:40%
+      a,609002,0.3,hospitals
+      a,609003,0.4,coronary-interventional:50%;orthopedic-implants:50%
+      b,609004,0.5,surgical-robots
+      b,609005,0.5,generic-chemical-drugs
       """
     let holdings = try portfolio(text)
     let outcomes = sharedMapper.map(holdings.holdings)

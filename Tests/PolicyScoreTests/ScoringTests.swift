@@ -135,11 +135,11 @@ import Testing
     let result = try run(
       """
       ticker,name,weight,segments
-      600001,Mercury and robots,1,mercury-instruments:10;surgical-robots:90
+      609001,Mercury and robots,1,mercury-instruments:10;surgical-robots:90
       B,Hospital,1,hospitals
       """
     )
-    let excluded = try #require(result.scores.first { $0.holding.ticker.input == "600001" })
+    let excluded = try #require(result.scores.first { $0.holding.ticker.input == "609001" })
     #expect(excluded.isExcluded)
     #expect(excluded.tier == "excluded")
     #expect(excluded.composite > 60)

@@ -16,7 +16,7 @@ import Testing
   /// Robots lead on every factor; the hospital group is neutral; the generics
   /// maker sits under the drug-VBP headwind.
   let text =
-    "ticker,weight,segments\n600001,1,surgical-robots\n600002,1,hospitals\n600003,1,generic-chemical-drugs\n"
+    "ticker,weight,segments\n609001,1,surgical-robots\n609002,1,hospitals\n609003,1,generic-chemical-drugs\n"
 
   func options(
     samples: Int = 500,
@@ -61,9 +61,9 @@ import Testing
     // hospital leads the generics maker.
     let result = try run(text)
     let sensitivity = Sensitivity(run: result, options: options())
-    let robots = try #require(sensitivity.rows.first { $0.ticker == "600001.SH" })
+    let robots = try #require(sensitivity.rows.first { $0.ticker == "609001.SH" })
     #expect(robots.sweepRanges.allSatisfy { $0 == 1...1 })
-    let generics = try #require(sensitivity.rows.first { $0.ticker == "600003.SH" })
+    let generics = try #require(sensitivity.rows.first { $0.ticker == "609003.SH" })
     #expect(generics.rank == 3)
     #expect(generics.sweepRanges[1] == 3...3)  // F sweep: always behind the hospital
   }

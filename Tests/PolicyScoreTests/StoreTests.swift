@@ -29,7 +29,7 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
 
 @Suite struct StoreTests {
   let text =
-    "ticker,weight,description\n600001,0.5,手术机器人\n600002,0.3,医院\n600003,0.2,office rental\n"
+    "ticker,weight,description\n609001,0.5,手术机器人\n609002,0.3,医院\n609003,0.2,office rental\n"
 
   @Test func recordsARunAndReadsItBack() throws {
     let store = try Store(path: try temporaryDirectory().appendingPathComponent("h.sqlite").path)
@@ -42,7 +42,7 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
     #expect(stored.modelHash == shippedModel.contentHash)
     #expect(stored.edition == "2024")
     let holdings = try store.holdings(run: ids[0])
-    #expect(holdings.map(\.ticker) == ["600001.SH", "600002.SH", "600003.SH"])
+    #expect(holdings.map(\.ticker) == ["609001.SH", "609002.SH", "609003.SH"])
     #expect(holdings.map(\.rank) == [1, 2, nil])
     #expect(holdings[2].reason?.contains("no segment keyword") == true)
     #expect(abs((holdings[0].composite ?? 0) - result.scores[0].composite) < 1e-12)
@@ -57,6 +57,7 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
       try store.appliedMigrations() == [
         "v1 runs, holdings, scores, mappings", "v2 mapping decisions",
         "v3 holding description fingerprint",
+        "v4 holdings out of scope",
       ]
     )
   }
@@ -88,7 +89,7 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
     let copy = try temporaryDirectory().appendingPathComponent("old.sqlite")
     try FileManager.default.copyItem(at: Self.fixture, to: copy)
     let store = try Store(path: copy.path)
-    #expect(try store.appliedMigrations().count == 3)
+    #expect(try store.appliedMigrations().count == 4)
     let runs = try store.runs()
     #expect(runs.count == 1)
     #expect(runs[0].rowsRead == 3)

@@ -282,7 +282,7 @@ struct MapCommand: ParsableCommand {
         labels: try readFile(path),
         file: path,
         model: bundle,
-        mapper: Mapper(model: bundle, useRegistry: withRegistry)
+        mapper: Mapper(model: bundle, useRegistry: withRegistry, useUniverse: withRegistry)
       )
       if let out { try writeFile(evaluation.csv, to: out) }
       switch format {

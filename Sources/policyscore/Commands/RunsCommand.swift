@@ -71,7 +71,13 @@ struct RunsCommand: ParsableCommand {
         "model: sha256 \(run.modelHash), edition \(run.edition), as of \(run.asOf), weights E,F,D \(run.weights)"
       )
       print(
-        "rows read \(run.rowsRead) = scored \(run.scored) + unmapped \(run.unmapped) + rejected \(run.rejected)"
+        Accounting(
+          read: run.rowsRead,
+          scored: run.scored,
+          outOfScope: run.outOfScope,
+          unmapped: run.unmapped,
+          rejected: run.rejected
+        ).description
       )
       print("finished \(run.finishedAt) in \(run.durationMilliseconds) ms, tool \(run.toolVersion)")
       if let directory = run.reportDirectory { print("reports: \(directory)") }

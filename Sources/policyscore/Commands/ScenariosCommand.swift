@@ -140,9 +140,7 @@ struct ScenariosCommand: ParsableCommand {
     let accounting = runs[0].accounting
     print(comparison.summary(movers: movers))
     print("")
-    print(
-      "rows read \(accounting.read) = scored \(accounting.scored) + unmapped \(accounting.unmapped) + rejected \(accounting.rejected)"
-    )
+    print(accounting.description)
     print("reports: \(out.path)/ (comparison.csv and a folder per scenario)")
     if let first = ids.first, let last = ids.last, let store {
       print("recorded as runs \(first)–\(last) in \(shown(store.path))")

@@ -1,0 +1,53 @@
+public import PolicyModel
+import PolicyScoreCore
+public import PortfolioImport
+
+/// Which listing a holding is: found by its ticker or by its name, named by
+/// several, or none.
+public enum Identity: Sendable, CustomStringConvertible {
+  case listing(Listing, byName: Bool)
+  /// The name names several companies: none is chosen.
+  case ambiguous([Listing])
+  case unknown
+
+  public var listing: Listing? {
+    if case .listing(let listing, _) = self { return listing }
+    return nil
+  }
+
+  /// `600519.SH 贵州茅台 Kweichow Moutai, identified by name`.
+  public var description: String {
+    switch self {
+    case .listing(let listing, let byName):
+      return "\(listing.ticker) \(listing.displayName)" + (byName ? ", identified by name" : "")
+    case .ambiguous(let listings):
+      return "a name of \(listings.count) listings"
+    case .unknown:
+      return "not a known listing"
+    }
+  }
+
+  /// What a mapping's evidence says first, when the holding was identified
+  /// by its name: `identified by name as 600276.SH 恒瑞医药; `.
+  var note: String {
+    guard case .listing(let listing, true) = self else { return "" }
+    return "identified by name as \(listing.ticker) \(listing.displayName); "
+  }
+}
+
+extension Mapper {
+  /// The listing `holding` is: by its ticker, else by its name when the name
+  /// names one company.
+  public func identify(_ holding: Holding) -> Identity {
+    if let listing = universe.listing(ticker: holding.ticker.canonical) {
+      return .listing(listing, byName: false)
+    }
+    guard !holding.name.isEmpty else { return .unknown }
+    let named = universe.listings(named: holding.name)
+    switch named.count {
+    case 0: return .unknown
+    case 1: return .listing(named[0], byName: true)
+    default: return .ambiguous(named)
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import PolicyScoreCore
+
+enum UniverseKeys {
+  static let all = ["files", "healthcare", "name_prefixes", "name_suffixes"]
+}
+
+/// The universe of listings: the listing files, the healthcare rule, and the
+/// registry's companies, which are listings too.
+extension ModelLoader {
+  func readUniverse(_ map: YAMLMap, _ state: inout State) {
+    var universe = Universe(
+      namePrefixes: map.strings("name_prefixes"),
+      nameSuffixes: state.nameSuffixes + map.strings("name_suffixes")
+    )
+    var tags: Set<String> = []
+    var divisions: [String] = []
+    if let rule = map.map(
+      "healthcare",
+      keys: ["tags", "csrc", "verification", "sources", "note"],
+      required: true
+    ) {
+      tags = Set(rule.strings("tags"))
+      divisions = rule.strings("csrc")
+      state.count(readFact(rule, state: &state).grade)
+    }
+    let keys = ["file", "verification", "sources", "note"]
+    for entry in map.maps("files", keys: keys) {
+      guard let name = entry.string("file", required: true) else { continue }
+      let fact = readFact(entry, state: &state)
+      state.universeFiles.insert(name)
+      guard let bytes = state.tables[name] else {
+        diagnostics.error("listing file '\(name)' is not in the model folder", at: entry.location)
+        continue
+      }
+      let table = CSVTable(bytes: bytes, file: displayPath(name))
+      for column in ["ticker", "name_zh"] where table.column(column) == nil {
+        diagnostics.error(
+          "no column '\(column)'",
+          at: SourceLocation(file: displayPath(name), line: 1, column: 1)
+        )
+      }
+      let column = { (name: String) in table.column(name) }
+      for record in table.records {
+        let symbol = Ticker(table.cell(record, column("ticker")))
+        guard !symbol.canonical.isEmpty, symbol.problem == nil else {
+          diagnostics.error(
+            "'\(symbol.input)' is not a ticker",
+            at: table.location(record, column("ticker"))
+          )
+          continue
+        }
+        let tag = table.cell(record, column("industry_tushare") ?? column("industry"))
+        let division = table.cell(record, column("industry_csrc"))
+        let code = String(division.prefix { $0.isASCII && ($0.isLetter || $0.isNumber) })
+        var codes: [String] = []
+        if !tag.isEmpty { codes.append("TS:\(tag)") }
+        if !code.isEmpty { codes.append("CSRC:\(code)") }
+        universe.add(
+          Listing(
+            ticker: symbol.canonical,
+            nameZH: table.cell(record, column("name_zh")),
+            nameEN: table.cell(record, column("name_en")),
+            fullNameZH: table.cell(record, column("full_name_zh")),
+            codes: codes,
+            industry: [tag, division].filter { !$0.isEmpty }.joined(separator: "; "),
+            isHealthcare: tags.contains(tag)
+              || divisions.contains { !code.isEmpty && code.hasPrefix($0) },
+            sameCompany: table.cell(record, column("same_as")).split(separator: " ").map {
+              Ticker(String($0)).canonical
+            },
+            fact: fact
+          )
+        )
+        state.count(fact.grade)
+      }
+    }
+    // A registered company is a healthcare listing under each of its
+    // tickers, known to the universe even when no listing file has it.
+    var companies: [String: RegisteredCompany] = [:]
+    for company in state.registry.values { companies[company.tickers[0]] = company }
+    for company in companies.keys.sorted().compactMap({ companies[$0] }) {
+      let names = Self.splitName(company.name)
+      for ticker in company.tickers where universe.listing(ticker: ticker) == nil {
+        universe.add(
+          Listing(
+            ticker: ticker,
+            nameZH: names.zh,
+            nameEN: names.en,
+            fullNameZH: "",
+            codes: [],
+            industry: "healthcare (company registry)",
+            isHealthcare: true,
+            sameCompany: company.tickers.filter { $0 != ticker },
+            fact: company.fact
+          )
+        )
+      }
+    }
+    state.universe = universe
+  }
+
+  /// `迈瑞医疗 Mindray` → (`迈瑞医疗`, `Mindray`): a registry name is the
+  /// Chinese name, then the English one.
+  static func splitName(_ name: String) -> (zh: String, en: String) {
+    let words = name.split(separator: " ")
+    let chinese = words.prefix { $0.unicodeScalars.contains { $0.value >= 0x3400 } }
+    return (
+      chinese.joined(separator: " "),
+      words.dropFirst(chinese.count).joined(separator: " ")
+    )
+  }
+}

@@ -1,0 +1,94 @@
+import Foundation
+public import PolicyScoreCore
+
+/// Every listing a holding can be identified as, by ticker or by name.
+///
+/// Names are compared folded (`Universe.key(_:)`): width, case, spaces and
+/// punctuation, the legal form (股份有限公司, Co., Ltd.), a risk or trading
+/// mark (*ST, XD, N) and a listing mark (-B, -W, -SW) do not count. A name
+/// that several companies share identifies none of them.
+public struct Universe: Sendable {
+  /// By canonical ticker.
+  public private(set) var listings: [String: Listing] = [:]
+  /// Folded name → the tickers it names, one per company.
+  private var byName: [String: [String]] = [:]
+  /// Marks before a name, only when a Chinese character follows.
+  let namePrefixes: [String]
+  /// Marks and legal forms after a name, folded, longest first.
+  let nameSuffixes: [String]
+
+  public init(namePrefixes: [String], nameSuffixes: [String]) {
+    self.namePrefixes = namePrefixes.sorted { $0.count > $1.count }
+    self.nameSuffixes = nameSuffixes.map(Self.fold).filter { !$0.isEmpty }
+      .sorted { $0.count > $1.count }
+  }
+
+  public var count: Int { listings.count }
+
+  /// Adds `listing`; a ticker already present keeps its first listing.
+  public mutating func add(_ listing: Listing) {
+    guard listings[listing.ticker] == nil else { return }
+    listings[listing.ticker] = listing
+    for name in [listing.nameZH, listing.nameEN, listing.fullNameZH] where !name.isEmpty {
+      let key = key(name)
+      guard !key.isEmpty else { continue }
+      var tickers = byName[key, default: []]
+      // One entry per company: a second listing of a company already named
+      // here adds nothing.
+      let company = Set([listing.ticker] + listing.sameCompany)
+      if !tickers.contains(where: {
+        company.contains($0) || listings[$0]?.sameCompany.contains(listing.ticker) == true
+      }) {
+        tickers.append(listing.ticker)
+      }
+      byName[key] = tickers
+    }
+  }
+
+  public func listing(ticker: String) -> Listing? { listings[ticker] }
+
+  /// The listings `name` names: one, several companies (ambiguous), or none.
+  public func listings(named name: String) -> [Listing] {
+    (byName[key(name)] ?? []).compactMap { listings[$0] }
+  }
+
+  /// `name` folded for comparison: `*ST 康美药业股份有限公司` → `康美药业`,
+  /// `MicroPort Scientific Corporation` → `microportscientific`.
+  public func key(_ name: String) -> String {
+    var text = name.trimmingCharacters(in: .whitespaces)
+    var changed = true
+    while changed {
+      changed = false
+      for prefix in namePrefixes where text.hasPrefix(prefix) {
+        let rest = text.dropFirst(prefix.count).drop { $0 == " " }
+        // A mark, not the start of an English name: a Chinese name follows.
+        guard let next = rest.unicodeScalars.first, next.value >= 0x3400 else { continue }
+        text = String(rest)
+        changed = true
+        break
+      }
+    }
+    var folded = Self.fold(text)
+    changed = true
+    while changed {
+      changed = false
+      for suffix in nameSuffixes where folded.count > suffix.count && folded.hasSuffix(suffix) {
+        folded.removeLast(suffix.count)
+        changed = true
+        break
+      }
+    }
+    return folded
+  }
+
+  /// Lower-cased half-width letters, digits and Chinese characters only.
+  static func fold(_ text: String) -> String {
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars.map(\.narrowed) {
+      if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+        out.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+      }
+    }
+    return String(out)
+  }
+}
