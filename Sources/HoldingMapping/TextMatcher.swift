@@ -35,7 +35,9 @@ public struct TextMatcher: Sendable {
   }
 
   /// Words that say how to read the terms around them rather than naming a
-  /// segment. A marker is never a term itself.
+  /// segment.
+  ///
+  /// A marker is never a term itself.
   public enum Marker: Sendable, Hashable {
     /// Opens a side clause (`另有`, `在研`, `替代`): the rest of the clause
     /// names no business of the company.

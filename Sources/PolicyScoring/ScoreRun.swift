@@ -11,8 +11,9 @@ public struct ScoreRun: Sendable {
   /// Ranked within each portfolio; portfolios in name order.
   public var scores: [Score]
   public var unmapped: [(holding: Holding, reason: String)]
-  /// Holdings outside healthcare: by their listing's classification, their
-  /// text, or an analyst's decision. Neither scored nor unmapped.
+  /// Holdings outside healthcare, neither scored nor unmapped.
+  ///
+  /// By their listing's classification, their text, or an analyst's decision.
   public var outOfScope: [(holding: Holding, reason: String)]
   public var summaries: [PortfolioSummary]
 

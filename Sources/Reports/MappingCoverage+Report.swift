@@ -24,8 +24,9 @@ extension MappingCoverage {
   static let header = ["scope", "key", "holdings", "holdings_share", "weight_share", "note"]
 
   /// `coverage.csv`: total, per method, per domain, unmapped, then one row
-  /// per borderline and unmapped holding. Shares are of the holdings in
-  /// scope; the out-of-scope row says how many were left out, and how much
+  /// per borderline and unmapped holding.
+  ///
+  /// Shares are of the holdings in scope; the out-of-scope row says how many were left out, and how much
   /// weight they carry, as a share of the whole portfolio.
   public var csv: [UInt8] {
     var rows: [[CSVCell]] = []
