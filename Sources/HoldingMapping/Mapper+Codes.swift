@@ -8,15 +8,18 @@ public import PortfolioImport
 extension Mapper {
   /// The industry code narrows the domain and the text picks the segment.
   ///
-  /// A segment the code allows gets `codeBonus` when the text names it, and
+  /// A segment the code allows gets `codeBonus` when the text names it by
+  /// more than weak words, and
   /// is kept whatever its score when named by a strong term; one outside the
   /// code must be named by a strong term and reach `minimumTextScore` on its
   /// own: a word as plain as 'hospital' or '抗体' does not overrule the code.
   /// When the best segment is outside the code, the mapping is borderline.
   ///
   /// Several codes allow the segments they all allow, when there are any (a
-  /// listing's CSRC division and its tag narrow each other), else the
-  /// segments any allows; the default is the narrowest code's.
+  /// listing's CSRC division and its tag narrow each other), and the default
+  /// is the narrowest code's. Codes that share no segment disagree: any
+  /// code's segments are allowed, the first code's default holds (a
+  /// listing's tag comes before its division), and the mapping is borderline.
   func mapByCodes(
     _ resolved: [IndustryCode],
     scores: [Int: TextScore],
@@ -29,14 +32,16 @@ extension Mapper {
       Set((code.candidates + [code.defaultSegment]).compactMap { segmentIndex[$0] })
     }
     var allowed = sets.dropFirst().reduce(sets.first ?? []) { $0.intersection($1) }
-    if allowed.isEmpty { allowed = sets.reduce([]) { $0.union($1) } }
+    let codesDisagree = allowed.isEmpty
+    if codesDisagree { allowed = sets.reduce([]) { $0.union($1) } }
     let codeList =
       "\(source) "
       + resolved.map { "\($0.key)" + ($0.name.map { " \($0)" } ?? "") }
       .joined(separator: ", ")
     var combined: [Int: TextScore] = [:]
     for (segment, text) in scores {
-      if allowed.contains(segment) {
+      // A weak word alone (药业, 医药) says less than the code does.
+      if allowed.contains(segment) && text.strongest >= termWeight {
         var boosted = text
         boosted.score += parameters.codeBonus
         combined[segment] = boosted
@@ -46,19 +51,16 @@ extension Mapper {
     }
     let ranked = Self.ranked(combined, ids: segmentIDs)
     guard let best = ranked.first else {
-      // The narrowest code's default that the others allow; failing that,
-      // every code's default, as before codes narrowed each other.
+      // The narrowest code's default that the others allow, or, when the
+      // codes disagree, the first code's.
       let narrowest = zip(resolved, sets).sorted { $0.1.count < $1.1.count }.map(\.0)
-      var defaults =
-        narrowest.first {
-          segmentIndex[$0.defaultSegment].map(allowed.contains) ?? false
-        }.map { [$0.defaultSegment] } ?? []
-      if defaults.isEmpty || resolved.count == 1 {
-        defaults = []
-        for code in resolved where !defaults.contains(code.defaultSegment) {
-          defaults.append(code.defaultSegment)
-        }
-      }
+      let inAllowed = { (id: SegmentID) in self.segmentIndex[id].map(allowed.contains) ?? false }
+      let chosen =
+        codesDisagree
+        ? resolved.first?.defaultSegment
+        : narrowest.lazy.map(\.defaultSegment).first(where: inAllowed)
+          ?? narrowest.lazy.flatMap(\.candidates).first(where: inAllowed)
+      let defaults = [chosen ?? resolved[0].defaultSegment]
       return Mapping(
         method: .industryCode,
         confidence: parameters.confidence.codeOnly,
@@ -71,7 +73,9 @@ extension Mapper {
                 "\(codeList); default segment, the text names none of its segments\(note)"
             )
           }
-        )
+        ),
+        borderline: codesDisagree
+          ? "\(codeList) share no segment; the first one's default holds" : nil
       )
     }
     let agrees = allowed.contains(best.key)

@@ -62,7 +62,8 @@ public struct MappingEvaluation: Sendable {
     labels bytes: [UInt8],
     file: String,
     model: ModelBundle,
-    mapper: Mapper
+    mapper: Mapper,
+    blankCodes: Bool = false
   )
     throws(Diagnostics)
   {
@@ -120,7 +121,7 @@ public struct MappingEvaluation: Sendable {
         weight: 1,
         marketValue: nil,
         description: table.cell(record, table.column("description")),
-        industryCodes: CellList.split(table.cell(record, codesColumn)),
+        industryCodes: blankCodes ? [] : CellList.split(table.cell(record, codesColumn)),
         origin: nil,
         chinaShare: nil,
         split: nil

@@ -227,3 +227,107 @@ import Testing
     #expect(result.segments[0].evidence.contains("'GB:9999' not in the concordance"))
   }
 }
+
+/// What an analyst's name-only export holds: 200 listings drawn from the
+/// universe, healthcare and other A-shares, Hong Kong and US names.
+@Suite struct IdentificationTests {
+  /// Every 5th healthcare listing and every 40th other one, in ticker order,
+  /// up to 200: the same file every run.
+  static let sample: [Listing] = {
+    let all = shippedModel.universe.listings.values.sorted { $0.ticker < $1.ticker }
+    let healthcare = all.filter(\.isHealthcare).enumerated().filter { $0.offset % 5 == 0 }
+    let other = all.filter { !$0.isHealthcare }.enumerated().filter { $0.offset % 40 == 0 }
+    return Array((healthcare.map(\.element) + other.map(\.element)).prefix(200))
+  }()
+
+  static func file(_ listings: [Listing], tickers: Bool) -> String {
+    var lines = [tickers ? "证券代码,证券简称,持仓占比(%)" : "证券简称,持仓占比(%)"]
+    for listing in listings {
+      let name = listing.nameZH.isEmpty ? listing.nameEN : listing.nameZH
+      lines.append((tickers ? "\(listing.ticker)," : "") + "\"\(name)\",0.5")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  @Test func aNameOnlyExportIsIdentifiedMappedOrPutOutOfScope() throws {
+    let sample = Self.sample
+    #expect(sample.count == 200)
+    #expect(
+      sample.contains { $0.ticker.hasSuffix(".HK") }
+        && sample.contains { $0.ticker.hasSuffix(".US") }
+    )
+    #expect(sample.filter(\.isHealthcare).count > 100)
+    let result = try run(Self.file(sample, tickers: true))
+    let scored = Set(result.scores.map(\.holding.ticker.canonical))
+    let outside = Set(result.outOfScope.map(\.holding.ticker.canonical))
+    #expect(result.unmapped.isEmpty, "\(result.unmapped.prefix(5))")
+    for listing in sample {
+      #expect(
+        listing.isHealthcare ? scored.contains(listing.ticker) : outside.contains(listing.ticker),
+        "\(listing.ticker) \(listing.displayName)"
+      )
+    }
+    #expect(
+      result.accounting.description
+        == "rows read 200 = scored \(scored.count) + out of scope \(outside.count) + unmapped 0 + rejected 0"
+    )
+  }
+
+  @Test func theSameNamesWithoutTickersAreIdentifiedNineteenTimesInTwenty() throws {
+    let sample = Self.sample
+    let portfolio = try portfolio(Self.file(sample, tickers: false))
+    var identified = 0
+    for (holding, listing) in zip(portfolio.holdings, sample) {
+      if case .listing(let found, true) = sharedMapper.identify(holding),
+        found.ticker == listing.ticker
+          || found.sameCompany.contains(listing.ticker)
+          || listing.sameCompany.contains(found.ticker)
+      {
+        identified += 1
+      }
+    }
+    #expect(Double(identified) / Double(sample.count) >= 0.95, "\(identified) of \(sample.count)")
+  }
+
+  @Test(arguments: [
+    ("*ST康美", "600518.SH"), ("XD同仁堂", "600085.SH"), ("恒瑞医药股份有限公司", "600276.SH"),
+    ("Jiangsu Hengrui Medicine Co., Ltd.", "600276.SH"), ("百济神州-U", "688235.SH"),
+    ("微创医疗", "0853.HK"), ("Innovent Biologics", "1801.HK"),
+  ])
+  func aNameIsFoundWithoutItsMarksAndLegalForm(_ name: String, _ ticker: String) throws {
+    let found = sharedMapper.identify(testHolding(ticker: "", name: name)).listing
+    #expect(
+      found?.ticker == ticker || found?.sameCompany.contains(ticker) == true,
+      "\(String(describing: found))"
+    )
+  }
+
+  @Test func aNameOfTwoCompaniesIsBorderlineNotAGuess() throws {
+    let universe = shippedModel.universe
+    let shared = universe.listings.values.first { universe.listings(named: $0.nameZH).count > 1 }
+    let name = try #require(shared?.nameZH)
+    guard case .ambiguous(let listings) = sharedMapper.identify(testHolding(ticker: "", name: name))
+    else {
+      Issue.record("'\(name)' names several companies but was taken for one")
+      return
+    }
+    #expect(listings.count > 1)
+  }
+
+  @Test func aHoldingOutsideHealthcareSaysWhy() throws {
+    let moutai = sharedMapper.map(testHolding(ticker: "600519.SH", name: "贵州茅台"))
+    guard case .outOfScope(let reason) = moutai else {
+      Issue.record("Moutai was not out of scope: \(moutai)")
+      return
+    }
+    #expect(reason.contains("白酒") && reason.contains("outside healthcare"))
+    // The same ticker with a text that names a healthcare business is
+    // mapped, and borderline.
+    let odd = sharedMapper.map(testHolding(ticker: "600519.SH", name: "贵州茅台", description: "医院"))
+    guard case .mapped(let mapping) = odd else {
+      Issue.record("\(odd)")
+      return
+    }
+    #expect(mapping.borderline?.contains("outside healthcare") == true)
+  }
+}

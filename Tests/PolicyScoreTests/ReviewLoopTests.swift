@@ -240,10 +240,12 @@ import Testing
     #expect(try reopened.decisions().map(\.decision) == [decision])
   }
 
-  /// A floor under the measured figures (labels 95.3% and F1 85.4%, the
-  /// held-out set 91.4% and F1 80.2% when this was written), so that a
-  /// lexicon change that loses accuracy fails here.
-  @Test(arguments: [("labels.csv", 150, 0.95, 0.85), ("holdout.csv", 50, 0.91, 0.80)])
+  /// A floor under the measured figures, so that a lexicon change that
+  /// loses accuracy fails here: labels 95.3% and F1 85.3%, the held-out set
+  /// 91.4% and F1 79.8%. (The held-out F1 was 80.2% before 医药零售 became a
+  /// retail word: 马应龙's text says it runs retail pharmacies, which its
+  /// label leaves out.)
+  @Test(arguments: [("labels.csv", 150, 0.95, 0.85), ("holdout.csv", 50, 0.91, 0.79)])
   func theEvaluationSetsStayAboveTheirFloors(
     file: String,
     companies: Int,

@@ -241,22 +241,27 @@ struct MapCommand: ParsableCommand {
       abstract: "Measure the mapping against a labelled set of companies.",
       discussion: """
         The labels file has the columns ticker, name, description, domain,
-        segments and industry_codes. The codes-and-text methods answer, without
-        the registry unless --with-registry. Prints domain accuracy, precision
-        and recall per domain and segment, a confusion table and the worst
-        errors.
+        segments and industry_codes. The codes-and-text methods answer; with
+        --with-registry the universe identifies each company by ticker or name
+        and the registry answers first; with --blank-codes only the name and
+        description speak. Prints domain accuracy, precision and recall per
+        domain and segment, a confusion table and the worst errors.
 
         Examples:
           policyscore map evaluate Tests/PolicyScoreTests/Fixtures/mapping/labels.csv
           policyscore map evaluate labels.csv --with-registry --out per-company.csv
+          policyscore map evaluate Tests/PolicyScoreTests/Fixtures/mapping/vendor-short.csv --blank-codes
         """
     )
 
     @Argument(help: ArgumentHelp("The labelled companies.", valueName: "labels.csv"))
     var file: String
 
-    @Flag(help: "Let the company registry answer too.")
+    @Flag(help: "Let the universe (by ticker and name) and the company registry answer too.")
     var withRegistry = false
+
+    @Flag(help: "Leave out the industry codes: measure what the text alone says.")
+    var blankCodes = false
 
     @Option(help: ArgumentHelp("Also write one row per company to this CSV.", valueName: "file"))
     var out: String?
@@ -267,12 +272,20 @@ struct MapCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
 
     func run() throws {
-      try Self.evaluate(file, withRegistry: withRegistry, out: out, format: format, model: model)
+      try Self.evaluate(
+        file,
+        withRegistry: withRegistry,
+        blankCodes: blankCodes,
+        out: out,
+        format: format,
+        model: model
+      )
     }
 
     static func evaluate(
       _ path: String,
       withRegistry: Bool,
+      blankCodes: Bool = false,
       out: String?,
       format: OutputFormat,
       model: ModelOptions
@@ -282,7 +295,8 @@ struct MapCommand: ParsableCommand {
         labels: try readFile(path),
         file: path,
         model: bundle,
-        mapper: Mapper(model: bundle, useRegistry: withRegistry, useUniverse: withRegistry)
+        mapper: Mapper(model: bundle, useRegistry: withRegistry, useUniverse: withRegistry),
+        blankCodes: blankCodes
       )
       if let out { try writeFile(evaluation.csv, to: out) }
       switch format {
