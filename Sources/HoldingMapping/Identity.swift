@@ -50,4 +50,18 @@ extension Mapper {
     default: return .ambiguous(named)
     }
   }
+
+  /// When the ticker found a listing and the name is another company's:
+  /// the ticker is taken, and the mapping is borderline with both named.
+  func nameConflict(_ holding: Holding, _ identity: Identity) -> String? {
+    guard case .listing(let listing, false) = identity, !holding.name.isEmpty else { return nil }
+    let named = universe.listings(named: holding.name)
+    let same = named.contains {
+      $0.ticker == listing.ticker || listing.sameCompany.contains($0.ticker)
+        || $0.sameCompany.contains(listing.ticker)
+    }
+    guard let other = named.first, !same else { return nil }
+    return
+      "the ticker is \(listing.ticker) \(listing.displayName), but the name '\(holding.name)' is \(other.ticker) \(other.displayName); the ticker was taken"
+  }
 }

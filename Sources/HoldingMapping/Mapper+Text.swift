@@ -74,6 +74,23 @@ extension Mapper {
     for segment in yielding { scores[segment] = nil }
   }
 
+  /// What the text of a holding points at, however weakly.
+  ///
+  /// The best-scoring segment (those tied with it share evenly), for the
+  /// review file to propose for an unmapped holding. Empty when the text
+  /// names nothing.
+  public func weakCandidates(for holding: Holding) -> [SegmentShare] {
+    let ranked = Self.ranked(
+      textEvidence(coreName(holding.name) + "\n" + holding.description).scores,
+      ids: segmentIDs
+    )
+    guard let best = ranked.first, best.value.score > 0 else { return [] }
+    let tied = ranked.prefix { $0.value.score == best.value.score }
+    return tied.map {
+      SegmentShare(segment: segmentIDs[$0.key], share: 1 / Double(tied.count))
+    }
+  }
+
   func mapByText(_ scores: [Int: TextScore], note: String) -> Mapping? {
     let ranked = Self.ranked(scores, ids: segmentIDs)
     guard let best = ranked.first, best.value.score >= parameters.minimumTextScore else {

@@ -242,23 +242,12 @@ public final class Mapper: Sendable {
       return apply(decision, to: holding)
     }
     let identified = identity.note
-    if let company = registry[holding.ticker.canonical] ?? listing.flatMap({ registry[$0.ticker] })
-    {
-      let note = company.fact.note.map { ": \($0)" } ?? ""
-      return .mapped(
-        Mapping(
-          method: .registry,
-          confidence: parameters.confidence.registry,
-          segments: company.segments.map {
-            MappedSegment(
-              segment: $0.segment,
-              share: $0.share,
-              evidence:
-                "\(identified)registry: \(company.name), \(percent($0.share)) (\(company.fact.grade))\(note)"
-            )
-          }
-        )
-      )
+    let conflict = nameConflict(holding, identity)
+    let company = registry[holding.ticker.canonical] ?? listing.flatMap({ registry[$0.ticker] })
+    if let company, company.fact.grade != .assumption {
+      var mapping = registryMapping(company, identified, confidence: parameters.confidence.registry)
+      mapping.borderline = conflict
+      return .mapped(mapping)
     }
     let evidence = textEvidence(coreName(holding.name) + "\n" + holding.description)
     // The text names a healthcare business it would map by on its own: a
@@ -267,8 +256,15 @@ public final class Mapper: Sendable {
     let namesBusiness = evidence.scores.values.contains {
       $0.score >= parameters.minimumTextScore
     }
-    var borderline: String?
-    if let listing, !listing.isHealthcare {
+    // An entry we are not sure of is a prior: the text decides when it
+    // names a business, the entry when it is silent.
+    if let company, !namesBusiness {
+      var mapping = registryMapping(company, identified, confidence: parameters.confidence.codeOnly)
+      mapping.borderline = conflict
+      return .mapped(mapping)
+    }
+    var borderline = conflict
+    if let listing, !listing.isHealthcare, borderline == nil {
       guard namesBusiness else {
         return .outOfScope(
           reason: "\(identity.description): listed under \(listing.industry), outside healthcare"
@@ -332,6 +328,26 @@ public final class Mapper: Sendable {
     return .unmapped(
       reason:
         "\(identified)\(codesPart), and no segment keyword in the name or description\(note)\(nameless)"
+    )
+  }
+
+  func registryMapping(
+    _ company: RegisteredCompany,
+    _ identified: String,
+    confidence: Double
+  ) -> Mapping {
+    let note = company.fact.note.map { ": \($0)" } ?? ""
+    return Mapping(
+      method: .registry,
+      confidence: confidence,
+      segments: company.segments.map {
+        MappedSegment(
+          segment: $0.segment,
+          share: $0.share,
+          evidence:
+            "\(identified)registry: \(company.name), \(percent($0.share)) (\(company.fact.grade))\(note)"
+        )
+      }
     )
   }
 

@@ -112,7 +112,7 @@ extension ModelLoader {
   // MARK: - Company registry
 
   func readRegistry(_ map: YAMLMap, _ state: inout State) {
-    let keys = ["tickers", "name", "segments", "verification", "sources", "note"]
+    let keys = ["tickers", "name", "segments", "verification", "assumption", "sources", "note"]
     for entry in map.maps("companies", keys: keys) {
       guard let name = entry.string("name", required: true) else { continue }
       let tickers = entry.strings("tickers").map { Ticker($0) }

@@ -9,8 +9,9 @@ struct ModelLoader {
     "sources.yaml", "reference-segments.yaml", "lexicon.yaml", "instruments.yaml",
     "substitution.yaml", "registry.yaml", "strategic.yaml", "parameters.yaml", "universe.yaml",
   ]
-  /// Files read by prefix: every catalogue edition and every code scheme.
-  static let filePrefixes = ["catalog-", "concordance-"]
+  /// Files read by prefix: every catalogue edition, every code scheme and
+  /// the registry's continuations.
+  static let filePrefixes = ["catalog-", "concordance-", "registry-"]
 
   let directory: URL
   let diagnostics: DiagnosticCollector
@@ -161,7 +162,9 @@ struct ModelLoader {
     for name in documents.keys.sorted() where name.hasPrefix("concordance-") {
       if let map = root(name, keys: ["scheme", "codes"]) { readCodes(map, &state) }
     }
-    if let map = root("registry.yaml", keys: ["companies"]) { readRegistry(map, &state) }
+    for name in ["registry.yaml"] + documents.keys.sorted().filter({ $0.hasPrefix("registry-") }) {
+      if let map = root(name, keys: ["companies"]) { readRegistry(map, &state) }
+    }
     if let map = root("universe.yaml", keys: UniverseKeys.all) { readUniverse(map, &state) }
     if let map = root("strategic.yaml", keys: ["mentions"]) { readMentions(map, &state) }
     if let map = root("parameters.yaml", keys: ParameterKeys.all) {

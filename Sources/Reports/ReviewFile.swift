@@ -1,9 +1,9 @@
 import Foundation
 public import HoldingMapping
-import PolicyModel
+public import PolicyModel
 public import PolicyScoreCore
 public import PolicyScoring
-import PortfolioImport
+public import PortfolioImport
 import ScenarioAnalysis
 
 /// The review loop's file: the uncertain holdings of a run with their
@@ -19,6 +19,7 @@ public enum ReviewFile {
   static let actions: [String: MappingDecision.Action] = [
     "accept": .accept, "a": .accept, "接受": .accept, "确认": .accept,
     "reject": .reject, "r": .reject, "拒绝": .reject, "排除": .reject,
+    "out-of-scope": .reject, "范围外": .reject,
     "replace": .replace, "替换": .replace, "修改": .replace,
   ]
 
@@ -27,11 +28,13 @@ public enum ReviewFile {
   /// Those are the unmapped, the borderline and the less confident than
   /// `below`. A company is listed once, the first time it appears; holdings
   /// with the file's own split, and companies whose decision still matches
-  /// their description, are left out.
+  /// their description, are left out. An unmapped holding's `proposed` holds
+  /// what `weakCandidates` finds in its text, for `accept` to take.
   public static func render(
     run: ScoreRun,
     below: Double,
-    decided: [String: MappingDecision]
+    decided: [String: MappingDecision],
+    weakCandidates: (Holding) -> [SegmentShare] = { _ in [] }
   )
     -> (bytes: [UInt8], count: Int)
   {
@@ -42,9 +45,10 @@ public enum ReviewFile {
       let fingerprint = Mapper.descriptionFingerprint(holding)
       if let decision = decided[ticker], decision.descriptionFingerprint == fingerprint { return }
       guard seen.insert(ticker + "\u{0}" + holding.name).inserted else { return }
-      let proposed = mapping.map {
-        SegmentSplit.render($0.segments.map { SegmentShare(segment: $0.segment, share: $0.share) })
-      }
+      let split =
+        mapping?.segments.map { SegmentShare(segment: $0.segment, share: $0.share) }
+        ?? weakCandidates(holding)
+      let proposed = split.isEmpty ? nil : SegmentSplit.render(split)
       rows.append(
         (
           holding.line,

@@ -94,7 +94,7 @@ let reportFiles = [
   ) throws {
     let directory = try temporaryDirectory()
     var rows = "ticker,weight,description\n"
-    for row in 0..<holdings { rows += "\(600_000 + row),1,手术机器人 \(row)\n" }
+    for row in 0..<holdings { rows += "\(609_000 + row),1,手术机器人 \(row)\n" }
     try rows.write(
       to: directory.appendingPathComponent("big.csv"),
       atomically: true,

@@ -16,7 +16,7 @@ import Testing
   @Test func mappingAcrossCoresGivesTheOutcomesOfMappingOneByOne() throws {
     let descriptions = ["手术机器人", "医院", "medical imaging", "化学原料药", "real estate", "公司"]
     var text = "ticker,weight,description\n"
-    for row in 0..<6000 { text += "\(600_000 + row),1,\(descriptions[row % 6]) \(row)\n" }
+    for row in 0..<6000 { text += "\(609_000 + row),1,\(descriptions[row % 6]) \(row)\n" }
     let holdings = try portfolio(text).holdings
     #expect(holdings.count == 6000)
     #expect(sharedMapper.map(holdings) == holdings.map { sharedMapper.map($0) })
@@ -329,5 +329,68 @@ import Testing
       return
     }
     #expect(mapping.borderline?.contains("outside healthcare") == true)
+  }
+
+  /// A ticker and a name of two different companies: the ticker is taken,
+  /// and the mapping is borderline, naming both, for review.
+  @Test func aTickerAndANameOfTwoCompaniesAreBorderline() throws {
+    let mixed = try #require(
+      sharedMapper.map(testHolding(ticker: "300760.SZ", name: "恒瑞医药")).mapping
+    )
+    #expect(mixed.method == .registry)
+    #expect(
+      mixed.borderline?.contains("300760.SZ") == true
+        && mixed.borderline?.contains("600276.SH") == true
+    )
+    // Outside healthcare by its ticker, a healthcare company by its name:
+    // not put out of scope unseen.
+    let outcome = sharedMapper.map(testHolding(ticker: "600519.SH", name: "恒瑞医药"))
+    if case .outOfScope = outcome { Issue.record("\(outcome)") }
+    // The same company under its other listing is no conflict.
+    let fosun = try #require(
+      sharedMapper.map(testHolding(ticker: "2196.HK", name: "复星医药")).mapping
+    )
+    #expect(fosun.borderline == nil)
+  }
+
+  @Test func everyHealthcareListingHasASegmentMix() {
+    let missing = shippedModel.universe.listings.values
+      .filter { $0.isHealthcare && shippedModel.registry[$0.ticker] == nil }
+      .map { "\($0.ticker) \($0.displayName)" }.sorted()
+    #expect(missing.isEmpty, "\(missing.prefix(10))")
+  }
+
+  /// An entry graded an assumption (we are not sure of the company) maps a
+  /// holding whose text is silent, at a code-only confidence, and yields to
+  /// a text that names the business.
+  @Test func anEntryWeAreNotSureOfYieldsToTheText() throws {
+    let unsure = try #require(
+      shippedModel.registry.values.filter { $0.fact.grade == .assumption }
+        .min { $0.tickers[0] < $1.tickers[0] }
+    )
+    let silent = try #require(
+      sharedMapper.map(testHolding(ticker: unsure.tickers[0], name: "")).mapping
+    )
+    #expect(silent.method == .registry)
+    #expect(silent.confidence == shippedModel.parameters.confidence.codeOnly)
+    #expect(silent.segments.map(\.segment) == unsure.segments.map(\.segment))
+    let named = try #require(
+      sharedMapper.map(testHolding(ticker: unsure.tickers[0], name: "", description: "手术机器人"))
+        .mapping
+    )
+    #expect(named.method != .registry)
+    #expect(named.segments.first?.segment == "surgical-robots")
+    // A recalled entry answers whatever the text says.
+    let recalled = try #require(
+      sharedMapper.map(testHolding(ticker: "300760.SZ", name: "", description: "手术机器人")).mapping
+    )
+    #expect(recalled.method == .registry)
+  }
+}
+
+extension MappingOutcome {
+  var mapping: Mapping? {
+    if case .mapped(let mapping) = self { return mapping }
+    return nil
   }
 }

@@ -88,7 +88,7 @@ struct JobCommand: ParsableCommand {
           "job run \(result.jobRunID): \(result.runs) run\(result.runs == 1 ? "" : "s"), \(result.rowsRead) rows read, \(result.rejected) rejected"
         )
         print("diff: \(result.diffSummary)")
-        print("reports: \(result.folder)")
+        print("reports: \(shown(result.folder))")
       }
     }
   }

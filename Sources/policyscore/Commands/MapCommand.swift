@@ -16,18 +16,23 @@ struct MapCommand: ParsableCommand {
     commandName: "map",
     abstract: "Show how holdings map to segments; review, correct and evaluate the mapping.",
     discussion: """
-      Methods, in priority order, each named on the mapping: the file's own
-      split (a 'segments' column); the analyst's saved decision; the company
-      registry (Models/registry.yaml); industry codes (GB/T 4754, CSRC 2012,
-      Shenwan 2021, GICS), with the text choosing among the code's segments;
-      keywords in the name and description.
+      Each holding is first identified by its ticker or name among the
+      listings of Models/universe.yaml; one outside healthcare is out of
+      scope. Methods, in priority order, each named on the mapping: the
+      file's own split (a 'segments' column); the analyst's saved decision;
+      the company registry (Models/registry*.yaml); industry codes (GB/T
+      4754, CSRC 2012, Shenwan 2021, GICS, or the listing's), with the text
+      choosing among the code's segments; keywords in the name and
+      description.
 
       The review loop:
         1. policyscore map holdings.csv --review review.csv
            writes every unmapped, borderline or low-confidence holding with
            its candidates. Open it in Excel and fill in 'action':
-             accept   keep the 'proposed' split
-             reject   the company is in no segment: leave it unmapped
+             accept   keep the 'proposed' split (for an unmapped holding,
+                      what its text names too weakly to map by)
+             reject   the company is outside healthcare: out of scope
+                      (also 'out-of-scope')
              replace  use the 'segments' cell, e.g. medical-imaging:60%; life-support:40%
            and, if you like, a 'reason'.
         2. policyscore map apply review.csv --by "Li Wei"
@@ -168,7 +173,8 @@ struct MapCommand: ParsableCommand {
       let (bytes, count) = ReviewFile.render(
         run: run,
         below: below,
-        decided: pipeline.mapper.decisionsByTicker
+        decided: pipeline.mapper.decisionsByTicker,
+        weakCandidates: pipeline.mapper.weakCandidates
       )
       try writeFile(bytes, to: path)
       printError(

@@ -80,7 +80,7 @@ struct RunsCommand: ParsableCommand {
         ).description
       )
       print("finished \(run.finishedAt) in \(run.durationMilliseconds) ms, tool \(run.toolVersion)")
-      if let directory = run.reportDirectory { print("reports: \(directory)") }
+      if let directory = run.reportDirectory { print("reports: \(shown(directory))") }
       print("")
       let rows = holdings.filter { $0.rank != nil }.prefix(top).map {
         [

@@ -141,7 +141,7 @@ struct ScenariosCommand: ParsableCommand {
     print(comparison.summary(movers: movers))
     print("")
     print(accounting.description)
-    print("reports: \(out.path)/ (comparison.csv and a folder per scenario)")
+    print("reports: \(shown(out.path))/ (comparison.csv and a folder per scenario)")
     if let first = ids.first, let last = ids.last, let store {
       print("recorded as runs \(first)–\(last) in \(shown(store.path))")
     }

@@ -122,7 +122,7 @@ struct ScoreCommand: ParsableCommand {
     case .table:
       print(TerminalSummary(run: run, top: top).text)
       if !noReports {
-        print("reports: \(out.path)/ (\(ReportSet.fileNames.joined(separator: ", ")))")
+        print("reports: \(shown(out.path))/ (\(ReportSet.fileNames.joined(separator: ", ")))")
       }
       if let id = ids.first, let store { print("recorded as run \(id) in \(shown(store.path))") }
     case .csv:

@@ -131,6 +131,6 @@ struct SensitivityCommand: ParsableCommand {
     try pipeline.publish(report.files.mapValues(ReportFile.init), to: out, protecting: protected) {}
     Progress.shared.finish()
     print(report.text)
-    print("reports: \(out.path)/ (sensitivity.csv, reversals.csv, manifest.json)")
+    print("reports: \(shown(out.path))/ (sensitivity.csv, reversals.csv, manifest.json)")
   }
 }
