@@ -24,7 +24,7 @@ func exportModel(_ model: ModelBundle, asOf: Day, to directory: URL) throws {
     terms += entry.negative.map { [$0, id.rawValue, "0", "negative"] }
   }
   terms += model.lexicon.exclusions.map { [$0, "", "0", "exclusion"] }
-  let scoring = ScoringModel(model: model, asOf: asOf)
+  let scoring = try ScoringModel(model: model, asOf: asOf)
   var segments = [
     ["segment", "domain", "general", "e", "f_domestic", "f_foreign", "d_domestic", "d_foreign"]
   ]

@@ -228,10 +228,10 @@ if !rows.isEmpty {
     }
     guard let portfolio else { exit(1) }
     let map = seconds { outcomes = mapper.map(portfolio.holdings) }
-    let score = seconds {
+    let score = try seconds {
       run = ScoreRun(
         portfolio: portfolio,
-        scoring: ScoringModel(model: model, asOf: asOf),
+        scoring: try ScoringModel(model: model, asOf: asOf),
         outcomes: outcomes
       )
     }
@@ -292,7 +292,7 @@ if let spec = option("--sensitivity") ?? (arguments.isEmpty ? "5000x10000" : nil
   portfolio.holdings = mapped.map(\.0)
   let run = ScoreRun(
     portfolio: portfolio,
-    scoring: ScoringModel(model: model, asOf: asOf),
+    scoring: try ScoringModel(model: model, asOf: asOf),
     outcomes: mapped.map(\.1)
   )
   var options = Sensitivity.Options()
@@ -330,8 +330,8 @@ if let spec = option("--scenarios") ?? (arguments.isEmpty ? "10000x100" : nil) {
   // it exits.
   var runs: [(scenario: String, run: ScoreRun)] = []
   var comparison: Comparison?
-  let elapsed = seconds {
-    let scorings = ScoringModel.each(of: model, under: scenarios, asOf: asOf)
+  let elapsed = try seconds {
+    let scorings = try ScoringModel.each(of: model, under: scenarios, asOf: asOf)
     runs = ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
       .map { (scenario: $0.scoring.scenario.name, run: $0) }
     comparison = Comparison(runs: runs, base: "s0")

@@ -86,12 +86,17 @@ public struct JobRunner {
       )
       return .upToDate(jobRunID: last.id, folder: last.reportDirectory)
     }
-    var pipeline = ScoringPipeline(
-      model: model,
-      decisions: decisions.map(\.decision),
-      edition: job.edition,
-      asOf: asOf
-    )
+    var pipeline: ScoringPipeline
+    do {
+      pipeline = try ScoringPipeline(
+        model: model,
+        decisions: decisions.map(\.decision),
+        edition: job.edition,
+        asOf: asOf
+      )
+    } catch {
+      throw .pipeline(error)
+    }
     pipeline.maxRejects = job.maxRejects
     pipeline.minCoverage = job.minCoverage
     pipeline.observe = { [log] event in

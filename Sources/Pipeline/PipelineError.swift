@@ -16,10 +16,13 @@ public enum PipelineError: DiagnosticError, Equatable {
   case coverageTooLow(file: String, percent: Double, limit: Double, heaviest: [String])
   case reports(ReportError)
   case store(StoreError)
+  /// The model cannot score as asked: no edition in force on the date.
+  case model(Diagnostic)
 
   public var diagnostics: [Diagnostic] {
     switch self {
     case .portfolio(let error): return error.diagnostics
+    case .model(let diagnostic): return [diagnostic]
     case .tooManyRejects(let file, let rejected, let rows, let limit):
       let share = rows > 0 ? Double(rejected) / Double(rows) * 100 : 0
       return [

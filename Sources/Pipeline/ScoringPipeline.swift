@@ -41,7 +41,20 @@ public struct ScoringPipeline: Sendable {
   public var observe: @Sendable (Event) -> Void = { _ in }
 
   /// A pipeline that maps with `decisions` applied first.
-  public init(model: ModelBundle, decisions: [MappingDecision], edition: String?, asOf: Day) {
+  ///
+  /// - Throws: before any work, when no catalogue edition is given and none
+  ///   was in force on `asOf`, or `edition` names one the model lacks.
+  public init(
+    model: ModelBundle,
+    decisions: [MappingDecision],
+    edition: String?,
+    asOf: Day
+  ) throws(PipelineError) {
+    do {
+      _ = try model.chooseEdition(asOf: asOf, given: edition)
+    } catch {
+      throw .model(error)
+    }
     self.model = model
     self.mapper = Mapper(model: model, decisions: decisions)
     self.edition = edition
@@ -110,7 +123,12 @@ public struct ScoringPipeline: Sendable {
           + (scenarios.count > 1 ? " under \(scenarios.count) scenarios" : "")
       )
     )
-    let scorings = ScoringModel.each(of: model, under: scenarios, edition: edition, asOf: asOf)
+    let scorings: [ScoringModel]
+    do {
+      scorings = try ScoringModel.each(of: model, under: scenarios, edition: edition, asOf: asOf)
+    } catch {
+      throw .model(error)
+    }
     let runs = ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
     // Every scenario shares the one mapping, so one check covers them all.
     if let first = runs.first { try checkCoverage(first) }

@@ -7,19 +7,12 @@ extension ModelLoader {
 
   enum ParameterKeys {
     static let all = [
-      "default_edition", "category_values", "priority_bonus", "weights", "tiers", "origin",
+      "category_values", "priority_bonus", "weights", "tiers", "origin",
       "china_revenue_share", "mapping", "opportunity_gap",
     ]
   }
 
-  func readParameters(_ map: YAMLMap, editions: Set<String>) -> ModelParameters? {
-    let edition = map.string("default_edition", required: true) ?? "2024"
-    if !editions.contains(edition) {
-      diagnostics.error(
-        "default_edition '\(edition)' has no catalogue\(Suggestion.hint(for: edition, in: editions))",
-        at: map.location(of: "default_edition")
-      )
-    }
+  func readParameters(_ map: YAMLMap) -> ModelParameters? {
     var values: [Category: Double] = [:]
     if let valueMap = map.map(
       "category_values",
@@ -92,7 +85,6 @@ extension ModelLoader {
     )
     let gap = map.map("opportunity_gap", keys: ["min_composite", "limit"], required: true)
     return ModelParameters(
-      defaultEdition: edition,
       categoryValues: values,
       bonusPerDocument: bonus?.number("per_document", in: 0...100, required: true) ?? 0,
       bonusMaximum: bonus?.number("max", in: 0...100, required: true) ?? 0,

@@ -168,7 +168,7 @@ struct ModelLoader {
     if let map = root("universe.yaml", keys: UniverseKeys.all) { readUniverse(map, &state) }
     if let map = root("strategic.yaml", keys: ["mentions"]) { readMentions(map, &state) }
     if let map = root("parameters.yaml", keys: ParameterKeys.all) {
-      state.parameters = readParameters(map, editions: Set(state.catalogs.keys))
+      state.parameters = readParameters(map)
       state.count(.assumption, ParameterKeys.all.count)
     }
     for name in (Array(documents.keys) + Array(state.tables.keys)).sorted()

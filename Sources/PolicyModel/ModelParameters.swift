@@ -31,7 +31,6 @@ public struct ModelParameters: Sendable, Hashable {
     public var textCeiling: Double
   }
 
-  public var defaultEdition: String
   public var categoryValues: [Category: Double]
   public var bonusPerDocument: Double
   public var bonusMaximum: Double

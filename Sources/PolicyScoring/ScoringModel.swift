@@ -8,6 +8,8 @@ import PortfolioImport
 public struct ScoringModel: Sendable {
   public let model: ModelBundle
   public let catalog: Catalog
+  /// The edition scored with, and why.
+  public let edition: EditionChoice
   public let asOf: Day
   public let weights: ModelParameters.Weights
   public let segmentScores: [SegmentID: SegmentScore]
@@ -35,27 +37,36 @@ public struct ScoringModel: Sendable {
   ///
   /// - Parameters:
   ///   - model: The loaded model.
-  ///   - edition: The catalogue edition; the model's default when nil.
-  ///   - asOf: Instruments count when this day falls in a validity window.
-  public init(model: ModelBundle, edition: String? = nil, asOf: Day) {
-    self.init(model: model, scenario: .baseline(), edition: edition, asOf: asOf)
+  ///   - edition: The catalogue edition; when nil, the one in force on `asOf`.
+  ///   - asOf: Everything in force on this day, and nothing after it, counts.
+  /// - Throws: when no edition is given and none was in force on `asOf`.
+  public init(model: ModelBundle, edition: String? = nil, asOf: Day) throws(Diagnostic) {
+    try self.init(model: model, scenario: .baseline(), edition: edition, asOf: asOf)
   }
 
   /// The model under `scenario`, whose edition and as-of date, when it sets
   /// them, win over `edition` and `asOf`.
-  public init(model base: ModelBundle, scenario: Scenario, edition: String? = nil, asOf: Day) {
+  public init(
+    model base: ModelBundle,
+    scenario: Scenario,
+    edition: String? = nil,
+    asOf: Day
+  ) throws(Diagnostic) {
     let model = base.applying(scenario)
-    let edition = scenario.edition ?? edition ?? model.parameters.defaultEdition
     let asOf = scenario.asOf ?? asOf
+    let choice = try model.chooseEdition(
+      asOf: asOf,
+      given: scenario.edition ?? edition,
+      givenBy: scenario.edition != nil ? "scenario '\(scenario.name)'" : "--edition"
+    )
+    guard let catalog = model.catalog(edition: choice.edition) else {
+      throw Diagnostic(.error, "no catalogue for edition '\(choice.edition)'")
+    }
     self.model = model
     self.scenario = scenario
     self.companies = scenario.companies
-    // The loader guarantees the default edition has a catalogue.
-    guard
-      let catalog = model.catalog(edition: edition)
-        ?? model.catalog(edition: model.parameters.defaultEdition)
-    else { preconditionFailure("the model has no catalogue for its default edition") }
     self.catalog = catalog
+    self.edition = choice
     self.asOf = asOf
     self.weights = model.parameters.weights
     var mentionsBySegment: [SegmentID: [SourceID]] = [:]
@@ -133,10 +144,13 @@ public struct ScoringModel: Sendable {
     under scenarios: [Scenario],
     edition: String? = nil,
     asOf: Day
-  ) -> [ScoringModel] {
-    Parallel.map(scenarios.count, minimum: 1) { index in
-      ScoringModel(model: model, scenario: scenarios[index], edition: edition, asOf: asOf)
+  ) throws(Diagnostic) -> [ScoringModel] {
+    let built = Parallel.map(scenarios.count, minimum: 1) { index in
+      Result { () throws(Diagnostic) -> ScoringModel in
+        try ScoringModel(model: model, scenario: scenarios[index], edition: edition, asOf: asOf)
+      }
     }
+    return try built.map { result throws(Diagnostic) in try result.get() }
   }
 
   /// The composite of a segment for a company fully in China of `origin`.

@@ -254,6 +254,7 @@ public struct ReportSet: Sendable {
       var path: String
       var sha256: String
       var edition: String
+      var edition_reason: String
       var as_of: String
       var weights: [String: Double]
     }
@@ -295,6 +296,7 @@ public struct ReportSet: Sendable {
         path: run.scoring.model.directory,
         sha256: run.scoring.model.contentHash,
         edition: run.scoring.catalog.edition,
+        edition_reason: run.scoring.edition.reason,
         as_of: run.scoring.asOf.description,
         weights: [
           "encouraged": weights.encouraged, "financial": weights.financial,

@@ -42,6 +42,7 @@ public struct SensitivityReport {
       var as_of: String
       var concentration: Double
       var edition: String
+      var edition_reason: String
       var input_sha256: String
       var model_sha256: String
       var removals_checked: Int
@@ -57,6 +58,7 @@ public struct SensitivityReport {
         as_of: run.scoring.asOf.description,
         concentration: options.concentration,
         edition: run.scoring.catalog.edition,
+        edition_reason: run.scoring.edition.reason,
         input_sha256: run.portfolio.inputHash,
         model_sha256: run.scoring.model.contentHash,
         removals_checked: result.removalsChecked,

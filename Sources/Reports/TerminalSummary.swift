@@ -15,7 +15,7 @@ public struct TerminalSummary {
     var lines: [String] = []
     let scoring = run.scoring
     lines.append(
-      "catalogue \(scoring.catalog.edition), as of \(scoring.asOf), weights E \(format(scoring.weights.encouraged)) F \(format(scoring.weights.financial)) D \(format(scoring.weights.substitution))"
+      "catalogue \(scoring.catalog.edition) (\(scoring.edition.reason)), as of \(scoring.asOf), weights E \(format(scoring.weights.encouraged)) F \(format(scoring.weights.financial)) D \(format(scoring.weights.substitution))"
     )
     // Scores come portfolio by portfolio, in the summaries' order.
     var start = 0

@@ -28,6 +28,9 @@ func reportingFailures<T>(_ work: () throws -> T) throws -> T {
 /// The exit code for an error, as the README documents them.
 func exitCode(for error: any DiagnosticError) -> ExitCode {
   switch error {
+  case PipelineError.model, JobError.pipeline(.model):
+    // A date the model has no edition for, or an edition it lacks.
+    return ExitCodes.usage
   case let error as PipelineError:
     return error.isDataError ? ExitCodes.dataError : ExitCodes.failure
   case let error as PortfolioError:

@@ -140,7 +140,11 @@ let reportFiles = [
     #expect(
       result.stdout.contains("rows read 55 = scored 55 + out of scope 0 + unmapped 0 + rejected 0")
     )
-    #expect(result.stdout.contains("catalogue 2024, as of 2026-11-23"))
+    #expect(
+      result.stdout.contains(
+        "catalogue 2024 (in force on 2026-11-23: effective 2024-02-01), as of 2026-11-23"
+      )
+    )
     #expect(result.stdout.contains("surgical-robots"))
     for file in reportFiles {
       #expect(

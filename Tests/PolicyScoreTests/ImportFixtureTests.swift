@@ -180,7 +180,7 @@ func oneBadRow(_ file: String, column: String, reason: String, line: Int = 3) ->
         .read(contentsOf: importFixtures.appendingPathComponent(file))
       let result = ScoreRun(
         portfolio: portfolio,
-        scoring: ScoringModel(model: shippedModel, asOf: asOf),
+        scoring: try ScoringModel(model: shippedModel, asOf: asOf),
         mapper: sharedMapper
       )
       reports.append(ReportSet(run: result, context: context).files.mapValues(\.bytes))

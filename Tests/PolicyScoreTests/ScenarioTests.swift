@@ -166,14 +166,14 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
         - {segment: medical-imaging, import_share: 1, push: 1}
       """
     )
-    let scoring = ScoringModel(model: shippedModel, scenario: whatIf, asOf: asOf)
+    let scoring = try ScoringModel(model: shippedModel, scenario: whatIf, asOf: asOf)
     #expect(scoring.segmentScores["orthopedic-implants"]?.category == .restricted)
     #expect(scoring.segmentScores["orthopedic-implants"]?.e == 0)
     #expect(scoring.segmentScores["medical-imaging"]?.d(for: .domestic) == 100)
     #expect(scoring.segmentComposite("surgical-robots") == 100)
     // The shipped model itself is unchanged.
     #expect(
-      ScoringModel(model: shippedModel, asOf: asOf).segmentScores["orthopedic-implants"]?.category
+      try ScoringModel(model: shippedModel, asOf: asOf).segmentScores["orthopedic-implants"]?.category
         == .encouraged
     )
   }
@@ -182,7 +182,7 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
     let off = try scenario(
       "schema_version: 1\ntitle: t\ndescription: d\ninstruments:\n  - {id: vbp-coronary-stents, enabled: false}\n"
     )
-    let scoring = ScoringModel(model: shippedModel, scenario: off, asOf: asOf)
+    let scoring = try ScoringModel(model: shippedModel, scenario: off, asOf: asOf)
     let f = try #require(
       scoring.segmentScores["coronary-interventional"]?.financial[.domestic]?.value
     )
@@ -194,7 +194,7 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
       "schema_version: 1\ntitle: t\ndescription: d\ncompanies:\n  - {ticker: 300347, assume: [cit-hnte-15pct], china_revenue_share: 0.5}\n"
     )
     let text = "ticker,weight,segments\n300347,1,hospitals\n"
-    let scoring = ScoringModel(model: shippedModel, scenario: hnte, asOf: asOf)
+    let scoring = try ScoringModel(model: shippedModel, scenario: hnte, asOf: asOf)
     let result = ScoreRun(portfolio: try portfolio(text), scoring: scoring, mapper: sharedMapper)
     let score = try #require(result.scores.first)
     #expect(score.chinaShare == 0.5)
@@ -240,7 +240,7 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
     )
     let flipped = ScoreRun(
       portfolio: try portfolio(text),
-      scoring: ScoringModel(model: shippedModel, scenario: flip, asOf: asOf),
+      scoring: try ScoringModel(model: shippedModel, scenario: flip, asOf: asOf),
       mapper: sharedMapper
     )
     let comparison = Comparison(runs: [("baseline", base), ("flip", flipped)], base: "baseline")
@@ -296,8 +296,8 @@ extension ComparisonTests {
       "schema_version: 1\ntitle: t\ndescription: d\nsegments:\n  - {id: surgical-robots, category: eliminated}\n",
       name: "flip"
     )
-    let scorings = [Scenario.baseline(named: "baseline"), heavier, flip].map {
-      ScoringModel(model: shippedModel, scenario: $0, asOf: asOf)
+    let scorings = try [Scenario.baseline(named: "baseline"), heavier, flip].map {
+      try ScoringModel(model: shippedModel, scenario: $0, asOf: asOf)
     }
     let together = ScoreRun.runs(portfolio: holdings, scorings: scorings, outcomes: outcomes)
     #expect(together.count == 3)

@@ -59,7 +59,7 @@ func portfolio(_ text: String, strict: Bool = false) throws(PortfolioError) -> P
 func run(_ text: String, asOf day: Day = asOf, edition: String? = nil) throws -> ScoreRun {
   ScoreRun(
     portfolio: try portfolio(text),
-    scoring: ScoringModel(model: shippedModel, edition: edition, asOf: day),
+    scoring: try ScoringModel(model: shippedModel, edition: edition, asOf: day),
     mapper: sharedMapper
   )
 }

@@ -52,7 +52,7 @@ struct CatalogCommand: ParsableCommand {
           "unknown domain '\(domain)'; use one of \(Domain.allCases.map(\.rawValue).joined(separator: ", "))"
         )
       }
-      let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: try asOf.asOf())
+      let scoring = try ScoringModel(model: bundle, edition: model.edition, asOf: try asOf.asOf())
       let ids = bundle.segmentIDs.filter { id in
         guard let score = scoring.segmentScores[id] else { return false }
         return (category == nil || score.category.rawValue == category)
@@ -89,7 +89,7 @@ struct CatalogCommand: ParsableCommand {
         DiagnosticPrinter.error("unknown segment '\(id)'\(hint)")
         throw ExitCodes.usage
       }
-      let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: try asOf.asOf())
+      let scoring = try ScoringModel(model: bundle, edition: model.edition, asOf: try asOf.asOf())
       print(SegmentReport(SegmentID(id), scoring: scoring).text)
     }
   }
@@ -115,7 +115,7 @@ struct CatalogCommand: ParsableCommand {
 
     func run() throws {
       let bundle = try model.loadModel()
-      let scoring = ScoringModel(model: bundle, edition: model.edition, asOf: try asOf.asOf())
+      let scoring = try ScoringModel(model: bundle, edition: model.edition, asOf: try asOf.asOf())
       let ids = bundle.searchSegments(text)
       if ids.isEmpty {
         printError("no segment matches '\(text)'")

@@ -123,7 +123,7 @@ struct MapCommand: ParsableCommand {
       guard let portfolioPath else { return }
       let bundle = try model.loadModel()
       let decisions = try store.decisions()
-      let pipeline = pipeline(
+      let pipeline = try pipeline(
         model: bundle,
         decisions: decisions,
         edition: model.edition,

@@ -91,7 +91,7 @@ struct ScenariosCommand: ParsableCommand {
         "no scenario named '\(baseName)'; the scenarios are \(scenarios.map(\.name).joined(separator: ", "))"
       )
     }
-    let pipeline = pipeline(
+    let pipeline = try pipeline(
       model: bundle,
       decisions: try recording.store.decisions(),
       edition: model.edition,

@@ -86,7 +86,7 @@ struct ScoreCommand: ParsableCommand {
     let protected = [recording.store.url(), input.url]
     if !noReports { try ScoringPipeline.checkOutput(out, protecting: protected) }
     let bundle = try model.loadModel()
-    let pipeline = pipeline(
+    let pipeline = try pipeline(
       model: bundle,
       decisions: try recording.store.decisions(),
       edition: model.edition,

@@ -101,7 +101,7 @@ struct SensitivityCommand: ParsableCommand {
     let chosen =
       try scenario.map { try ScenarioLoader(model: bundle).load([URL(fileURLWithPath: $0)])[0] }
       ?? .baseline()
-    let pipeline = pipeline(
+    let pipeline = try pipeline(
       model: bundle,
       decisions: try store.decisions(),
       edition: model.edition,

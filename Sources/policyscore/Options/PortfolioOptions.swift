@@ -107,6 +107,7 @@ struct CoverageOption: ParsableArguments {
 ///     more are rejected than are shown; nil when the command writes none.
 ///   - showsCoverage: Whether to print the coverage note.
 /// - Returns: The configured pipeline.
+/// - Throws: when no catalogue edition applies on `asOf`.
 func pipeline(
   model: ModelBundle,
   decisions: [MappingDecision],
@@ -116,8 +117,13 @@ func pipeline(
   minCoverage: Double?,
   rejectsFile: String?,
   showsCoverage: Bool = true
-) -> ScoringPipeline {
-  var pipeline = ScoringPipeline(model: model, decisions: decisions, edition: edition, asOf: asOf)
+) throws(PipelineError) -> ScoringPipeline {
+  var pipeline = try ScoringPipeline(
+    model: model,
+    decisions: decisions,
+    edition: edition,
+    asOf: asOf
+  )
   pipeline.maxRejects = reading.maxRejects
   pipeline.minCoverage = minCoverage
   pipeline.observe = { event in
