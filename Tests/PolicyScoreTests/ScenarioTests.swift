@@ -173,7 +173,8 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
     #expect(scoring.segmentComposite("surgical-robots") == 100)
     // The shipped model itself is unchanged.
     #expect(
-      try ScoringModel(model: shippedModel, asOf: asOf).segmentScores["orthopedic-implants"]?.category
+      try ScoringModel(model: shippedModel, asOf: asOf).segmentScores["orthopedic-implants"]?
+        .category
         == .encouraged
     )
   }

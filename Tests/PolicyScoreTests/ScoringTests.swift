@@ -15,7 +15,9 @@ import Testing
 /// The formulas of DESIGN.md, checked against numbers worked out by hand from
 /// the shipped model's parameters.
 @Suite struct FormulaTests {
-  let scoring = try! ScoringModel(model: shippedModel, asOf: asOf)
+  let scoring: ScoringModel
+
+  init() throws { scoring = try ScoringModel(model: shippedModel, asOf: asOf) }
 
   /// coronary-interventional on 2026-11-23: tailwinds cit-hnte-15pct 0.25,
   /// rd-super-deduction 0.15, fund-advanced-manufacturing 0.1,
