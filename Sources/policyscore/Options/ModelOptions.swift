@@ -25,7 +25,10 @@ struct ModelOptions: ParsableArguments {
   var modelsPath: String?
 
   @Option(
-    help: ArgumentHelp("Catalogue edition: 2024 or 2019 (default: the one in force on the as-of date).", valueName: "year")
+    help: ArgumentHelp(
+      "Catalogue edition: 2024 or 2019 (default: the one in force on the as-of date).",
+      valueName: "year"
+    )
   )
   var edition: String?
 
