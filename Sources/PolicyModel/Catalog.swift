@@ -10,6 +10,9 @@ public struct Catalog: Sendable {
   public var items: [CatalogItem]
   public var declaredCounts: [Category: Int]
   public var countsFact: Fact
+  /// How sure "allowed" is for a catalogue segment no item of this edition
+  /// names: as sure as the edition's lists are complete.
+  public var unlistedFact: Fact
 
   /// The item that lists `segment` under this edition; nil means allowed.
   public func item(listing segment: SegmentID) -> CatalogItem? { itemBySegment[segment] }
@@ -22,8 +25,12 @@ public struct Catalog: Sendable {
   /// Segment statuses a scenario sets, whatever the catalogue lists.
   public var categoryOverrides: [SegmentID: Category] = [:]
 
-  /// How sure the classification of `segment` in this edition is.
-  public func classification(of segment: SegmentID) -> Fact? { factBySegment[segment] }
+  /// How sure the classification of `segment` in this edition is: the
+  /// listing item's grade, else, for an unlisted segment, the reference
+  /// segment's own grade or the edition's grade for what it leaves out.
+  public func classification(of segment: Segment) -> Fact {
+    factBySegment[segment.id] ?? segment.reference ?? unlistedFact
+  }
 
   var itemBySegment: [SegmentID: CatalogItem] = [:]
   var factBySegment: [SegmentID: Fact] = [:]

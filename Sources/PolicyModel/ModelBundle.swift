@@ -27,7 +27,13 @@ public struct ModelBundle: Sendable {
   /// SHA-256 over every model file's name and bytes, in name order.
   public var contentHash: String
   /// How many facts the model rests on, by grade.
-  public var factCounts: [Grade: Int]
+  /// Facts by what they are about and how sure they are.
+  public var factCounts: [FactKind: [Grade: Int]]
+
+  /// How many facts of every kind have `grade`.
+  public func factCount(_ grade: Grade) -> Int {
+    factCounts.values.reduce(0) { $0 + $1[grade, default: 0] }
+  }
   /// Warnings found while loading (errors make loading fail).
   public var warnings: [Diagnostic]
 
@@ -54,7 +60,7 @@ public struct ModelBundle: Sendable {
     mentions: [StrategicMention],
     parameters: ModelParameters,
     contentHash: String,
-    factCounts: [Grade: Int],
+    factCounts: [FactKind: [Grade: Int]],
     warnings: [Diagnostic]
   ) {
     self.directory = directory

@@ -12,7 +12,7 @@ extension ModelLoader {
   func readCatalog(_ map: YAMLMap, _ state: inout State) {
     let headerKeys = [
       "id", "edition", "document", "effective", "repealed", "counts", "counts_verification",
-      "counts_sources", "counts_note",
+      "counts_sources", "counts_note", "unlisted_verification",
     ]
     guard let header = map.map("catalog", keys: headerKeys, required: true),
       let edition = header.string("edition", required: true),
@@ -33,7 +33,8 @@ extension ModelLoader {
       sources: header.strings("counts_sources").map(SourceID.init(rawValue:)),
       note: header.string("counts_note")
     )
-    state.count(countsFact.grade)
+    state.count(countsFact.grade, .classification)
+    let unlisted = header.choice("unlisted_verification", as: Verification.self, required: true)
     var catalog = Catalog(
       id: header.string("id", required: true) ?? edition,
       edition: edition,
@@ -42,7 +43,12 @@ extension ModelLoader {
       repealed: header.day("repealed"),
       items: [],
       declaredCounts: counts,
-      countsFact: countsFact
+      countsFact: countsFact,
+      unlistedFact: Fact(
+        grade: .verified(unlisted ?? .recalled),
+        sources: [document],
+        note: "not listed in the \(edition) edition's medical section"
+      )
     )
     if state.catalogs[edition] != nil {
       diagnostics.error(
@@ -71,7 +77,6 @@ extension ModelLoader {
       }
       state.itemIDs.insert(itemID)
       let fact = readFact(entry, state: &state)
-      state.count(fact.grade)
       let subtype = entry.string("subtype")
       if subtype != "cross-section" { actual[category, default: 0] += 1 }
       var item = CatalogItem(
@@ -103,11 +108,14 @@ extension ModelLoader {
           )
         }
         catalog.itemBySegment[segmentID] = item
+        // Each segment an item names is a classification of its own: an
+        // item with 13 segments is 13 facts.
         let classification = readFact(segmentEntry, inheriting: fact, state: &state)
-        if segmentEntry.has("verification") { state.count(classification.grade) }
+        state.count(classification.grade, .classification)
         catalog.factBySegment[segmentID] = classification
         item.segments.append(segmentID)
       }
+      if item.segments.isEmpty { state.count(fact.grade, .classification) }
       for segmentID in item.segments { catalog.itemBySegment[segmentID] = item }
       catalog.items.append(item)
     }
@@ -147,7 +155,7 @@ extension ModelLoader {
         continue
       }
       let fact = readFact(entry, state: &state)
-      state.count(fact.grade)
+      state.count(fact.grade, .classification)
       define(entry, id: id, reference: fact, &state)
     }
   }
@@ -155,7 +163,7 @@ extension ModelLoader {
   // MARK: - Strategic mentions
 
   func readMentions(_ map: YAMLMap, _ state: inout State) {
-    let keys = ["document", "verification", "sources", "basis", "segments", "note"]
+    let keys = ["document", "verification", "sources", "basis", "segments", "note", "valid"]
     for entry in map.maps("mentions", keys: keys) {
       guard let document = entry.string("document", required: true).map(SourceID.init(rawValue:))
       else {
@@ -163,7 +171,7 @@ extension ModelLoader {
       }
       state.sourceReferences.append((document, entry.location(of: "document")))
       let fact = readFact(entry, state: &state)
-      state.count(fact.grade)
+      state.count(fact.grade, .mention)
       let segments = entry.strings("segments").map(SegmentID.init(rawValue:))
       for segment in segments { state.references.append((segment, entry.location(of: "segments"))) }
       state.mentions.append(
@@ -171,7 +179,8 @@ extension ModelLoader {
           document: document,
           fact: fact,
           segments: segments,
-          basis: entry.string("basis", required: true) ?? ""
+          basis: entry.string("basis", required: true) ?? "",
+          windows: readWindows(entry)
         )
       )
     }

@@ -88,7 +88,7 @@ extension ModelLoader {
         let defaultSegment = entry.string("default", required: true).map(SegmentID.init(rawValue:))
       else { continue }
       let fact = readFact(entry, state: &state)
-      state.count(fact.grade)
+      state.count(fact.grade, .code)
       let candidates = entry.strings("candidates").map(SegmentID.init(rawValue:))
       state.references.append((defaultSegment, entry.location(of: "default")))
       for candidate in candidates {
@@ -148,7 +148,7 @@ extension ModelLoader {
         )
       }
       let fact = readFact(entry, state: &state)
-      state.count(fact.grade)
+      state.count(fact.grade, .company)
       let company = RegisteredCompany(
         name: name,
         tickers: tickers.map(\.canonical),

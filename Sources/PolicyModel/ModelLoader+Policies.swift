@@ -14,6 +14,13 @@ extension ModelLoader {
     var seen: Set<InstrumentID> = []
     for entry in map.maps("instruments", keys: Self.instrumentKeys) {
       guard let instrument = readInstrument(entry, &state) else { continue }
+      // Sensitivity samples every strength in 1 ± uncertainty.
+      if !entry.has("uncertainty") {
+        diagnostics.error(
+          "instrument '\(instrument.id)' needs an 'uncertainty' (0...1) for its strengths",
+          at: entry.location
+        )
+      }
       if !seen.insert(instrument.id).inserted {
         diagnostics.error(
           "duplicate instrument id '\(instrument.id)'",
@@ -24,14 +31,9 @@ extension ModelLoader {
     }
   }
 
-  /// One instrument entry; its segment, item and source references are left
-  /// in `state` for the caller to check.
-  func readInstrument(_ entry: YAMLMap, _ state: inout State) -> SupportInstrument? {
-    guard let id = entry.string("id", required: true).map(InstrumentID.init(rawValue:)) else {
-      return nil
-    }
-    let fact = readFact(entry, state: &state)
-    state.count(fact.grade)
+  /// The `valid` windows of an entry, from and to inclusive; a missing `to`
+  /// is open-ended. Empty when the entry has none.
+  func readWindows(_ entry: YAMLMap) -> [ValidityWindow] {
     var windows: [ValidityWindow] = []
     for window in entry.maps("valid", keys: ["from", "to"]) {
       guard let from = window.day("from", required: true) else { continue }
@@ -41,6 +43,18 @@ extension ModelLoader {
       }
       windows.append(ValidityWindow(from: from, to: to))
     }
+    return windows
+  }
+
+  /// One instrument entry; its segment, item and source references are left
+  /// in `state` for the caller to check.
+  func readInstrument(_ entry: YAMLMap, _ state: inout State) -> SupportInstrument? {
+    guard let id = entry.string("id", required: true).map(InstrumentID.init(rawValue:)) else {
+      return nil
+    }
+    let fact = readFact(entry, state: &state)
+    state.count(fact.grade, .instrument)
+    let windows = readWindows(entry)
     if windows.isEmpty {
       diagnostics.error(
         "instrument '\(id)' needs at least one 'valid' window",
@@ -70,7 +84,7 @@ extension ModelLoader {
           rationale: effectMap.string("rationale", required: true) ?? ""
         )
       )
-      state.count(.assumption)
+      state.count(.assumption, .strength)
     }
     if effects.isEmpty {
       diagnostics.error("instrument '\(id)' has no effects", at: entry.location)
@@ -133,7 +147,7 @@ extension ModelLoader {
 
   func readSubstitution(_ map: YAMLMap, _ state: inout State) {
     let levelKeys = [
-      "id", "kind", "value", "verification", "sources", "basis", "assumption", "note",
+      "id", "kind", "value", "verification", "sources", "basis", "assumption", "note", "valid",
     ]
     for entry in map.maps("levels", keys: levelKeys) {
       guard let id = entry.string("id", required: true).map(LevelID.init(rawValue:)),
@@ -144,13 +158,14 @@ extension ModelLoader {
         diagnostics.error("duplicate level id '\(id)'", at: entry.location(of: "id"))
       }
       let fact = readFact(entry, state: &state)
-      state.count(fact.grade)
+      state.count(fact.grade, .substitution)
       state.levels[id] = SubstitutionLevel(
         id: id,
         kind: kind,
         value: value,
         fact: fact,
-        basis: entry.string("basis", required: true) ?? ""
+        basis: entry.string("basis", required: true) ?? "",
+        windows: readWindows(entry)
       )
     }
     for entry in map.maps("profiles", keys: ["segment", "import_share", "push", "note"]) {
@@ -159,9 +174,9 @@ extension ModelLoader {
         continue
       }
       state.references.append((segment, entry.location(of: "segment")))
-      let importShare = level(entry, "import_share", kind: .importShare, state)
-      let push = level(entry, "push", kind: .push, state)
-      guard let importShare, let push else { continue }
+      let importShares = levels(entry, "import_share", kind: .importShare, state)
+      let pushes = levels(entry, "push", kind: .push, state)
+      guard !importShares.isEmpty, !pushes.isEmpty else { continue }
       if state.profiles[segment] != nil {
         diagnostics.error(
           "segment '\(segment)' has two profiles",
@@ -170,33 +185,40 @@ extension ModelLoader {
       }
       state.profiles[segment] = SubstitutionProfile(
         segment: segment,
-        importShare: importShare,
-        push: push,
+        importShares: importShares,
+        pushes: pushes,
         note: entry.string("note")
       )
     }
   }
 
-  func level(
+  /// The levels an entry names under `key`: one name, or a list, the first
+  /// in force on a date being the one used.
+  func levels(
     _ entry: YAMLMap,
     _ key: String,
     kind: SubstitutionLevel.Kind,
     _ state: State
-  ) -> SubstitutionLevel? {
-    guard let name = entry.string(key, required: true) else { return nil }
-    guard let level = state.levels[LevelID(name)] else {
-      diagnostics.error(
-        "unknown level '\(name)'\(Suggestion.hint(for: name, in: state.levels.keys.map(\.rawValue)))",
-        at: entry.location(of: key)
-      )
-      return nil
+  ) -> [SubstitutionLevel] {
+    let names = entry[key]?.scalar.map { [$0] } ?? entry.strings(key)
+    if names.isEmpty {
+      diagnostics.error("missing '\(key)'", at: entry.location)
     }
-    if level.kind != kind {
-      diagnostics.error(
-        "level '\(name)' is a \(level.kind.rawValue) level, not \(kind.rawValue)",
-        at: entry.location(of: key)
-      )
+    return names.compactMap { name in
+      guard let level = state.levels[LevelID(name)] else {
+        diagnostics.error(
+          "unknown level '\(name)'\(Suggestion.hint(for: name, in: state.levels.keys.map(\.rawValue)))",
+          at: entry.location(of: key)
+        )
+        return nil
+      }
+      if level.kind != kind {
+        diagnostics.error(
+          "level '\(name)' is a \(level.kind.rawValue) level, not \(kind.rawValue)",
+          at: entry.location(of: key)
+        )
+      }
+      return level
     }
-    return level
   }
 }

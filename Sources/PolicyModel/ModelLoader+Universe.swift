@@ -22,7 +22,7 @@ extension ModelLoader {
     ) {
       tags = Set(rule.strings("tags"))
       divisions = rule.strings("csrc")
-      state.count(readFact(rule, state: &state).grade)
+      state.count(readFact(rule, state: &state).grade, .listing)
     }
     let keys = ["file", "verification", "sources", "note"]
     for entry in map.maps("files", keys: keys) {
@@ -72,7 +72,7 @@ extension ModelLoader {
             fact: fact
           )
         )
-        state.count(fact.grade)
+        state.count(fact.grade, .listing)
       }
     }
     // A registered company is a healthcare listing under each of its

@@ -122,14 +122,16 @@ struct ModelLoader {
     var words: [String] = []
     var mentions: [StrategicMention] = []
     var parameters: ModelParameters?
-    var factCounts: [Grade: Int] = [:]
+    var factCounts: [FactKind: [Grade: Int]] = [:]
     /// Segment references to check once every segment is defined.
     var references: [(SegmentID, SourceLocation)] = []
     var itemIDs: Set<ItemID> = []
     var itemReferences: [(ItemID, SourceLocation)] = []
     var sourceReferences: [(SourceID, SourceLocation)] = []
 
-    mutating func count(_ grade: Grade, _ times: Int = 1) { factCounts[grade, default: 0] += times }
+    mutating func count(_ grade: Grade, _ kind: FactKind, _ times: Int = 1) {
+      factCounts[kind, default: [:]][grade, default: 0] += times
+    }
   }
 
   func read(_ documents: [String: YAMLNode], into state: inout State) {
@@ -145,6 +147,13 @@ struct ModelLoader {
     }
     if let map = root("reference-segments.yaml", keys: ["segments"]) {
       readReferenceSegments(map, &state)
+    }
+    // "Allowed" in an edition is a classification too, one per segment the
+    // edition leaves out.
+    for catalog in state.catalogs.values {
+      for segment in state.segments.values where catalog.item(listing: segment.id) == nil {
+        state.count(catalog.classification(of: segment).grade, .classification)
+      }
     }
     if let map = root(
       "lexicon.yaml",
@@ -169,7 +178,7 @@ struct ModelLoader {
     if let map = root("strategic.yaml", keys: ["mentions"]) { readMentions(map, &state) }
     if let map = root("parameters.yaml", keys: ParameterKeys.all) {
       state.parameters = readParameters(map)
-      state.count(.assumption, ParameterKeys.all.count)
+      state.count(.assumption, .parameter, ParameterKeys.all.count)
     }
     for name in (Array(documents.keys) + Array(state.tables.keys)).sorted()
     where !Self.requiredFiles.contains(name) && !state.universeFiles.contains(name)

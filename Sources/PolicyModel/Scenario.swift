@@ -116,10 +116,10 @@ extension ModelBundle {
       } + scenario.newInstruments
     for (id, value) in scenario.levelValues { model.levels[id]?.value = value }
     for (segment, profile) in model.profiles {
-      if let importShare = model.levels[profile.importShare.id] {
-        model.profiles[segment]?.importShare = importShare
+      model.profiles[segment]?.importShares = profile.importShares.map {
+        model.levels[$0.id] ?? $0
       }
-      if let push = model.levels[profile.push.id] { model.profiles[segment]?.push = push }
+      model.profiles[segment]?.pushes = profile.pushes.map { model.levels[$0.id] ?? $0 }
     }
     for (segment, change) in scenario.profileChanges {
       let basis = "set by scenario '\(scenario.name)'"
@@ -134,14 +134,14 @@ extension ModelBundle {
       }
       let existing = model.profiles[segment]
       guard
-        let importShare = change.importShare.map({ level(.importShare, $0) })
-          ?? existing?.importShare,
-        let push = change.push.map({ level(.push, $0) }) ?? existing?.push
+        let importShares = change.importShare.map({ [level(.importShare, $0)] })
+          ?? existing?.importShares,
+        let pushes = change.push.map({ [level(.push, $0)] }) ?? existing?.pushes
       else { continue }
       model.profiles[segment] = SubstitutionProfile(
         segment: segment,
-        importShare: importShare,
-        push: push,
+        importShares: importShares,
+        pushes: pushes,
         note: basis
       )
     }

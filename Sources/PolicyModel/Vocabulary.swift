@@ -46,6 +46,19 @@ public enum Verification: String, CaseIterable, Sendable, Hashable {
   case recalled
 }
 
+/// What a fact of the model is about, for `model check`'s counts.
+public enum FactKind: String, CaseIterable, Sendable, Hashable {
+  case classification = "catalogue classifications"
+  case instrument = "instruments"
+  case strength = "instrument strengths"
+  case substitution = "substitution levels"
+  case mention = "strategic mentions"
+  case company = "company segment mixes"
+  case listing = "listings"
+  case code = "industry codes"
+  case parameter = "parameters"
+}
+
 /// How a fact of the model is grounded, for `model check`'s counts.
 public enum Grade: Hashable, Sendable, CustomStringConvertible {
   case verified(Verification)

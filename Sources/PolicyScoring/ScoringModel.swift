@@ -70,7 +70,7 @@ public struct ScoringModel: Sendable {
     self.asOf = asOf
     self.weights = model.parameters.weights
     var mentionsBySegment: [SegmentID: [SourceID]] = [:]
-    for mention in model.mentions {
+    for mention in model.mentions where mention.holds(on: asOf) {
       for segment in mention.segments {
         mentionsBySegment[segment, default: []].append(mention.document)
       }
@@ -108,7 +108,7 @@ public struct ScoringModel: Sendable {
         e: e,
         mentions: mentions,
         financial: financial,
-        profile: model.profiles[id]
+        profile: model.profiles[id]?.on(asOf)
       )
     }
     segmentScores = scores

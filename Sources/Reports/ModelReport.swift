@@ -48,11 +48,17 @@ public struct ModelReport {
     let grades: [Grade] = [
       .verified(.primary), .verified(.secondary), .verified(.recalled), .assumption,
     ]
-    let total = grades.reduce(0) { $0 + model.factCounts[$1, default: 0] }
+    let total = grades.reduce(0) { $0 + model.factCount($1) }
     lines.append(
-      "facts: \(total) — "
-        + grades.map { "\($0) \(model.factCounts[$0, default: 0])" }.joined(separator: ", ")
+      "facts: \(total) — " + grades.map { "\($0) \(model.factCount($0))" }.joined(separator: ", ")
     )
+    let table =
+      [["", "primary", "secondary", "recalled", "assumption"]]
+      + FactKind.allCases.map { kind in
+        let counts = model.factCounts[kind, default: [:]]
+        return [kind.rawValue] + grades.map { String(counts[$0, default: 0]) }
+      }
+    lines += TextTable.lines(table, rightAligned: [1, 2, 3, 4]).map { "  " + $0 }
     text = lines.joined(separator: "\n")
   }
 }

@@ -30,7 +30,7 @@ public struct SegmentReport {
     for edition in model.editions {
       guard let catalog = model.catalog(edition: edition) else { continue }
       if let item = catalog.item(listing: id) {
-        let fact = catalog.classification(of: id) ?? item.fact
+        let fact = catalog.classification(of: segment)
         lines.append(
           "  \(edition): \(item.category.rawValue), \(item.id) \(item.textZH) — \(item.textEN)"
         )
@@ -39,7 +39,7 @@ public struct SegmentReport {
             + (item.deadline.map { "; deadline \($0)" } ?? "")
         )
       } else {
-        lines.append("  \(edition): allowed (not listed)")
+        lines.append("  \(edition): allowed (not listed; \(catalog.classification(of: segment).grade))")
       }
     }
     lines.append("")

@@ -175,7 +175,7 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
     #expect(
       try ScoringModel(model: shippedModel, asOf: asOf).segmentScores["orthopedic-implants"]?
         .category
-        == .encouraged
+        == .allowed
     )
   }
 
@@ -187,7 +187,7 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
     let f = try #require(
       scoring.segmentScores["coronary-interventional"]?.financial[.domestic]?.value
     )
-    #expect(abs(f - (50 + 50 * (1 - 0.75 * 0.85 * 0.9 * 0.95 * 0.8))) < 1e-9)
+    #expect(abs(f - (50 + 50 * (1 - 0.75 * 0.85 * 0.8))) < 1e-9)
   }
 
   @Test func companyAssumptionsAddAnInstrumentAndSetTheChinaShare() throws {
@@ -245,9 +245,10 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
       mapper: sharedMapper
     )
     let comparison = Comparison(runs: [("baseline", base), ("flip", flipped)], base: "baseline")
-    // Base order: robots, coronary, hospitals. Flip: robots excluded, last.
-    #expect(base.scores.map(\.holding.ticker.input) == ["609001", "609003", "609002"])
-    #expect(flipped.scores.map(\.holding.ticker.input) == ["609003", "609002", "609001"])
+    // Base order: robots, hospitals, ordinary stents (a VBP headwind).
+    // Flip: robots excluded, last.
+    #expect(base.scores.map(\.holding.ticker.input) == ["609001", "609002", "609003"])
+    #expect(flipped.scores.map(\.holding.ticker.input) == ["609002", "609003", "609001"])
     let robot = try #require(
       comparison.rows.first { $0.scenario == "flip" && $0.ticker == "609001.SH" }
     )
