@@ -14,8 +14,10 @@ public struct SubstitutionLevel: Sendable, Hashable {
   public var value: Double
   public var fact: Fact
   public var basis: String
-  /// When the level holds: for an import share, from the date the figure
-  /// describes; for a push, the policy's window. Empty: always.
+  /// When the level holds; empty: always.
+  ///
+  /// For an import share, from the date the figure describes; for a push,
+  /// the policy's window.
   public var windows: [ValidityWindow] = []
 
   public init(

@@ -39,7 +39,9 @@ public struct SegmentReport {
             + (item.deadline.map { "; deadline \($0)" } ?? "")
         )
       } else {
-        lines.append("  \(edition): allowed (not listed; \(catalog.classification(of: segment).grade))")
+        lines.append(
+          "  \(edition): allowed (not listed; \(catalog.classification(of: segment).grade))"
+        )
       }
     }
     lines.append("")
