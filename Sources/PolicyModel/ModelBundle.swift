@@ -26,8 +26,7 @@ public struct ModelBundle: Sendable {
   public var parameters: ModelParameters
   /// SHA-256 over every model file's name and bytes, in name order.
   public var contentHash: String
-  /// How many facts the model rests on, by grade.
-  /// Facts by what they are about and how sure they are.
+  /// How many facts the model rests on, by what they are about and grade.
   public var factCounts: [FactKind: [Grade: Int]]
 
   /// How many facts of every kind have `grade`.

@@ -31,8 +31,9 @@ extension ModelLoader {
     }
   }
 
-  /// The `valid` windows of an entry, from and to inclusive; a missing `to`
-  /// is open-ended. Empty when the entry has none.
+  /// The `valid` windows of an entry; empty when it has none.
+  ///
+  /// Both ends are inclusive; a missing `to` is open-ended.
   func readWindows(_ entry: YAMLMap) -> [ValidityWindow] {
     var windows: [ValidityWindow] = []
     for window in entry.maps("valid", keys: ["from", "to"]) {
