@@ -70,6 +70,14 @@ public enum Grade: Hashable, Sendable, CustomStringConvertible {
     case .assumption: return "assumption"
     }
   }
+
+  /// Recalled or assumed: not seen in a source.
+  public var isUnsure: Bool {
+    switch self {
+    case .verified(.recalled), .assumption: return true
+    case .verified: return false
+    }
+  }
 }
 
 /// Whether an instrument helps or hurts the segments it applies to.

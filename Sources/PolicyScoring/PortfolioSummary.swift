@@ -34,6 +34,9 @@ public struct PortfolioSummary: Sendable {
   public var outOfScope: Int
   /// Weight-averaged composite of the scored holdings.
   public var composite: Double
+  /// The scored holdings' distance from neutral, weighted, and how much of
+  /// it rests on recalled or assumed facts.
+  public var grounding: Grounding
   public var exposures: [Exposure]
   public var gaps: [Exposure]
 
@@ -65,13 +68,16 @@ public struct PortfolioSummary: Sendable {
     var scoredWeight = 0.0
     var weighted = 0.0
     var plain = 0.0
+    var grounding = Grounding()
     for index in scores.indices {
       let weight = scores[index].holding.weight
       let composite = scores[index].composite
       scoredWeight += weight
       weighted += weight * composite
       plain += composite
+      grounding.formSum(scores[index].grounding.scaled(weight))
     }
+    self.grounding = grounding
     let total =
       scoredWeight + unmapped.reduce(0) { $0 + $1.weight } + outOfScope.reduce(0) { $0 + $1.weight }
     composite =

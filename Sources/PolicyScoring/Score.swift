@@ -17,6 +17,7 @@ public struct Score: Sendable {
     @usableFromInline let chinaShareBasis: String
     @usableFromInline let factors: FactorScores
     @usableFromInline let composite: Double
+    @usableFromInline let grounding: Grounding
     @usableFromInline let tier: String
     @usableFromInline let isExcluded: Bool
     package let explainer: Explainer
@@ -38,6 +39,9 @@ public struct Score: Sendable {
   @inlinable public var chinaShareBasis: String { parts.value.chinaShareBasis }
   @inlinable public var factors: FactorScores { parts.value.factors }
   @inlinable public var composite: Double { parts.value.composite }
+  /// The composite's distance from neutral, in points, and how much of it
+  /// rests on recalled or assumed facts.
+  @inlinable public var grounding: Grounding { parts.value.grounding }
   @inlinable public var tier: String { parts.value.tier }
   /// The holding has eliminated activity; excluded whatever its number.
   @inlinable public var isExcluded: Bool { parts.value.isExcluded }
@@ -84,17 +88,28 @@ extension ScoringModel {
       ? "scenario" : holding.chinaShare == nil ? origin.defaultShareBasis : "file"
     let assumed = assumption == nil ? [] : assumedInstruments[ticker.canonical] ?? []
     var factors = FactorScores(e: 0, f: 0, d: 0)
+    var grounding = Grounding()
     var excluded = false
     for mapped in mapping.segments {
       guard let segment = segmentFactors[mapped.segment] else { continue }
       var segmentFactors = origin == .domestic ? segment.domestic : segment.foreign
+      var segmentGrounding =
+        origin == .domestic ? segment.domesticGrounding : segment.foreignGrounding
       if !assumed.isEmpty, let segmentScore = segmentScores[mapped.segment] {
-        segmentFactors.f = segmentScore.financialSupport(for: origin, adding: assumed).value
+        let support = segmentScore.financialSupport(for: origin, adding: assumed)
+        segmentFactors.f = support.value
+        segmentGrounding = segmentScore.grounding(
+          for: origin,
+          categoryValue: model.parameters.categoryValues[segmentScore.category] ?? 50,
+          weights: weights,
+          financial: support
+        )
       }
       let exposed = segmentFactors.exposed(chinaShare)
       factors.e += mapped.share * exposed.e
       factors.f += mapped.share * exposed.f
       factors.d += mapped.share * exposed.d
+      grounding.formSum(segmentGrounding.scaled(mapped.share * chinaShare))
       if segment.eliminated && mapped.share > 0 { excluded = true }
     }
     let composite = factors.composite(weights)
@@ -108,6 +123,7 @@ extension ScoringModel {
         chinaShareBasis: chinaShareBasis,
         factors: factors,
         composite: composite,
+        grounding: grounding,
         tier: excluded ? "excluded" : model.parameters.tier(for: composite),
         isExcluded: excluded,
         explainer: explainer
@@ -208,7 +224,8 @@ package final class Explainer: Sendable {
     categoryValue: Double
   ) -> String {
     let item = score.item.map { "\($0.id) \($0.textZH.prefix(24))" } ?? "not listed"
-    let named = score.mentions.map(\.rawValue).joined(separator: ", ")
+    let named = zip(score.mentions, score.mentionGrades).map { "\($0.0) (\($0.1))" }
+      .joined(separator: ", ")
     let added = score.e - categoryValue
     let bonus =
       score.mentions.isEmpty
@@ -216,13 +233,21 @@ package final class Explainer: Sendable {
       : added > 0
         ? " incl. +\(format(added)) for naming by \(named)"
         : " (named by \(named); already at the cap)"
-    var text = "[\(score.category.rawValue), \(item)]: E \(format(score.e, decimals: 1))\(bonus)"
+    var text =
+      "[\(score.category.rawValue), \(item); \(score.classification.grade)]: E \(format(score.e, decimals: 1))\(bonus)"
     text += "; F \(format(financial.value, decimals: 1))"
     if financial.contributions.isEmpty {
       text += " (no instrument in force)"
     } else {
+      // An instrument acting on both sides (access and price) says which.
+      var directions: [InstrumentID: Set<Direction>] = [:]
+      for part in financial.contributions {
+        directions[part.instrument, default: []].insert(part.direction)
+      }
       let shown = financial.contributions.prefix(4).map {
-        "\($0.instrument) \($0.points >= 0 ? "+" : "")\(format($0.points, decimals: 1))"
+        let side = directions[$0.instrument]?.count == 2 ? " (\($0.direction.rawValue))" : ""
+        return
+          "\($0.instrument)\(side) \($0.points >= 0 ? "+" : "")\(format($0.points, decimals: 1)) \($0.grade)"
       }
       let more =
         financial.contributions.count > 4 ? ", +\(financial.contributions.count - 4) more" : ""
@@ -233,7 +258,7 @@ package final class Explainer: Sendable {
       let effect =
         origin == .domestic ? "a tailwind for a domestic company" : "a headwind for a foreign one"
       text +=
-        " (import share \(format(profile.importShare.value)) × push \(format(profile.push.value)) = pressure \(format(profile.pressure)), \(effect))"
+        " (import share \(format(profile.importShare.value)) \(profile.importShare.fact.grade) × push \(format(profile.push.value)) \(profile.push.fact.grade) = pressure \(format(profile.pressure)), \(effect))"
     } else {
       text += " (no substitution profile)"
     }

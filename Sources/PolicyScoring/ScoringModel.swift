@@ -20,8 +20,9 @@ public struct ScoringModel: Sendable {
   /// Instruments the scenario assumes reach a company, valid on the as-of
   /// date, by canonical ticker.
   let assumedInstruments: [String: [SupportInstrument]]
-  /// Each segment's factors for either origin, for the scoring loop.
-  let segmentFactors: [SegmentID: (domestic: FactorScores, foreign: FactorScores, eliminated: Bool)]
+  /// Each segment's factors and grounding for either origin, for the
+  /// scoring loop.
+  let segmentFactors: [SegmentID: SegmentFactors]
   /// Each segment's category, catalogue item and domain, as exposure keys.
   let exposureKeys: [SegmentID: [String]]
   // The parameters the scoring loop reads, taken out once: copying
@@ -69,10 +70,10 @@ public struct ScoringModel: Sendable {
     self.edition = choice
     self.asOf = asOf
     self.weights = model.parameters.weights
-    var mentionsBySegment: [SegmentID: [SourceID]] = [:]
+    var mentionsBySegment: [SegmentID: [StrategicMention]] = [:]
     for mention in model.mentions where mention.holds(on: asOf) {
       for segment in mention.segments {
-        mentionsBySegment[segment, default: []].append(mention.document)
+        mentionsBySegment[segment, default: []].append(mention)
       }
     }
     let parameters = model.parameters
@@ -90,13 +91,13 @@ public struct ScoringModel: Sendable {
       let e = min(100, (parameters.categoryValues[category] ?? 50) + bonus)
       var financial: [Origin: FinancialSupport] = [:]
       for origin in Origin.allCases {
-        var effects: [(InstrumentID, Effect)] = []
+        var effects: [(SupportInstrument, Effect)] = []
         for instrument in valid {
           for effect in instrument.effects
           where (effect.origin == nil || effect.origin == origin)
             && effect.selector.matches(segment, item: item?.id, category: category)
           {
-            effects.append((instrument.id, effect))
+            effects.append((instrument, effect))
           }
         }
         financial[origin] = FinancialSupport(effects: effects)
@@ -105,15 +106,27 @@ public struct ScoringModel: Sendable {
         segment: segment,
         category: category,
         item: item,
+        classification: catalog.categoryOverrides[id] != nil
+          ? Fact(grade: .assumption, sources: scenario.sources, note: "set by the scenario")
+          : catalog.classification(of: segment),
         e: e,
-        mentions: mentions,
+        mentions: mentions.map(\.document),
+        mentionGrades: mentions.map(\.fact.grade),
         financial: financial,
         profile: model.profiles[id]?.on(asOf)
       )
     }
     segmentScores = scores
-    segmentFactors = scores.mapValues {
-      ($0.factors(for: .domestic), $0.factors(for: .foreign), $0.category == .eliminated)
+    let weights = parameters.weights
+    segmentFactors = scores.mapValues { score in
+      let value = parameters.categoryValues[score.category] ?? 50
+      return SegmentFactors(
+        domestic: score.factors(for: .domestic),
+        foreign: score.factors(for: .foreign),
+        eliminated: score.category == .eliminated,
+        domesticGrounding: score.grounding(for: .domestic, categoryValue: value, weights: weights),
+        foreignGrounding: score.grounding(for: .foreign, categoryValue: value, weights: weights)
+      )
     }
     exposureKeys = scores.mapValues {
       [$0.category.rawValue, $0.item?.id.rawValue ?? "allowed", $0.segment.domain.rawValue]
@@ -157,4 +170,14 @@ public struct ScoringModel: Sendable {
   public func segmentComposite(_ id: SegmentID, origin: Origin = .domestic) -> Double {
     segmentScores[id]?.factors(for: origin).composite(weights) ?? 50
   }
+}
+
+/// A segment's factors and grounding for either origin, computed once per
+/// scoring model.
+struct SegmentFactors: Sendable {
+  var domestic: FactorScores
+  var foreign: FactorScores
+  var eliminated: Bool
+  var domesticGrounding: Grounding
+  var foreignGrounding: Grounding
 }

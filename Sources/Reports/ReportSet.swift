@@ -63,7 +63,7 @@ public struct ReportSet: Sendable {
   static let rankingsHeader = [
     "portfolio", "rank", "ticker", "ticker_input", "name", "weight", "origin", "china_share", "e",
     "f", "d", "composite", "tier", "excluded", "primary_segment", "category", "catalog_item",
-    "domain", "segments", "method", "confidence", "explanation", "line",
+    "domain", "segments", "method", "confidence", "recalled_or_assumed", "explanation", "line",
   ]
 
   /// A segment's columns in the rankings and mappings, taken from its score
@@ -125,6 +125,7 @@ public struct ReportSet: Sendable {
       }
       csv.text(mapping.method.rawValue)
       csv.number(mapping.confidence, decimals: 2)
+      csv.number(score.grounding.unsureShare, decimals: 4)
       csv.text { score.explainer.explain(score, into: &$0) }
       csv.integer(holding.line)
     }
@@ -266,6 +267,9 @@ public struct ReportSet: Sendable {
     var model: Model
     var coverage: Coverage
     var portfolios: [String: Double]
+    /// Per portfolio, the share of the scores' distance from neutral that
+    /// rests on recalled or assumed facts.
+    var recalled_or_assumed: [String: Double]
     var files: [String]
   }
 
@@ -314,6 +318,11 @@ public struct ReportSet: Sendable {
       portfolios: Dictionary(
         uniqueKeysWithValues: run.summaries.map {
           ($0.portfolio, ($0.composite * 100).rounded() / 100)
+        }
+      ),
+      recalled_or_assumed: Dictionary(
+        uniqueKeysWithValues: run.summaries.map {
+          ($0.portfolio, ($0.grounding.unsureShare * 10000).rounded() / 10000)
         }
       ),
       files: fileNames

@@ -29,6 +29,9 @@ public struct TerminalSummary {
       lines.append(
         "  exposure: restricted \(fixed(summary.weight(in: .restricted) * 100, decimals: 1))%, eliminated \(fixed(summary.weight(in: .eliminated) * 100, decimals: 1))%, encouraged \(fixed(summary.weight(in: .encouraged) * 100, decimals: 1))%"
       )
+      lines.append(
+        "  resting on recalled or assumed facts: \(fixed(summary.grounding.unsureShare * 100, decimals: 1))% of the scores' distance from neutral"
+      )
       let header = ["rank", "ticker", "name", "weight", "E", "F", "D", "score", "tier", "segment"]
       var rows = [header]
       for score in scores {

@@ -56,12 +56,13 @@ import Testing
       """
     )
     let lines = TerminalSummary(run: run, top: 1).text.split(separator: "\n").map(String.init)
-    // Per portfolio: its line, the exposure line, the table header, one row.
+    // Per portfolio: its line, the exposure line, the grounding line, the
+    // table header, one row.
     func topTicker(_ portfolio: String) -> String? {
       guard let start = lines.firstIndex(where: { $0.hasPrefix("portfolio \(portfolio):") }),
-        start + 3 < lines.count
+        start + 4 < lines.count
       else { return nil }
-      return lines[start + 3].split(separator: " ").dropFirst().first.map(String.init)
+      return lines[start + 4].split(separator: " ").dropFirst().first.map(String.init)
     }
     let alpha = run.scores.first { $0.holding.portfolio == "alpha" && $0.rank == 1 }
     let beta = run.scores.first { $0.holding.portfolio == "beta" && $0.rank == 1 }

@@ -79,7 +79,7 @@ import Testing
     #expect(score.explanation.contains("vbp-coronary-stents -35"))
     #expect(
       score.explanation.contains(
-        "import share 0.3 × push 0.5 = pressure 0.15, a headwind for a foreign one"
+        "import share 0.3 recalled × push 0.5 assumption = pressure 0.15, a headwind for a foreign one"
       )
     )
     #expect(score.explanation.contains("foreign (file), China revenue 8% (file)"))
