@@ -112,7 +112,10 @@ extension ModelLoader {
   // MARK: - Company registry
 
   func readRegistry(_ map: YAMLMap, _ state: inout State) {
-    let keys = ["tickers", "name", "segments", "verification", "assumption", "sources", "note"]
+    let keys = [
+      "tickers", "name", "segments", "verification", "assumption", "sources", "note",
+      "made_in_china",
+    ]
     for entry in map.maps("companies", keys: keys) {
       guard let name = entry.string("name", required: true) else { continue }
       let tickers = entry.strings("tickers").map { Ticker($0) }
@@ -153,7 +156,8 @@ extension ModelLoader {
         name: name,
         tickers: tickers.map(\.canonical),
         segments: segments.sorted { ($0.share, $1.segment) > ($1.share, $0.segment) },
-        fact: fact
+        fact: fact,
+        madeInChina: entry.bool("made_in_china")
       )
       for ticker in company.tickers {
         if state.registry[ticker] != nil {

@@ -10,4 +10,7 @@ public struct RegisteredCompany: Sendable, Hashable {
   public var segments: [SegmentShare]
   /// The grade of the split and the note saying where it comes from.
   public var fact: Fact
+  /// A foreign company that makes its products in China, which government
+  /// procurement counts as domestic; nil when not said.
+  public var madeInChina: Bool?
 }

@@ -15,6 +15,9 @@ public struct Score: Sendable {
     @usableFromInline let originBasis: String
     @usableFromInline let chinaShare: Double
     @usableFromInline let chinaShareBasis: String
+    /// Where a foreign company's China-made status came from ("file",
+    /// "registry"); nil when D treats it as foreign.
+    @usableFromInline let madeInChinaBasis: String?
     @usableFromInline let factors: FactorScores
     @usableFromInline let composite: Double
     @usableFromInline let grounding: Grounding
@@ -37,6 +40,9 @@ public struct Score: Sendable {
   /// China revenue share on 0...1.
   @inlinable public var chinaShare: Double { parts.value.chinaShare }
   @inlinable public var chinaShareBasis: String { parts.value.chinaShareBasis }
+  /// Set when a foreign company makes in China: D is then a domestic
+  /// company's, as government procurement counts its products as domestic.
+  @inlinable public var madeInChinaBasis: String? { parts.value.madeInChinaBasis }
   @inlinable public var factors: FactorScores { parts.value.factors }
   @inlinable public var composite: Double { parts.value.composite }
   /// The composite's distance from neutral, in points, and how much of it
@@ -87,12 +93,21 @@ extension ScoringModel {
       assumption?.chinaShare != nil
       ? "scenario" : holding.chinaShare == nil ? origin.defaultShareBasis : "file"
     let assumed = assumption == nil ? [] : assumedInstruments[ticker.canonical] ?? []
+    var madeInChinaBasis: String?
+    if origin == .foreign {
+      if let made = holding.madeInChina {
+        madeInChinaBasis = made ? "file" : nil
+      } else if model.registry[ticker.canonical]?.madeInChina == true {
+        madeInChinaBasis = "registry"
+      }
+    }
     var factors = FactorScores(e: 0, f: 0, d: 0)
     var grounding = Grounding()
     var excluded = false
     for mapped in mapping.segments {
       guard let segment = segmentFactors[mapped.segment] else { continue }
       var segmentFactors = origin == .domestic ? segment.domestic : segment.foreign
+      if madeInChinaBasis != nil { segmentFactors.d = segment.domestic.d }
       var segmentGrounding =
         origin == .domestic ? segment.domesticGrounding : segment.foreignGrounding
       if !assumed.isEmpty, let segmentScore = segmentScores[mapped.segment] {
@@ -121,6 +136,7 @@ extension ScoringModel {
         originBasis: originBasis,
         chinaShare: chinaShare,
         chinaShareBasis: chinaShareBasis,
+        madeInChinaBasis: madeInChinaBasis,
         factors: factors,
         composite: composite,
         grounding: grounding,
@@ -192,7 +208,9 @@ package final class Explainer: Sendable {
       text.append(0x20)
       NumberText.appendPercent(mapped.share, to: &text)
       text.append(0x20)
-      if assumed.isEmpty, let fragment = fragments[mapped.segment]?[score.origin] {
+      if assumed.isEmpty, score.madeInChinaBasis == nil,
+        let fragment = fragments[mapped.segment]?[score.origin]
+      {
         text += fragment
       } else {
         text +=
@@ -200,7 +218,8 @@ package final class Explainer: Sendable {
             segmentScore,
             origin: score.origin,
             financial: segmentScore.financialSupport(for: score.origin, adding: assumed),
-            categoryValue: categoryValues[segmentScore.category] ?? 50
+            categoryValue: categoryValues[segmentScore.category] ?? 50,
+            madeInChina: score.madeInChinaBasis != nil
           ).utf8
       }
     }
@@ -208,7 +227,14 @@ package final class Explainer: Sendable {
     text += score.origin.rawValue.utf8
     text += " (".utf8
     text += score.originBasis.utf8
-    text += "), China revenue ".utf8
+    if let basis = score.madeInChinaBasis {
+      text += "), made in China (".utf8
+      text += basis.utf8
+      text += "): procurement counts its products as domestic, so D is a domestic maker's".utf8
+      text += "; China revenue ".utf8
+    } else {
+      text += "), China revenue ".utf8
+    }
     NumberText.appendPercent(score.chinaShare, to: &text)
     text += " (".utf8
     text += score.chinaShareBasis.utf8
@@ -221,7 +247,8 @@ package final class Explainer: Sendable {
     _ score: SegmentScore,
     origin: Origin,
     financial: FinancialSupport,
-    categoryValue: Double
+    categoryValue: Double,
+    madeInChina: Bool = false
   ) -> String {
     let item = score.item.map { "\($0.id) \($0.textZH.prefix(24))" } ?? "not listed"
     let named = zip(score.mentions, score.mentionGrades).map { "\($0.0) (\($0.1))" }
@@ -253,10 +280,14 @@ package final class Explainer: Sendable {
         financial.contributions.count > 4 ? ", +\(financial.contributions.count - 4) more" : ""
       text += " (\(shown.joined(separator: ", "))\(more))"
     }
-    text += "; D \(format(score.d(for: origin), decimals: 1))"
+    let dOrigin = madeInChina ? Origin.domestic : origin
+    text += "; D \(format(score.d(for: dOrigin), decimals: 1))"
     if let profile = score.profile {
       let effect =
-        origin == .domestic ? "a tailwind for a domestic company" : "a headwind for a foreign one"
+        madeInChina
+        ? "a tailwind for a maker in China"
+        : origin == .domestic
+          ? "a tailwind for a domestic company" : "a headwind for a foreign one"
       text +=
         " (import share \(format(profile.importShare.value)) \(profile.importShare.fact.grade) × push \(format(profile.push.value)) \(profile.push.fact.grade) = pressure \(format(profile.pressure)), \(effect))"
     } else {

@@ -14,6 +14,7 @@ public enum PortfolioColumn: String, CaseIterable, Sendable, Hashable {
   case chinaShare = "china_revenue_share"
   case segments
   case portfolio
+  case madeInChina = "made_in_china"
 
   /// The column's position in `allCases`, for array-indexed lookups.
   var ordinal: Int {
@@ -28,6 +29,7 @@ public enum PortfolioColumn: String, CaseIterable, Sendable, Hashable {
     case .chinaShare: return 7
     case .segments: return 8
     case .portfolio: return 9
+    case .madeInChina: return 10
     }
   }
 
@@ -74,6 +76,8 @@ public enum PortfolioColumn: String, CaseIterable, Sendable, Hashable {
       return ["segments", "segmentsplit", "segment", "细分领域", "业务拆分", "细分"]
     case .portfolio:
       return ["portfolio", "portfolioid", "fund", "fundcode", "组合", "组合代码", "基金代码", "基金名称", "组合名称"]
+    case .madeInChina:
+      return ["madeinchina", "chinamade", "localproduction", "本地化生产", "中国制造", "境内生产", "国内生产"]
     }
   }
 }

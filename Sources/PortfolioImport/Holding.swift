@@ -25,6 +25,7 @@ public struct Holding: Sendable, Hashable {
     @usableFromInline var origin: Origin?
     @usableFromInline var chinaShare: Double?
     @usableFromInline var split: [SegmentShare]?
+    @usableFromInline var madeInChina: Bool?
     @usableFromInline var mergedLines: [Int] = []
 
     /// Nil when nothing is set.
@@ -103,6 +104,12 @@ public struct Holding: Sendable, Hashable {
     @inlinable get { box.fields.rare?.value.split }
     set { updateRare { $0.split = newValue } }
   }
+  /// Whether a foreign company makes its products in China (government
+  /// procurement counts them as domestic), when the file says.
+  public var madeInChina: Bool? {
+    @inlinable get { box.fields.rare?.value.madeInChina }
+    set { updateRare { $0.madeInChina = newValue } }
+  }
   /// Later rows of the same company in the same portfolio, merged into this one.
   public var mergedLines: [Int] {
     @inlinable get { box.fields.rare?.value.mergedLines ?? [] }
@@ -123,7 +130,8 @@ public struct Holding: Sendable, Hashable {
     industryCodes: [String],
     origin: Origin?,
     chinaShare: Double?,
-    split: [SegmentShare]?
+    split: [SegmentShare]?,
+    madeInChina: Bool? = nil
   ) {
     box = Box(
       Fields(
@@ -134,8 +142,13 @@ public struct Holding: Sendable, Hashable {
         weight: weight,
         description: description,
         industryCodes: industryCodes,
-        rare: Rare(marketValue: marketValue, origin: origin, chinaShare: chinaShare, split: split)
-          .boxed
+        rare: Rare(
+          marketValue: marketValue,
+          origin: origin,
+          chinaShare: chinaShare,
+          split: split,
+          madeInChina: madeInChina
+        ).boxed
       )
     )
   }

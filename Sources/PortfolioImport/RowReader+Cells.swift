@@ -76,6 +76,18 @@ extension RowReader {
       }
       origin = parsed
     }
+    let madeText = cell(.madeInChina, record)
+    var madeInChina: Bool?
+    if !madeText.isEmpty {
+      guard let parsed = Self.yesNo(madeText) else {
+        throw CellError(
+          column: .madeInChina,
+          reason:
+            "made in China '\(madeText)' is neither yes (yes, true, 1, 是) nor no (no, false, 0, 否)"
+        )
+      }
+      madeInChina = parsed
+    }
     let portfolio = cell(.portfolio, record)
     return Holding(
       line: record.line,
@@ -88,8 +100,17 @@ extension RowReader {
       industryCodes: CellList.split(cell(.industryCodes, record)),
       origin: origin,
       chinaShare: chinaShare,
-      split: try split(cell(.segments, record))
+      split: try split(cell(.segments, record)),
+      madeInChina: madeInChina
     )
+  }
+
+  static func yesNo(_ text: String) -> Bool? {
+    switch ColumnAliases.fold(text) {
+    case "yes", "y", "true", "1", "是", "有": return true
+    case "no", "n", "false", "0", "否", "无": return false
+    default: return nil
+    }
   }
 
   func split(_ text: String) throws(CellError) -> [SegmentShare]? {

@@ -155,4 +155,27 @@ import Testing
     #expect(highEnd.tier.contains("tailwind"))
     #expect(try #require(scores["300003.SZ"]).tier.contains("tailwind") == false)
   }
+
+  /// Government procurement counts a foreign firm's China-made products as
+  /// domestic: the file or the registry says so, and D follows.
+  @Test func aForeignMakerInChinaTakesTheDomesticD() throws {
+    let result = try run(
+      """
+      ticker,name,weight,origin,china_revenue_share,segments,made_in_china
+      X1,Imported,1,US,100%,medical-imaging,
+      X2,Made here,1,US,100%,medical-imaging,是
+      GEHC,GE HealthCare,1,US,100%,medical-imaging,
+      GEHC2,GE HealthCare,1,US,100%,medical-imaging,no
+      """
+    )
+    let d = Dictionary(uniqueKeysWithValues: result.scores.map { ($0.holding.ticker.input, $0) })
+    let segment = try #require(result.scoring.segmentScores["medical-imaging"])
+    #expect(d["X1"]?.factors.d == segment.d(for: .foreign))
+    #expect(d["X2"]?.factors.d == segment.d(for: .domestic))
+    #expect(d["X2"]?.madeInChinaBasis == "file")
+    #expect(d["GEHC"]?.madeInChinaBasis == "registry")
+    #expect(d["GEHC"]?.factors.d == segment.d(for: .domestic))
+    #expect(d["X2"]?.explanation.contains("made in China (file)") == true)
+    #expect(d["X1"]?.factors.f == d["X2"]?.factors.f)
+  }
 }

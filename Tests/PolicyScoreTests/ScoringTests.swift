@@ -63,7 +63,7 @@ import Testing
 
   @Test func aMultinationalMovesOnlyAsFarAsItsChinaShare() throws {
     let result = try run(
-      "ticker,name,weight,segments,origin,china_revenue_share\nMDT,Medtronic,1,coronary-interventional,US,8%\n"
+      "ticker,name,weight,segments,origin,china_revenue_share\nZZMD,Multinational,1,coronary-interventional,US,8%\n"
     )
     let score = try #require(result.scores.first)
     let e = 50.0  // ordinary stents are allowed: E 50 at any China share
