@@ -48,14 +48,15 @@ public struct SegmentReport {
     lines.append(
       "as of \(scoring.asOf), edition \(scoring.catalog.edition): E \(format(score.e, decimals: 1))"
         + (score.mentions.isEmpty
-          ? "" : " (named by \(score.mentions.map(\.rawValue).joined(separator: ", ")))")
+          ? ""
+          : " (named by \(zip(score.mentions, score.mentionGrades).map { "\($0.0) (\($0.1))" }.joined(separator: ", ")))")
     )
     for origin in Origin.allCases {
       let financial = score.financial[origin] ?? FinancialSupport(parts: [])
       lines.append("F for a \(origin.rawValue) company: \(format(financial.value, decimals: 1))")
       for contribution in financial.contributions {
         lines.append(
-          "  \(contribution.direction == .tailwind ? "+" : "-") \(contribution.instrument) strength \(format(contribution.strength)) → \(format(contribution.points, decimals: 1)) points"
+          "  \(contribution.direction == .tailwind ? "+" : "-") \(contribution.instrument) strength \(format(contribution.strength)) → \(format(contribution.points, decimals: 1)) points (\(contribution.grade))"
         )
       }
     }
