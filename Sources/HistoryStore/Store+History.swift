@@ -50,7 +50,8 @@ extension Store {
           status: $0["status"],
           startedAt: $0["started_at"],
           finishedAt: $0["finished_at"],
-          reportDirectory: $0["report_dir"]
+          reportDirectory: $0["report_dir"],
+          decisions: $0["decisions"]
         )
       }
     }
@@ -92,11 +93,18 @@ extension Store {
     }
   }
 
-  /// Deletes all but the newest `keep` job runs of `job` (or, without a job,
-  /// all but the newest `keep` runs made outside jobs); returns the report
-  /// folders of the deleted job runs.
-  public func prune(job: String?, keep: Int) throws(StoreError) -> (removed: Int, folders: [String])
-  {
+  /// Deletes all but the newest `keep` job runs of `job`, or of the runs
+  /// made outside jobs.
+  ///
+  /// Runs recorded together (a batch) count as one.
+  ///
+  /// - Returns: How many runs went, in how many groups (job runs or
+  ///   batches), their report folders, and the jobs whose runs were left
+  ///   alone.
+  public func prune(
+    job: String?,
+    keep: Int
+  ) throws(StoreError) -> (removed: Int, groups: Int, folders: [String], jobs: [String]) {
     try write { db in
       if let job {
         let old = try Row.fetchAll(
@@ -105,22 +113,35 @@ extension Store {
             "SELECT id, report_dir FROM job_run WHERE job = ? ORDER BY id DESC LIMIT -1 OFFSET ?",
           arguments: [job, keep]
         )
+        var removed = 0
         for row in old {
           try db.execute(
             sql: "DELETE FROM run WHERE job_run_id = ?",
             arguments: [row["id"] as Int64]
           )
+          removed += db.changesCount
           try db.execute(sql: "DELETE FROM job_run WHERE id = ?", arguments: [row["id"] as Int64])
         }
-        return (old.count, old.map { $0["report_dir"] })
+        return (removed, old.count, old.map { $0["report_dir"] }, [])
       }
-      let old = try Int64.fetchAll(
+      let batches = try Int64.fetchAll(
         db,
-        sql: "SELECT id FROM run WHERE job_run_id IS NULL ORDER BY id DESC LIMIT -1 OFFSET ?",
+        sql: """
+          SELECT DISTINCT COALESCE(batch_id, id) AS batch FROM run WHERE job_run_id IS NULL
+          ORDER BY batch DESC LIMIT -1 OFFSET ?
+          """,
         arguments: [keep]
       )
-      for id in old { try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [id]) }
-      return (old.count, [])
+      var removed = 0
+      for batch in batches {
+        try db.execute(
+          sql: "DELETE FROM run WHERE job_run_id IS NULL AND COALESCE(batch_id, id) = ?",
+          arguments: [batch]
+        )
+        removed += db.changesCount
+      }
+      let jobs = try String.fetchAll(db, sql: "SELECT DISTINCT job FROM job_run ORDER BY job")
+      return (removed, batches.count, [], jobs)
     }
   }
 }

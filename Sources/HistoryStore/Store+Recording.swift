@@ -14,7 +14,9 @@ extension Store {
   @discardableResult
   public func record(
     _ entries: [RunEntry],
-    job: (name: String, fingerprint: String, asOf: String, reportDirectory: String)? = nil,
+    job: (
+      name: String, fingerprint: String, asOf: String, reportDirectory: String, decisions: String
+    )? = nil,
     checkpoint: (String) -> Void = { _ in }
   ) throws(StoreError) -> (jobRunID: Int64?, runIDs: [Int64]) {
     try write { db in
@@ -22,12 +24,13 @@ extension Store {
       if let job {
         try db.execute(
           sql: """
-            INSERT INTO job_run (job, fingerprint, as_of, status, started_at, finished_at, report_dir)
-            VALUES (?, ?, ?, 'complete', ?, ?, ?)
+            INSERT INTO job_run (job, fingerprint, as_of, status, started_at, finished_at, report_dir,
+              decisions)
+            VALUES (?, ?, ?, 'complete', ?, ?, ?, ?)
             """,
           arguments: [
             job.name, job.fingerprint, job.asOf, entries.first?.startedAt ?? "",
-            entries.last?.finishedAt ?? "", job.reportDirectory,
+            entries.last?.finishedAt ?? "", job.reportDirectory, job.decisions,
           ]
         )
         jobRunID = db.lastInsertedRowID
@@ -69,8 +72,8 @@ extension Store {
             INSERT INTO run (job_run_id, job, command, scenario, scenario_sha256, portfolio_path,
               input_sha256, model_sha256, edition, as_of, weights, tool_version, rows_read, scored,
               unmapped, rejected, status, started_at, finished_at, duration_ms, report_dir,
-              out_of_scope)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?, ?, ?)
+              out_of_scope, batch_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?, ?, ?, ?)
             """,
           arguments: [
             jobRunID, job?.name, entry.command, entry.scenario, entry.scenarioHash,
@@ -79,9 +82,13 @@ extension Store {
             "\(weights.encouraged),\(weights.financial),\(weights.substitution)", entry.toolVersion,
             counts.read, counts.scored, counts.unmapped, counts.rejected, entry.startedAt,
             entry.finishedAt, entry.durationMilliseconds, entry.reportDirectory, counts.outOfScope,
+            runIDs.first,
           ]
         )
         let runID = db.lastInsertedRowID
+        if runIDs.isEmpty && entries.count > 1 {
+          try db.execute(sql: "UPDATE run SET batch_id = id WHERE id = ?", arguments: [runID])
+        }
         runIDs.append(runID)
         // In key order, so that each table's B-tree grows at its end instead
         // of splitting pages all over.

@@ -154,6 +154,13 @@ public final class Store: Sendable {
     migrator.registerMigration("v4 holdings out of scope") { db in
       try db.execute(sql: "ALTER TABLE run ADD COLUMN out_of_scope INTEGER NOT NULL DEFAULT 0")
     }
+    // Runs recorded together (a scenarios command's) are one batch, which
+    // pruning keeps or removes whole; a batch is its first run's id. A job
+    // run keeps which saved decisions it applied, for its diff.
+    migrator.registerMigration("v5 run batches, job run decisions") { db in
+      try db.execute(sql: "ALTER TABLE run ADD COLUMN batch_id INTEGER")
+      try db.execute(sql: "ALTER TABLE job_run ADD COLUMN decisions TEXT")
+    }
     return migrator
   }
 

@@ -39,6 +39,9 @@ public struct StoredJobRun: Sendable, Hashable {
   public var startedAt: String
   public var finishedAt: String
   public var reportDirectory: String
+  /// The saved decisions the run applied ("5 saved, newest 12"); nil for
+  /// runs recorded before stores kept it.
+  public var decisions: String?
 }
 
 /// A scored or unmapped holding of a stored run.

@@ -33,6 +33,7 @@ struct JobBatch {
     in portfolioFolder: String,
     of folder: URL,
     previous: (run: StoredRun, holdings: [StoredHolding])?,
+    firstJobRun: Bool,
     threshold: Int,
     toolVersion: String,
     timing: (started: String, finished: String, milliseconds: Int)
@@ -49,14 +50,17 @@ struct JobBatch {
     for (name, file) in reports.files {
       files["\(portfolioFolder)/\(scenario.name)/\(name)"] = file
     }
-    diffs.append(
-      RunDiff(
-        scenario: scenario.name,
-        previous: previous.map { (RunDiff.Facts($0.run), $0.holdings) },
-        current: (RunDiff.Facts(run, scenarioHash: hash), StoredHolding.holdings(of: run)),
-        threshold: threshold
+    if !firstJobRun {
+      diffs.append(
+        RunDiff(
+          scenario: scenario.name,
+          label: portfolioFolder,
+          previous: previous.map { (RunDiff.Facts($0.run), $0.holdings) },
+          current: (RunDiff.Facts(run, scenarioHash: hash), StoredHolding.holdings(of: run)),
+          threshold: threshold
+        )
       )
-    )
+    }
     entries.append(
       RunEntry(
         command: "job",

@@ -18,6 +18,9 @@ public struct JobRunner {
   public var job: Job
   public var store: Store
   public var today: Day
+  /// A date given for the run (`--as-of`), used as it is; nil applies the
+  /// job's `as_of` rule to `today`.
+  public var asOf: Day?
   public var toolVersion: String
   public var force = false
   /// Receives the log lines.
@@ -49,7 +52,7 @@ public struct JobRunner {
     )
     defer { output.unlock() }
     output.tidy(recorded: recorded.map(\.reportDirectory), log: log)
-    let asOf = job.asOf.day(today: today)
+    let asOf = self.asOf ?? job.asOf.day(today: today)
     log(JobEvent(.info, "job started", [("job", job.name), ("as_of", asOf.description)]))
     let model: ModelBundle
     do { model = try ModelBundle(contentsOf: job.models) } catch { throw .model(error) }
@@ -120,6 +123,16 @@ public struct JobRunner {
     let folderName = output.newFolderName(asOf: asOf, stamp: Self.folderStamp(started))
     let folder = job.output.appendingPathComponent(folderName)
     var batch = JobBatch(generatedAt: Self.timestamp(started))
+    let decisionsApplied =
+      decisions.last.map { "\(decisions.count) saved, newest \($0.id)" } ?? "none saved"
+    if let last = history.first, let before = last.decisions, before != decisionsApplied {
+      batch.diffs.append(
+        .jobChange(
+          "mapping decisions",
+          "mapping decisions changed: \(before) → \(decisionsApplied); mappings and ranks below may move with them"
+        )
+      )
+    }
     let reader = PortfolioReader(knownSegments: Set(model.segmentIDs))
     for (input, name) in zip(inputs, Job.folderNames(for: inputs.map(\.url))) {
       let portfolioStarted = now()
@@ -148,6 +161,7 @@ public struct JobRunner {
           in: name,
           of: folder,
           previous: previous.map { ($0, previousHoldings ?? []) },
+          firstJobRun: history.isEmpty,
           threshold: job.rankMoveThreshold,
           toolVersion: toolVersion,
           timing: timing
@@ -191,7 +205,7 @@ public struct JobRunner {
         do throws(StoreError) {
           return try store.record(
             entries,
-            job: (job.name, fingerprint, asOf.description, folder.path),
+            job: (job.name, fingerprint, asOf.description, folder.path, decisionsApplied),
             checkpoint: checkpoint
           )
         } catch {

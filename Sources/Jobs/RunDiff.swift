@@ -70,6 +70,8 @@ public struct RunDiff: Sendable {
       case rankMove = "rank-move"
       case tierChange = "tier-change"
       case exclusion
+      /// A portfolio and scenario the previous job run did not have.
+      case newPortfolio = "new-portfolio"
     }
 
     public var portfolio: String
@@ -86,15 +88,47 @@ public struct RunDiff: Sendable {
 
   public var rows: [Row]
 
+  init(rows: [Row]) { self.rows = rows }
+
+  /// The diff of one portfolio file under one scenario.
+  ///
+  /// - Parameters:
+  ///   - scenario: The scenario both runs were scored under.
+  ///   - label: The portfolio file's name in the job (its report folder),
+  ///     which the rows' portfolio column starts with, so that two files
+  ///     with no portfolio column of their own stay apart; empty outside
+  ///     jobs.
+  ///   - previous: The previous job run's run of the same file and scenario;
+  ///     nil when it had none (a portfolio added to the job).
+  ///   - current: This run.
+  ///   - threshold: The smallest rank move listed.
   public init(
     scenario: String,
+    label: String,
     previous: (facts: Facts, holdings: [StoredHolding])?,
     current: (facts: Facts, holdings: [StoredHolding]),
     threshold: Int
   ) {
     var rows: [Row] = []
+    func portfolio(_ name: String) -> String {
+      label.isEmpty ? name : name == "default" ? label : "\(label)/\(name)"
+    }
     guard let previous else {
-      self.rows = []
+      self.rows = [
+        Row(
+          portfolio: label,
+          scenario: scenario,
+          kind: .newPortfolio,
+          ticker: "",
+          name: "",
+          previousRank: nil,
+          rank: nil,
+          previousTier: nil,
+          tier: nil,
+          detail:
+            "not in the previous job run: \(Set(current.holdings.map(\.ticker)).count) holdings, nothing to compare"
+        )
+      ]
       return
     }
     let changes: [(String, String, String)] = [
@@ -112,7 +146,7 @@ public struct RunDiff: Sendable {
         ? "" : "; rank moves below may come from this change, not from the companies"
       rows.append(
         Row(
-          portfolio: "",
+          portfolio: label,
           scenario: scenario,
           kind: .assumption,
           ticker: "",
@@ -136,7 +170,7 @@ public struct RunDiff: Sendable {
     for holding in current.holdings {
       func row(_ kind: Row.Kind, _ old: StoredHolding?, _ detail: String) -> Row {
         Row(
-          portfolio: holding.portfolio,
+          portfolio: portfolio(holding.portfolio),
           scenario: scenario,
           kind: kind,
           ticker: holding.ticker,
@@ -173,7 +207,7 @@ public struct RunDiff: Sendable {
     for holding in previous.holdings where after[key(holding)] == nil {
       rows.append(
         Row(
-          portfolio: holding.portfolio,
+          portfolio: portfolio(holding.portfolio),
           scenario: scenario,
           kind: .dropped,
           ticker: holding.ticker,
@@ -187,6 +221,25 @@ public struct RunDiff: Sendable {
       )
     }
     self.rows = rows
+  }
+
+  /// A change that concerns the whole job run, such as the saved mapping
+  /// decisions it applies.
+  public static func jobChange(_ what: String, _ detail: String) -> RunDiff {
+    RunDiff(rows: [
+      Row(
+        portfolio: "",
+        scenario: "",
+        kind: .assumption,
+        ticker: "",
+        name: what,
+        previousRank: nil,
+        rank: nil,
+        previousTier: nil,
+        tier: nil,
+        detail: detail
+      )
+    ])
   }
 
   static let header = [
@@ -213,9 +266,10 @@ public struct RunDiff: Sendable {
   /// One line per kind, for logs and summaries.
   public static func summary(_ diffs: [RunDiff]) -> String {
     let rows = diffs.flatMap(\.rows)
+    guard !diffs.isEmpty else { return "the job's first run: nothing to compare" }
     guard !rows.isEmpty else { return "no changes against the previous run" }
     var counts: [String] = []
-    for kind in [Row.Kind.new, .dropped, .rankMove, .tierChange, .exclusion] {
+    for kind in [Row.Kind.newPortfolio, .new, .dropped, .rankMove, .tierChange, .exclusion] {
       let n = Set(rows.filter { $0.kind == kind }.map { "\($0.portfolio)|\($0.ticker)|\($0.name)" })
         .count
       if n > 0 { counts.append("\(n) \(kind.rawValue)") }

@@ -18,6 +18,9 @@ public enum PipelineError: DiagnosticError, Equatable {
   case store(StoreError)
   /// The model cannot score as asked: no edition in force on the date.
   case model(Diagnostic)
+  /// No row became a holding: a header alone, or only totals, notes and
+  /// rejected rows.
+  case noHoldings(file: String, skipped: Int)
 
   public var diagnostics: [Diagnostic] {
     switch self {
@@ -44,6 +47,18 @@ public enum PipelineError: DiagnosticError, Equatable {
       ]
     case .reports(let error): return error.diagnostics
     case .store(let error): return error.diagnostics
+    case .noHoldings(let file, let skipped):
+      let why =
+        skipped == 0
+        ? "the file has a header and no rows"
+        : "none of its \(skipped) row\(skipped == 1 ? "" : "s") is a holding (totals, notes or rejected rows)"
+      return [
+        Diagnostic(
+          .error,
+          "no holdings to score: \(why); nothing was written or recorded",
+          at: SourceLocation(file: file)
+        )
+      ]
     }
   }
 
@@ -51,7 +66,7 @@ public enum PipelineError: DiagnosticError, Equatable {
   /// code 65), rather than the run failing (exit code 1).
   public var isDataError: Bool {
     switch self {
-    case .tooManyRejects, .coverageTooLow: return true
+    case .tooManyRejects, .coverageTooLow, .noHoldings: return true
     case .portfolio(.rejected): return true
     default: return false
     }

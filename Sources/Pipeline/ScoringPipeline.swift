@@ -99,6 +99,9 @@ public struct ScoringPipeline: Sendable {
         limit: maxRejects
       )
     }
+    if portfolio.holdings.isEmpty {
+      throw .noHoldings(file: source.path, skipped: portfolio.rejects.count)
+    }
     return portfolio
   }
 

@@ -84,13 +84,14 @@ public struct MappingCoverage: Sendable {
     if let reason = mapping.borderline { borderline.append((holding, reason)) }
   }
 
-  /// Share of holdings mapped, 0...1 (1 for an empty run).
+  /// Share of holdings mapped, 0...1 (0 when nothing is in scope: no
+  /// holding was mapped).
   public var holdingShare: Double {
-    total.holdings == 0 ? 1 : Double(mapped.holdings) / Double(total.holdings)
+    total.holdings == 0 ? 0 : Double(mapped.holdings) / Double(total.holdings)
   }
 
-  /// Share of weight mapped, 0...1 (1 for an empty run).
-  public var weightShare: Double { total.weight == 0 ? 1 : mapped.weight / total.weight }
+  /// Share of weight mapped, 0...1 (0 when nothing is in scope).
+  public var weightShare: Double { total.weight == 0 ? 0 : mapped.weight / total.weight }
 
   /// Share of `line`'s holdings and weight in the total.
   public func shares(_ line: Line) -> (holdings: Double, weight: Double) {

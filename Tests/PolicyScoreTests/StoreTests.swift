@@ -57,7 +57,7 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
       try store.appliedMigrations() == [
         "v1 runs, holdings, scores, mappings", "v2 mapping decisions",
         "v3 holding description fingerprint",
-        "v4 holdings out of scope",
+        "v4 holdings out of scope", "v5 run batches, job run decisions",
       ]
     )
   }
@@ -89,7 +89,7 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
     let copy = try temporaryDirectory().appendingPathComponent("old.sqlite")
     try FileManager.default.copyItem(at: Self.fixture, to: copy)
     let store = try Store(path: copy.path)
-    #expect(try store.appliedMigrations().count == 4)
+    #expect(try store.appliedMigrations().count == 5)
     let runs = try store.runs()
     #expect(runs.count == 1)
     #expect(runs[0].rowsRead == 3)

@@ -56,19 +56,33 @@ struct JobCommand: ParsableCommand {
     @Option(help: "Log lines on stderr: text or json.")
     var logFormat: LogFormat = .text
 
-    @OptionGroup var asOf: AsOfOption
+    @Option(
+      name: .customLong("as-of"),
+      help: ArgumentHelp(
+        "Score as of this date, YYYY-MM-DD (default: the job's as_of rule applied to today, UTC).",
+        valueName: "date"
+      )
+    )
+    var asOfText: String?
 
     func run() throws {
       let logger = Logger(format: logFormat)
       let url = URL(fileURLWithPath: jobPath).standardizedFileURL
-      let today = try asOf.asOf()
+      var given: Day?
+      if let asOfText {
+        guard let day = Day(asOfText) else {
+          throw ValidationError("--as-of '\(asOfText)' is not a date YYYY-MM-DD")
+        }
+        given = day
+      }
       let job = try Job(contentsOf: url)
       var runner = JobRunner(
         job: job,
         store: try store.open(else: job.store),
-        today: today,
+        today: AsOfOption.today(),
         toolVersion: PolicyScore.version
       )
+      runner.asOf = given
       runner.force = force
       runner.log = logger.log
       runner.checkpoint = TestHooks.checkpoint

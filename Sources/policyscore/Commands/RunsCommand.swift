@@ -116,6 +116,7 @@ struct RunsCommand: ParsableCommand {
       let b = try opened.run(id: second)
       let diff = RunDiff(
         scenario: b.scenario,
+        label: "",
         previous: (RunDiff.Facts(a), try opened.holdings(run: first)),
         current: (RunDiff.Facts(b), try opened.holdings(run: second)),
         threshold: threshold
@@ -142,7 +143,9 @@ struct RunsCommand: ParsableCommand {
     @Argument(help: "The run id.") var id: Int64
 
     func run() throws {
-      let holdings = try store.openExisting().holdings(run: id)
+      let opened = try store.openExisting()
+      _ = try opened.run(id: id)
+      let holdings = try opened.holdings(run: id)
       let header = [
         "portfolio", "rank", "ticker", "name", "weight", "e", "f", "d", "composite", "tier",
         "excluded", "primary_segment", "explanation", "unmapped_reason", "line",
@@ -167,7 +170,8 @@ struct RunsCommand: ParsableCommand {
       abstract: "Delete all but the newest runs.",
       discussion: """
         With --job, keeps the job's newest N job runs and deletes the others with
-        their report folders; without it, keeps the newest N runs made outside jobs.
+        their report folders; without it, keeps the newest N runs made outside
+        jobs, the runs one 'scenarios' command recorded together counting as one.
 
         Example:
           policyscore runs prune --keep 10 --job weekly-healthcare
@@ -185,9 +189,17 @@ struct RunsCommand: ParsableCommand {
     func run() throws {
       let result = try store.openExisting().prune(job: job, keep: keep)
       for folder in result.folders { try? FileManager.default.removeItem(atPath: folder) }
-      print(
-        "pruned \(result.removed) \(job == nil ? "run" : "job run")\(result.removed == 1 ? "" : "s")"
-      )
+      let runs = "\(result.removed) run\(result.removed == 1 ? "" : "s")"
+      if job != nil {
+        print("pruned \(result.groups) job run\(result.groups == 1 ? "" : "s") (\(runs))")
+      } else {
+        print("pruned \(runs) in \(result.groups) batch\(result.groups == 1 ? "" : "es")")
+        if !result.jobs.isEmpty {
+          print(
+            "the runs of jobs (\(result.jobs.joined(separator: ", "))) are kept; prune them with --job NAME"
+          )
+        }
+      }
     }
   }
 }
