@@ -88,14 +88,29 @@ public struct ModelBundle: Sendable {
   /// Editions, newest first.
   public var editions: [String] { catalogs.keys.sorted(by: >) }
 
-  /// Finds segments whose id, names or keywords contain `text` (case-insensitive).
+  /// Finds segments whose id, names or keywords match `text`, word by word.
+  ///
+  /// Each word of `text` (case-insensitive) must be in one of the segment's
+  /// texts, or, for a Chinese word, have its characters in order in one:
+  /// 独立实验室 finds 独立医学实验室.
   public func searchSegments(_ text: String) -> [SegmentID] {
-    let needle = text.lowercased()
+    let words = text.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
+    guard !words.isEmpty else { return [] }
+    func isSubsequence(_ word: String, of text: String) -> Bool {
+      var remaining = word[...]
+      for character in text where character == remaining.first {
+        remaining = remaining.dropFirst()
+        if remaining.isEmpty { return true }
+      }
+      return remaining.isEmpty
+    }
     return segmentIDs.filter { id in
       guard let segment = segments[id] else { return false }
       let terms = lexicon.entries[id]?.terms.map(\.text) ?? []
-      return ([id.rawValue, segment.nameZH, segment.nameEN] + terms).contains {
-        $0.lowercased().contains(needle)
+      let texts = ([id.rawValue, segment.nameZH, segment.nameEN] + terms).map { $0.lowercased() }
+      return words.allSatisfy { word in
+        let chinese = word.unicodeScalars.contains { $0.value >= 0x3400 }
+        return texts.contains { $0.contains(word) || (chinese && isSubsequence(word, of: $0)) }
       }
     }
   }

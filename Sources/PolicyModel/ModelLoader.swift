@@ -89,9 +89,10 @@ struct ModelLoader {
     )
   }
 
+  /// The file's full path: the command line shows it as the user can open
+  /// it from the current folder.
   func displayPath(_ name: String) -> String {
-    let base = directory.lastPathComponent.isEmpty ? "Models" : directory.lastPathComponent
-    return "\(base)/\(name)"
+    directory.appendingPathComponent(name).standardizedFileURL.path
   }
 
   // MARK: - State shared by the readers

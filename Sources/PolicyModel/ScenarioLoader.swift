@@ -27,7 +27,15 @@ public enum ScenarioError: DiagnosticError, Equatable {
 public struct ScenarioLoader {
   public let model: ModelBundle
 
-  public init(model: ModelBundle) { self.model = model }
+  /// Where `extends` looks after the extending file's own folder: the
+  /// `Scenarios` folder beside the model's.
+  public var sharedScenarios: URL
+
+  public init(model: ModelBundle) {
+    self.model = model
+    sharedScenarios = URL(fileURLWithPath: model.directory).standardizedFileURL
+      .deletingLastPathComponent().appendingPathComponent("Scenarios")
+  }
 
   static let keys = [
     "schema_version", "name", "title", "description", "sources", "extends", "as_of", "edition",
@@ -91,7 +99,7 @@ public struct ScenarioLoader {
   ) -> Scenario? {
     let key = url.standardizedFileURL.path
     if let cached = cache[key] { return cached }
-    let file = url.lastPathComponent
+    let file = url.standardizedFileURL.path
     guard let data = FileManager.default.contents(atPath: url.path),
       let text = String(data: data, encoding: .utf8)
     else {
@@ -102,7 +110,7 @@ public struct ScenarioLoader {
       return nil
     }
     guard let node = YAMLNode.parse(text, file: file, diagnostics: diagnostics),
-      let map = node.map(keys: Self.keys, context: file)
+      let map = node.map(keys: Self.keys, context: url.lastPathComponent)
     else { return nil }
     map.checkSchemaVersion(highest: 1)
     let name = map.string("name") ?? url.deletingPathExtension().lastPathComponent
@@ -125,15 +133,18 @@ public struct ScenarioLoader {
         )
         return nil
       }
-      let parentURL = url.deletingLastPathComponent().appendingPathComponent("\(parentName).yaml")
-      guard FileManager.default.fileExists(atPath: parentURL.path) else {
-        let siblings =
-          ((try? FileManager.default.contentsOfDirectory(
-            atPath: url.deletingLastPathComponent().path
-          )) ?? [])
-          .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+      // Beside the extending file first, then among the model's scenarios.
+      let folders = [url.deletingLastPathComponent().standardizedFileURL, sharedScenarios]
+      let candidates = folders.map { $0.appendingPathComponent("\(parentName).yaml") }
+      guard
+        let parentURL = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) })
+      else {
+        let names = folders.flatMap { folder in
+          ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+        }
         diagnostics.error(
-          "scenario '\(parentName)' to extend not found beside \(file)\(Suggestion.hint(for: parentName, in: siblings))",
+          "scenario '\(parentName)' to extend not found: looked for \(parentName).yaml in \(folders[0].path) and \(folders[1].path)\(Suggestion.hint(for: parentName, in: names))",
           at: map.location(of: "extends")
         )
         return nil

@@ -51,9 +51,12 @@ public struct PortfolioReader {
       throw .unreadable(file: url.path, reason: "no such file or not readable")
     }
     defer { try? handle.close() }
-    let magic = (try? handle.read(upToCount: 4)).map { Array($0) } ?? []
+    let magic = (try? handle.read(upToCount: 512)).map { Array($0) } ?? []
     try? handle.seek(toOffset: 0)
-    if url.pathExtension.lowercased() == "xlsx" || magic == [0x50, 0x4B, 0x03, 0x04] {
+    if let other = Self.unreadableFormat(magic: magic, extension: url.pathExtension) {
+      throw .unreadable(file: url.path, reason: other)
+    }
+    if url.pathExtension.lowercased() == "xlsx" || magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
       return try readWorkbook(file: url.path) { try SpreadsheetReader(url: url) }
     }
     let input = ChunkedInput(
@@ -70,6 +73,11 @@ public struct PortfolioReader {
 
   /// Reads a file already in memory; `.xlsx` is recognised by its bytes.
   public func read(bytes: [UInt8], file: String) throws(PortfolioError) -> Portfolio {
+    let fileExtension = URL(fileURLWithPath: file).pathExtension
+    if let other = Self.unreadableFormat(magic: Array(bytes.prefix(512)), extension: fileExtension)
+    {
+      throw .unreadable(file: file, reason: other)
+    }
     if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
       return try readWorkbook(file: file) { try SpreadsheetReader(bytes: bytes) }
     }
@@ -126,6 +134,34 @@ public struct PortfolioReader {
     )
   }
 
+  /// Why a file of another spreadsheet format cannot be read, by its first
+  /// bytes (up to 512) or its extension; nil for CSV and .xlsx.
+  static func unreadableFormat(magic: [UInt8], extension fileExtension: String) -> String? {
+    let save = "save it as .xlsx or CSV (UTF-8) and read that"
+    if magic.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+      return
+        "it is an Excel 97-2003 workbook (.xls) or another old Office file, which PolicyScore does not read; \(save)"
+    }
+    switch fileExtension.lowercased() {
+    case "xls": return "an Excel 97-2003 workbook (.xls) is not read; \(save)"
+    case "numbers": return "an Apple Numbers file is not read; \(save)"
+    case "ods": return "an OpenDocument spreadsheet (.ods) is not read; \(save)"
+    case "et", "ett": return "a WPS spreadsheet (.et) is not read; \(save)"
+    case "xlsb": return "a binary Excel workbook (.xlsb) is not read; \(save)"
+    default: break
+    }
+    // Text has no NUL in its first bytes unless it is UTF-16, which starts
+    // with a byte-order mark or has its zeros on one side of each pair only.
+    let zeros = magic.indices.filter { magic[$0] == 0 }
+    let utf16 =
+      magic.starts(with: [0xFF, 0xFE]) || magic.starts(with: [0xFE, 0xFF])
+      || (!zeros.isEmpty && Set(zeros.map { $0 % 2 }).count == 1)
+    if magic.contains(0), !utf16, !magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+      return "it is not a text file (binary content) and not an .xlsx workbook; \(save)"
+    }
+    return nil
+  }
+
   private func readWorkbook(
     file: String,
     open: () throws -> SpreadsheetReader
@@ -135,8 +171,15 @@ public struct PortfolioReader {
     let workbook: SpreadsheetReader
     do {
       workbook = try open()
+    } catch let failure as SpreadsheetReader.Failure {
+      throw .unreadable(file: file, reason: "not a readable .xlsx workbook: \(failure)")
     } catch {
-      throw .unreadable(file: file, reason: "not a readable .xlsx workbook: \(error)")
+      // ZIPFoundation's own error names are not for the user.
+      throw .unreadable(
+        file: file,
+        reason:
+          "not a readable .xlsx workbook: the ZIP archive is damaged or incomplete; save it again as .xlsx or CSV"
+      )
     }
     let name = sheet ?? workbook.sheetNames.first ?? ""
     guard workbook.sheetNames.contains(name) else {
@@ -230,8 +273,8 @@ public struct PortfolioReader {
       facts.notes.insert(
         Diagnostic(
           .note,
-          "skipped \(skipped.count) title line\(skipped.count == 1 ? "" : "s") above the header",
-          at: SourceLocation(file: file, line: header.line, column: 1)
+          "skipped \(skipped.count) title line\(skipped.count == 1 ? "" : "s") above the header on line \(header.line)",
+          at: SourceLocation(file: file, line: skipped.first?.line ?? 1, column: 1)
         ),
         at: 0
       )

@@ -60,7 +60,9 @@ import Testing
 
     let listed = try policyscore(["decisions", "list", "--format", "csv"], in: directory)
     #expect(listed.status == 0, "\(listed.stderr)")
-    #expect(listed.stdout.contains("X2,replace,retail-pharmacies:1,in force,li,"))
+    #expect(
+      listed.stdout.contains("X2,replace,retail-pharmacies:1.0,retail-pharmacies:1.0,in force,li,")
+    )
 
     // The company's description changes: the next run flags it.
     try Self.holdings.replacingOccurrences(of: "奶茶连锁", with: "奶茶与药房连锁")

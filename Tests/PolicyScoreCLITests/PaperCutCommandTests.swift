@@ -130,4 +130,115 @@ import Testing
         || changed.contains("portfolio,baseline,tier-change")
     )
   }
+
+  @Test(
+    arguments: [
+      (
+        "old.xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0x00],
+        "Excel 97-2003 workbook (.xls)"
+      ),
+      ("sheet.numbers", [0x50, 0x4B, 0x03, 0x04, 0x14], "an Apple Numbers file is not read"),
+      (
+        "noise.csv", [0x13, 0x00, 0xFF, 0x00, 0x7F, 0x00, 0x01, 0x00, 0x41, 0x00, 0x00, 0x00],
+        "not a text file"
+      ),
+      (
+        "broken.xlsx", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00],
+        "the ZIP archive is damaged or incomplete"
+      ),
+    ] as [(String, [UInt8], String)]
+  )
+  func anotherFormatIsNamedWithWhatToDo(name: String, bytes: [UInt8], message: String) throws {
+    let directory = try temporaryDirectory()
+    try Data(bytes).write(to: directory.appendingPathComponent(name))
+    let result = try policyscore(["score", name, "--no-store"], in: directory)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains(message), "\(result.stderr)")
+    #expect(result.stderr.contains("save it"))
+    // No internal error names reach the user.
+    #expect(!result.stderr.contains("missingEndOfCentralDirectoryRecord"))
+  }
+
+  /// `decisions list --format csv` has a BOM and is a file `map apply` reads
+  /// back into another store.
+  @Test func aDecisionsListIsAFileMapApplyReadsBack() throws {
+    let directory = try temporaryDirectory()
+    try "action,segments,reason,ticker,proposed\nreplace,hospitals:1,why,600276.SH,\n".write(
+      to: directory.appendingPathComponent("review.csv"),
+      atomically: true,
+      encoding: .utf8
+    )
+    #expect(
+      try policyscore(["map", "apply", "review.csv", "--by", "li"], in: directory).status == 0
+    )
+    let list = try policyscore(["decisions", "list", "--format", "csv"], in: directory)
+    #expect(list.stdout.hasPrefix("\u{FEFF}id,ticker,action,segments,proposed"))
+    try list.stdout.write(
+      to: directory.appendingPathComponent("list.csv"),
+      atomically: true,
+      encoding: .utf8
+    )
+    let applied = try policyscore(
+      ["map", "apply", "list.csv", "--db", "other.sqlite"],
+      in: directory
+    )
+    #expect(applied.status == 0, "\(applied.stderr)")
+    let other = try policyscore(
+      ["decisions", "list", "--db", "other.sqlite", "--format", "json"],
+      in: directory
+    )
+    #expect(other.stdout.contains("\"decided_by\" : \"li\""), "\(other.stdout)")
+    #expect(other.stdout.contains("\"reason\" : \"why\""))
+  }
+
+  @Test func messagesLocateWhatTheUserCanOpen() throws {
+    let directory = try temporaryDirectory()
+    let elsewhere = try temporaryDirectory().appendingPathComponent("badmodels")
+    try FileManager.default.copyItem(
+      at: packageRoot.appendingPathComponent("Models"),
+      to: elsewhere
+    )
+    let parameters = elsewhere.appendingPathComponent("parameters.yaml")
+    try String(contentsOf: parameters, encoding: .utf8)
+      .replacingOccurrences(of: "category_values:", with: "category_valuez:")
+      .write(to: parameters, atomically: true, encoding: .utf8)
+    let check = try policyscore(["model", "check", "--models", elsewhere.path], in: directory)
+    #expect(check.stderr.contains("\(parameters.path):"), "\(check.stderr)")
+    // The title-line note points at the title line.
+    try "Fund A holdings 2026-06-30\nticker,weight\n600276,1\n".write(
+      to: directory.appendingPathComponent("t.csv"),
+      atomically: true,
+      encoding: .utf8
+    )
+    let titled = try policyscore(["score", "t.csv", "--no-store"], in: directory)
+    #expect(
+      titled.stderr.contains("t.csv:1:1: note: skipped 1 title line above the header on line 2"),
+      "\(titled.stderr)"
+    )
+  }
+
+  @Test func catalogSearchMatchesWordsAndJSONHasNumbers() throws {
+    let search = try policyscore(["catalog", "search", "独立实验室"])
+    #expect(search.stdout.contains("independent-labs"))
+    let json = try policyscore(["catalog", "list", "--category", "eliminated", "--format", "json"])
+    #expect(json.stdout.contains("\"E\" : 0") && !json.stdout.contains("\"E\" : \"0"))
+  }
+
+  /// A scenario in the user's own folder extends one of the model's.
+  @Test func aUsersScenarioExtendsTheModelsBaseline() throws {
+    let directory = try temporaryDirectory()
+    try
+      "schema_version: 1\nextends: baseline\ntitle: t\ndescription: d\nweights: {encouraged: 0.5, financial: 0.25, substitution: 0.25}\n"
+      .write(to: directory.appendingPathComponent("my2.yaml"), atomically: true, encoding: .utf8)
+    let result = try policyscore(
+      ["scenarios", example, "my2.yaml", "--no-store", "--out", "out"],
+      in: directory
+    )
+    #expect(result.status == 0, "\(result.stderr)")
+    try "schema_version: 1\nextends: baselin\ntitle: t\ndescription: d\n"
+      .write(to: directory.appendingPathComponent("my3.yaml"), atomically: true, encoding: .utf8)
+    let typo = try policyscore(["scenarios", example, "my3.yaml", "--no-store"], in: directory)
+    #expect(typo.stderr.contains("to extend not found: looked for baselin.yaml in"))
+    #expect(typo.stderr.contains("did you mean 'baseline'?"))
+  }
 }

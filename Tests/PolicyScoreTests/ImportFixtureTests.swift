@@ -201,7 +201,8 @@ func oneBadRow(_ file: String, column: String, reason: String, line: Int = 3) ->
     #expect(portfolio.budgetRejects == 0)
     #expect(portfolio.weightBasis == .percent)
     #expect(portfolio.holdings[0].name == "恒瑞医药")
-    #expect(portfolio.warnings.first?.message == "skipped 2 title lines above the header")
+    #expect(portfolio.warnings.first?.location?.line == 1)
+    #expect(portfolio.warnings.first?.message == "skipped 2 title lines above the header on line 3")
   }
 
   @Test func duplicatesAreMergedWithAWarning() throws {

@@ -116,7 +116,7 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
     BadScenario(yaml: "edition: \"2020\"\n", message: "no catalogue for edition '2020'", line: 4),
     BadScenario(
       yaml: "extends: baselin\n",
-      message: "scenario 'baselin' to extend not found beside test.yaml; did you mean 'baseline'?",
+      message: "scenario 'baselin' to extend not found: looked for baselin.yaml in",
       line: 4
     ),
     BadScenario(
@@ -138,7 +138,7 @@ func scenarioErrors(_ yaml: String, beside others: [String: String] = [:]) throw
       diagnostics.first { $0.message.contains(bad.message) },
       "\(diagnostics)"
     )
-    #expect(match.location?.file == "test.yaml")
+    #expect(match.location?.file.hasSuffix("/test.yaml") == true)
     #expect(match.location?.line == bad.line)
   }
 

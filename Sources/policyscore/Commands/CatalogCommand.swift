@@ -68,7 +68,7 @@ struct CatalogCommand: ParsableCommand {
       discussion: """
         Example:
           policyscore catalog show surgical-robots
-          policyscore catalog show generic-chemical-drugs --as-of 2020-01-01 --edition 2019
+          policyscore catalog show innovative-drugs --as-of 2021-06-30
         """
     )
 
@@ -147,5 +147,5 @@ private func segmentTable(_ ids: [SegmentID], scoring: ScoringModel, format: Out
   let shown =
     format == .table
     ? rows.map { $0.enumerated().map { $0 == 8 ? String($1.prefix(48)) : $1 } } : rows
-  return format.render(header: header, rows: shown)
+  return format.render(header: header, rows: shown, numeric: ["E", "F", "D", "composite"])
 }

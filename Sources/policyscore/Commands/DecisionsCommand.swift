@@ -66,10 +66,12 @@ struct DecisionsCommand: ParsableCommand {
         Status: 'in force'; 're-review', when the company's description in
         the latest recorded run differs from the one the decision was made
         on; 'superseded' by a later decision for the same ticker (with --all).
+        With --format csv and without --all, the file is one that 'map
+        apply' reads back, as 'decisions export' writes.
 
         Examples:
           policyscore decisions list
-          policyscore decisions list --db reports/policyscore.sqlite --all --format csv
+          policyscore decisions list --all --format csv > all-decisions.csv
         """
     )
 
@@ -84,7 +86,8 @@ struct DecisionsCommand: ParsableCommand {
       var latestID: [String: Int64] = [:]
       for (id, decision) in decisions { latestID[decision.ticker] = id }
       let header = [
-        "id", "ticker", "action", "segments", "status", "decided_by", "decided_at", "reason",
+        "id", "ticker", "action", "segments", "proposed", "status", "decided_by", "decided_at",
+        "reason", "description_sha256",
       ]
       var rows: [[String]] = []
       for (id, decision) in decisions.reversed() {
@@ -97,14 +100,21 @@ struct DecisionsCommand: ParsableCommand {
         {
           status = "re-review: description changed"
         }
+        let split = SegmentSplit.render(decision.segments, exact: format != .table)
         rows.append([
-          String(id), decision.ticker, decision.action.rawValue,
-          decision.segments.map { "\($0.segment):\(String(format: "%g", $0.share))" }
-            .joined(separator: "; "),
-          status, decision.decidedBy, decision.decidedAt, decision.reason,
+          String(id), decision.ticker, decision.action.rawValue, split, split, status,
+          decision.decidedBy, decision.decidedAt, decision.reason, decision.descriptionFingerprint,
         ])
       }
-      print(format.render(header: header, rows: rows))
+      // The table leaves out what only a file needs.
+      let shown = format == .table ? [0, 1, 2, 3, 5, 6, 7, 8] : Array(header.indices)
+      printResult(
+        format.render(
+          header: shown.map { header[$0] },
+          rows: rows.map { row in shown.map { row[$0] } },
+          numeric: ["id"]
+        )
+      )
     }
   }
 }

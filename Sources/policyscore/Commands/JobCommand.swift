@@ -41,7 +41,7 @@ struct JobCommand: ParsableCommand {
 
         Example:
           policyscore job run Examples/weekly-job.yaml
-          policyscore job run /etc/policyscore/weekly.yaml --db /var/lib/policyscore/history.sqlite --log-format json
+          policyscore job run weekly.yaml --db history.sqlite --log-format json
         """
     )
 

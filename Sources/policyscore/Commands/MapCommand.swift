@@ -256,7 +256,7 @@ struct MapCommand: ParsableCommand {
         Examples:
           policyscore map evaluate Tests/PolicyScoreTests/Fixtures/mapping/labels.csv
           policyscore map evaluate labels.csv --with-registry --out per-company.csv
-          policyscore map evaluate Tests/PolicyScoreTests/Fixtures/mapping/vendor-short.csv --blank-codes
+          policyscore map evaluate vendor-short.csv --blank-codes
         """
     )
 

@@ -26,7 +26,7 @@ struct ModelCommand: ParsableCommand {
 
         Example:
           policyscore model check
-          policyscore model check --models path/to/Models
+          policyscore model check --models ./Models
         """
     )
 

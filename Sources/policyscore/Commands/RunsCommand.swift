@@ -21,7 +21,7 @@ struct RunsCommand: ParsableCommand {
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "List recent runs, newest first.",
-      discussion: "Example:\n  policyscore runs list --db reports/policyscore.sqlite --limit 20"
+      discussion: "Example:\n  policyscore runs list --limit 20 --format csv > runs.csv"
     )
 
     @OptionGroup var store: StoreOption
@@ -45,7 +45,13 @@ struct RunsCommand: ParsableCommand {
           String($0.unmapped), String($0.rejected), $0.finishedAt,
         ]
       }
-      printResult(format.render(header: header, rows: rows))
+      printResult(
+        format.render(
+          header: header,
+          rows: rows,
+          numeric: ["id", "read", "scored", "unmapped", "rejected"]
+        )
+      )
     }
   }
 

@@ -31,7 +31,7 @@ struct ScenariosCommand: ParsableCommand {
 
       Examples:
         policyscore scenarios Examples/portfolio.csv
-        policyscore scenarios holdings.csv Scenarios/baseline.yaml Scenarios/vbp-devices-expanded.yaml
+        policyscore scenarios holdings.csv Scenarios/support-withdrawn.yaml
         policyscore scenarios holdings.csv --base catalog-2019 --out reports/what-if
       """
   )

@@ -42,7 +42,7 @@ struct ScoreCommand: ParsableCommand {
 
       Examples:
         policyscore score Examples/portfolio.csv
-        policyscore score holdings.csv --out reports/fund-a --as-of 2025-06-30 --top 20
+        policyscore score holdings.csv --out fund-a --as-of 2025-06-30 --top 20
         policyscore score holdings.csv --edition 2019 --format csv > rankings.csv
         policyscore score 持仓.xlsx --sheet 持仓明细 --max-rejects 1
         policyscore score holdings.csv --min-coverage 90

@@ -36,7 +36,7 @@ struct SensitivityCommand: ParsableCommand {
       Examples:
         policyscore sensitivity Examples/portfolio.csv
         policyscore sensitivity holdings.csv --samples 10000 --seed 7 --top 20
-        policyscore sensitivity holdings.csv --scenario Scenarios/substitution-push.yaml
+        policyscore sensitivity holdings.csv --scenario Scenarios/baseline.yaml
       """
   )
 

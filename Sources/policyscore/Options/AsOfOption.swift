@@ -44,15 +44,24 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case csv
   case json
 
-  /// `rows` under `header` as an aligned table, CSV (no BOM) or JSON objects.
-  func render(header: [String], rows: [[String]]) -> String {
+  /// `rows` under `header` as an aligned table, CSV (with a BOM, as every
+  /// CSV PolicyScore writes, so that Excel reads it right) or JSON objects,
+  /// where the `numeric` columns are numbers.
+  func render(header: [String], rows: [[String]], numeric: Set<String> = []) -> String {
     switch self {
     case .table: return TextTable.render([header] + rows)
     case .csv:
       let bytes = CSVWriter.render(header: header, rows: rows.map { $0.map { CSVCell.text($0) } })
-      return String(decoding: bytes.dropFirst(3), as: UTF8.self)
+      return String(decoding: bytes, as: UTF8.self)
     case .json:
-      let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+      let objects = rows.map { row in
+        Dictionary(
+          uniqueKeysWithValues: zip(header, row).map { name, cell -> (String, Any) in
+            guard numeric.contains(name), let number = Double(cell) else { return (name, cell) }
+            return (name, number == number.rounded() && abs(number) < 1e15 ? Int(number) : number)
+          }
+        )
+      }
       let data =
         (try? JSONSerialization.data(
           withJSONObject: objects,
