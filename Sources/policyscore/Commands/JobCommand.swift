@@ -96,13 +96,16 @@ struct JobCommand: ParsableCommand {
       }
       switch outcome {
       case .upToDate(let id, let folder):
-        print("up to date: nothing changed since job run \(id) (\(folder))")
+        print(
+          "up to date: nothing changed since job run \(id) (\(shown(folder))) in \(shown(runner.store.path))"
+        )
       case .completed(let result):
         print(
           "job run \(result.jobRunID): \(result.runs) run\(result.runs == 1 ? "" : "s"), \(result.rowsRead) rows read, \(result.rejected) rejected"
         )
         print("diff: \(result.diffSummary)")
         print("reports: \(shown(result.folder))")
+        print("recorded in \(shown(runner.store.path)), whose saved decisions it applied")
       }
     }
   }
