@@ -31,14 +31,17 @@ struct PortfolioGenerator {
     let codes = model.codes.values.map(\.key).sorted().map {
       $0.hasPrefix("gbt4754:") ? "GB:" + $0.dropFirst(8) : "SW:" + $0.dropFirst(8)
     }
-    var out = Array("portfolio,ticker,name,weight,description,industry_codes\n".utf8)
+    // Every company domestic, as the baselines assume: the tickers are
+    // codes of no exchange, whose origin would default to foreign.
+    var out = Array("portfolio,ticker,name,weight,description,industry_codes,origin\n".utf8)
     out.reserveCapacity(rows * 120)
     let weight = 100.0 / Double(max(1, rows / portfolios))
     for row in 0..<rows {
       let portfolio = "fund-\(row % portfolios + 1)"
-      // Distinct six-digit codes (7919 is prime to 10⁶), so that no two rows
-      // merge: the baselines do not merge duplicates.
-      let code = String(1_000_000 + (row * 7919 + 1) % 1_000_000).dropFirst()
+      // Distinct codes (7919 is prime to 10⁶), so that no two rows merge:
+      // the baselines do not merge duplicates. The letter keeps them out of
+      // the universe of listings, which the baselines do not have.
+      let code = "B" + String(1_000_000 + (row * 7919 + 1) % 1_000_000).dropFirst()
       var description = ""
       for _ in 0..<(3 + Int(generator.next() % 5)) {
         let word =
@@ -52,7 +55,7 @@ struct PortfolioGenerator {
       let malformed = generator.next() % 100 == 0
       let weightText = malformed ? "n/a" : String(format2(weight))
       let line =
-        "\(portfolio),\(code),公司\(row),\(weightText),\"\(description.replacingOccurrences(of: "\"", with: "\"\""))\",\(industry)\n"
+        "\(portfolio),\(code),公司\(row),\(weightText),\"\(description.replacingOccurrences(of: "\"", with: "\"\""))\",\(industry),CN\n"
       out += Array(line.utf8)
     }
     return out

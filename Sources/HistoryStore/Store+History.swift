@@ -64,9 +64,11 @@ extension Store {
         db,
         sql: """
           SELECT h.portfolio, h.line, h.ticker, h.name, h.weight, h.reason, s.e, s.f, s.d,
-            s.composite, s.rank, s.tier, s.excluded, s.primary_segment, s.explanation
+            s.composite, s.rank, s.tier, s.excluded, s.primary_segment,
+            COALESCE(x.text, s.explanation) AS explanation
           FROM holding h LEFT JOIN score s
             ON s.run_id = h.run_id AND s.portfolio = h.portfolio AND s.line = h.line
+          LEFT JOIN explanation x ON x.key = s.explanation
           WHERE h.run_id = ?
           ORDER BY h.portfolio, s.rank IS NULL, s.rank, h.line
           """,

@@ -62,9 +62,20 @@ extension Store {
         holding.bind(Mapper.descriptionFingerprint(h))
         try holding.run()
       }
-      var explanation: [UInt8] = []
+      var explanation = try RowInsert(
+        db,
+        sql: "INSERT OR IGNORE INTO explanation (key, segment, text) VALUES (?, ?, ?)"
+      )
+      var keys: [UInt8] = []
       for entry in entries {
         let run = entry.run
+        let explanations = run.explanations
+        for index in explanations.keys.indices {
+          explanation.bind(explanations.keys[index])
+          explanation.bind(explanations.segments[index].rawValue)
+          explanation.bind(explanations.texts[index])
+          try explanation.run()
+        }
         let counts = run.accounting
         let weights = run.scoring.weights
         try db.execute(
@@ -107,9 +118,12 @@ extension Store {
           score.bind(item.tier)
           score.bind(item.isExcluded)
           score.bind(item.primarySegment?.rawValue)
-          explanation.removeAll(keepingCapacity: true)
-          item.explainer.explain(item, into: &explanation)
-          score.bind(utf8: explanation)
+          keys.removeAll(keepingCapacity: true)
+          for key in explanations.of(position) {
+            if !keys.isEmpty { keys.append(0x3B) }
+            keys += explanations.keys[Int(key)].utf8
+          }
+          score.bind(utf8: keys)
           try score.run()
           let itemMapping = item.mapping
           for mapped in itemMapping.segments {

@@ -161,6 +161,20 @@ public final class Store: Sendable {
       try db.execute(sql: "ALTER TABLE run ADD COLUMN batch_id INTEGER")
       try db.execute(sql: "ALTER TABLE job_run ADD COLUMN decisions TEXT")
     }
+    // A million scores share a few hundred segment explanations: each is
+    // kept once, and a score's explanation column holds their keys, `;`
+    // between (older runs, the text).
+    migrator.registerMigration("v6 explanations kept once") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE explanation (
+            key TEXT PRIMARY KEY,
+            segment TEXT NOT NULL,
+            text TEXT NOT NULL
+          ) WITHOUT ROWID
+          """
+      )
+    }
     return migrator
   }
 

@@ -298,7 +298,7 @@ extension StoredHolding {
         tier: score.tier,
         excluded: score.isExcluded,
         primarySegment: score.primarySegment?.rawValue,
-        explanation: score.explanation,
+        explanation: nil,
         reason: nil
       )
     }

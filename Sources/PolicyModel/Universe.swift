@@ -14,13 +14,13 @@ public struct Universe: Sendable {
   private var byName: [String: [String]] = [:]
   /// Marks before a name, only when a Chinese character follows.
   let namePrefixes: [String]
-  /// Marks and legal forms after a name, folded, longest first.
-  let nameSuffixes: [String]
+  /// Marks and legal forms after a name, folded to UTF-8, longest first.
+  let nameSuffixBytes: [[UInt8]]
 
   public init(namePrefixes: [String], nameSuffixes: [String]) {
     self.namePrefixes = namePrefixes.sorted { $0.count > $1.count }
-    self.nameSuffixes = nameSuffixes.map(Self.fold).filter { !$0.isEmpty }
-      .sorted { $0.count > $1.count }
+    self.nameSuffixBytes = nameSuffixes.map { Self.foldedBytes(Substring($0)) }
+      .filter { !$0.isEmpty }.sorted { $0.count > $1.count }
   }
 
   public var count: Int { listings.count }
@@ -54,8 +54,11 @@ public struct Universe: Sendable {
 
   /// `name` folded for comparison: `*ST 康美药业股份有限公司` → `康美药业`,
   /// `MicroPort Scientific Corporation` → `microportscientific`.
+  ///
+  /// Every holding's name goes through here, so it works on UTF-8 bytes.
   public func key(_ name: String) -> String {
-    var text = name.trimmingCharacters(in: .whitespaces)
+    var text = Substring(name)
+    while text.first == " " { text = text.dropFirst() }
     var changed = true
     while changed {
       changed = false
@@ -63,32 +66,51 @@ public struct Universe: Sendable {
         let rest = text.dropFirst(prefix.count).drop { $0 == " " }
         // A mark, not the start of an English name: a Chinese name follows.
         guard let next = rest.unicodeScalars.first, next.value >= 0x3400 else { continue }
-        text = String(rest)
+        text = rest
         changed = true
         break
       }
     }
-    var folded = Self.fold(text)
+    var folded = Self.foldedBytes(text)
     changed = true
     while changed {
       changed = false
-      for suffix in nameSuffixes where folded.count > suffix.count && folded.hasSuffix(suffix) {
+      for suffix in nameSuffixBytes
+      where folded.count > suffix.count && folded.suffix(suffix.count).elementsEqual(suffix) {
         folded.removeLast(suffix.count)
         changed = true
         break
       }
     }
-    return folded
+    return String(decoding: folded, as: UTF8.self)
   }
 
   /// Lower-cased half-width letters, digits and Chinese characters only.
   static func fold(_ text: String) -> String {
-    var out = String.UnicodeScalarView()
-    for scalar in text.unicodeScalars.map(\.narrowed) {
-      if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
-        out.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+    String(decoding: foldedBytes(Substring(text)), as: UTF8.self)
+  }
+
+  /// `fold` as UTF-8: ASCII and full-width forms byte by byte, other
+  /// scalars by their Unicode properties (Chinese characters are letters).
+  static func foldedBytes(_ text: Substring) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(text.utf8.count)
+    for scalar in text.unicodeScalars {
+      var value = scalar.value
+      if (0xFF01...0xFF5E).contains(value) { value -= 0xFEE0 }
+      if value < 0x80 {
+        let byte = UInt8(value)
+        switch byte {
+        case 0x30...0x39, 0x61...0x7A: out.append(byte)
+        case 0x41...0x5A: out.append(byte | 0x20)
+        default: break
+        }
+      } else if (0x3400...0x9FFF).contains(value) {
+        out.append(contentsOf: String(scalar).utf8)
+      } else if scalar.properties.isAlphabetic {
+        out.append(contentsOf: String(scalar).lowercased().utf8)
       }
     }
-    return String(out)
+    return out
   }
 }

@@ -108,6 +108,13 @@ public struct Ticker: Sendable, Hashable {
       return (text, suffix)
     }
     if dot == nil, digits == 0, letters > 0 { return (text + ".US", "US") }
+    // Letters and digits (an internal code, B000001) stay as they are; not
+    // an ISIN (12 characters) nor a market and a code (SH600276).
+    if dot == nil, letters > 0, digits > 0, text.utf8.count < 12,
+      !(text.utf8.count == 8 && aShareMarket(String(text.prefix(2))) != nil)
+    {
+      return (text, nil)
+    }
     return nil
   }
 

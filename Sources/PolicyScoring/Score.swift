@@ -162,21 +162,24 @@ extension Origin {
 /// Writes scores' explanations from a scoring model's segment factors; each
 /// segment's text for each origin is written once.
 package final class Explainer: Sendable {
-  private let segmentScores: [SegmentID: SegmentScore]
-  private let categoryValues: [Category: Double]
+  let segmentScores: [SegmentID: SegmentScore]
+  let categoryValues: [Category: Double]
+  let weights: ModelParameters.Weights
   /// Instruments a scenario assumes, by canonical ticker.
-  private let assumed: [String: [SupportInstrument]]
+  let assumed: [String: [SupportInstrument]]
   /// Segment → origin → the text after "segment share% " as UTF-8, without
   /// scenario instruments.
-  private let fragments: [SegmentID: [Origin: [UInt8]]]
+  let fragments: [SegmentID: [Origin: [UInt8]]]
 
   init(
     segmentScores: [SegmentID: SegmentScore],
     categoryValues: [Category: Double],
+    weights: ModelParameters.Weights,
     assumed: [String: [SupportInstrument]]
   ) {
     self.segmentScores = segmentScores
     self.categoryValues = categoryValues
+    self.weights = weights
     self.assumed = assumed
     var fragments: [SegmentID: [Origin: [UInt8]]] = [:]
     for (id, score) in segmentScores {
@@ -243,7 +246,7 @@ package final class Explainer: Sendable {
     text += " of each factor's distance from 50".utf8
   }
 
-  private static func fragment(
+  static func fragment(
     _ score: SegmentScore,
     origin: Origin,
     financial: FinancialSupport,

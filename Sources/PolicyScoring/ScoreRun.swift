@@ -9,7 +9,11 @@ public struct ScoreRun: Sendable {
   public var portfolio: Portfolio
   public var scoring: ScoringModel
   /// Ranked within each portfolio; portfolios in name order.
-  public var scores: [Score]
+  public private(set) var scores: [Score]
+  /// The scores' distinct explanations, worked out on first use and shared
+  /// by the run's copies: the reports and the store both need them.
+  public var explanations: Explanations { explanationCache.value { Explanations(scores) } }
+  private let explanationCache = Once<Explanations>()
   public var unmapped: [(holding: Holding, reason: String)]
   /// Holdings outside healthcare, neither scored nor unmapped.
   ///

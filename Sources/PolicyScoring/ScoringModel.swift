@@ -147,6 +147,7 @@ public struct ScoringModel: Sendable {
     explainer = Explainer(
       segmentScores: scores,
       categoryValues: parameters.categoryValues,
+      weights: parameters.weights,
       assumed: assumed
     )
   }

@@ -23,11 +23,15 @@ extension MappingCoverage {
 
   static let header = ["scope", "key", "holdings", "holdings_share", "weight_share", "note"]
 
-  /// `coverage.csv`: total, per method, per domain, unmapped, then one row
-  /// per borderline and unmapped holding.
+  /// `coverage.csv`: total, per method, per domain, unmapped, then the
+  /// borderline and unmapped holdings, heaviest first, at most `listed` of
+  /// each: the rest are in `mappings.csv` and `unmapped.csv`.
   ///
   /// Shares are of the holdings in scope; the out-of-scope row says how many were left out, and how much
   /// weight they carry, as a share of the whole portfolio.
+  /// How many borderline and unmapped holdings `coverage.csv` lists.
+  static let listed = 50
+
   public var csv: [UInt8] {
     var rows: [[CSVCell]] = []
     func row(_ scope: String, _ key: String, _ line: Line, note: String = "") {
@@ -58,21 +62,36 @@ extension MappingCoverage {
         .text("outside healthcare; not counted in the shares above (see out-of-scope.csv)"),
       ])
     }
-    for (holding, reason) in borderline {
-      row(
-        "borderline",
-        holding.ticker.canonical,
-        Line(holdings: 1, weight: holding.weight),
-        note: reason
-      )
-    }
-    for (holding, reason) in unmapped {
-      row(
-        "unmapped",
-        holding.ticker.canonical,
-        Line(holdings: 1, weight: holding.weight),
-        note: reason
-      )
+    for (scope, holdings, file) in [
+      ("borderline", borderline, "mappings.csv (column borderline)"),
+      ("unmapped", unmapped, "unmapped.csv"),
+    ] {
+      // Heaviest first; ties in file order, so the same file lists the same.
+      let heaviest = holdings.indices.sorted {
+        (holdings[$0].holding.weight, holdings[$1].holding.line)
+          > (holdings[$1].holding.weight, holdings[$0].holding.line)
+      }
+      for index in heaviest.prefix(Self.listed) {
+        let (holding, reason) = holdings[index]
+        row(
+          scope,
+          holding.ticker.canonical,
+          Line(holdings: 1, weight: holding.weight),
+          note: reason
+        )
+      }
+      if holdings.count > Self.listed {
+        let rest = heaviest.dropFirst(Self.listed)
+        rows.append([
+          .text(scope), .text("more"), .integer(rest.count), .empty,
+          .number(
+            shares(Line(holdings: 0, weight: rest.reduce(0) { $0 + holdings[$1].holding.weight }))
+              .weight,
+            decimals: 4
+          ),
+          .text("the lighter ones, in \(file)"),
+        ])
+      }
     }
     return CSVWriter.render(header: Self.header, rows: rows)
   }

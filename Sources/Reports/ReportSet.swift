@@ -29,8 +29,8 @@ public struct RunContext: Sendable {
 /// timestamp.
 public struct ReportSet: Sendable {
   public static let fileNames = [
-    "rankings.csv", "exposures.csv", "mappings.csv", "coverage.csv", "unmapped.csv",
-    "out-of-scope.csv", "rejects.csv", "manifest.json",
+    "rankings.csv", "explanations.csv", "exposures.csv", "mappings.csv", "coverage.csv",
+    "unmapped.csv", "out-of-scope.csv", "rejects.csv", "manifest.json",
   ]
 
   /// File name → file.
@@ -40,8 +40,10 @@ public struct ReportSet: Sendable {
   public init(run: ScoreRun, context: RunContext, coverage: MappingCoverage? = nil) {
     let coverage = coverage ?? MappingCoverage(run: run)
     let columns = SegmentColumns.all(run.scoring)
+    let explanations = run.explanations
     let files: [String: ReportFile] = [
-      "rankings.csv": Self.rankings(run, columns: columns),
+      "rankings.csv": Self.rankings(run, columns: columns, explanations: explanations),
+      "explanations.csv": ReportFile(Self.explanations(explanations)),
       "exposures.csv": ReportFile(Self.exposures(run)),
       "mappings.csv": Self.mappings(run, columns: columns),
       "coverage.csv": ReportFile(coverage.csv),
@@ -63,7 +65,8 @@ public struct ReportSet: Sendable {
   static let rankingsHeader = [
     "portfolio", "rank", "ticker", "ticker_input", "name", "weight", "origin", "china_share", "e",
     "f", "d", "composite", "tier", "excluded", "primary_segment", "category", "catalog_item",
-    "domain", "segments", "method", "confidence", "recalled_or_assumed", "explanation", "line",
+    "domain", "segments", "method", "confidence", "recalled_or_assumed", "main_reason",
+    "explanation_keys", "line",
   ]
 
   /// A segment's columns in the rankings and mappings, taken from its score
@@ -88,7 +91,8 @@ public struct ReportSet: Sendable {
 
   private static func rankings(
     _ run: ScoreRun,
-    columns: [SegmentID: SegmentColumns]
+    columns: [SegmentID: SegmentColumns],
+    explanations: Explanations
   ) -> ReportFile {
     let rows = run.scores.count
     return ReportFile.csv(header: rankingsHeader, rows: rows, bytesPerRow: 768) { csv, index in
@@ -99,7 +103,8 @@ public struct ReportSet: Sendable {
       csv.text(holding.portfolio)
       csv.integer(score.rank)
       csv.text(holding.ticker.canonical)
-      csv.text(holding.ticker.input)
+      // As the file wrote it, when that differs.
+      csv.text(holding.ticker.input == holding.ticker.canonical ? "" : holding.ticker.input)
       csv.text(holding.name)
       csv.number(holding.weight, decimals: 6)
       csv.text(score.origin.rawValue)
@@ -126,9 +131,30 @@ public struct ReportSet: Sendable {
       csv.text(mapping.method.rawValue)
       csv.number(mapping.confidence, decimals: 2)
       csv.number(score.grounding.unsureShare, decimals: 4)
-      csv.text { score.explainer.explain(score, into: &$0) }
+      csv.text(explanations.mainReason(score, at: index))
+      csv.text { cell in
+        // key;key, in the order of the segments column
+        for (position, key) in explanations.of(index).enumerated() {
+          if position > 0 { cell.append(0x3B) }
+          cell += explanations.keys[Int(key)].utf8
+        }
+      }
       csv.integer(holding.line)
     }
+  }
+
+  /// `explanations.csv`: each segment's explanation for each origin once,
+  /// in the order the rankings first use it.
+  static func explanations(_ explanations: Explanations) -> [UInt8] {
+    CSVWriter.render(
+      header: ["explanation_key", "segment", "origin", "explanation"],
+      rows: explanations.keys.indices.map {
+        [
+          .text(explanations.keys[$0]), .text(explanations.segments[$0].rawValue),
+          .text(explanations.origins[$0].rawValue), .text(explanations.texts[$0]),
+        ]
+      }
+    )
   }
 
   static let exposuresHeader = [
@@ -154,9 +180,11 @@ public struct ReportSet: Sendable {
     return CSVWriter.render(header: exposuresHeader, rows: rows)
   }
 
+  /// The segment's names and catalogue item are in `explanations.csv` and
+  /// `policyscore catalog list`; a holding's name, in the rankings.
   static let mappingsHeader = [
-    "portfolio", "line", "ticker", "name", "segment", "segment_name", "category", "catalog_item",
-    "domain", "share", "method", "confidence", "evidence", "borderline",
+    "portfolio", "line", "ticker", "segment", "category", "domain", "share", "method",
+    "confidence", "evidence", "borderline",
   ]
 
   private static func mappings(
@@ -178,17 +206,15 @@ public struct ReportSet: Sendable {
       csv.text(holding.portfolio)
       csv.integer(holding.line)
       csv.text(holding.ticker.canonical)
-      csv.text(holding.name)
       csv.text(mapped.segment.rawValue)
-      csv.text(segment?.name ?? "")
       csv.text(segment?.category ?? "")
-      csv.text(segment?.item ?? "")
       csv.text(segment?.domain ?? "")
       csv.number(mapped.share, decimals: 4)
       csv.text(mapping.method.rawValue)
       csv.number(mapping.confidence, decimals: 2)
       csv.text(mapped.evidence)
-      csv.text(mapping.borderline ?? "")
+      // Why the mapping is borderline, once, on the holding's first segment.
+      csv.text(rows[index].1 == 0 ? mapping.borderline ?? "" : "")
     }
   }
 

@@ -21,28 +21,29 @@ import Testing
       csvRows(reports.files[name]?.bytes ?? []).first ?? []
     }
     #expect(headers[0].prefix(5) == ["portfolio", "rank", "ticker", "ticker_input", "name"])
-    #expect(headers[0].contains("explanation"))
+    #expect(headers[0].contains("main_reason") && headers[0].contains("explanation_keys"))
+    #expect(headers[1] == ["explanation_key", "segment", "origin", "explanation"])
     #expect(
-      headers[1] == [
+      headers[2] == [
         "portfolio", "dimension", "key", "label", "weight", "holdings", "segment_composite",
       ]
     )
     #expect(
-      headers[2] == [
-        "portfolio", "line", "ticker", "name", "segment", "segment_name", "category",
-        "catalog_item", "domain", "share", "method", "confidence", "evidence", "borderline",
+      headers[3] == [
+        "portfolio", "line", "ticker", "segment", "category", "domain", "share", "method",
+        "confidence", "evidence", "borderline",
       ]
     )
     #expect(
-      headers[3] == ["scope", "key", "holdings", "holdings_share", "weight_share", "note"]
+      headers[4] == ["scope", "key", "holdings", "holdings_share", "weight_share", "note"]
     )
     #expect(
-      headers[4] == [
+      headers[5] == [
         "portfolio", "line", "ticker", "name", "weight", "industry_codes", "description", "reason",
       ]
     )
-    #expect(headers[5] == ["portfolio", "line", "ticker", "name", "weight", "reason"])
-    #expect(headers[6] == ["line", "column", "reason", "raw"])
+    #expect(headers[6] == ["portfolio", "line", "ticker", "name", "weight", "reason"])
+    #expect(headers[7] == ["line", "column", "reason", "raw"])
   }
 
   @Test func theTerminalSummaryShowsEachPortfoliosOwnTopHoldings() throws {

@@ -58,6 +58,7 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
         "v1 runs, holdings, scores, mappings", "v2 mapping decisions",
         "v3 holding description fingerprint",
         "v4 holdings out of scope", "v5 run batches, job run decisions",
+        "v6 explanations kept once",
       ]
     )
   }
@@ -89,7 +90,7 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
     let copy = try temporaryDirectory().appendingPathComponent("old.sqlite")
     try FileManager.default.copyItem(at: Self.fixture, to: copy)
     let store = try Store(path: copy.path)
-    #expect(try store.appliedMigrations().count == 5)
+    #expect(try store.appliedMigrations().count == 6)
     let runs = try store.runs()
     #expect(runs.count == 1)
     #expect(runs[0].rowsRead == 3)
@@ -160,7 +161,7 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
       contentsOfFile: second.folder + "/portfolio/baseline/mappings.csv",
       encoding: .utf8
     )
-    #expect(mappings.contains("600276.SH,恒瑞医药 Hengrui,innovative-drugs,"))
+    #expect(mappings.contains("600276.SH,innovative-drugs,"))
     #expect(mappings.contains("decision replace by li on 2026-11-23"))
   }
 

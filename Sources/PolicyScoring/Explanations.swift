@@ -1,0 +1,157 @@
+import Foundation
+import HoldingMapping
+public import PolicyModel
+public import PolicyScoreCore
+import PortfolioImport
+
+/// The explanations of a run's scores, each segment's written once.
+///
+/// A holding's explanation is its segments' explanations, in its mix's
+/// shares, and its exposure (origin and China share, in its own columns).
+/// A segment's explanation depends only on the segment and the company's
+/// origin (and a scenario's assumptions about it), so a million holdings
+/// share a few hundred.
+public struct Explanations: Sendable {
+  /// `E` and the first 10 hex digits of the text's SHA-256: the same text
+  /// has the same key in every run.
+  public let keys: [String]
+  public let segments: [SegmentID]
+  public let origins: [Origin]
+  public let texts: [String]
+  /// Per score, in the run's order, its segments' explanations, in
+  /// `flat[offsets[i]..<offsets[i + 1]]`.
+  let offsets: [Int32]
+  let flat: [Int32]
+  /// Per explanation, what moves its segment's composite most, and by how
+  /// many points for a company fully in the segment and in China.
+  let leads: [(label: String, points: Double)]
+
+  public init(_ scores: [Score]) {
+    let signatures = Parallel.map(scores.count) { index in
+      scores[index].mapping.segments.map { scores[index].explainer.signature(scores[index], $0) }
+    }
+    var seen: [[UInt8]: Int32] = [:]
+    var first: [(score: Int, segment: Int)] = []
+    var offsets: [Int32] = [0]
+    var flat: [Int32] = []
+    offsets.reserveCapacity(scores.count + 1)
+    flat.reserveCapacity(scores.count * 2)
+    for (position, keys) in signatures.enumerated() {
+      for (segment, signature) in keys.enumerated() {
+        if let known = seen[signature] {
+          flat.append(known)
+        } else {
+          let next = Int32(first.count)
+          seen[signature] = next
+          first.append((position, segment))
+          flat.append(next)
+        }
+      }
+      offsets.append(Int32(flat.count))
+    }
+    var texts: [String] = []
+    var leads: [(String, Double)] = []
+    for (position, segment) in first {
+      let score = scores[position]
+      let mapped = score.mapping.segments[segment]
+      texts.append(score.explainer.fragmentText(score, mapped.segment))
+      leads.append(score.explainer.lead(score, mapped.segment))
+    }
+    let segments = first.map { scores[$0.score].mapping.segments[$0.segment].segment }
+    self.texts = texts
+    self.leads = leads
+    self.segments = segments
+    origins = first.map { scores[$0.score].origin }
+    keys = texts.indices.map {
+      "E" + SHA256.hex(of: Array((segments[$0].rawValue + " " + texts[$0]).utf8)).prefix(10)
+    }
+    self.offsets = offsets
+    self.flat = flat
+  }
+
+  /// The explanations of the score at `index`, one per segment of its mix.
+  public func of(_ index: Int) -> ArraySlice<Int32> {
+    flat[Int(offsets[index])..<Int(offsets[index + 1])]
+  }
+
+  /// `E 100: +18.6`: what moves the holding's composite most in its primary
+  /// segment, and by how many points (scaled by the segment's share and the
+  /// China share); the segment and its category are columns of their own.
+  public func mainReason(_ score: Score, at index: Int) -> String {
+    guard let primary = of(index).first, let mapped = score.mapping.segments.first else {
+      return ""
+    }
+    let lead = leads[Int(primary)]
+    let excluded = score.isExcluded ? "excluded; " : ""
+    guard lead.points != 0 else { return "\(excluded)neutral" }
+    let points = lead.points * mapped.share * score.chinaShare
+    return "\(excluded)\(lead.label): \(points >= 0 ? "+" : "")\(format(points, decimals: 1))"
+  }
+}
+
+extension Explainer {
+  /// What a segment's explanation for a score depends on: scores with equal
+  /// signatures share it.
+  func signature(_ score: Score, _ mapped: MappedSegment) -> [UInt8] {
+    var bytes = Array(mapped.segment.rawValue.utf8)
+    bytes.append(score.origin == .domestic ? 1 : 2)
+    bytes.append(score.madeInChinaBasis == nil ? 0 : 1)
+    // A scenario's assumed instruments belong to one company.
+    if !assumed.isEmpty, assumed[score.holding.ticker.canonical] != nil {
+      bytes.append(0)
+      bytes += score.holding.ticker.canonical.utf8
+    }
+    return bytes
+  }
+
+  /// The explanation of `segment` for `score`'s company: its category, E, F
+  /// with each instrument, and D, each with its grade.
+  func fragmentText(_ score: Score, _ segment: SegmentID) -> String {
+    guard let segmentScore = segmentScores[segment] else { return "" }
+    let assumed = self.assumed.isEmpty ? [] : self.assumed[score.holding.ticker.canonical] ?? []
+    if assumed.isEmpty, score.madeInChinaBasis == nil,
+      let fragment = fragments[segment]?[score.origin]
+    {
+      return String(decoding: fragment, as: UTF8.self)
+    }
+    return Self.fragment(
+      segmentScore,
+      origin: score.origin,
+      financial: segmentScore.financialSupport(for: score.origin, adding: assumed),
+      categoryValue: categoryValues[segmentScore.category] ?? 50,
+      madeInChina: score.madeInChinaBasis != nil
+    )
+  }
+
+  /// `E 100`, and its composite points: what moves the segment's composite
+  /// most for `score`'s company, fully in China.
+  func lead(_ score: Score, _ segment: SegmentID) -> (String, Double) {
+    guard let segmentScore = segmentScores[segment] else { return ("", 0) }
+    var drivers: [(String, Double)] = [
+      ("E \(format(segmentScore.e, decimals: 1))", weights.encouraged * (segmentScore.e - 50))
+    ]
+    for part in segmentScore.financial[score.origin]?.contributions ?? [] {
+      drivers.append((part.instrument.rawValue, weights.financial * part.points))
+    }
+    let dOrigin = score.madeInChinaBasis == nil ? score.origin : .domestic
+    let d = segmentScore.d(for: dOrigin)
+    drivers.append(("D \(format(d, decimals: 1))", weights.substitution * (d - 50)))
+    let lead = drivers.max { abs($0.1) < abs($1.1) || (abs($0.1) == abs($1.1) && $0.0 > $1.0) }
+    return lead ?? ("", 0)
+  }
+}
+
+/// A value worked out once, on first use, whichever thread asks first.
+final class Once<Value: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: Value?
+
+  func value(_ make: () -> Value) -> Value {
+    lock.lock()
+    defer { lock.unlock() }
+    if let stored { return stored }
+    let made = make()
+    stored = made
+    return made
+  }
+}
