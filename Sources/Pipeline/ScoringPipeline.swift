@@ -150,7 +150,7 @@ public struct ScoringPipeline: Sendable {
   }
 
   private func checkCoverage(_ run: ScoreRun) throws(PipelineError) {
-    let coverage = MappingCoverage(run: run)
+    let coverage = run.coverage
     observe(.covered(coverage, file: run.portfolio.file))
     guard let minCoverage, coverage.weightShare * 100 < minCoverage - 1e-9 else { return }
     throw .coverageTooLow(

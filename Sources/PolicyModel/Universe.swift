@@ -59,7 +59,9 @@ public struct Universe: Sendable {
   public func key(_ name: String) -> String {
     var text = Substring(name)
     while text.first == " " { text = text.dropFirst() }
-    var changed = true
+    // The marks begin with an ASCII letter or `*`; most names do not.
+    let lead = text.utf8.first ?? 0
+    var changed = lead == 0x2A || (lead >= 0x41 && lead <= 0x5A)
     while changed {
       changed = false
       for prefix in namePrefixes where text.hasPrefix(prefix) {

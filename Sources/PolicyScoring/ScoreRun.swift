@@ -6,20 +6,23 @@ public import PortfolioImport
 /// One scoring of one portfolio under one scoring model: every holding
 /// mapped, scored and ranked, every row accounted for.
 public struct ScoreRun: Sendable {
-  public var portfolio: Portfolio
-  public var scoring: ScoringModel
+  public private(set) var portfolio: Portfolio
+  public private(set) var scoring: ScoringModel
   /// Ranked within each portfolio; portfolios in name order.
   public private(set) var scores: [Score]
   /// The scores' distinct explanations, worked out on first use and shared
   /// by the run's copies: the reports and the store both need them.
   public var explanations: Explanations { explanationCache.value { Explanations(scores) } }
   private let explanationCache = Once<Explanations>()
-  public var unmapped: [(holding: Holding, reason: String)]
+  /// How much was mapped, worked out on first use and shared the same way.
+  public var coverage: MappingCoverage { coverageCache.value { MappingCoverage(run: self) } }
+  private let coverageCache = Once<MappingCoverage>()
+  public private(set) var unmapped: [(holding: Holding, reason: String)]
   /// Holdings outside healthcare, neither scored nor unmapped.
   ///
   /// By their listing's classification, their text, or an analyst's decision.
-  public var outOfScope: [(holding: Holding, reason: String)]
-  public var summaries: [PortfolioSummary]
+  public private(set) var outOfScope: [(holding: Holding, reason: String)]
+  public private(set) var summaries: [PortfolioSummary]
 
   /// Maps with `mapper` and scores with `scoring`.
   public init(portfolio: Portfolio, scoring: ScoringModel, mapper: Mapper) {

@@ -121,17 +121,20 @@ extension RowReader {
     }
   }
 
+  static let domesticWords: Set<String> = [
+    "domestic", "cn", "chn", "china", "prc", "mainland", "hk", "hongkong", "中国", "国内", "境内",
+    "内资", "中资", "本土", "国产",
+  ]
+  static let foreignWords: Set<String> = [
+    "foreign", "multinational", "mnc", "international", "外资", "境外", "外国", "跨国", "进口",
+  ]
+
   static func origin(_ text: String) -> Origin? {
+    // Most files write CN or a country code.
+    if text == "CN" || text == "cn" { return .domestic }
     let folded = ColumnAliases.fold(text)
-    let domestic: Set<String> = [
-      "domestic", "cn", "chn", "china", "prc", "mainland", "hk", "hongkong", "中国", "国内", "境内",
-      "内资", "中资", "本土", "国产",
-    ]
-    if domestic.contains(folded) { return .domestic }
-    let foreign: Set<String> = [
-      "foreign", "multinational", "mnc", "international", "外资", "境外", "外国", "跨国", "进口",
-    ]
-    if foreign.contains(folded) { return .foreign }
+    if domesticWords.contains(folded) { return .domestic }
+    if foreignWords.contains(folded) { return .foreign }
     if folded.count == 2 || folded.count == 3, folded.allSatisfy({ $0.isLetter && $0.isASCII }) {
       return .foreign  // an ISO country code other than CN/HK
     }

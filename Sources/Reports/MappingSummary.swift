@@ -16,7 +16,7 @@ public struct MappingSummary {
   ///   - run: the mapped and scored run.
   ///   - decisions: how many saved decisions were in force.
   public init(run: ScoreRun, decisions: Int) {
-    let coverage = MappingCoverage(run: run)
+    let coverage = run.coverage
     var lines = [coverage.summary]
     if decisions > 0 {
       lines.append("\(decisions) saved decision\(decisions == 1 ? "" : "s") in force")

@@ -38,7 +38,7 @@ public struct ReportSet: Sendable {
 
   /// The reports of `run`; `coverage` is the run's, when the caller has it.
   public init(run: ScoreRun, context: RunContext, coverage: MappingCoverage? = nil) {
-    let coverage = coverage ?? MappingCoverage(run: run)
+    let coverage = coverage ?? run.coverage
     let columns = SegmentColumns.all(run.scoring)
     let explanations = run.explanations
     let files: [String: ReportFile] = [

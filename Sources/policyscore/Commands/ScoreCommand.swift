@@ -97,12 +97,16 @@ struct ScoreCommand: ParsableCommand {
     )
     let store = try recording.recordingStore()
     let run = try pipeline.run(.file(input.url), with: input.reading.reader(for: bundle))
-    let reports = ReportSet(
-      run: run,
-      context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp())
-    )
+    // Rendered only when written or printed: a ranking alone needs none.
+    let reports =
+      noReports && format != .csv
+      ? nil
+      : ReportSet(
+        run: run,
+        context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp())
+      )
     let ids = try pipeline.publish(
-      noReports ? nil : reports.files,
+      noReports ? nil : reports?.files,
       to: out,
       protecting: protected
     ) { () throws(PipelineError) in
@@ -126,7 +130,7 @@ struct ScoreCommand: ParsableCommand {
       }
       if let id = ids.first, let store { print("recorded as run \(id) in \(shown(store.path))") }
     case .csv:
-      reports.files["rankings.csv"]?.write { FileHandle.standardOutput.write(Data($0)) }
+      reports?.files["rankings.csv"]?.write { FileHandle.standardOutput.write(Data($0)) }
     case .json:
       print(RankingJSON.render(run))
     }
