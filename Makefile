@@ -7,12 +7,12 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LINT_PATHS := Package.swift Sources Tests Benchmarks Fuzz
 
-.PHONY: example test deps build bench bench-compare bench-smoke fuzz lint format check-architecture clean
+.PHONY: example test deps test-deps packages build bench bench-compare bench-smoke fuzz lint format check-architecture clean
 
 example: deps build
 	.build/debug/policyscore score Examples/portfolio.csv --out reports/example
 
-test: deps lint check-architecture
+test: test-deps lint check-architecture
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(MAKE) --no-print-directory bench-smoke
@@ -24,13 +24,24 @@ bench-smoke:
 build:
 	$(SWIFT) build --product policyscore
 
-# System packages: libsqlite3-dev for the history store (GRDB). Installed once,
-# with sudo when not root, never prompting.
+# System packages: libsqlite3-dev for the history store (GRDB), and for the
+# tests of report.html headless Chromium with a CJK font. Installed once, with
+# sudo when not root, never prompting.
+SYSTEM_PACKAGES := libsqlite3-dev
+TEST_PACKAGES := chromium fonts-noto-cjk
+
 deps:
-	@if ! dpkg -s libsqlite3-dev >/dev/null 2>&1; then \
-	  echo "installing libsqlite3-dev"; \
+	@$(MAKE) --no-print-directory packages PACKAGES="$(SYSTEM_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory packages PACKAGES="$(SYSTEM_PACKAGES) $(TEST_PACKAGES)"
+
+packages:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 # Release build, then the stage table, sensitivity and scenario timings.

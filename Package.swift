@@ -23,6 +23,8 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     // Reading .xlsx workbooks (zip archives) without a hand-written unzip.
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    // report.html from a template, not from strings glued across the code.
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
   ],
   targets: [
     // The engine: one target per stage of the flow, lowest first. Each depends
@@ -61,8 +63,14 @@ let package = Package(
     .target(name: "PolicyScoring", dependencies: ["HoldingMapping"], swiftSettings: strict),
     // Comparing scenarios and the sensitivity of the ranking.
     .target(name: "ScenarioAnalysis", dependencies: ["PolicyScoring"], swiftSettings: strict),
-    // Report files, folders PolicyScore may write, the terminal summary.
-    .target(name: "Reports", dependencies: ["ScenarioAnalysis"], swiftSettings: strict),
+    // Report files, folders PolicyScore may write, the terminal summary, and
+    // report.html from its Mustache templates (embedded in the binary).
+    .target(
+      name: "Reports",
+      dependencies: ["ScenarioAnalysis", .product(name: "Mustache", package: "swift-mustache")],
+      resources: [.embedInCode("HTML/report.mustache"), .embedInCode("HTML/holdings.mustache")],
+      swiftSettings: strict
+    ),
     // The history of runs and the analysts' decisions; the only target that sees GRDB.
     .target(
       name: "HistoryStore",

@@ -146,4 +146,32 @@ extension Store {
       return (removed, batches.count, [], jobs)
     }
   }
+
+  /// A stored run's weight-averaged composite over its scored holdings and
+  /// how many holdings each tier has, for a job's history.
+  public func summary(run id: Int64) throws(StoreError) -> (composite: Double, tiers: [String: Int])
+  {
+    try read { db in
+      let composite =
+        try Double.fetchOne(
+          db,
+          sql: """
+            SELECT SUM(h.weight * s.composite) / NULLIF(SUM(h.weight), 0)
+            FROM score s JOIN holding h
+              ON h.run_id = s.run_id AND h.portfolio = s.portfolio AND h.line = s.line
+            WHERE s.run_id = ?
+            """,
+          arguments: [id]
+        ) ?? 50
+      var tiers: [String: Int] = [:]
+      for row in try Row.fetchAll(
+        db,
+        sql: "SELECT tier, COUNT(*) AS n FROM score WHERE run_id = ? GROUP BY tier",
+        arguments: [id]
+      ) {
+        tiers[row["tier"]] = row["n"]
+      }
+      return (composite, tiers)
+    }
+  }
 }

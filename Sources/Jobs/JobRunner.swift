@@ -6,7 +6,7 @@ import PolicyModel
 public import PolicyScoreCore
 import PolicyScoring
 import PortfolioImport
-import Reports
+public import Reports
 
 /// Runs a job.
 ///
@@ -22,6 +22,8 @@ public struct JobRunner {
   /// job's `as_of` rule to `today`.
   public var asOf: Day?
   public var toolVersion: String
+  /// The language of the job's `report.html`.
+  public var language: ReportLanguage = .en
   public var force = false
   /// Receives the log lines.
   public var log: @Sendable (JobEvent) -> Void = { _ in }
@@ -182,6 +184,11 @@ public struct JobRunner {
     }
     let summary = RunDiff.summary(batch.diffs)
     batch.files["diff.csv"] = ReportFile(RunDiff.csv(batch.diffs))
+    if let first = batch.entries.first {
+      batch.files["report.html"] = ReportFile(
+        try historyPage(first, previous: history, started: started)
+      )
+    }
     batch.files["job.json"] = ReportFile(
       jobManifest(
         fingerprint: fingerprint,
@@ -328,7 +335,7 @@ public struct JobRunner {
     return ReportJSON.encode(manifest)
   }
 
-  private func storeCall<T>(_ body: () throws(StoreError) -> T) throws(JobError) -> T {
+  func storeCall<T>(_ body: () throws(StoreError) -> T) throws(JobError) -> T {
     do {
       return try body()
     } catch {

@@ -12,11 +12,19 @@ public struct RunContext: Sendable {
   /// The one wall-clock value in the reports; it lives in manifest.json only.
   public var generatedAt: String
   public var scenario: String?
+  /// The language of `report.html`.
+  public var language: ReportLanguage
 
-  public init(toolVersion: String, generatedAt: String, scenario: String? = nil) {
+  public init(
+    toolVersion: String,
+    generatedAt: String,
+    scenario: String? = nil,
+    language: ReportLanguage = .en
+  ) {
     self.toolVersion = toolVersion
     self.generatedAt = generatedAt
     self.scenario = scenario
+    self.language = language
   }
 }
 
@@ -30,7 +38,7 @@ public struct RunContext: Sendable {
 public struct ReportSet: Sendable {
   public static let fileNames = [
     "rankings.csv", "explanations.csv", "exposures.csv", "mappings.csv", "coverage.csv",
-    "unmapped.csv", "out-of-scope.csv", "rejects.csv", "manifest.json",
+    "unmapped.csv", "out-of-scope.csv", "rejects.csv", "manifest.json", "report.html",
   ]
 
   /// File name → file.
@@ -51,6 +59,9 @@ public struct ReportSet: Sendable {
       "out-of-scope.csv": ReportFile(Self.outOfScope(run)),
       "rejects.csv": ReportFile(Self.rejects(run)),
       "manifest.json": ReportFile(Self.manifest(run, coverage: coverage, context: context)),
+      "report.html": ReportFile(
+        HTMLReport.score(run, language: context.language, context: context)
+      ),
     ]
     self.files = files
   }

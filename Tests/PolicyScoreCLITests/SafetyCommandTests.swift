@@ -116,7 +116,9 @@ func writeJob(
     #expect(result.status == 0, "\(result.stderr)")
     let latest = home.appendingPathComponent("out/latest").resolvingSymlinksInPath()
     let names = try FileManager.default.contentsOfDirectory(atPath: latest.path).sorted()
-    #expect(names == [".policyscore-reports", "a-fund", "b-fund", "diff.csv", "job.json"])
+    #expect(
+      names == [".policyscore-reports", "a-fund", "b-fund", "diff.csv", "job.json", "report.html"]
+    )
     let shown = try ["1", "2"].map { try policyscore(["runs", "show", $0], in: home).stdout }
     #expect(shown[0].contains("a-fund/baseline") && shown[1].contains("b-fund/baseline"))
   }
@@ -173,7 +175,7 @@ func writeJob(
     for folder in folders {
       let files = try snapshot(output.appendingPathComponent(folder))
       let scenarios = files.keys.filter { $0.hasSuffix("/rankings.csv") }.count
-      #expect(files.count == 3 + 9 * scenarios, "\(folder): \(files.keys.sorted())")
+      #expect(files.count == 4 + 10 * scenarios, "\(folder): \(files.keys.sorted())")
     }
   }
 

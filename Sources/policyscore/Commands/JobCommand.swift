@@ -65,6 +65,8 @@ struct JobCommand: ParsableCommand {
     )
     var asOfText: String?
 
+    @OptionGroup var language: LanguageOption
+
     func run() throws {
       let logger = Logger(format: logFormat)
       let url = URL(fileURLWithPath: jobPath).standardizedFileURL
@@ -83,6 +85,7 @@ struct JobCommand: ParsableCommand {
         toolVersion: PolicyScore.version
       )
       runner.asOf = given
+      runner.language = language.language
       runner.force = force
       runner.log = logger.log
       runner.checkpoint = TestHooks.checkpoint

@@ -74,6 +74,7 @@ struct ScenariosCommand: ParsableCommand {
   @OptionGroup var coverage: CoverageOption
   @OptionGroup var model: ModelOptions
   @OptionGroup var recording: RecordingOptions
+  @OptionGroup var language: LanguageOption
 
   func run() throws {
     let started = Date()
@@ -109,7 +110,8 @@ struct ScenariosCommand: ParsableCommand {
       let context = RunContext(
         toolVersion: PolicyScore.version,
         generatedAt: generatedAt,
-        scenario: scenario.name
+        scenario: scenario.name,
+        language: language.language
       )
       for (name, file) in ReportSet(run: run, context: context).files {
         files["\(scenario.name)/\(name)"] = file
@@ -120,6 +122,19 @@ struct ScenariosCommand: ParsableCommand {
       base: baseName
     )
     files["comparison.csv"] = ReportFile(comparison.csv)
+    files["report.html"] = ReportFile(
+      HTMLReport.scenarios(
+        zip(scenarios, runs).map { (scenario: $0.name, run: $1) }
+          .sorted { ($0.scenario == baseName ? 0 : 1) < ($1.scenario == baseName ? 0 : 1) },
+        comparison: comparison,
+        language: language.language,
+        context: RunContext(
+          toolVersion: PolicyScore.version,
+          generatedAt: generatedAt,
+          language: language.language
+        )
+      )
+    )
     let ids = try pipeline.publish(files, to: out, protecting: protected) {
       () throws(PipelineError) in
       let finished = Date()
@@ -141,7 +156,7 @@ struct ScenariosCommand: ParsableCommand {
     print(comparison.summary(movers: movers))
     print("")
     print(accounting.description)
-    print("reports: \(shown(out.path))/ (comparison.csv and a folder per scenario)")
+    print("reports: \(shown(out.path))/ (comparison.csv, report.html and a folder per scenario)")
     if let first = ids.first, let last = ids.last, let store {
       print("recorded as runs \(first)–\(last) in \(shown(store.path))")
     }

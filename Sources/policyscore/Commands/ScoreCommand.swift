@@ -74,6 +74,7 @@ struct ScoreCommand: ParsableCommand {
   @OptionGroup var coverage: CoverageOption
   @OptionGroup var model: ModelOptions
   @OptionGroup var recording: RecordingOptions
+  @OptionGroup var language: LanguageOption
 
   func validate() throws {
     guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
@@ -103,7 +104,11 @@ struct ScoreCommand: ParsableCommand {
       ? nil
       : ReportSet(
         run: run,
-        context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp())
+        context: RunContext(
+          toolVersion: PolicyScore.version,
+          generatedAt: timestamp(),
+          language: language.language
+        )
       )
     let ids = try pipeline.publish(
       noReports ? nil : reports?.files,
@@ -124,9 +129,10 @@ struct ScoreCommand: ParsableCommand {
     Progress.shared.finish()
     switch format {
     case .table:
-      print(TerminalSummary(run: run, top: top).text)
+      print(TerminalSummary(run: run, top: top, language: language.language).text)
       if !noReports {
         print("reports: \(shown(out.path))/ (\(ReportSet.fileNames.joined(separator: ", ")))")
+        print("page: \(shown(out.appendingPathComponent("report.html").path))")
       }
       if let id = ids.first, let store { print("recorded as run \(id) in \(shown(store.path))") }
     case .csv:

@@ -80,6 +80,7 @@ struct SensitivityCommand: ParsableCommand {
   @OptionGroup var asOf: AsOfOption
   @OptionGroup var model: ModelOptions
   @OptionGroup var store: StoreOption
+  @OptionGroup var language: LanguageOption
 
   func validate() throws {
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
@@ -123,14 +124,32 @@ struct SensitivityCommand: ParsableCommand {
     options.steps = steps
     options.reversalLimit = reversalLimit
     Progress.shared.stage("drawing \(samples) samples of the weights")
-    let report = SensitivityReport(
-      Sensitivity(run: run, options: options),
-      run: run,
-      scenario: chosen.name
+    let sensitivity = Sensitivity(run: run, options: options)
+    let report = SensitivityReport(sensitivity, run: run, scenario: chosen.name)
+    var files = report.files.mapValues(ReportFile.init)
+    files["report.html"] = ReportFile(
+      HTMLReport.sensitivity(
+        run,
+        bands: sensitivity.rows.prefix(25).map {
+          (
+            label: "\($0.rank). \($0.name.isEmpty ? $0.ticker : $0.name)",
+            low: Double($0.interval.lowerBound), median: Double($0.medianRank),
+            high: Double($0.interval.upperBound)
+          )
+        },
+        language: language.language,
+        context: RunContext(
+          toolVersion: PolicyScore.version,
+          generatedAt: timestamp(),
+          language: language.language
+        )
+      )
     )
-    try pipeline.publish(report.files.mapValues(ReportFile.init), to: out, protecting: protected) {}
+    try pipeline.publish(files, to: out, protecting: protected) {}
     Progress.shared.finish()
     print(report.text)
-    print("reports: \(shown(out.path))/ (sensitivity.csv, reversals.csv, manifest.json)")
+    print(
+      "reports: \(shown(out.path))/ (sensitivity.csv, reversals.csv, manifest.json, report.html)"
+    )
   }
 }

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import HistoryStore
 import HoldingMapping
@@ -8,7 +8,7 @@ import PolicyModel
 import PolicyScoreCore
 import PolicyScoring
 import PortfolioImport
-import Reports
+public import Reports
 import ScenarioAnalysis
 
 /// Where the model is and which catalogue edition to use.
@@ -68,3 +68,17 @@ struct ModelOptions: ParsableArguments {
     )
   }
 }
+
+/// `--lang`: the language of `report.html` and the terminal summary.
+struct LanguageOption: ParsableArguments {
+  @Option(
+    name: .customLong("lang"),
+    help: ArgumentHelp(
+      "zh or en: the language of report.html and the summary (CSV columns stay English).",
+      valueName: "lang"
+    )
+  )
+  var language: ReportLanguage = .en
+}
+
+extension ReportLanguage: ExpressibleByArgument {}
