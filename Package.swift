@@ -53,6 +53,8 @@ let package = Package(
       dependencies: ["PolicyScoreCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
       swiftSettings: strict
     ),
+    // Price and return files, as analysts export them, into level series.
+    .target(name: "PriceImport", dependencies: ["PortfolioImport"], swiftSettings: strict),
     // Holdings to segments: explicit splits, decisions, the registry, codes, text.
     .target(
       name: "HoldingMapping",
@@ -63,11 +65,19 @@ let package = Package(
     .target(name: "PolicyScoring", dependencies: ["HoldingMapping"], swiftSettings: strict),
     // Comparing scenarios and the sensitivity of the ranking.
     .target(name: "ScenarioAnalysis", dependencies: ["PolicyScoring"], swiftSettings: strict),
+    // Scores and policies against prices: the back-test and the event study.
+    .target(
+      name: "PriceStudies",
+      dependencies: ["PolicyScoring", "PriceImport"],
+      swiftSettings: strict
+    ),
     // Report files, folders PolicyScore may write, the terminal summary, and
     // report.html from its Mustache templates (embedded in the binary).
     .target(
       name: "Reports",
-      dependencies: ["ScenarioAnalysis", .product(name: "Mustache", package: "swift-mustache")],
+      dependencies: [
+        "ScenarioAnalysis", "PriceStudies", .product(name: "Mustache", package: "swift-mustache"),
+      ],
       resources: [.embedInCode("HTML/report.mustache"), .embedInCode("HTML/holdings.mustache")],
       swiftSettings: strict
     ),

@@ -9,6 +9,8 @@ public struct Portfolio: Sendable {
     case percent
     case fraction
     case marketValue = "market-value"
+    /// A list without weights: every holding weighs the same.
+    case equal
   }
 
   public var file: String

@@ -24,6 +24,9 @@ public struct PortfolioReader {
   /// The rows after the header are parsed this many bytes at a time, split
   /// across the cores; 0 reads them one by one on one core.
   public var blockSize = 16 << 20
+  /// Reads a list without weights or market values, such as a universe of
+  /// listings, with every holding weighted equally within its portfolio.
+  public var equalWeightsWhenMissing = false
 
   public init(
     knownSegments: Set<SegmentID>,
@@ -248,7 +251,7 @@ public struct PortfolioReader {
         recognised: PortfolioColumn.ticker.aliases + PortfolioColumn.name.aliases
       )
     }
-    if columns[.weight] == nil && columns[.marketValue] == nil {
+    if columns[.weight] == nil && columns[.marketValue] == nil && !equalWeightsWhenMissing {
       throw .missingColumn(
         file: file,
         line: header.line,

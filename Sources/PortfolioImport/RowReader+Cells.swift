@@ -53,7 +53,7 @@ extension RowReader {
         )
       }
       marketValue = parsed.value
-    } else if positions[2] < 0 {
+    } else if positions[2] < 0 && positions[3] >= 0 {
       throw CellError(column: .marketValue, reason: "market value is blank")
     }
     var chinaShare: Double?

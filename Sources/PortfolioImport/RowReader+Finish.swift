@@ -100,6 +100,12 @@ extension RowReader {
         holdings = keep.map { holdings[$0] }
         keys.keep(keep)
       }
+    } else if columns[.marketValue] == nil {
+      basis = .equal
+      var counts: [Int: Int] = [:]
+      for index in holdings.indices { counts[Int(keys.portfolioOf[index]), default: 0] += 1 }
+      let portfolioOf = keys.portfolioOf
+      updateWeights { _, index in 1 / Double(counts[Int(portfolioOf[index])] ?? 1) }
     } else {
       basis = .marketValue
       let (totals, portfolioOf) = (keys.valueSums, keys.portfolioOf)
