@@ -18,6 +18,8 @@ public struct PriceFile: Sendable {
   public var inputHash: String
   /// How the file was decoded: `utf-8 ','`, `gb18030 '\t'`.
   public var format: String
+  /// Headers that named neither a known column nor a ticker, ignored.
+  public var ignoredHeaders: [String] = []
 
   /// Rejected rows that count against the data-loss budget, in percent of
   /// the rows read.

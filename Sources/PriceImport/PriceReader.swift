@@ -89,6 +89,7 @@ public struct PriceReader: Sendable {
     result.basis = basis
     result.format = format
     result.inputHash = SHA256.hex(of: bytes)
+    result.ignoredHeaders = table.ignored
     return result
   }
 
@@ -236,6 +237,8 @@ struct Layout {
   var titles: [String]
   var columns: [PriceColumn: Int] = [:]
   var tickerColumns: [(index: Int, ticker: String, name: String)] = []
+  /// Headers that name neither a known column nor a ticker.
+  var ignored: [String] = []
 
   init(header record: CSVScanner.Record, titles: [String], file: String) {
     self.file = file
@@ -247,6 +250,8 @@ struct Layout {
         if columns[column] == nil { columns[column] = index }
       } else if let (ticker, label) = Layout.ticker(inHeader: name) {
         tickerColumns.append((index, ticker, label))
+      } else if !name.trimmingCharacters(in: .whitespaces).isEmpty {
+        ignored.append(name)
       }
     }
   }
@@ -255,7 +260,8 @@ struct Layout {
     .missingColumn(file: file, line: line, needed: what, recognised: column.aliases)
   }
 
-  /// `600276.SH`, `SH600276`, `恒瑞医药(600276.SH)` or `600276.SH 恒瑞医药`:
+  /// `600276.SH`, `SH600276`, `恒瑞医药(600276.SH)`, `600276.SH 恒瑞医药` or
+  /// a US symbol in capitals (`ISRG`):
   /// the ticker and any name beside it; nil for a header naming no ticker.
   static func ticker(inHeader text: String) -> (String, String)? {
     var code = text.trimmingCharacters(in: .whitespaces)
@@ -269,7 +275,8 @@ struct Layout {
       name = String(code[code.index(after: space)...]).trimmingCharacters(in: .whitespaces)
       code = String(code[..<space])
     }
-    guard code.contains(where: \.isASCIIDigit) || code.contains(".") else { return nil }
+    let isSymbol = (1...5).contains(code.count) && code.allSatisfy { $0.isASCII && $0.isUppercase }
+    guard code.contains(where: \.isASCIIDigit) || code.contains(".") || isSymbol else { return nil }
     let ticker = Ticker(code)
     guard ticker.market != nil, ticker.problem == nil else { return nil }
     return (ticker.canonical, name)

@@ -104,7 +104,10 @@ public struct Backtest: Sendable {
       for entry in section.entries {
         guard let k = prices.index(of: entry.ticker) else { continue }
         priced.insert(entry.ticker)
-        if !prices.level(k, t).isNaN { rows.append((entry, k)) }
+        guard !prices.level(k, t).isNaN else { continue }
+        var entry = entry
+        if entry.name.isEmpty { entry.name = prices.names[k] }
+        rows.append((entry, k))
       }
       let ends = horizons.map { Backtest.end(of: $0, from: t, in: prices) }
       let quantiles = Backtest.quantiles(rows.map { $0.entry.values[0] }, count: settings.quantiles)

@@ -41,6 +41,9 @@ public struct EventStudy: Sendable {
     }
 
     public var days: Int { end - start + 1 }
+
+    /// For a column name: `-10_5`.
+    public var key: String { "\(start)_\(end)" }
   }
 
   public enum Model: String, CaseIterable, Sendable {

@@ -8,6 +8,7 @@ import PolicyModel
 import PolicyScoreCore
 import PolicyScoring
 import PortfolioImport
+import PriceImport
 import Reports
 import ScenarioAnalysis
 
@@ -35,6 +36,11 @@ func exitCode(for error: any DiagnosticError) -> ExitCode {
     return error.isDataError ? ExitCodes.dataError : ExitCodes.failure
   case let error as PortfolioError:
     return PipelineError.portfolio(error).isDataError ? ExitCodes.dataError : ExitCodes.failure
+  case let error as PriceError:
+    switch error {
+    case .rejected, .tooManyRejects: return ExitCodes.dataError
+    default: return ExitCodes.failure
+    }
   case let error as JobError:
     switch error {
     case .locked: return ExitCodes.locked

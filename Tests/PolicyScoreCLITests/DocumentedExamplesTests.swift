@@ -26,6 +26,10 @@ import Testing
       (fixtures.appendingPathComponent("import/workbook.xlsx"), "持仓.xlsx"),
       (fixtures.appendingPathComponent("mapping/labels.csv"), "labels.csv"),
       (fixtures.appendingPathComponent("mapping/vendor-short.csv"), "vendor-short.csv"),
+      (fixtures.appendingPathComponent("prices/sh600085.csv"), "sh600085.csv"),
+      (fixtures.appendingPathComponent("prices/sz300015.csv"), "sz300015.csv"),
+      (fixtures.appendingPathComponent("prices/wind-wide.csv"), "wind.csv"),
+      (fixtures.appendingPathComponent("prices/choice-returns.tsv"), "returns.tsv"),
     ] {
       try manager.copyItem(at: from, to: directory.appendingPathComponent(to))
     }
@@ -47,6 +51,11 @@ import Testing
     replace,hospitals:1,shared by the team,600276.SH,hospitals:1,li,2026-11-23T00:00:00Z,
     """.write(
       to: directory.appendingPathComponent("team-decisions.csv"),
+      atomically: true,
+      encoding: .utf8
+    )
+    try widePrices(days: 800, from: (2020, 1, 2), seed: 5).write(
+      to: directory.appendingPathComponent("closes.csv"),
       atomically: true,
       encoding: .utf8
     )

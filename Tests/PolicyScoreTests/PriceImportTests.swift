@@ -82,7 +82,10 @@ private func change(_ series: PriceSeries, _ from: String, _ to: String) throws 
     #expect(throws: PriceError.self) {
       _ = try PriceReader(kind: .returns).read(bytes: Array(text.utf8), file: "r.csv")
     }
-    let file = try PriceReader(kind: .returns, returnUnit: .fraction).read(bytes: Array(text.utf8), file: "r.csv")
+    let file = try PriceReader(kind: .returns, returnUnit: .fraction).read(
+      bytes: Array(text.utf8),
+      file: "r.csv"
+    )
     #expect(file.series.first?.levels == [2.2])
   }
 
