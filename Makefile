@@ -7,7 +7,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LINT_PATHS := Package.swift Sources Tests Benchmarks Fuzz
 
-.PHONY: example test deps test-deps packages build bench bench-compare bench-smoke fuzz lint format check-architecture clean
+.PHONY: example test deps test-deps packages build bench bench-compare bench-backtest bench-smoke fuzz lint format check-architecture clean
 
 example: deps build
 	.build/debug/policyscore score Examples/portfolio.csv --out reports/example
@@ -58,6 +58,12 @@ bench-compare: deps
 	$(SWIFT) build -c release --product policyscore
 	.build/release/policyscore-bench --rows 10000,100000,1000000
 	.build/release/policyscore-bench --compare $(COMPARE_ROWS) --python "$$(Benchmarks/baselines/setup.sh)"
+
+# BENCHMARKS.md's back-test figure: 5,000 tickers × 10 years of daily closes.
+bench-backtest: deps
+	$(SWIFT) build -c release --product policyscore-bench
+	$(SWIFT) build -c release --product policyscore
+	.build/release/policyscore-bench --backtest 5000x10
 
 # libFuzzer on the importer (any bytes as a portfolio file), then on the YAML
 # readers (any bytes as a scenario and a job file): FUZZ_SECONDS of fuzzing

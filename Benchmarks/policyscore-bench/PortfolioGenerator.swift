@@ -23,7 +23,9 @@ struct PortfolioGenerator {
     "客户", "市场", "服务", "solutions", "platform",
   ]
 
-  func csv(rows: Int, portfolios: Int = 4) -> [UInt8] {
+  /// `ticker(row)` names each row's company; by default a code of no
+  /// exchange (see below).
+  func csv(rows: Int, portfolios: Int = 4, ticker: ((Int) -> String)? = nil) -> [UInt8] {
     var generator = SplitMix64(seed: seed)
     let terms = model.segmentIDs.flatMap { id in
       (model.lexicon.entries[id]?.terms ?? []).map(\.text)
@@ -41,7 +43,7 @@ struct PortfolioGenerator {
       // Distinct codes (7919 is prime to 10⁶), so that no two rows merge:
       // the baselines do not merge duplicates. The letter keeps them out of
       // the universe of listings, which the baselines do not have.
-      let code = "B" + String(1_000_000 + (row * 7919 + 1) % 1_000_000).dropFirst()
+      let code = ticker?(row) ?? "B" + String(1_000_000 + (row * 7919 + 1) % 1_000_000).dropFirst()
       var description = ""
       for _ in 0..<(3 + Int(generator.next() % 5)) {
         let word =

@@ -19,6 +19,7 @@ import Glibc
 ///   policyscore-bench [--rows 10000,100000] [--sensitivity 5000x10000]
 ///                     [--scenarios 10000x100]
 ///   policyscore-bench --compare ROWS --python PYTHON [--policyscore BINARY]
+///   policyscore-bench --backtest 5000x10 [--policyscore BINARY]
 ///   policyscore-bench --read FILE [--repeat N]
 ///   policyscore-bench --generate N --out FILE
 ///   policyscore-bench --export-model DIR
@@ -82,6 +83,13 @@ if let path = option("--read") {
 if let path = option("--export-model") {
   try exportModel(model, asOf: asOf, to: URL(fileURLWithPath: path))
   print("wrote terms.csv, segments.csv and parameters.json to \(path)")
+  exit(0)
+}
+
+if let spec = option("--backtest") {
+  let binary =
+    option("--policyscore") ?? root.appendingPathComponent(".build/release/policyscore").path
+  try benchmarkBacktest(spec, generator: generator, binary: binary)
   exit(0)
 }
 

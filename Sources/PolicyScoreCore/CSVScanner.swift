@@ -78,6 +78,11 @@ public struct CSVScanner {
   /// fields are then checked for it.
   public var replacementPossible: () -> Bool = { false }
 
+  /// Where the next record starts: its byte in the buffer, and its line.
+  ///
+  /// For readers that go on by themselves after the header.
+  package var resumePoint: (offset: Int, line: Int) { (position, line) }
+
   /// Scans a whole buffer.
   ///
   /// A leading byte-order mark is skipped; the

@@ -14,6 +14,11 @@ struct Collector {
     var lines: [Int32] = []
   }
 
+  private struct RowProblem: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+  }
+
   let file: String
   let strict: Bool
   private var byTicker: [String: Int] = [:]
@@ -38,60 +43,85 @@ struct Collector {
   }
 
   private mutating func reject(
-    _ record: CSVScanner.Record,
+    _ row: PriceRows.Row,
+    in rows: PriceRows,
     field: Int?,
     header: [String],
     _ reason: String,
     counts: Bool = true
   ) throws(PriceError) {
-    let raw = String(record.text(joinedBy: ",").prefix(500))
-    let row = RejectedRow(
-      line: record.line,
+    let rejected = RejectedRow(
+      line: row.line,
       field: field.map { $0 + 1 } ?? 0,
-      position: field.map { Collector.position(ofField: $0, in: record) } ?? 1,
+      position: field.map { rows.position(row, $0) } ?? 1,
       column: field.map { $0 < header.count ? header[$0] : "" } ?? "",
       reason: reason,
-      raw: raw,
+      raw: rows.raw(row),
       countsAgainstBudget: counts
     )
-    if strict && counts { throw .rejected(file: file, row) }
-    rejects.append(row)
+    if strict && counts { throw .rejected(file: file, rejected) }
+    rejects.append(rejected)
   }
 
-  /// The 1-based character where field `index` starts, counting the fields
-  /// before it and their separators.
-  private static func position(ofField index: Int, in record: CSVScanner.Record) -> Int {
-    record.fields.prefix(index).reduce(1) { $0 + $1.count + 1 }
-  }
-
-  /// A cell's value as the mode keeps it (a close, or a return as a
+  /// Field `index` as the mode keeps it (a close, or a return as a
   /// fraction), nil for a blank or a dash; the reason for anything else.
-  private func number(_ text: String) -> Result<Double?, RowProblem> {
+  private func value(
+    _ row: PriceRows.Row,
+    _ index: Int,
+    in rows: PriceRows
+  ) -> Result<Double?, RowProblem> {
+    let returnUnit: ReturnUnit?
+    if case .returns(_, let unit, _) = mode { returnUnit = unit } else { returnUnit = nil }
+    if let plain = rows.plainNumber(row, index) {
+      return .success(returnUnit == .percent ? plain / 100 : plain)
+    }
+    let text = rows.string(row, index)
     do {
-      guard let number = try ValueParser.number(text.trimmingCharacters(in: .whitespaces)) else {
-        return .success(nil)
-      }
-      guard case .returns(_, let unit, _) = mode else { return .success(number.value) }
-      let inPercent = number.isPercent || unit == .percent
+      guard let number = try ValueParser.number(text) else { return .success(nil) }
+      guard let returnUnit else { return .success(number.value) }
+      let inPercent = number.isPercent || returnUnit == .percent
       return .success(inPercent ? number.value / 100 : number.value)
     } catch {
       return .failure(RowProblem("'\(text)' is not a number"))
     }
   }
 
-  private struct RowProblem: Error {
-    var reason: String
-    init(_ reason: String) { self.reason = reason }
-  }
-
-  /// A note line below the data ("数据来源：Wind"): its first cell is text and
-  /// the rest blank.
-  private static func isNote(_ record: CSVScanner.Record) -> Bool {
-    record.fields.dropFirst().allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
+  /// The row's date, or what is wrong with it: nil for a note line below
+  /// the data ("数据来源：Wind"), whose first cell is text and the rest blank.
+  private mutating func day(
+    _ row: PriceRows.Row,
+    _ column: Int,
+    in rows: PriceRows,
+    header: [String],
+    cells: Int
+  ) throws(PriceError) -> Day? {
+    if let day = rows.plainDay(row, column) { return day }
+    let text = rows.string(row, column)
+    if let day = Day(exported: text) { return day }
+    if (1..<row.count).allSatisfy({ rows.isBlank(row, $0) }) {
+      try reject(
+        row,
+        in: rows,
+        field: column,
+        header: header,
+        "a note line, not prices",
+        counts: false
+      )
+    } else {
+      rowsRead += cells
+      try reject(
+        row,
+        in: rows,
+        field: column,
+        header: header,
+        "'\(text)' is not a date (2021-01-04, 2021/1/4 or 20210104)"
+      )
+    }
+    return nil
   }
 
   mutating func readLong(
-    _ scanner: inout CSVScanner,
+    _ rows: inout PriceRows,
     layout: Layout,
     mode: ValueMode
   ) throws(PriceError) {
@@ -101,53 +131,37 @@ struct Collector {
     let nameColumn = layout.columns[.name]
     let volumeColumn = layout.columns[.volume]
     let header = layout.header
-    while let record = scanner.next() {
-      if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-      if let problem = record.problem {
+    while let row = rows.next() {
+      if let problem = row.problem {
         rowsRead += 1
-        try reject(record, field: nil, header: header, problem.description)
+        try reject(row, in: rows, field: nil, header: header, problem.description)
         continue
       }
-      let cell = { (index: Int) in index < record.fields.count ? record.fields[index] : "" }
-      let dateText = cell(dateColumn).trimmingCharacters(in: .whitespaces)
-      guard let day = Day(exported: dateText) else {
-        if Collector.isNote(record) {
-          try reject(
-            record,
-            field: dateColumn,
-            header: header,
-            "a note line, not prices",
-            counts: false
-          )
-        } else {
-          rowsRead += 1
-          try reject(
-            record,
-            field: dateColumn,
-            header: header,
-            "'\(dateText)' is not a date (2021-01-04, 2021/1/4 or 20210104)"
-          )
-        }
-        continue
-      }
+      guard let day = try day(row, dateColumn, in: rows, header: header, cells: 1) else { continue }
       rowsRead += 1
-      let tickerText = cell(tickerColumn).trimmingCharacters(in: .whitespaces)
+      let tickerText = rows.string(row, tickerColumn)
       guard !tickerText.isEmpty else {
-        try reject(record, field: tickerColumn, header: header, "the ticker is blank")
+        try reject(row, in: rows, field: tickerColumn, header: header, "the ticker is blank")
         continue
       }
-      if let volumeColumn, Double(cell(volumeColumn).trimmingCharacters(in: .whitespaces)) == 0 {
+      if let volumeColumn, rows.plainNumber(row, volumeColumn) == 0 {
         suspended += 1
         continue
       }
-      let ticker = Ticker(tickerText).canonical
-      let name = nameColumn.map { cell($0).trimmingCharacters(in: .whitespaces) } ?? ""
-      try add(record, ticker: ticker, name: name, day: day, header: header, cell: cell)
+      let name = nameColumn.map { rows.string(row, $0) } ?? ""
+      try add(
+        row,
+        in: rows,
+        ticker: Ticker(tickerText).canonical,
+        name: name,
+        day: day,
+        header: header
+      )
     }
   }
 
   mutating func readWide(
-    _ scanner: inout CSVScanner,
+    _ rows: inout PriceRows,
     layout: Layout,
     mode: ValueMode
   ) throws(PriceError) {
@@ -157,55 +171,50 @@ struct Collector {
     let slots = layout.tickerColumns.map { column in
       (column.index, slot(column.ticker, name: column.name))
     }
-    while let record = scanner.next() {
-      if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-      if let problem = record.problem {
+    // A row's cells side by side, NaN where there is no price.
+    var days: [Int32] = []
+    var lines: [Int32] = []
+    var cells: [Double] = []
+    while let row = rows.next() {
+      if let problem = row.problem {
         rowsRead += slots.count
-        try reject(record, field: nil, header: header, problem.description)
+        try reject(row, in: rows, field: nil, header: header, problem.description)
         continue
       }
-      let dateText =
-        dateColumn < record.fields.count
-        ? record.fields[dateColumn].trimmingCharacters(in: .whitespaces) : ""
-      guard let day = Day(exported: dateText) else {
-        if Collector.isNote(record) {
-          try reject(
-            record,
-            field: dateColumn,
-            header: header,
-            "a note line, not prices",
-            counts: false
-          )
-        } else {
-          rowsRead += slots.count
-          try reject(
-            record,
-            field: dateColumn,
-            header: header,
-            "'\(dateText)' is not a date (2021-01-04, 2021/1/4 or 20210104)"
-          )
-        }
+      guard let day = try day(row, dateColumn, in: rows, header: header, cells: slots.count) else {
         continue
       }
-      let ordinal = Int32(day.ordinal)
-      for (index, slot) in slots {
-        rowsRead += 1
-        let text = index < record.fields.count ? record.fields[index] : ""
-        switch number(text) {
+      rowsRead += slots.count
+      days.append(Int32(day.ordinal))
+      lines.append(Int32(row.line))
+      for (index, _) in slots {
+        var cell = Double.nan
+        switch value(row, index, in: rows) {
         case .failure(let problem):
-          try reject(record, field: index, header: header, problem.reason)
+          try reject(row, in: rows, field: index, header: header, problem.reason)
         case .success(nil):
           suspended += 1
         case .success(let value?):
           if let problem = check(value) {
-            try reject(record, field: index, header: header, problem)
+            try reject(row, in: rows, field: index, header: header, problem)
           } else {
-            observations[slot].days.append(ordinal)
-            observations[slot].values.append(value)
-            observations[slot].lines.append(Int32(record.line))
+            cell = value
           }
         }
+        cells.append(cell)
       }
+    }
+    // Column by column into each ticker's observations, each array grown once.
+    for (column, (_, slot)) in slots.enumerated() {
+      var data = observations[slot]
+      for (row, day) in days.enumerated() {
+        let value = cells[row * slots.count + column]
+        guard !value.isNaN else { continue }
+        data.days.append(day)
+        data.values.append(value)
+        data.lines.append(lines[row])
+      }
+      observations[slot] = data
     }
   }
 
@@ -220,12 +229,12 @@ struct Collector {
   }
 
   private mutating func add(
-    _ record: CSVScanner.Record,
+    _ row: PriceRows.Row,
+    in rows: PriceRows,
     ticker: String,
     name: String,
     day: Day,
-    header: [String],
-    cell: (Int) -> String
+    header: [String]
   ) throws(PriceError) {
     let valueColumn: Int
     var previousColumn: Int?
@@ -236,9 +245,9 @@ struct Collector {
       previousColumn = previous
     }
     let value: Double
-    switch number(cell(valueColumn)) {
+    switch self.value(row, valueColumn, in: rows) {
     case .failure(let problem):
-      try reject(record, field: valueColumn, header: header, problem.reason)
+      try reject(row, in: rows, field: valueColumn, header: header, problem.reason)
       return
     case .success(nil):
       suspended += 1
@@ -246,19 +255,20 @@ struct Collector {
     case .success(let parsed?): value = parsed
     }
     if let problem = check(value) {
-      try reject(record, field: valueColumn, header: header, problem)
+      try reject(row, in: rows, field: valueColumn, header: header, problem)
       return
     }
     var previous = Double.nan
     if let previousColumn {
-      guard let parsed = Double(cell(previousColumn).trimmingCharacters(in: .whitespaces)),
-        parsed > 0
-      else {
+      let parsed = rows.plainNumber(row, previousColumn) ?? Double(rows.string(row, previousColumn))
+      guard let parsed, parsed > 0 else {
+        let text = rows.string(row, previousColumn)
         try reject(
-          record,
+          row,
+          in: rows,
           field: previousColumn,
           header: header,
-          "the previous close '\(cell(previousColumn))' is not a positive number"
+          "the previous close '\(text)' is not a positive number"
         )
         return
       }
@@ -268,7 +278,7 @@ struct Collector {
     observations[slot].days.append(Int32(day.ordinal))
     observations[slot].values.append(value)
     if previousColumn != nil { observations[slot].previous.append(previous) }
-    observations[slot].lines.append(Int32(record.line))
+    observations[slot].lines.append(Int32(row.line))
   }
 
   /// Each ticker's levels, in ticker order.
@@ -276,8 +286,10 @@ struct Collector {
     var series: [PriceSeries] = []
     for (index, ticker) in tickers.enumerated() {
       let data = observations[index]
-      let order = data.days.indices.sorted {
-        (data.days[$0], data.lines[$0]) < (data.days[$1], data.lines[$1])
+      var order = Array(data.days.indices)
+      // Files run oldest or newest first: sort only when they must be.
+      if zip(data.days, data.days.dropFirst()).contains(where: { $0 > $1 }) {
+        order.sort { (data.days[$0], data.lines[$0]) < (data.days[$1], data.lines[$1]) }
       }
       var days: [Int32] = []
       var levels: [Double] = []

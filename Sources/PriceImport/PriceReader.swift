@@ -50,7 +50,8 @@ public struct PriceReader: Sendable {
       throw .unreadable(file: file, reason: "a spreadsheet workbook; save the sheet as CSV")
     }
     let decoder = TextDecoder(forcing: encoding)
-    var scanner = CSVScanner(bytes: decoder.decode(bytes, isLast: true))
+    let text = decoder.decode(bytes, isLast: true)
+    var scanner = CSVScanner(bytes: text)
     var titles: [String] = []
     var found: CSVScanner.Record?
     while let record = scanner.next() {
@@ -67,15 +68,16 @@ public struct PriceReader: Sendable {
     var table = Layout(header: header, titles: titles, file: file)
     let format = "\(decoder.encoding?.rawValue ?? "utf-8") '\(Unicode.Scalar(scanner.delimiter))'"
     var collector = Collector(file: file, strict: strict)
+    var rows = PriceRows(text: text, delimiter: scanner.delimiter, from: scanner.resumePoint)
     let basis: String
     if table.columns[.ticker] != nil {
       let mode = try longMode(&table)
       basis = mode.basis
-      try collector.readLong(&scanner, layout: table, mode: mode)
+      try collector.readLong(&rows, layout: table, mode: mode)
     } else if !table.tickerColumns.isEmpty {
       let mode = try wideMode(table)
       basis = mode.basis
-      try collector.readWide(&scanner, layout: table, mode: mode)
+      try collector.readWide(&rows, layout: table, mode: mode)
     } else {
       throw .missingColumn(
         file: file,

@@ -29,13 +29,24 @@ public struct PriceTable: Sendable {
       }
     }
     all.sort { $0.ticker < $1.ticker }
-    let ordinals = Set(all.flatMap(\.days)).sorted()
-    let position = Dictionary(uniqueKeysWithValues: ordinals.enumerated().map { ($1, $0) })
+    // Days are a few thousand ordinals apart at most: a table by ordinal
+    // finds each day's place without hashing millions of them.
+    let low = Int(all.compactMap { $0.days.first }.min() ?? 0)
+    let high = Int(all.compactMap { $0.days.last }.max() ?? -1)
+    var place = [Int32](repeating: -1, count: max(0, high - low + 1))
+    for series in all {
+      for day in series.days { place[Int(day) - low] = .max }
+    }
+    var ordinals: [Int32] = []
+    for offset in place.indices where place[offset] == .max {
+      place[offset] = Int32(ordinals.count)
+      ordinals.append(Int32(offset + low))
+    }
     var levels = [Double](repeating: .nan, count: ordinals.count * all.count)
     for (k, series) in all.enumerated() {
       let base = k * ordinals.count
       for (day, level) in zip(series.days, series.levels) {
-        levels[base + (position[day] ?? 0)] = level
+        levels[base + Int(place[Int(day) - low])] = level
       }
     }
     calendar = ordinals.map { Day(ordinal: Int($0)) }

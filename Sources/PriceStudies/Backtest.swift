@@ -119,17 +119,27 @@ public struct Backtest: Sendable {
           Observation(date: date, entry: row.entry, quantile: quantiles[index], forward: forward)
         )
       }
+      // Spearman's is Pearson's on ranks: each factor is ranked once per
+      // date, and again only for a horizon that some holdings lack.
+      let factorRanks = Backtest.factors.indices.map { factor in
+        Statistics.averageRanks(dated.map { $0.entry.values[factor] })
+      }
       for h in horizons.indices {
         let usable = dated.compactMap { o in o.forward[h].map { (o, $0) } }
         guard !usable.isEmpty else { continue }
         let returns = usable.map(\.1)
+        let returnRanks = Statistics.averageRanks(returns)
         for factor in Backtest.factors.indices {
+          let ranks =
+            usable.count == dated.count
+            ? factorRanks[factor]
+            : Statistics.averageRanks(usable.map { $0.0.entry.values[factor] })
           coefficients.append(
             Coefficient(
               date: date,
               horizon: h,
               factor: factor,
-              value: Statistics.spearman(usable.map { $0.0.entry.values[factor] }, returns),
+              value: Statistics.pearson(ranks, returnRanks),
               holdings: usable.count
             )
           )

@@ -6,7 +6,10 @@ public enum Statistics {
   /// 1-based ranks, ties given the mean of the ranks they span (the
   /// convention of Spearman's coefficient and of scipy's `rankdata`).
   public static func averageRanks(_ values: [Double]) -> [Double] {
-    let order = values.indices.sorted { (values[$0], $0) < (values[$1], $1) }
+    // Tied values get one mean rank, so their order among themselves does
+    // not matter: an unstable sort will do.
+    var order = Array(values.indices)
+    values.withUnsafeBufferPointer { values in order.sort { values[$0] < values[$1] } }
     var ranks = [Double](repeating: 0, count: values.count)
     var start = 0
     while start < order.count {
