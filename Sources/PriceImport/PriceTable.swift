@@ -15,6 +15,23 @@ public struct PriceTable: Sendable {
   private let levels: [Double]
   private let tickerIndex: [String: Int]
 
+  /// Series made elsewhere (a synthetic market), as one file.
+  public init(series: [PriceSeries]) throws(PriceError) {
+    try self.init([
+      PriceFile(
+        file: "",
+        layout: "",
+        basis: "",
+        series: series,
+        rejects: [],
+        rowsRead: 0,
+        suspended: 0,
+        inputHash: "",
+        format: ""
+      )
+    ])
+  }
+
   /// Merges `files`; a ticker in two files is an error naming both.
   public init(_ files: [PriceFile]) throws(PriceError) {
     var seen: [String: String] = [:]

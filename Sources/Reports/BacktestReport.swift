@@ -9,6 +9,7 @@ public struct BacktestReport {
   public static let fileNames = [
     "backtest-summary.csv", "backtest-ic.csv", "backtest-quantiles.csv", "backtest-tiers.csv",
     "backtest-turnover.csv", "backtest-scores.csv", "price-rejects.csv", "manifest.json",
+    "report.html",
   ]
 
   public let files: [String: ReportFile]
@@ -132,6 +133,14 @@ public struct BacktestReport {
       "backtest-scores.csv": scores,
       "price-rejects.csv": ReportFile(inputs.rejects),
       "manifest.json": ReportFile(manifest),
+      "report.html": ReportFile(
+        HTMLReport.backtest(
+          backtest,
+          run: inputs.run,
+          language: inputs.context.language,
+          context: inputs.context
+        )
+      ),
     ]
     text = Self.summaryText(backtest, horizons: horizons)
   }

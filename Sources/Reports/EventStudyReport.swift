@@ -8,6 +8,7 @@ public import PriceStudies
 public struct EventStudyReport {
   public static let fileNames = [
     "event-car.csv", "event-days.csv", "event-firms.csv", "price-rejects.csv", "manifest.json",
+    "report.html",
   ]
 
   /// What the event is: an instrument of the model, or named segments on a
@@ -127,6 +128,15 @@ public struct EventStudyReport {
       "event-firms.csv": ReportFile(firms),
       "price-rejects.csv": ReportFile(inputs.rejects),
       "manifest.json": ReportFile(manifest),
+      "report.html": ReportFile(
+        HTMLReport.event(
+          study,
+          title: "\(subject.id) · \(subject.name)",
+          run: inputs.run,
+          language: inputs.context.language,
+          context: inputs.context
+        )
+      ),
     ]
     text = Self.summaryText(study, subject: subject)
   }

@@ -3,6 +3,9 @@ import PolicyModel
 import PolicyScoreCore
 import PolicyScoring
 import PortfolioImport
+import PriceImport
+import PriceStudies
+import ScenarioAnalysis
 import Testing
 
 @testable import Reports
@@ -40,6 +43,89 @@ import Testing
     let bands = SVGChart.bands([("a", 1, 2, 5), ("b", 3, 3, 3)], worst: 10)
     #expect(bands.rects[0].x < bands.rects[1].x)
     #expect(bands.rects[0].width > bands.rects[1].width)
+  }
+
+  @Test func divergingBarsGrowEitherSideOfZero() {
+    let chart = SVGChart.diverging([
+      SVGChart.Bar(label: "a", value: 0.02, caption: ""),
+      SVGChart.Bar(label: "b", value: -0.04, caption: ""),
+    ])
+    let (up, down) = (chart.rects[0], chart.rects[1])
+    #expect(abs(down.width - 2 * up.width) < 1e-9)
+    // The positive bar starts where the negative one ends: at zero.
+    #expect(abs(up.x - (down.x + down.width)) < 1e-9)
+    #expect(chart.svg.contains("class=\"bar up\"") && chart.svg.contains("class=\"bar down\""))
+  }
+
+  /// The back-test page's bars are the summary's and the quantiles' figures.
+  @Test func theBacktestPageAgreesWithItsCSVs() throws {
+    var generator = SplitMix64(seed: 3)
+    let days = (0..<13).map { day("2021-01-31").adding(months: $0).monthEnd }
+    let tickers = (0..<30).map { String(format: "%06d.SZ", $0 + 1) }
+    let series = tickers.map { ticker in
+      PriceSeries(
+        ticker: ticker,
+        name: "",
+        days: days.map { Int32($0.ordinal) },
+        levels: days.indices.map { _ in 10 + Double(generator.next() % 1000) / 100 }
+      )
+    }
+    let prices = try PriceTable(series: series)
+    let sections = days.dropLast().map { date in
+      Backtest.CrossSection(
+        day: date,
+        edition: "2019",
+        entries: tickers.map { ticker in
+          let value = Double(generator.next() % 100)
+          return Backtest.Entry(
+            ticker: ticker,
+            name: "",
+            values: [value, value, 50, 60],
+            tier: "neutral"
+          )
+        }
+      )
+    }
+    let settings = Backtest.Settings(
+      from: days[0],
+      to: days[11],
+      horizons: [
+        Backtest.Horizon(count: 1, unit: .months), Backtest.Horizon(count: 3, unit: .months),
+      ]
+    )
+    let backtest = Backtest(sections: sections, prices: prices, settings: settings)
+    let example = try run(
+      String(
+        contentsOf: packageRoot.appendingPathComponent("Examples/portfolio.csv"),
+        encoding: .utf8
+      )
+    )
+    let report = BacktestReport(
+      backtest,
+      inputs: PriceStudyInputs(
+        run: example,
+        prices: [],
+        context: RunContext(toolVersion: "t", generatedAt: "g")
+      )
+    )
+    let page = String(decoding: try #require(report.files["report.html"]?.bytes), as: UTF8.self)
+    func shown(_ label: String) throws -> Double {
+      let start = try #require(page.range(of: "data-label=\"\(label)\" data-value=\""), "\(label)")
+      return try #require(Double(page[start.upperBound...].prefix { $0 != "\"" }))
+    }
+    let summary = csvRows(try #require(report.files["backtest-summary.csv"]?.bytes))
+    // F and D are constant here: they have no IC.
+    #expect(summary.count == 1 + 2 * 2)
+    for row in summary.dropFirst() {
+      let mean = try #require(Double(row[3]))
+      #expect(abs(try shown("\(row[0]) · \(row[1])") - mean) <= 0.00005 + 1e-12, "\(row)")
+    }
+    let quantiles = csvRows(try #require(report.files["backtest-quantiles.csv"]?.bytes))
+    for row in quantiles.dropFirst() where row[0] == "1m" {
+      let value = try #require(Double(row[1] == "top-minus-bottom" ? row[3] : row[4]))
+      #expect(abs(try shown("1m · \(row[1])") - value) <= 0.000005 + 1e-12, "\(row)")
+    }
+    #expect(!page.contains("<script") && !page.contains("http:") && !page.contains("https:"))
   }
 
   @Test func labelsAreEscaped() {

@@ -17,21 +17,9 @@ private func weekdays(from start: Day, count: Int) -> [Int32] {
   return days
 }
 
-/// A price table of level series on `days`.
+/// A price table of level series.
 private func table(_ series: [PriceSeries]) throws -> PriceTable {
-  try PriceTable([
-    PriceFile(
-      file: "synthetic.csv",
-      layout: "long",
-      basis: "synthetic",
-      series: series,
-      rejects: [],
-      rowsRead: 0,
-      suspended: 0,
-      inputHash: "",
-      format: ""
-    )
-  ])
+  try PriceTable(series: series)
 }
 
 private func ticker(_ index: Int) -> String {

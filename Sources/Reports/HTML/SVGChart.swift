@@ -153,6 +153,40 @@ public enum SVGChart {
     return (frame(width: width, height: height, body), dots)
   }
 
+  /// Bars either side of a zero line, for values of either sign (an IC, an
+  /// excess return): right and `up` for a positive value, left and `down`
+  /// for a negative one, scaled to the largest size.
+  public static func diverging(_ bars: [Bar], width: Double = 720) -> (svg: String, rects: [Rect]) {
+    let largest = max(bars.map { abs($0.value) }.max() ?? 0, 1e-12)
+    let half = (width - labelWidth - 20) / 2 - 50
+    let zero = labelWidth + 60 + half
+    var rects: [Rect] = []
+    var body = ""
+    for (index, bar) in bars.enumerated() {
+      let y = Double(index) * rowHeight
+      let length = abs(bar.value) / largest * half
+      let rect = Rect(
+        x: bar.value < 0 ? zero - length : zero,
+        y: y + 4,
+        width: length,
+        height: rowHeight - 8
+      )
+      rects.append(rect)
+      let tone = bar.tone.isEmpty ? (bar.value < 0 ? "down" : "up") : bar.tone
+      body +=
+        "<text x=\"\(n(labelWidth - 6))\" y=\"\(n(y + 15))\" text-anchor=\"end\">\(escape(short(bar.label)))</text>"
+      body +=
+        "<rect class=\"bar \(escape(tone))\" x=\"\(n(rect.x))\" y=\"\(n(rect.y))\" width=\"\(n(rect.width))\" height=\"\(n(rect.height))\" data-label=\"\(escape(bar.label))\" data-value=\"\(n(bar.value, 6))\"/>"
+      let captionX = bar.value < 0 ? rect.x - 4 : rect.x + rect.width + 4
+      body +=
+        "<text x=\"\(n(captionX))\" y=\"\(n(y + 15))\"\(bar.value < 0 ? " text-anchor=\"end\"" : "")>\(escape(bar.caption))</text>"
+    }
+    let height = max(rowHeight, Double(bars.count) * rowHeight)
+    body +=
+      "<line class=\"threshold\" x1=\"\(n(zero))\" x2=\"\(n(zero))\" y1=\"0\" y2=\"\(n(height))\"/>"
+    return (frame(width: width, height: height, body), rects)
+  }
+
   /// One band per row: the range of ranks a holding took, and its median.
   public static func bands(
     _ rows: [(label: String, low: Double, median: Double, high: Double)],

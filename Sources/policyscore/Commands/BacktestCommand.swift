@@ -34,8 +34,8 @@ struct BacktestCommand: ParsableCommand {
 
       Writes backtest-summary.csv, backtest-ic.csv, backtest-quantiles.csv,
       backtest-tiers.csv, backtest-turnover.csv, backtest-scores.csv (one row
-      per date and holding, with its forward returns), price-rejects.csv and
-      manifest.json (every rule the figures follow). See Docs/backtest.md.
+      per date and holding, with its forward returns), price-rejects.csv,
+      manifest.json (every rule the figures follow) and report.html (--lang). See Docs/backtest.md.
 
       Exit codes: 0 success; 1 failed run; 64 bad arguments, or a date before
       any catalogue edition without --edition; 65 more price or portfolio rows
@@ -92,6 +92,7 @@ struct BacktestCommand: ParsableCommand {
 
   @OptionGroup var model: ModelOptions
   @OptionGroup var store: StoreOption
+  @OptionGroup var language: LanguageOption
 
   func validate() throws {
     guard (2...20).contains(quantiles) else { throw ValidationError("--quantiles must be 2 to 20") }
@@ -166,7 +167,11 @@ struct BacktestCommand: ParsableCommand {
       inputs: PriceStudyInputs(
         run: run,
         prices: files,
-        context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp())
+        context: RunContext(
+          toolVersion: PolicyScore.version,
+          generatedAt: timestamp(),
+          language: language.language
+        )
       )
     )
     try pipeline.publish(report.files, to: out, protecting: protected) {}

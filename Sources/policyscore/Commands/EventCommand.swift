@@ -30,8 +30,8 @@ struct EventCommand: ParsableCommand {
       --date (an announcement, say). With --segment instead of --instrument,
       the holdings mapped to those segments are the exposed group.
 
-      Writes event-car.csv, event-days.csv, event-firms.csv, price-rejects.csv
-      and manifest.json (every rule the figures follow). See Docs/backtest.md.
+      Writes event-car.csv, event-days.csv, event-firms.csv, price-rejects.csv,
+      manifest.json (every rule the figures follow) and report.html (--lang). See Docs/backtest.md.
 
       Exit codes: 0 success; 1 failed run; 64 bad arguments, or an event date
       before any catalogue edition without --edition; 65 more rows rejected
@@ -107,6 +107,7 @@ struct EventCommand: ParsableCommand {
 
   @OptionGroup var model: ModelOptions
   @OptionGroup var store: StoreOption
+  @OptionGroup var language: LanguageOption
 
   func validate() throws {
     guard (instrument == nil) != segment.isEmpty else {
@@ -193,7 +194,11 @@ struct EventCommand: ParsableCommand {
       inputs: PriceStudyInputs(
         run: run,
         prices: files,
-        context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp())
+        context: RunContext(
+          toolVersion: PolicyScore.version,
+          generatedAt: timestamp(),
+          language: language.language
+        )
       )
     )
     try pipeline.publish(report.files, to: out, protecting: protected) {}
