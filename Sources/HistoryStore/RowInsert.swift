@@ -13,7 +13,7 @@ import PortfolioImport
 /// work. Values are bound in the statement's column order, then `run()`
 /// inserts the row. Only for plain inserts inside `Store`'s own write
 /// transactions, which have no transaction observers to notify.
-struct RowInsert {
+struct RowInsert: BulkInsert {
   private let statement: Statement
   private var column: Int32 = 0
   /// The first failed bind of the row being bound, thrown by `run()`.
@@ -67,6 +67,9 @@ struct RowInsert {
     let code = call(statement.sqliteStatement, column)
     if code != SQLITE_OK && failure == SQLITE_OK { failure = code }
   }
+
+  /// SQLite has stored every row as it ran.
+  func finish() {}
 
   /// Inserts the bound row and makes the statement ready for the next.
   mutating func run() throws {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import HoldingMapping
 import PolicyModel
 public import PolicyScoreCore
@@ -13,20 +12,21 @@ extension Store {
     try write { db in
       var ids: [Int64] = []
       for decision in decisions {
-        try db.execute(
-          sql: """
+        ids.append(
+          try db.insert(
+            """
             INSERT INTO decision (ticker, action, segments, reason, decided_by, decided_at,
               description_sha256)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """,
-          arguments: [
-            decision.ticker, decision.action.rawValue,
-            decision.segments.map { "\($0.segment):\($0.share)" }.joined(separator: ";"),
-            decision.reason, decision.decidedBy, decision.decidedAt,
-            decision.descriptionFingerprint,
-          ]
+            [
+              .text(decision.ticker), .text(decision.action.rawValue),
+              .text(decision.segments.map { "\($0.segment):\($0.share)" }.joined(separator: ";")),
+              .text(decision.reason), .text(decision.decidedBy), .text(decision.decidedAt),
+              .text(decision.descriptionFingerprint),
+            ]
+          )
         )
-        ids.append(db.lastInsertedRowID)
       }
       return ids
     }
@@ -36,23 +36,23 @@ extension Store {
   /// one in force.
   public func decisions() throws(StoreError) -> [(id: Int64, decision: MappingDecision)] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM decision ORDER BY id").map { row in
-        let segments: String = row["segments"]
+      try db.query("SELECT * FROM decision ORDER BY id").map { row in
+        let segments = row.text("segments") ?? ""
         let shares = segments.split(separator: ";").compactMap { part -> SegmentShare? in
           let pieces = part.split(separator: ":")
           guard pieces.count == 2, let share = Double(pieces[1]) else { return nil }
           return SegmentShare(segment: SegmentID(String(pieces[0])), share: share)
         }
         return (
-          row["id"],
+          row.int64("id") ?? 0,
           MappingDecision(
-            ticker: row["ticker"],
-            action: MappingDecision.Action(rawValue: row["action"]) ?? .accept,
+            ticker: row.text("ticker") ?? "",
+            action: MappingDecision.Action(rawValue: row.text("action") ?? "") ?? .accept,
             segments: shares,
-            reason: row["reason"] ?? "",
-            decidedBy: row["decided_by"] ?? "",
-            decidedAt: row["decided_at"],
-            descriptionFingerprint: row["description_sha256"] ?? ""
+            reason: row.text("reason") ?? "",
+            decidedBy: row.text("decided_by") ?? "",
+            decidedAt: row.text("decided_at") ?? "",
+            descriptionFingerprint: row.text("description_sha256") ?? ""
           )
         )
       }
@@ -64,14 +64,15 @@ extension Store {
   public func latestDescriptionFingerprints() throws(StoreError) -> [String: String] {
     try read { db in
       var latest: [String: String] = [:]
-      let rows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT ticker, description_sha256 FROM holding
-          WHERE description_sha256 IS NOT NULL ORDER BY run_id
-          """
+      let rows = try db.query(
+        """
+        SELECT ticker, description_sha256 FROM holding
+        WHERE description_sha256 IS NOT NULL ORDER BY run_id
+        """
       )
-      for row in rows { latest[row["ticker"]] = row["description_sha256"] }
+      for row in rows {
+        if let ticker = row.text("ticker") { latest[ticker] = row.text("description_sha256") }
+      }
       return latest
     }
   }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import HoldingMapping
 import PolicyModel
 public import PolicyScoreCore
@@ -9,16 +8,15 @@ import PortfolioImport
 extension Store {
   public func runs(limit: Int = 100) throws(StoreError) -> [StoredRun] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT ?", arguments: [limit])
-        .map(Self.storedRun)
+      try db.query("SELECT * FROM run ORDER BY id DESC LIMIT ?", [SQLValue(limit)]).map(
+        Self.storedRun
+      )
     }
   }
 
   public func run(id: Int64) throws(StoreError) -> StoredRun {
     let found = try read { db in
-      try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]).map(
-        Self.storedRun
-      )
+      try db.query("SELECT * FROM run WHERE id = ?", [.integer(id)]).first.map(Self.storedRun)
     }
     guard let found else { throw .unknownRun(id) }
     return found
@@ -26,32 +24,25 @@ extension Store {
 
   public func runs(jobRun: Int64) throws(StoreError) -> [StoredRun] {
     try read { db in
-      try Row.fetchAll(
-        db,
-        sql: "SELECT * FROM run WHERE job_run_id = ? ORDER BY id",
-        arguments: [jobRun]
-      ).map(Self.storedRun)
+      try db.query("SELECT * FROM run WHERE job_run_id = ? ORDER BY id", [.integer(jobRun)])
+        .map(Self.storedRun)
     }
   }
 
   /// The job's runs, newest first.
   public func jobRuns(job: String) throws(StoreError) -> [StoredJobRun] {
     try read { db in
-      try Row.fetchAll(
-        db,
-        sql: "SELECT * FROM job_run WHERE job = ? ORDER BY id DESC",
-        arguments: [job]
-      ).map {
+      try db.query("SELECT * FROM job_run WHERE job = ? ORDER BY id DESC", [.text(job)]).map {
         StoredJobRun(
-          id: $0["id"],
-          job: $0["job"],
-          fingerprint: $0["fingerprint"],
-          asOf: $0["as_of"],
-          status: $0["status"],
-          startedAt: $0["started_at"],
-          finishedAt: $0["finished_at"],
-          reportDirectory: $0["report_dir"],
-          decisions: $0["decisions"]
+          id: $0.int64("id") ?? 0,
+          job: $0.text("job") ?? "",
+          fingerprint: $0.text("fingerprint") ?? "",
+          asOf: $0.text("as_of") ?? "",
+          status: $0.text("status") ?? "",
+          startedAt: $0.text("started_at") ?? "",
+          finishedAt: $0.text("finished_at") ?? "",
+          reportDirectory: $0.text("report_dir") ?? "",
+          decisions: $0.text("decisions")
         )
       }
     }
@@ -60,36 +51,35 @@ extension Store {
   /// Every holding of a run, scored ones first by portfolio and rank.
   public func holdings(run id: Int64) throws(StoreError) -> [StoredHolding] {
     try read { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT h.portfolio, h.line, h.ticker, h.name, h.weight, h.reason, s.e, s.f, s.d,
-            s.composite, s.rank, s.tier, s.excluded, s.primary_segment,
-            COALESCE(x.text, s.explanation) AS explanation
-          FROM holding h LEFT JOIN score s
-            ON s.run_id = h.run_id AND s.portfolio = h.portfolio AND s.line = h.line
-          LEFT JOIN explanation x ON x.key = s.explanation
-          WHERE h.run_id = ?
-          ORDER BY h.portfolio, s.rank IS NULL, s.rank, h.line
-          """,
-        arguments: [id]
+      try db.query(
+        """
+        SELECT h.portfolio, h.line, h.ticker, h.name, h.weight, h.reason, s.e, s.f, s.d,
+          s.composite, s.rank, s.tier, s.excluded, s.primary_segment,
+          COALESCE(x.text, s.explanation) AS explanation
+        FROM holding h LEFT JOIN score s
+          ON s.run_id = h.run_id AND s.portfolio = h.portfolio AND s.line = h.line
+        LEFT JOIN explanation x ON x.key = s.explanation
+        WHERE h.run_id = ?
+        ORDER BY h.portfolio, s.rank IS NULL, s.rank, h.line
+        """,
+        [.integer(id)]
       ).map {
         StoredHolding(
-          portfolio: $0["portfolio"],
-          line: $0["line"],
-          ticker: $0["ticker"],
-          name: $0["name"],
-          weight: $0["weight"],
-          composite: $0["composite"],
-          e: $0["e"],
-          f: $0["f"],
-          d: $0["d"],
-          rank: $0["rank"],
-          tier: $0["tier"],
-          excluded: ($0["excluded"] as Int?) == 1,
-          primarySegment: $0["primary_segment"],
-          explanation: $0["explanation"],
-          reason: $0["reason"]
+          portfolio: $0.text("portfolio") ?? "",
+          line: $0.int("line") ?? 0,
+          ticker: $0.text("ticker") ?? "",
+          name: $0.text("name") ?? "",
+          weight: $0.double("weight") ?? 0,
+          composite: $0.double("composite"),
+          e: $0.double("e"),
+          f: $0.double("f"),
+          d: $0.double("d"),
+          rank: $0.int("rank"),
+          tier: $0.text("tier"),
+          excluded: $0.int("excluded") == 1,
+          primarySegment: $0.text("primary_segment"),
+          explanation: $0.text("explanation"),
+          reason: $0.text("reason")
         )
       }
     }
@@ -109,40 +99,39 @@ extension Store {
   ) throws(StoreError) -> (removed: Int, groups: Int, folders: [String], jobs: [String]) {
     try write { db in
       if let job {
-        let old = try Row.fetchAll(
-          db,
-          sql:
-            "SELECT id, report_dir FROM job_run WHERE job = ? ORDER BY id DESC LIMIT -1 OFFSET ?",
-          arguments: [job, keep]
+        let old = try db.query(
+          "SELECT id, report_dir FROM job_run WHERE job = ? ORDER BY id DESC LIMIT \(db.dialect.noLimit) OFFSET ?",
+          [.text(job), SQLValue(keep)]
         )
         var removed = 0
         for row in old {
-          try db.execute(
-            sql: "DELETE FROM run WHERE job_run_id = ?",
-            arguments: [row["id"] as Int64]
-          )
-          removed += db.changesCount
-          try db.execute(sql: "DELETE FROM job_run WHERE id = ?", arguments: [row["id"] as Int64])
+          let id = SQLValue(row.int64("id"))
+          removed +=
+            try db.query("SELECT COUNT(*) AS n FROM run WHERE job_run_id = ?", [id]).first?.int("n")
+            ?? 0
+          try db.execute("DELETE FROM run WHERE job_run_id = ?", [id])
+          try db.execute("DELETE FROM job_run WHERE id = ?", [id])
         }
-        return (removed, old.count, old.map { $0["report_dir"] }, [])
+        return (removed, old.count, old.compactMap { $0.text("report_dir") }, [])
       }
-      let batches = try Int64.fetchAll(
-        db,
-        sql: """
-          SELECT DISTINCT COALESCE(batch_id, id) AS batch FROM run WHERE job_run_id IS NULL
-          ORDER BY batch DESC LIMIT -1 OFFSET ?
-          """,
-        arguments: [keep]
-      )
+      let batches = try db.query(
+        """
+        SELECT DISTINCT COALESCE(batch_id, id) AS batch FROM run WHERE job_run_id IS NULL
+        ORDER BY batch DESC LIMIT \(db.dialect.noLimit) OFFSET ?
+        """,
+        [SQLValue(keep)]
+      ).map { SQLValue($0.int64("batch")) }
       var removed = 0
       for batch in batches {
-        try db.execute(
-          sql: "DELETE FROM run WHERE job_run_id IS NULL AND COALESCE(batch_id, id) = ?",
-          arguments: [batch]
-        )
-        removed += db.changesCount
+        let filter = "job_run_id IS NULL AND COALESCE(batch_id, id) = ?"
+        removed +=
+          try db.query("SELECT COUNT(*) AS n FROM run WHERE \(filter)", [batch]).first?.int("n")
+          ?? 0
+        try db.execute("DELETE FROM run WHERE \(filter)", [batch])
       }
-      let jobs = try String.fetchAll(db, sql: "SELECT DISTINCT job FROM job_run ORDER BY job")
+      let jobs = try db.query("SELECT DISTINCT job FROM job_run ORDER BY job").compactMap {
+        $0.text("job")
+      }
       return (removed, batches.count, [], jobs)
     }
   }
@@ -153,23 +142,21 @@ extension Store {
   {
     try read { db in
       let composite =
-        try Double.fetchOne(
-          db,
-          sql: """
-            SELECT SUM(h.weight * s.composite) / NULLIF(SUM(h.weight), 0)
-            FROM score s JOIN holding h
-              ON h.run_id = s.run_id AND h.portfolio = s.portfolio AND h.line = s.line
-            WHERE s.run_id = ?
-            """,
-          arguments: [id]
-        ) ?? 50
+        try db.query(
+          """
+          SELECT SUM(h.weight * s.composite) / NULLIF(SUM(h.weight), 0) AS composite
+          FROM score s JOIN holding h
+            ON h.run_id = s.run_id AND h.portfolio = s.portfolio AND h.line = s.line
+          WHERE s.run_id = ?
+          """,
+          [.integer(id)]
+        ).first?.double("composite") ?? 50
       var tiers: [String: Int] = [:]
-      for row in try Row.fetchAll(
-        db,
-        sql: "SELECT tier, COUNT(*) AS n FROM score WHERE run_id = ? GROUP BY tier",
-        arguments: [id]
+      for row in try db.query(
+        "SELECT tier, COUNT(*) AS n FROM score WHERE run_id = ? GROUP BY tier",
+        [.integer(id)]
       ) {
-        tiers[row["tier"]] = row["n"]
+        if let tier = row.text("tier") { tiers[tier] = row.int("n") ?? 0 }
       }
       return (composite, tiers)
     }

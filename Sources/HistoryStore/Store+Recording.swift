@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import HoldingMapping
 import PolicyModel
 public import PolicyScoreCore
@@ -19,139 +18,160 @@ extension Store {
     )? = nil,
     checkpoint: (String) -> Void = { _ in }
   ) throws(StoreError) -> (jobRunID: Int64?, runIDs: [Int64]) {
-    try write { db in
-      var jobRunID: Int64?
-      if let job {
-        try db.execute(
-          sql: """
-            INSERT INTO job_run (job, fingerprint, as_of, status, started_at, finished_at, report_dir,
-              decisions)
-            VALUES (?, ?, ?, 'complete', ?, ?, ?, ?)
-            """,
-          arguments: [
-            job.name, job.fingerprint, job.asOf, entries.first?.startedAt ?? "",
-            entries.last?.finishedAt ?? "", job.reportDirectory, job.decisions,
-          ]
-        )
-        jobRunID = db.lastInsertedRowID
-      }
-      var runIDs: [Int64] = []
-      var holding = try RowInsert(
-        db,
-        sql: """
-          INSERT INTO holding (run_id, portfolio, line, ticker, ticker_input, name, weight, status,
-            reason, description_sha256)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """
+    try write { db in try Self.insert(entries, job: job, into: db, checkpoint: checkpoint) }
+  }
+
+  /// The rows of `record`, on either backend.
+  private static func insert<S: SQLSession>(
+    _ entries: [RunEntry],
+    job: (
+      name: String, fingerprint: String, asOf: String, reportDirectory: String, decisions: String
+    )?,
+    into db: S,
+    checkpoint: (String) -> Void
+  ) throws -> (jobRunID: Int64?, runIDs: [Int64]) {
+    var jobRunID: Int64?
+    if let job {
+      jobRunID = try db.insert(
+        """
+        INSERT INTO job_run (job, fingerprint, as_of, status, started_at, finished_at, report_dir,
+          decisions)
+        VALUES (?, ?, ?, 'complete', ?, ?, ?, ?)
+        """,
+        [
+          .text(job.name), .text(job.fingerprint), .text(job.asOf),
+          .text(entries.first?.startedAt ?? ""),
+          .text(entries.last?.finishedAt ?? ""), .text(job.reportDirectory), .text(job.decisions),
+        ]
       )
-      var score = try RowInsert(
-        db,
-        sql: "INSERT INTO score VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-      )
-      var mapping = try RowInsert(db, sql: "INSERT INTO mapping VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      func insertHolding(_ runID: Int64, _ h: Holding, status: String, reason: String?) throws {
-        holding.bind(runID)
-        holding.bind(h.portfolio)
-        holding.bind(h.line)
-        holding.bind(h.ticker.canonical)
-        holding.bind(h.ticker.input)
-        holding.bind(h.name)
-        holding.bind(h.weight)
-        holding.bind(status)
-        holding.bind(reason)
-        holding.bind(Mapper.descriptionFingerprint(h))
-        try holding.run()
-      }
-      var explanation = try RowInsert(
-        db,
-        sql: "INSERT OR IGNORE INTO explanation (key, segment, text) VALUES (?, ?, ?)"
-      )
-      var keys: [UInt8] = []
-      for entry in entries {
-        let run = entry.run
-        let explanations = run.explanations
-        for index in explanations.keys.indices {
-          explanation.bind(explanations.keys[index])
-          explanation.bind(explanations.segments[index].rawValue)
-          explanation.bind(explanations.texts[index])
-          try explanation.run()
-        }
-        let counts = run.accounting
-        let weights = run.scoring.weights
-        try db.execute(
-          sql: """
-            INSERT INTO run (job_run_id, job, command, scenario, scenario_sha256, portfolio_path,
-              input_sha256, model_sha256, edition, as_of, weights, tool_version, rows_read, scored,
-              unmapped, rejected, status, started_at, finished_at, duration_ms, report_dir,
-              out_of_scope, batch_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?, ?, ?, ?)
-            """,
-          arguments: [
-            jobRunID, job?.name, entry.command, entry.scenario, entry.scenarioHash,
-            entry.portfolioPath, run.portfolio.inputHash, run.scoring.model.contentHash,
-            run.scoring.catalog.edition, run.scoring.asOf.description,
-            "\(weights.encouraged),\(weights.financial),\(weights.substitution)", entry.toolVersion,
-            counts.read, counts.scored, counts.unmapped, counts.rejected, entry.startedAt,
-            entry.finishedAt, entry.durationMilliseconds, entry.reportDirectory, counts.outOfScope,
-            runIDs.first,
-          ]
-        )
-        let runID = db.lastInsertedRowID
-        if runIDs.isEmpty && entries.count > 1 {
-          try db.execute(sql: "UPDATE run SET batch_id = id WHERE id = ?", arguments: [runID])
-        }
-        runIDs.append(runID)
-        // In key order, so that each table's B-tree grows at its end instead
-        // of splitting pages all over.
-        for position in Self.keyOrder(run.scores.map(\.holding)) {
-          let item = run.scores[position]
-          let h = item.holding
-          try insertHolding(runID, h, status: "scored", reason: nil)
-          score.bind(runID)
-          score.bind(h.portfolio)
-          score.bind(h.line)
-          score.bind(item.factors.e)
-          score.bind(item.factors.f)
-          score.bind(item.factors.d)
-          score.bind(item.composite)
-          score.bind(item.rank)
-          score.bind(item.tier)
-          score.bind(item.isExcluded)
-          score.bind(item.primarySegment?.rawValue)
-          keys.removeAll(keepingCapacity: true)
-          for key in explanations.of(position) {
-            if !keys.isEmpty { keys.append(0x3B) }
-            keys += explanations.keys[Int(key)].utf8
-          }
-          score.bind(utf8: keys)
-          try score.run()
-          let itemMapping = item.mapping
-          for mapped in itemMapping.segments {
-            mapping.bind(runID)
-            mapping.bind(h.portfolio)
-            mapping.bind(h.line)
-            mapping.bind(mapped.segment.rawValue)
-            mapping.bind(mapped.share)
-            mapping.bind(itemMapping.method.rawValue)
-            mapping.bind(itemMapping.confidence)
-            mapping.bind(mapped.evidence)
-            try mapping.run()
-          }
-        }
-        for (status, holdings) in [("unmapped", run.unmapped), ("out-of-scope", run.outOfScope)] {
-          for position in Self.keyOrder(holdings.map(\.holding)) {
-            try insertHolding(
-              runID,
-              holdings[position].holding,
-              status: status,
-              reason: holdings[position].reason
-            )
-          }
-        }
-        checkpoint("store-transaction")
-      }
-      return (jobRunID, runIDs)
     }
+    var runIDs: [Int64] = []
+    var holding = try db.inserter(
+      """
+      INSERT INTO holding (run_id, portfolio, line, ticker, ticker_input, name, weight, status,
+        reason, description_sha256)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """
+    )
+    var score = try db.inserter(
+      """
+      INSERT INTO score (run_id, portfolio, line, e, f, d, composite, rank, tier, excluded,
+        primary_segment, explanation)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """
+    )
+    var mapping = try db.inserter(
+      """
+      INSERT INTO mapping (run_id, portfolio, line, segment, share, method, confidence, evidence)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      """
+    )
+    func insertHolding(_ runID: Int64, _ h: Holding, status: String, reason: String?) throws {
+      holding.bind(runID)
+      holding.bind(h.portfolio)
+      holding.bind(h.line)
+      holding.bind(h.ticker.canonical)
+      holding.bind(h.ticker.input)
+      holding.bind(h.name)
+      holding.bind(h.weight)
+      holding.bind(status)
+      holding.bind(reason)
+      holding.bind(Mapper.descriptionFingerprint(h))
+      try holding.run()
+    }
+    var explanation = try db.inserter(
+      "INSERT INTO explanation (key, segment, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+    )
+    var keys: [UInt8] = []
+    for entry in entries {
+      let run = entry.run
+      let explanations = run.explanations
+      for index in explanations.keys.indices {
+        explanation.bind(explanations.keys[index])
+        explanation.bind(explanations.segments[index].rawValue)
+        explanation.bind(explanations.texts[index])
+        try explanation.run()
+      }
+      let counts = run.accounting
+      let weights = run.scoring.weights
+      let runID = try db.insert(
+        """
+        INSERT INTO run (job_run_id, job, command, scenario, scenario_sha256, portfolio_path,
+          input_sha256, model_sha256, edition, as_of, weights, tool_version, rows_read, scored,
+          unmapped, rejected, status, started_at, finished_at, duration_ms, report_dir,
+          out_of_scope, batch_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?, ?, ?, ?)
+        """,
+        [
+          SQLValue(jobRunID), SQLValue(job?.name), .text(entry.command), .text(entry.scenario),
+          .text(entry.scenarioHash), .text(entry.portfolioPath), .text(run.portfolio.inputHash),
+          .text(run.scoring.model.contentHash), .text(run.scoring.catalog.edition),
+          .text(run.scoring.asOf.description),
+          .text("\(weights.encouraged),\(weights.financial),\(weights.substitution)"),
+          .text(entry.toolVersion), SQLValue(counts.read), SQLValue(counts.scored),
+          SQLValue(counts.unmapped), SQLValue(counts.rejected), .text(entry.startedAt),
+          .text(entry.finishedAt), SQLValue(entry.durationMilliseconds),
+          SQLValue(entry.reportDirectory), SQLValue(counts.outOfScope), SQLValue(runIDs.first),
+        ]
+      )
+      if runIDs.isEmpty && entries.count > 1 {
+        try db.execute("UPDATE run SET batch_id = id WHERE id = ?", [.integer(runID)])
+      }
+      runIDs.append(runID)
+      // In key order, so that each table's B-tree grows at its end instead
+      // of splitting pages all over.
+      for position in Self.keyOrder(run.scores.map(\.holding)) {
+        let item = run.scores[position]
+        let h = item.holding
+        try insertHolding(runID, h, status: "scored", reason: nil)
+        score.bind(runID)
+        score.bind(h.portfolio)
+        score.bind(h.line)
+        score.bind(item.factors.e)
+        score.bind(item.factors.f)
+        score.bind(item.factors.d)
+        score.bind(item.composite)
+        score.bind(item.rank)
+        score.bind(item.tier)
+        score.bind(item.isExcluded)
+        score.bind(item.primarySegment?.rawValue)
+        keys.removeAll(keepingCapacity: true)
+        for key in explanations.of(position) {
+          if !keys.isEmpty { keys.append(0x3B) }
+          keys += explanations.keys[Int(key)].utf8
+        }
+        score.bind(utf8: keys)
+        try score.run()
+        let itemMapping = item.mapping
+        for mapped in itemMapping.segments {
+          mapping.bind(runID)
+          mapping.bind(h.portfolio)
+          mapping.bind(h.line)
+          mapping.bind(mapped.segment.rawValue)
+          mapping.bind(mapped.share)
+          mapping.bind(itemMapping.method.rawValue)
+          mapping.bind(itemMapping.confidence)
+          mapping.bind(mapped.evidence)
+          try mapping.run()
+        }
+      }
+      for (status, holdings) in [("unmapped", run.unmapped), ("out-of-scope", run.outOfScope)] {
+        for position in Self.keyOrder(holdings.map(\.holding)) {
+          try insertHolding(
+            runID,
+            holdings[position].holding,
+            status: status,
+            reason: holdings[position].reason
+          )
+        }
+      }
+    }
+    try explanation.finish()
+    try holding.finish()
+    try score.finish()
+    try mapping.finish()
+    checkpoint("store-transaction")
+    return (jobRunID, runIDs)
   }
 
   /// Positions of `holdings` in key order, by portfolio, then line.

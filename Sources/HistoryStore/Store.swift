@@ -6,12 +6,19 @@ public import PolicyScoreCore
 public import PolicyScoring
 import PortfolioImport
 
-/// The history of runs in SQLite.
+/// The history of runs and the analysts' decisions, in SQLite or PostgreSQL.
 ///
-/// GRDB over the system library, in WAL mode with foreign keys on. Migrations are named and never edited once shipped.
+/// SQLite through GRDB over the system library, in WAL mode with foreign keys
+/// on. Migrations are named and never edited once shipped.
 public final class Store: Sendable {
+  /// Where the store is, as it may be shown: a file, or a PostgreSQL URL
+  /// without its password.
   public let path: String
-  let pool: DatabasePool
+  let backend: Backend
+
+  enum Backend: Sendable {
+    case sqlite(DatabasePool)
+  }
 
   /// Opens or creates the store at `path` and migrates it to this version.
   public convenience init(path: String) throws(StoreError) {
@@ -33,7 +40,8 @@ public final class Store: Sendable {
       configuration.prepareDatabase { db in
         try db.execute(sql: "PRAGMA page_size = 32768; PRAGMA cache_size = -262144")
       }
-      pool = try DatabasePool(path: path, configuration: configuration)
+      let pool = try DatabasePool(path: path, configuration: configuration)
+      backend = .sqlite(pool)
       if let target {
         try Self.migrator.migrate(pool, upTo: target)
       } else {
@@ -180,42 +188,67 @@ public final class Store: Sendable {
 
   /// The names of the migrations this store has applied, in order.
   public func appliedMigrations() throws(StoreError) -> [String] {
-    try read { db in try Self.migrator.appliedIdentifiers(db).sorted() }
+    do {
+      switch backend {
+      case .sqlite(let pool):
+        return try pool.read { try Self.migrator.appliedIdentifiers($0).sorted() }
+      }
+    } catch {
+      throw .failed("\(error)")
+    }
   }
 
-  static func storedRun(_ row: Row) -> StoredRun {
+  static func storedRun(_ row: SQLRow) -> StoredRun {
     StoredRun(
-      id: row["id"],
-      jobRunID: row["job_run_id"],
-      job: row["job"],
-      command: row["command"],
-      scenario: row["scenario"],
-      scenarioHash: row["scenario_sha256"],
-      portfolioPath: row["portfolio_path"],
-      inputHash: row["input_sha256"],
-      modelHash: row["model_sha256"],
-      edition: row["edition"],
-      asOf: row["as_of"],
-      weights: row["weights"],
-      toolVersion: row["tool_version"],
-      rowsRead: row["rows_read"],
-      scored: row["scored"],
-      unmapped: row["unmapped"],
-      outOfScope: row["out_of_scope"],
-      rejected: row["rejected"],
-      status: row["status"],
-      startedAt: row["started_at"],
-      finishedAt: row["finished_at"],
-      durationMilliseconds: row["duration_ms"],
-      reportDirectory: row["report_dir"]
+      id: row.int64("id") ?? 0,
+      jobRunID: row.int64("job_run_id"),
+      job: row.text("job"),
+      command: row.text("command") ?? "",
+      scenario: row.text("scenario") ?? "",
+      scenarioHash: row.text("scenario_sha256") ?? "",
+      portfolioPath: row.text("portfolio_path") ?? "",
+      inputHash: row.text("input_sha256") ?? "",
+      modelHash: row.text("model_sha256") ?? "",
+      edition: row.text("edition") ?? "",
+      asOf: row.text("as_of") ?? "",
+      weights: row.text("weights") ?? "",
+      toolVersion: row.text("tool_version") ?? "",
+      rowsRead: row.int("rows_read") ?? 0,
+      scored: row.int("scored") ?? 0,
+      unmapped: row.int("unmapped") ?? 0,
+      outOfScope: row.int("out_of_scope") ?? 0,
+      rejected: row.int("rejected") ?? 0,
+      status: row.text("status") ?? "",
+      startedAt: row.text("started_at") ?? "",
+      finishedAt: row.text("finished_at") ?? "",
+      durationMilliseconds: row.int("duration_ms") ?? 0,
+      reportDirectory: row.text("report_dir")
     )
   }
 
-  func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-    do { return try pool.read(body) } catch { throw .failed("\(error)") }
+  /// Runs `body` on a session that reads a consistent state.
+  func read<T>(_ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
+    do {
+      switch backend {
+      case .sqlite(let pool): return try pool.read { try body(SQLiteSession(db: $0)) }
+      }
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw .failed("\(error)")
+    }
   }
 
-  func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-    do { return try pool.write(body) } catch { throw .failed("\(error)") }
+  /// Runs `body` in one transaction: all of it is stored, or none.
+  func write<T>(_ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
+    do {
+      switch backend {
+      case .sqlite(let pool): return try pool.write { try body(SQLiteSession(db: $0)) }
+      }
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw .failed("\(error)")
+    }
   }
 }
