@@ -12,9 +12,18 @@ LINT_PATHS := Package.swift Sources Tests Benchmarks Fuzz
 example: deps build
 	.build/debug/policyscore score Examples/portfolio.csv --out reports/example
 
+# The store's tests run on SQLite and, on a throwaway PostgreSQL cluster
+# that Tests/postgres.sh starts on a loopback port and stops after, on
+# PostgreSQL too; where it cannot start they run on SQLite alone, and say so.
 test: test-deps lint check-architecture
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	@if url=$$(Tests/postgres.sh start); then \
+	  echo "PostgreSQL for the store tests: $$url"; \
+	else \
+	  echo "PostgreSQL did not start: the store tests run on SQLite only"; url=""; \
+	fi; \
+	POLICYSCORE_TEST_POSTGRES="$$url" $(SWIFT) test; status=$$?; \
+	Tests/postgres.sh stop; exit $$status
 	$(MAKE) --no-print-directory bench-smoke
 
 # The benchmark on small files, debug build: it runs, nothing is timed.
@@ -25,10 +34,11 @@ build:
 	$(SWIFT) build --product policyscore
 
 # System packages: libsqlite3-dev for the history store (GRDB), and for the
-# tests of report.html headless Chromium with a CJK font. Installed once, with
-# sudo when not root, never prompting.
+# tests headless Chromium with a CJK font (report.html) and a PostgreSQL
+# server (the shared store). Installed once, with sudo when not root, never
+# prompting.
 SYSTEM_PACKAGES := libsqlite3-dev
-TEST_PACKAGES := chromium fonts-noto-cjk
+TEST_PACKAGES := chromium fonts-noto-cjk postgresql
 
 deps:
 	@$(MAKE) --no-print-directory packages PACKAGES="$(SYSTEM_PACKAGES)"

@@ -25,6 +25,10 @@ let package = Package(
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     // report.html from a template, not from strings glued across the code.
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
+    // The shared store: PostgreSQL's client, and the NIO and logging it runs on.
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
   ],
   targets: [
     // The engine: one target per stage of the flow, lowest first. Each depends
@@ -81,13 +85,17 @@ let package = Package(
       resources: [.embedInCode("HTML/report.mustache"), .embedInCode("HTML/holdings.mustache")],
       swiftSettings: strict
     ),
-    // The history of runs and the analysts' decisions; the only target that sees GRDB.
+    // The history of runs and the analysts' decisions, in SQLite or PostgreSQL;
+    // the only target that sees GRDB or PostgresNIO.
     .target(
       name: "HistoryStore",
       dependencies: [
         "PolicyScoring",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict
     ),

@@ -6,37 +6,76 @@ public import PolicyScoring
 import PortfolioImport
 
 extension Store {
-  /// Saves `decisions` in one transaction; returns their ids.
+  /// The decision table kept append-only.
+  ///
+  /// A new decision supersedes the live one for its company, which stays
+  /// with who made it, when and why, marked deleted and pointing at its
+  /// successor. A partial unique index
+  /// keeps one live decision per company, whatever the writers do.
+  static let decisionsKeptSQL = """
+    ALTER TABLE decision ADD COLUMN deleted_at TEXT;
+    ALTER TABLE decision ADD COLUMN superseded_by BIGINT;
+    UPDATE decision SET superseded_by = (
+      SELECT MIN(n.id) FROM decision n WHERE n.ticker = decision.ticker AND n.id > decision.id
+    );
+    UPDATE decision SET deleted_at = (
+      SELECT n.decided_at FROM decision n WHERE n.id = decision.superseded_by
+    ) WHERE superseded_by IS NOT NULL;
+    CREATE UNIQUE INDEX decision_live ON decision(ticker) WHERE deleted_at IS NULL
+    """
+
+  /// Saves `decisions` in one transaction, each superseding the live one for
+  /// its company; returns their ids.
+  ///
+  /// On PostgreSQL the companies' locks are taken first, in ticker order, so
+  /// that concurrent writers queue instead of deadlocking; on SQLite the
+  /// transaction holds the database's write lock.
   @discardableResult
   public func save(_ decisions: [MappingDecision]) throws(StoreError) -> [Int64] {
     try write { db in
+      if db.dialect == .postgres {
+        for ticker in Set(decisions.map(\.ticker)).sorted() {
+          try db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [.text("decision " + ticker)])
+        }
+      }
       var ids: [Int64] = []
       for decision in decisions {
-        ids.append(
-          try db.insert(
-            """
-            INSERT INTO decision (ticker, action, segments, reason, decided_by, decided_at,
-              description_sha256)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-              .text(decision.ticker), .text(decision.action.rawValue),
-              .text(decision.segments.map { "\($0.segment):\($0.share)" }.joined(separator: ";")),
-              .text(decision.reason), .text(decision.decidedBy), .text(decision.decidedAt),
-              .text(decision.descriptionFingerprint),
-            ]
+        let live = try db.query(
+          "SELECT id FROM decision WHERE ticker = ? AND deleted_at IS NULL",
+          [.text(decision.ticker)]
+        ).map { SQLValue($0.int64("id")) }
+        for old in live {
+          try db.execute(
+            "UPDATE decision SET deleted_at = ? WHERE id = ?",
+            [.text(decision.decidedAt), old]
           )
+        }
+        let id = try db.insert(
+          """
+          INSERT INTO decision (ticker, action, segments, reason, decided_by, decided_at,
+            description_sha256)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
+          """,
+          [
+            .text(decision.ticker), .text(decision.action.rawValue),
+            .text(decision.segments.map { "\($0.segment):\($0.share)" }.joined(separator: ";")),
+            .text(decision.reason), .text(decision.decidedBy), .text(decision.decidedAt),
+            .text(decision.descriptionFingerprint),
+          ]
         )
+        for old in live {
+          try db.execute("UPDATE decision SET superseded_by = ? WHERE id = ?", [.integer(id), old])
+        }
+        ids.append(id)
       }
       return ids
     }
   }
 
-  /// Every decision, oldest first, so that the last one for a ticker is the
-  /// one in force.
+  /// The live decisions, one per company, oldest first.
   public func decisions() throws(StoreError) -> [(id: Int64, decision: MappingDecision)] {
     try read { db in
-      try db.query("SELECT * FROM decision ORDER BY id").map { row in
+      try db.query("SELECT * FROM decision WHERE deleted_at IS NULL ORDER BY id").map { row in
         let segments = row.text("segments") ?? ""
         let shares = segments.split(separator: ";").compactMap { part -> SegmentShare? in
           let pieces = part.split(separator: ":")

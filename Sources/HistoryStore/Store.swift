@@ -1,10 +1,11 @@
-import Foundation
+public import Foundation
 import GRDB
 public import HoldingMapping
 import PolicyModel
 public import PolicyScoreCore
 public import PolicyScoring
 import PortfolioImport
+import PostgresNIO
 
 /// The history of runs and the analysts' decisions, in SQLite or PostgreSQL.
 ///
@@ -18,16 +19,49 @@ public final class Store: Sendable {
 
   enum Backend: Sendable {
     case sqlite(DatabasePool)
+    case postgres(PostgresDatabase)
   }
 
-  /// Opens or creates the store at `path` and migrates it to this version.
+  /// Opens or creates the store at `path` and migrates it to this version:
+  /// a SQLite file, or a PostgreSQL database named by a `postgres://` URL.
   public convenience init(path: String) throws(StoreError) {
     try self.init(path: path, migratingUpTo: nil)
+  }
+
+  /// The store's file, which no report folder may hold; nil for a server.
+  public var file: URL? {
+    if case .sqlite = backend { return URL(fileURLWithPath: path) }
+    return nil
+  }
+
+  /// Whether `text` names a PostgreSQL store rather than a file.
+  public static func isServer(_ text: String) -> Bool { PostgresLocation.isURL(text) }
+
+  /// `text` as it may be shown: a PostgreSQL URL without its password.
+  public static func shown(_ text: String) -> String {
+    PostgresLocation.isURL(text) ? PostgresLocation(url: text)?.shown ?? "postgres://…" : text
   }
 
   /// Opens the store migrated up to the named migration only; tests use it
   /// to write stores as an earlier version did.
   init(path: String, migratingUpTo target: String?) throws(StoreError) {
+    if PostgresLocation.isURL(path) {
+      guard let location = PostgresLocation(url: path) else {
+        throw .cannotOpen(
+          path: "postgres://…",
+          reason: "not a URL like postgres://user@host:5432/database"
+        )
+      }
+      self.path = location.shown
+      do {
+        let database = try PostgresDatabase(location)
+        backend = .postgres(database)
+        try PostgresMigrations.migrate(database, upTo: target)
+      } catch {
+        throw .cannotOpen(path: location.shown, reason: Self.describe(error))
+      }
+      return
+    }
     self.path = path
     do {
       var configuration = Configuration()
@@ -183,6 +217,9 @@ public final class Store: Sendable {
           """
       )
     }
+    migrator.registerMigration("v7 decisions kept, one live per company") { db in
+      try db.execute(sql: decisionsKeptSQL)
+    }
     return migrator
   }
 
@@ -192,6 +229,7 @@ public final class Store: Sendable {
       switch backend {
       case .sqlite(let pool):
         return try pool.read { try Self.migrator.appliedIdentifiers($0).sorted() }
+      case .postgres(let database): return try PostgresMigrations.applied(database)
       }
     } catch {
       throw .failed("\(error)")
@@ -226,16 +264,28 @@ public final class Store: Sendable {
     )
   }
 
+  /// An error's reason as a user may see it: a server's message, never the
+  /// connection's settings or password.
+  static func describe(_ error: any Error) -> String {
+    if let error = error as? PSQLError {
+      if let message = error.serverInfo?[.message] { return message }
+      return "\(error.code)"
+    }
+    if let error = error as? StoreError { return "\(error)" }
+    return "\(error)"
+  }
+
   /// Runs `body` on a session that reads a consistent state.
   func read<T>(_ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
     do {
       switch backend {
       case .sqlite(let pool): return try pool.read { try body(SQLiteSession(db: $0)) }
+      case .postgres(let database): return try database.transaction(readOnly: true) { try body($0) }
       }
     } catch let error as StoreError {
       throw error
     } catch {
-      throw .failed("\(error)")
+      throw .failed(Self.describe(error))
     }
   }
 
@@ -244,11 +294,12 @@ public final class Store: Sendable {
     do {
       switch backend {
       case .sqlite(let pool): return try pool.write { try body(SQLiteSession(db: $0)) }
+      case .postgres(let database): return try database.transaction { try body($0) }
       }
     } catch let error as StoreError {
       throw error
     } catch {
-      throw .failed("\(error)")
+      throw .failed(Self.describe(error))
     }
   }
 }

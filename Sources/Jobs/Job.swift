@@ -59,8 +59,9 @@ public struct Job: Sendable {
   public var asOf: AsOfRule
   public var edition: String?
   public var output: URL
-  /// The store the job records in, when the job file names one.
-  public var store: URL?
+  /// The store the job records in, when the job file names one: a file's
+  /// path, or a PostgreSQL URL.
+  public var store: String?
   /// Job runs kept, with their report folders; older ones are pruned.
   public var retention: Int
   /// A rank move at least this large is listed in the diff.
@@ -227,7 +228,7 @@ extension Job {
       retention: Int(map.number("retention", in: 1...10_000) ?? 12),
       rankMoveThreshold: Int(map.number("rank_move_threshold", in: 1...1_000_000) ?? 5)
     )
-    store = map.string("store").map(resolve)
+    store = map.string("store").map { Store.isServer($0) ? $0 : resolve($0).path }
     maxRejects = map.number("max_rejects", in: 0...100) ?? 5
     minCoverage = map.number("min_coverage", in: 0...100)
     if diagnostics.hasErrors { throw .invalid(diagnostics.diagnostics) }

@@ -45,12 +45,19 @@ public struct JobRunner {
       .appendingPathComponent(".\(job.file.lastPathComponent).lock").path
     let lock = try JobLock(path: lockPath, startedAt: Self.timestamp(started))
     defer { withExtendedLifetime(lock) {} }
+    // A shared store is written from other machines too: its own lock.
+    guard try storeCall({ () throws(StoreError) in try store.lockJob(job.name) }) else {
+      throw .locked(
+        holder: "a run on another machine (the lock on job '\(job.name)' in \(store.path))"
+      )
+    }
+    defer { store.unlockJob(job.name) }
     let files = job.portfolioFiles()
     let output = JobOutput(root: job.output, job: job.name)
     let recorded = try storeCall { () throws(StoreError) in try store.jobRuns(job: job.name) }
     try output.claimAndLock(
       recorded: recorded.map(\.reportDirectory),
-      protecting: [URL(fileURLWithPath: store.path), job.file] + files
+      protecting: [store.file, job.file].compactMap { $0 } + files
     )
     defer { output.unlock() }
     output.tidy(recorded: recorded.map(\.reportDirectory), log: log)

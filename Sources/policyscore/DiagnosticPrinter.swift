@@ -44,7 +44,10 @@ enum DiagnosticPrinter {
 
 /// A path as the user can open it from the current folder: relative when it
 /// lies inside it, else absolute.
+///
+/// A store's URL is shown without its password.
 func shown(_ path: String) -> String {
+  if Store.isServer(path) { return Store.shown(path) }
   let current = FileManager.default.currentDirectoryPath
   let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
   let prefix = current.hasSuffix("/") ? current : current + "/"

@@ -101,7 +101,7 @@ struct PolicyScore: ParsableCommand {
     subcommands: [
       ScoreCommand.self, MapCommand.self, DecisionsCommand.self, ScenariosCommand.self,
       SensitivityCommand.self, JobCommand.self, RunsCommand.self, CatalogCommand.self,
-      ModelCommand.self, BacktestCommand.self, EventCommand.self,
+      ModelCommand.self, BacktestCommand.self, EventCommand.self, StoreCommand.self,
     ]
   )
 }

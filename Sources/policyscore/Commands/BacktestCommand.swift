@@ -110,7 +110,7 @@ struct BacktestCommand: ParsableCommand {
 
   func run() throws {
     let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-backtest")
-    let protected = [store.url(), input.url] + prices.urls
+    let protected = store.files() + [input.url] + prices.urls
     try ScoringPipeline.checkOutput(out, protecting: protected)
     let bundle = try model.loadModel()
     let (files, table) = try prices.load(

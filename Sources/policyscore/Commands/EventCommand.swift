@@ -126,7 +126,7 @@ struct EventCommand: ParsableCommand {
 
   func run() throws {
     let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-event")
-    let protected = [store.url(), input.url] + prices.urls
+    let protected = store.files() + [input.url] + prices.urls
     try ScoringPipeline.checkOutput(out, protecting: protected)
     let bundle = try model.loadModel()
     let chosen = try instrument.map { id in

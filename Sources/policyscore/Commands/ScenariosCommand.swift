@@ -80,7 +80,7 @@ struct ScenariosCommand: ParsableCommand {
     let started = Date()
     let day = try asOf.asOf()
     let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-scenarios")
-    let protected = [recording.store.url(), input.url]
+    let protected = recording.store.files() + [input.url]
     try ScoringPipeline.checkOutput(out, protecting: protected)
     let bundle = try model.loadModel()
     let scenarios = try loadScenarios(bundle)

@@ -84,7 +84,7 @@ struct ScoreCommand: ParsableCommand {
     let started = Date()
     let day = try asOf.asOf()
     let out = outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput()
-    let protected = [recording.store.url(), input.url]
+    let protected = recording.store.files() + [input.url]
     if !noReports { try ScoringPipeline.checkOutput(out, protecting: protected) }
     let bundle = try model.loadModel()
     let pipeline = try pipeline(

@@ -96,7 +96,7 @@ struct SensitivityCommand: ParsableCommand {
     let day = try asOf.asOf()
     let out =
       outPath.map { URL(fileURLWithPath: $0) } ?? input.defaultOutput(suffix: "-sensitivity")
-    let protected = [store.url(), input.url]
+    let protected = store.files() + [input.url]
     try ScoringPipeline.checkOutput(out, protecting: protected)
     let bundle = try model.loadModel()
     let chosen =

@@ -1,0 +1,176 @@
+extension Store {
+  /// What `copy(from:)` moved.
+  public struct CopyCount: Sendable, Equatable {
+    public var decisions = 0
+    public var liveDecisions = 0
+    public var jobRuns = 0
+    public var runs = 0
+    public var holdings = 0
+  }
+
+  /// Copies every decision (with its history) and every run (with its job
+  /// runs, holdings, scores, mappings and explanations) from `source` into
+  /// this store, in one transaction: all of it or none.
+  ///
+  /// Ids are this store's own; references between the copied rows follow
+  /// them. A copied live decision supersedes this store's live one for the
+  /// same company.
+  public func copy(from source: Store) throws(StoreError) -> CopyCount {
+    try source.read { (from: any SQLSession) in
+      try write { (to: any SQLSession) in try Self.copy(from: from, to: to) }
+    }
+  }
+
+  private static func copy(from: any SQLSession, to: any SQLSession) throws -> CopyCount {
+    var count = CopyCount()
+    var decisionIDs: [Int64: Int64] = [:]
+    for row in try from.query("SELECT * FROM decision ORDER BY id") {
+      let live = row.text("deleted_at") == nil
+      let ticker = SQLValue(row.text("ticker"))
+      let replaced =
+        live
+        ? try to.query("SELECT id FROM decision WHERE ticker = ? AND deleted_at IS NULL", [ticker])
+          .map { SQLValue($0.int64("id")) } : []
+      for old in replaced {
+        try to.execute("UPDATE decision SET deleted_at = ? WHERE id = ?", [row["decided_at"], old])
+      }
+      let id = try insert(row, into: "decision", to: to, leaving: ["id", "superseded_by"])
+      for old in replaced {
+        try to.execute("UPDATE decision SET superseded_by = ? WHERE id = ?", [.integer(id), old])
+      }
+      if let old = row.int64("id") { decisionIDs[old] = id }
+      count.decisions += 1
+      if live { count.liveDecisions += 1 }
+    }
+    for row in try from.query(
+      "SELECT id, superseded_by FROM decision WHERE superseded_by IS NOT NULL"
+    ) {
+      guard let old = row.int64("id"), let new = decisionIDs[old],
+        let successor = row.int64("superseded_by").flatMap({ decisionIDs[$0] })
+      else { continue }
+      try to.execute(
+        "UPDATE decision SET superseded_by = ? WHERE id = ?",
+        [.integer(successor), .integer(new)]
+      )
+    }
+    var jobRunIDs: [Int64: Int64] = [:]
+    for row in try from.query("SELECT * FROM job_run ORDER BY id") {
+      if let old = row.int64("id") {
+        jobRunIDs[old] = try insert(row, into: "job_run", to: to, leaving: ["id"])
+      }
+      count.jobRuns += 1
+    }
+    var explanations = try to.inserter(
+      "INSERT INTO explanation (key, segment, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+    )
+    for row in try from.query("SELECT key, segment, text FROM explanation") {
+      for name in ["key", "segment", "text"] { explanations.bind(row[name]) }
+      try explanations.run()
+    }
+    try explanations.finish()
+    var runIDs: [Int64: Int64] = [:]
+    for row in try from.query("SELECT * FROM run ORDER BY id") {
+      guard let old = row.int64("id") else { continue }
+      var replacing: [String: SQLValue] = ["batch_id": .null]
+      if let jobRun = row.int64("job_run_id") {
+        replacing["job_run_id"] = SQLValue(jobRunIDs[jobRun])
+      }
+      let id = try insert(row, into: "run", to: to, leaving: ["id"], replacing: replacing)
+      runIDs[old] = id
+      if let batch = row.int64("batch_id"), let first = runIDs[batch] {
+        try to.execute("UPDATE run SET batch_id = ? WHERE id = ?", [.integer(first), .integer(id)])
+      }
+      // A holding's rows before its score and mappings, which refer to it.
+      for table in ["holding", "score", "mapping"] {
+        let rows = try from.query("SELECT * FROM \(table) WHERE run_id = ?", [.integer(old)])
+        if table == "holding" { count.holdings += rows.count }
+        try copyRows(rows, into: table, to: to, replacing: ["run_id": .integer(id)])
+      }
+      count.runs += 1
+    }
+    return count
+  }
+
+  /// Inserts `row` but for the columns `leaving`, with `replacing`'s values;
+  /// returns the new row's id.
+  private static func insert(
+    _ row: SQLRow,
+    into table: String,
+    to db: any SQLSession,
+    leaving: Set<String>,
+    replacing: [String: SQLValue] = [:]
+  ) throws -> Int64 {
+    let columns = row.names.sorted { $0.value < $1.value }.map(\.key).filter {
+      !leaving.contains($0)
+    }
+    let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+    return try db.insert(
+      "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))",
+      columns.map { replacing[$0] ?? row[$0] }
+    )
+  }
+
+  private static func copyRows(
+    _ rows: [SQLRow],
+    into table: String,
+    to db: any SQLSession,
+    replacing: [String: SQLValue]
+  ) throws {
+    guard let first = rows.first else { return }
+    let columns = first.names.sorted { $0.value < $1.value }.map(\.key)
+    let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+    var inserter = try db.inserter(
+      "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))"
+    )
+    for row in rows {
+      for column in columns { inserter.bind(replacing[column] ?? row[column]) }
+      try inserter.run()
+    }
+    try inserter.finish()
+  }
+}
+
+extension BulkInsert {
+  /// Binds a value of either backend's common types.
+  mutating func bind(_ value: SQLValue) {
+    switch value {
+    case .null: bind(nil as String?)
+    case .integer(let value): bind(value)
+    case .real(let value): bind(value)
+    case .text(let value): bind(value)
+    }
+  }
+}
+
+extension Store {
+  /// Takes the store's lock on `job`, for runs from other machines.
+  ///
+  /// On PostgreSQL an advisory lock held by this connection until
+  /// `unlockJob` or the process ends; false when another holds it. On
+  /// SQLite the job file's own lock covers the one machine that can write
+  /// the file, so this is always true.
+  public func lockJob(_ job: String) throws(StoreError) -> Bool {
+    guard case .postgres(let database) = backend else { return true }
+    do {
+      return try database.session { session in
+        try session.query(
+          "SELECT pg_try_advisory_lock(hashtext(?)) AS taken",
+          [.text("policyscore job " + job)]
+        ).first?.int("taken") == 1
+      }
+    } catch {
+      throw .failed(Self.describe(error))
+    }
+  }
+
+  /// Releases the lock `lockJob` took.
+  public func unlockJob(_ job: String) {
+    guard case .postgres(let database) = backend else { return }
+    _ = try? database.session { session in
+      try session.execute(
+        "SELECT pg_advisory_unlock(hashtext(?))",
+        [.text("policyscore job " + job)]
+      )
+    }
+  }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import Testing
+
+@testable import HistoryStore
+@testable import HoldingMapping
+@testable import PolicyModel
+@testable import PolicyScoreCore
+@testable import PolicyScoring
+@testable import PortfolioImport
+
+/// The PostgreSQL server the tests may use: `make test` starts a throwaway
+/// cluster and names it here; without it the suite runs on SQLite alone.
+let testPostgres: String? = {
+  let url = ProcessInfo.processInfo.environment["POLICYSCORE_TEST_POSTGRES"] ?? ""
+  return url.isEmpty ? nil : url
+}()
+
+/// The two backends of the store.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+  case sqlite
+  case postgres
+
+  static var available: [StoreKind] { testPostgres == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+  var testDescription: String { rawValue }
+
+  /// Where a fresh, empty store of this kind is: a new file, or a new
+  /// database on the test server.
+  func freshLocation() throws -> String {
+    switch self {
+    case .sqlite:
+      return try temporaryDirectory().appendingPathComponent("h.sqlite").path
+    case .postgres:
+      guard let server = testPostgres, let location = PostgresLocation(url: server) else {
+        throw StoreError.failed("no test server")
+      }
+      let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+      let admin = try PostgresDatabase(location)
+      try admin.session { try $0.execute("CREATE DATABASE \(name)") }
+      var fresh = location
+      fresh.database = name
+      return "postgres://\(fresh.user)@\(fresh.host):\(fresh.port)/\(name)"
+    }
+  }
+
+  func freshStore() throws -> Store { try Store(path: try freshLocation()) }
+}
+
+private let text =
+  "ticker,weight,description\n609001,0.5,手术机器人\n609002,0.3,医院\n609003,0.2,office rental\n"
+
+private func decision(
+  _ ticker: String,
+  _ segment: String,
+  by analyst: String = "li"
+) -> MappingDecision {
+  MappingDecision(
+    ticker: ticker,
+    action: .replace,
+    segments: [SegmentShare(segment: SegmentID(segment), share: 1)],
+    reason: "checked the annual report",
+    decidedBy: analyst,
+    decidedAt: "2026-11-23T00:00:00Z",
+    descriptionFingerprint: ""
+  )
+}
+
+/// The same store suite on SQLite and on PostgreSQL.
+@Suite struct StoreBackendTests {
+  @Test func theServerIsThereOrTheSuiteSaysSo() {
+    if testPostgres == nil {
+      print("note: POLICYSCORE_TEST_POSTGRES is not set; the store suite runs on SQLite only")
+    }
+  }
+
+  @Test(arguments: StoreKind.available)
+  func recordsARunAndReadsItBack(_ kind: StoreKind) throws {
+    let store = try kind.freshStore()
+    let result = try run(text)
+    let ids = try store.record([entry(result)]).runIDs
+    let stored = try store.run(id: ids[0])
+    #expect(stored.rowsRead == 3 && stored.scored == 2 && stored.unmapped == 1)
+    #expect(stored.modelHash == shippedModel.contentHash)
+    #expect(stored.edition == "2024")
+    let holdings = try store.holdings(run: ids[0])
+    #expect(holdings.map(\.ticker) == ["609001.SH", "609002.SH", "609003.SH"])
+    #expect(holdings.map(\.rank) == [1, 2, nil])
+    #expect(holdings[2].reason?.contains("no segment keyword") == true)
+    #expect(abs((holdings[0].composite ?? 0) - result.scores[0].composite) < 1e-12)
+    // The segment's explanation, kept once for every holding that shares it.
+    #expect(result.scores[0].explanation.contains(try #require(holdings[0].explanation)))
+    let summary = try store.summary(run: ids[0])
+    #expect(summary.tiers.values.reduce(0, +) == 2)
+  }
+
+  @Test(arguments: StoreKind.available)
+  func everyMigrationIsAppliedInOrder(_ kind: StoreKind) throws {
+    let store = try kind.freshStore()
+    #expect(
+      try store.appliedMigrations() == [
+        "v1 runs, holdings, scores, mappings", "v2 mapping decisions",
+        "v3 holding description fingerprint", "v4 holdings out of scope",
+        "v5 run batches, job run decisions", "v6 explanations kept once",
+        "v7 decisions kept, one live per company",
+      ]
+    )
+  }
+
+  /// A store as the first schema wrote it, holding a run (the fixture), to
+  /// which two decisions for one company were added under the second,
+  /// opens after every later migration with its history whole.
+  @Test(arguments: StoreKind.available)
+  func anOldStoreMigratesWithItsRunsAndDecisions(_ kind: StoreKind) throws {
+    let location: String
+    switch kind {
+    case .sqlite:
+      location = try temporaryDirectory().appendingPathComponent("old.sqlite").path
+      try FileManager.default.copyItem(atPath: StoreTests.fixture.path, toPath: location)
+    case .postgres:
+      location = try kind.freshLocation()
+      let v1 = try Store(path: location, migratingUpTo: "v1 runs, holdings, scores, mappings")
+      let rows = try String(
+        contentsOf: fixturesURL.appendingPathComponent("store-v1.postgres.sql"),
+        encoding: .utf8
+      )
+      try v1.write { db in
+        for line in rows.split(separator: "\n") where !line.hasPrefix("--") {
+          try db.execute(String(line))
+        }
+      }
+    }
+    let v2 = try Store(path: location, migratingUpTo: "v2 mapping decisions")
+    try v2.write { db in
+      for (segment, at) in [("hospitals", "2026-01-01"), ("innovative-drugs", "2026-02-01")] {
+        try db.execute(
+          "INSERT INTO decision (ticker, action, segments, decided_at) VALUES (?, 'replace', ?, ?)",
+          [.text("600276.SH"), .text("\(segment):1.0"), .text(at)]
+        )
+      }
+    }
+    let store = try Store(path: location)
+    #expect(try store.appliedMigrations().count == 7)
+    let runs = try store.runs()
+    #expect(runs.count == 1 && runs[0].rowsRead == 3)
+    #expect(try store.holdings(run: runs[0].id).count == 3)
+    let live = try store.decisions()
+    #expect(live.map { $0.decision.segments.first?.segment.rawValue } == ["innovative-drugs"])
+    let kept = try store.read { db in
+      try db.query("SELECT id, deleted_at, superseded_by FROM decision ORDER BY id")
+    }
+    #expect(kept.count == 2)
+    #expect(kept[0].text("deleted_at") == "2026-02-01")
+    #expect(kept[0].int64("superseded_by") == kept[1].int64("id"))
+    // A new run goes in after the migrated one.
+    let next = try store.record([entry(try run(text))]).runIDs
+    #expect(next[0] > runs[0].id)
+  }
+
+  @Test(arguments: StoreKind.available)
+  func pruneKeepsTheNewestRuns(_ kind: StoreKind) throws {
+    let store = try kind.freshStore()
+    let result = try run(text)
+    var ids: [Int64] = []
+    for _ in 0..<4 { ids += try store.record([entry(result)]).runIDs }
+    let pruned = try store.prune(job: nil, keep: 2)
+    #expect(pruned.removed == 2)
+    #expect(try store.runs().map(\.id) == [ids[3], ids[2]])
+    #expect(try store.holdings(run: ids[0]).isEmpty)  // deleted with its run
+  }
+
+  @Test(arguments: StoreKind.available)
+  func aNewDecisionSupersedesTheLiveOneAndKeepsItsHistory(_ kind: StoreKind) throws {
+    let store = try kind.freshStore()
+    let first = try store.save([decision("600276.SH", "hospitals", by: "li")])
+    let second = try store.save([decision("600276.SH", "innovative-drugs", by: "wang")])
+    let live = try store.decisions()
+    #expect(live.count == 1 && live[0].id == second[0] && live[0].decision.decidedBy == "wang")
+    let history = try store.read { db in
+      try db.query(
+        "SELECT id, decided_by, reason, deleted_at, superseded_by FROM decision ORDER BY id"
+      )
+    }
+    #expect(history.map { $0.int64("id") } == [first[0], second[0]])
+    #expect(
+      history[0].text("decided_by") == "li"
+        && history[0].text("reason") == "checked the annual report"
+    )
+    #expect(history[0].int64("superseded_by") == second[0] && history[0].text("deleted_at") != nil)
+    #expect(history[1].text("deleted_at") == nil)
+  }
+
+  @Test(arguments: StoreKind.available)
+  func twoLiveDecisionsForOneCompanyAreRefusedByTheStoreItself(_ kind: StoreKind) throws {
+    let store = try kind.freshStore()
+    try store.save([decision("600276.SH", "hospitals")])
+    #expect(throws: StoreError.self) {
+      try store.write { db in
+        try db.execute(
+          "INSERT INTO decision (ticker, action, segments, decided_at) VALUES (?, 'accept', '', 'x')",
+          [.text("600276.SH")]
+        )
+      }
+    }
+  }
+
+  /// Eight writers, each with its own connection, save conflicting decisions
+  /// for the same companies at once: none is lost, one is live per company.
+  @Test(arguments: StoreKind.available)
+  func concurrentWritersLoseNothingAndLeaveOneLiveDecision(_ kind: StoreKind) throws {
+    let location = try kind.freshLocation()
+    _ = try Store(path: location)
+    let companies = (0..<50).map { String(format: "6%05d.SH", $0) }
+    let failures = Failures()
+    DispatchQueue.concurrentPerform(iterations: 8) { writer in
+      do {
+        let store = try Store(path: location)
+        for round in 0..<3 {
+          let batch = companies.shuffled().map {
+            decision($0, "segment-\(writer)-\(round)", by: "w\(writer)")
+          }
+          try store.save(batch)
+        }
+      } catch {
+        failures.add("\(error)")
+      }
+    }
+    #expect(failures.all.isEmpty, "\(failures.all)")
+    let store = try Store(path: location)
+    let counts = try store.read { db in
+      try db.query(
+        "SELECT COUNT(*) AS rows, COUNT(DISTINCT ticker) AS companies, SUM(CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END) AS live FROM decision"
+      )
+    }
+    #expect(counts[0].int("rows") == 8 * 3 * 50)
+    #expect(counts[0].int("companies") == 50 && counts[0].int("live") == 50)
+    #expect(try store.decisions().count == 50)
+  }
+}
+
+/// Errors gathered from concurrent work.
+final class Failures: @unchecked Sendable {
+  private let lock = NSLock()
+  private var items: [String] = []
+  func add(_ item: String) { lock.withLock { items.append(item) } }
+  var all: [String] { lock.withLock { items } }
+}
