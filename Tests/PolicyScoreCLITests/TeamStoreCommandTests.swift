@@ -120,9 +120,10 @@ struct TeamStoreCommandTests {
     #expect(refused.stderr.contains("a run on another machine"))
   }
 
-  /// The bounded load: 8 processes apply conflicting decisions for the same
-  /// 1,000 companies while 4 jobs record at once. Nothing is lost, and each
-  /// company has one live decision.
+  /// The bounded load: nothing is lost, and each company has one live decision.
+  ///
+  /// 8 processes apply conflicting decisions for the same 1,000 companies
+  /// while 4 jobs record at once.
   @Test func aLoadOfConflictingWritersLosesNothing() throws {
     let url = try freshDatabase()
     let directory = try temporaryDirectory()
