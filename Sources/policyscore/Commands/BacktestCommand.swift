@@ -10,7 +10,7 @@ import PriceImport
 import PriceStudies
 import Reports
 
-struct BacktestCommand: ParsableCommand {
+struct BacktestCommand: ParsableCommand, PriceStudyCommand {
   static let configuration = CommandConfiguration(
     commandName: "backtest",
     abstract:
@@ -132,17 +132,7 @@ struct BacktestCommand: ParsableCommand {
         "no trading day of the price files falls between \(settings.from) and \(settings.to); they run from \(first) to \(last)"
       )
     }
-    let pipeline = try pipeline(
-      model: bundle,
-      decisions: try store.decisions(),
-      edition: model.edition,
-      asOf: lastDate,
-      reading: input.reading,
-      minCoverage: nil,
-      rejectsFile: nil
-    )
-    var reader = input.reading.reader(for: bundle)
-    reader.equalWeightsWhenMissing = true
+    let (pipeline, reader) = try studyPipeline(bundle, asOf: lastDate)
     let portfolio = try pipeline.read(.file(input.url), with: reader)
     let outcomes = pipeline.map(portfolio)
     let run = try pipeline.score(portfolio, mapped: outcomes, under: [.baseline()])[0]
@@ -164,20 +154,16 @@ struct BacktestCommand: ParsableCommand {
     let backtest = Backtest(sections: sections, prices: table, settings: settings)
     let report = BacktestReport(
       backtest,
-      inputs: PriceStudyInputs(
-        run: run,
-        prices: files,
-        context: RunContext(
-          toolVersion: PolicyScore.version,
-          generatedAt: timestamp(),
-          language: language.language
-        )
-      )
+      inputs: PriceStudyInputs(run: run, prices: files, context: context)
     )
-    try pipeline.publish(report.files, to: out, protecting: protected) {}
-    Progress.shared.finish()
-    print(report.text)
-    print("reports: \(shown(out.path))/ (\(BacktestReport.fileNames.joined(separator: ", ")))")
-    keepUntilExit([run])
+    try publish(
+      report.files,
+      names: BacktestReport.fileNames,
+      text: report.text,
+      to: out,
+      protecting: protected,
+      with: pipeline,
+      run: run
+    )
   }
 }

@@ -10,7 +10,7 @@ import PriceImport
 import PriceStudies
 import Reports
 
-struct EventCommand: ParsableCommand {
+struct EventCommand: ParsableCommand, PriceStudyCommand {
   static let configuration = CommandConfiguration(
     commandName: "event",
     abstract:
@@ -156,17 +156,7 @@ struct EventCommand: ParsableCommand {
     if !window.isEmpty { settings.windows = window.compactMap(EventStudy.Window.init) }
     settings.estimation = EventStudy.Window(estimation) ?? settings.estimation
     settings.minimumEstimationDays = minEstimationDays
-    let pipeline = try pipeline(
-      model: bundle,
-      decisions: try store.decisions(),
-      edition: model.edition,
-      asOf: eventDate,
-      reading: input.reading,
-      minCoverage: nil,
-      rejectsFile: nil
-    )
-    var reader = input.reading.reader(for: bundle)
-    reader.equalWeightsWhenMissing = true
+    let (pipeline, reader) = try studyPipeline(bundle, asOf: eventDate)
     let run = try pipeline.run(.file(input.url), with: reader)
     let members =
       chosen.map { EventStudy.members(of: run, reachedBy: $0) }
@@ -191,20 +181,16 @@ struct EventCommand: ParsableCommand {
     let report = EventStudyReport(
       study,
       subject: subject,
-      inputs: PriceStudyInputs(
-        run: run,
-        prices: files,
-        context: RunContext(
-          toolVersion: PolicyScore.version,
-          generatedAt: timestamp(),
-          language: language.language
-        )
-      )
+      inputs: PriceStudyInputs(run: run, prices: files, context: context)
     )
-    try pipeline.publish(report.files, to: out, protecting: protected) {}
-    Progress.shared.finish()
-    print(report.text)
-    print("reports: \(shown(out.path))/ (\(EventStudyReport.fileNames.joined(separator: ", ")))")
-    keepUntilExit([run])
+    try publish(
+      report.files,
+      names: EventStudyReport.fileNames,
+      text: report.text,
+      to: out,
+      protecting: protected,
+      with: pipeline,
+      run: run
+    )
   }
 }

@@ -1,9 +1,13 @@
 public import ArgumentParser
 import Foundation
+import Pipeline
+import PolicyModel
 import PolicyScoreCore
+import PolicyScoring
 import PortfolioImport
 public import PriceImport
 public import PriceStudies
+import Reports
 
 /// The price files of `backtest` and `event`, and what their values are.
 struct PriceOptions: ParsableArguments {
@@ -108,4 +112,60 @@ func parseDay(_ text: String?, option: String) throws -> Day? {
     throw ValidationError("\(option) '\(text)' is not a date; write YYYY-MM-DD")
   }
   return day
+}
+
+/// What `backtest` and `event` share: the holdings read without weights,
+/// the pipeline as of a date, and the reports published and summed up.
+protocol PriceStudyCommand {
+  var input: PortfolioOptions { get }
+  var model: ModelOptions { get }
+  var store: StoreOption { get }
+  var language: LanguageOption { get }
+}
+
+extension PriceStudyCommand {
+  /// The pipeline as of `day`, with the analysts' decisions, and a reader
+  /// that takes a list without weights (a universe) as equal weights.
+  func studyPipeline(
+    _ bundle: ModelBundle,
+    asOf day: Day
+  ) throws -> (pipeline: ScoringPipeline, reader: PortfolioReader) {
+    let pipeline = try pipeline(
+      model: bundle,
+      decisions: try store.decisions(),
+      edition: model.edition,
+      asOf: day,
+      reading: input.reading,
+      minCoverage: nil,
+      rejectsFile: nil
+    )
+    var reader = input.reading.reader(for: bundle)
+    reader.equalWeightsWhenMissing = true
+    return (pipeline, reader)
+  }
+
+  var context: RunContext {
+    RunContext(
+      toolVersion: PolicyScore.version,
+      generatedAt: timestamp(),
+      language: language.language
+    )
+  }
+
+  /// Writes `files` into `out`, then prints `text` and where the reports are.
+  func publish(
+    _ files: [String: ReportFile],
+    names: [String],
+    text: String,
+    to out: URL,
+    protecting protected: [URL],
+    with pipeline: ScoringPipeline,
+    run: ScoreRun
+  ) throws {
+    try pipeline.publish(files, to: out, protecting: protected) {}
+    Progress.shared.finish()
+    print(text)
+    print("reports: \(shown(out.path))/ (\(names.joined(separator: ", ")))")
+    keepUntilExit([run])
+  }
 }
