@@ -40,7 +40,16 @@ extension ModelLoader {
           at: SourceLocation(file: displayPath(name), line: 1, column: 1)
         )
       }
-      let column = { (name: String) in table.column(name) }
+      // Each header folded once, not once per listing.
+      let indices = Dictionary(
+        [
+          "ticker", "industry_tushare", "industry", "industry_csrc", "name_zh", "name_en",
+          "full_name_zh", "same_as",
+        ]
+        .map { ($0, table.column($0)) },
+        uniquingKeysWith: { first, _ in first }
+      )
+      let column = { (name: String) in indices[name] ?? table.column(name) }
       for record in table.records {
         let symbol = Ticker(table.cell(record, column("ticker")))
         guard !symbol.canonical.isEmpty, symbol.problem == nil else {

@@ -31,7 +31,12 @@ package struct CSVTable {
   /// `CSVCell.plain`); "" when absent.
   package func cell(_ record: CSVScanner.Record, _ index: Int?) -> String {
     guard let index, index < record.fields.count else { return "" }
-    return CSVCell.plain(record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines))
+    let field = record.fields[index]
+    // Most cells have nothing to trim: only those that do pay for it.
+    guard let first = field.unicodeScalars.first, let last = field.unicodeScalars.last,
+      first.properties.isWhitespace || last.properties.isWhitespace
+    else { return CSVCell.plain(field) }
+    return CSVCell.plain(field.trimmingCharacters(in: .whitespacesAndNewlines))
   }
 
   /// The cell exactly as written, but for that apostrophe; for text that

@@ -36,7 +36,10 @@ package struct YAMLNode {
       return nil
     }
     do {
-      guard let node = try Yams.compose(yaml: text) else {
+      // Every scalar is read as text and checked by the reader itself, so
+      // Yams need not resolve implicit types (a regular expression per
+      // scalar, a third of loading the model).
+      guard let node = try Yams.compose(yaml: text, .basic) else {
         diagnostics.error("empty YAML document", at: start)
         return nil
       }
