@@ -40,16 +40,11 @@ extension Store {
       }
       var ids: [Int64] = []
       for decision in decisions {
+        // The live one, marked deleted in the same statement that finds it.
         let live = try db.query(
-          "SELECT id FROM decision WHERE ticker = ? AND deleted_at IS NULL",
-          [.text(decision.ticker)]
+          "UPDATE decision SET deleted_at = ? WHERE ticker = ? AND deleted_at IS NULL RETURNING id",
+          [.text(decision.decidedAt), .text(decision.ticker)]
         ).map { SQLValue($0.int64("id")) }
-        for old in live {
-          try db.execute(
-            "UPDATE decision SET deleted_at = ? WHERE id = ?",
-            [.text(decision.decidedAt), old]
-          )
-        }
         let id = try db.insert(
           """
           INSERT INTO decision (ticker, action, segments, reason, decided_by, decided_at,
