@@ -65,13 +65,13 @@ public struct PriceReader: Sendable {
     guard let header = found else {
       throw .noHeader(file: file, recognised: PriceColumn.date.aliases)
     }
-    var table = Layout(header: header, titles: titles, file: file)
+    let table = Layout(header: header, titles: titles, file: file)
     let format = "\(decoder.encoding?.rawValue ?? "utf-8") '\(Unicode.Scalar(scanner.delimiter))'"
     var collector = Collector(file: file, strict: strict)
     var rows = PriceRows(text: text, delimiter: scanner.delimiter, from: scanner.resumePoint)
     let basis: String
     if table.columns[.ticker] != nil {
-      let mode = try longMode(&table)
+      let mode = try longMode(table)
       basis = mode.basis
       try collector.readLong(&rows, layout: table, mode: mode)
     } else if !table.tickerColumns.isEmpty {
@@ -96,7 +96,7 @@ public struct PriceReader: Sendable {
   }
 
   /// How a long file's values become levels.
-  private func longMode(_ layout: inout Layout) throws(PriceError) -> ValueMode {
+  private func longMode(_ layout: Layout) throws(PriceError) -> ValueMode {
     let close = layout.columns[.close]
     let previous = layout.columns[.previousClose]
     let returns = layout.columns[.dailyReturn]

@@ -21,12 +21,27 @@ struct Result {
 
 /// Runs the binary in `directory` (default: a fresh temporary folder) with no terminal.
 func policyscore(_ arguments: [String], in directory: URL? = nil) throws -> Result {
-  let process = Process()
-  process.executableURL = binary
-  process.arguments = arguments
-  process.currentDirectoryURL = try directory ?? temporaryDirectory()
   var environment = ProcessInfo.processInfo.environment
   environment["POLICYSCORE_MODELS"] = nil
+  return try runProcess(
+    binary,
+    arguments,
+    in: try directory ?? temporaryDirectory(),
+    environment: environment
+  )
+}
+
+/// Runs `executable` with `arguments` in `directory` and collects its output.
+func runProcess(
+  _ executable: URL,
+  _ arguments: [String],
+  in directory: URL,
+  environment: [String: String] = ProcessInfo.processInfo.environment
+) throws -> Result {
+  let process = Process()
+  process.executableURL = executable
+  process.arguments = arguments
+  process.currentDirectoryURL = directory
   process.environment = environment
   let out = Pipe()
   let err = Pipe()

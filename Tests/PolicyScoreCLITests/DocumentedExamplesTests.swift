@@ -72,28 +72,16 @@ import Testing
 
   /// Runs a shell command line in `directory` with `policyscore` on the path.
   static func shell(_ line: String, in directory: URL) throws -> Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", line]
-    process.currentDirectoryURL = directory
     var environment = ProcessInfo.processInfo.environment
     environment["PATH"] =
       binary.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "")
     environment["HOME"] = directory.appendingPathComponent("home").path
     environment["POLICYSCORE_DB"] = nil
-    process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus,
-      stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self)
+    return try runProcess(
+      URL(fileURLWithPath: "/bin/sh"),
+      ["-c", line],
+      in: directory,
+      environment: environment
     )
   }
 

@@ -298,21 +298,5 @@ func writeJob(
 
 /// Runs `script` with bash in `directory`.
 func shell(_ script: String, in directory: URL) throws -> Result {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/bin/bash")
-  process.arguments = ["-c", script]
-  process.currentDirectoryURL = directory
-  let out = Pipe()
-  let err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  try process.run()
-  let stdout = out.fileHandleForReading.readDataToEndOfFile()
-  let stderr = err.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return Result(
-    status: process.terminationStatus,
-    stdout: String(decoding: stdout, as: UTF8.self),
-    stderr: String(decoding: stderr, as: UTF8.self)
-  )
+  try runProcess(URL(fileURLWithPath: "/bin/bash"), ["-c", script], in: directory)
 }
