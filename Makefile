@@ -60,9 +60,10 @@ bench: deps
 	.build/release/policyscore-bench $(BENCH_ARGS)
 
 # BENCHMARKS.md's tables: the stages on 10k, 100k and 1M rows, then PolicyScore
-# end to end against the pandas and polars baselines on 1M rows. The Python
-# packages go into .build-bench-venv (Benchmarks/baselines/setup.sh).
-COMPARE_ROWS ?= 1000000
+# end to end against the pandas and polars baselines on 100, 10k and 1M rows,
+# three runs each. The Python packages go into .build-bench-venv
+# (Benchmarks/baselines/setup.sh).
+COMPARE_ROWS ?= 100,10000,1000000
 bench-compare: deps
 	$(SWIFT) build -c release --product policyscore-bench
 	$(SWIFT) build -c release --product policyscore

@@ -18,7 +18,8 @@ import Glibc
 ///
 ///   policyscore-bench [--rows 10000,100000] [--sensitivity 5000x10000]
 ///                     [--scenarios 10000x100]
-///   policyscore-bench --compare ROWS --python PYTHON [--policyscore BINARY]
+///   policyscore-bench --compare 100,10000,1000000 --python PYTHON [--repeats 3]
+///                     [--policyscore BINARY]
 ///   policyscore-bench --backtest 5000x10 [--policyscore BINARY]
 ///   policyscore-bench --read FILE [--repeat N]
 ///   policyscore-bench --generate N --out FILE
@@ -93,86 +94,113 @@ if let spec = option("--backtest") {
   exit(0)
 }
 
-if let count = option("--compare").flatMap(Int.init) {
+if let sizes = option("--compare") {
   // PolicyScore end to end (the release binary, a cold process each time)
-  // against the pandas and polars baselines on the same file.
+  // against the pandas and polars baselines on the same file, at each size.
   let python = option("--python") ?? "/usr/bin/python3"
   let binary =
     option("--policyscore") ?? root.appendingPathComponent(".build/release/policyscore").path
+  let repeats = max(1, option("--repeats").flatMap(Int.init) ?? 3)
   let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
     "policyscore-compare"
   )
-  try? FileManager.default.removeItem(at: directory)
-  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-  let file = directory.appendingPathComponent("portfolio.csv").path
-  let bytes = generator.csv(rows: count)
-  FileManager.default.createFile(atPath: file, contents: Data(bytes))
   let exported = directory.appendingPathComponent("model")
-  try exportModel(model, asOf: asOf, to: exported)
   let baselines = root.appendingPathComponent("Benchmarks/baselines")
   func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-  let score = [
-    "score", file, "--as-of", asOf.description, "--max-rejects", "100",
-  ]
-  let noStore = timeProcess(binary, score + ["--out", path("policyscore"), "--no-store"])
-  // The baselines' job alone: ranked in memory, no report files, no store.
-  let rankingOnly = timeProcess(binary, score + ["--no-reports", "--no-store", "--top", "0"])
-  let withStore = timeProcess(
-    binary,
-    score + ["--out", path("policyscore-store"), "--db", path("history.sqlite")]
-  )
-  let pandas = timeProcess(
-    python,
-    [
-      baselines.appendingPathComponent("pandas_baseline.py").path, exported.path, file,
-      path("pandas.csv"),
-    ]
-  )
-  let polars = timeProcess(
-    python,
-    [
-      baselines.appendingPathComponent("polars_baseline.py").path, exported.path, file,
-      path("polars.csv"),
-    ]
-  )
-  let example = timeProcess(
-    binary,
-    [
-      "score", root.appendingPathComponent("Examples/portfolio.csv").path, "--out", path("example"),
-      "--no-store",
-    ],
-    repeats: 5
-  )
-  let megabytes = Double(bytes.count) / 1e6
+  func fixed(_ value: Double, _ decimals: Int = 2) -> String {
+    String(format: "%.\(decimals)f", value)
+  }
   print(
-    "end to end on \(count) rows (\(String(format: "%.1f", megabytes)) MB), one cold process each"
+    "end to end: one cold process per run, \(repeats) runs each; seconds min, median and max; the peak memory of the largest run; polars' median over the tool's"
   )
-  // Over 1: PolicyScore is faster, ranked only or with every report written.
-  print(
-    ["", "seconds", "× ranked only", "× reports"].enumerated()
-      .map { pad($0.1, $0.0 == 0 ? 46 : 14) }.joined()
-  )
-  for (name, seconds) in [
-    ("PolicyScore, ranked only (--no-reports)", rankingOnly),
-    ("PolicyScore, every report written", noStore),
-    ("PolicyScore, reports and the store", withStore),
-    ("pandas + pyahocorasick, rankings only", pandas),
-    ("polars extract_many, rankings only", polars),
-  ] {
+  for count in sizes.split(separator: ",").compactMap({ Int($0) }) {
+    try? FileManager.default.removeItem(at: directory)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    try exportModel(model, asOf: asOf, to: exported)
+    let file = path("portfolio.csv")
+    let bytes = generator.csv(rows: count)
+    FileManager.default.createFile(atPath: file, contents: Data(bytes))
+    let score = ["score", file, "--as-of", asOf.description, "--max-rejects", "100"]
+    var tools: [(name: String, runs: Runs)] = [
+      ("PolicyScore, ranked only (--no-reports)", Runs()),
+      ("PolicyScore, every report written", Runs()),
+      ("PolicyScore, reports and the store", Runs()),
+      ("pandas + pyahocorasick, rankings only", Runs()),
+      ("polars extract_many, rankings only", Runs()),
+    ]
+    // Interleaved, so that a noisy minute slows every tool alike.
+    for run in 1...repeats {
+      try? FileManager.default.removeItem(atPath: path("history.sqlite"))
+      let arguments: [[String]] = [
+        score + ["--no-reports", "--no-store", "--top", "0"],
+        score + ["--out", path("policyscore-\(run)"), "--no-store"],
+        score + ["--out", path("policyscore-store"), "--db", path("history.sqlite")],
+        [
+          baselines.appendingPathComponent("pandas_baseline.py").path, exported.path, file,
+          path("pandas.csv"),
+        ],
+        [
+          baselines.appendingPathComponent("polars_baseline.py").path, exported.path, file,
+          path("polars.csv"),
+        ],
+      ]
+      for index in tools.indices {
+        tools[index].runs.runs.append(runProcess(index < 3 ? binary : python, arguments[index]))
+      }
+    }
+    let polars = tools[4].runs.median
+    print("")
+    print("\(count) rows (\(fixed(Double(bytes.count) / 1e6, 1)) MB)")
     print(
-      pad(name, 46) + pad(String(format: "%.2f", seconds), 14)
-        + pad(String(format: "%.1f", seconds / rankingOnly), 14)
-        + pad(String(format: "%.1f", seconds / noStore), 14)
+      [("", 40), ("min", 9), ("median", 9), ("max", 9), ("peak MB", 9), ("× polars", 10)]
+        .map { pad($0.0, $0.1) }.joined()
+    )
+    for (name, runs) in tools {
+      let seconds = runs.seconds
+      print(
+        pad(name, 40) + pad(fixed(seconds.first ?? 0), 9) + pad(fixed(runs.median), 9)
+          + pad(fixed(seconds.last ?? 0), 9) + pad(fixed(runs.peakMegabytes, 0), 9)
+          + pad(fixed(polars / runs.median, 1), 10)
+      )
+    }
+    let reports = directory.appendingPathComponent("policyscore-1")
+    let sizes = fileSizes(reports)
+    let total = Double(sizes.reduce(0) { $0 + $1.bytes }) / 1e6
+    print(
+      "reports: \(fixed(total, 1)) MB in \(sizes.count) files ("
+        + sizes.prefix(3).map { "\($0.name) \(fixed(Double($0.bytes) / 1e6, 1)) MB" }
+        .joined(separator: ", ") + ")"
+    )
+    if repeats > 1 {
+      let differing = differingFiles(reports, directory.appendingPathComponent("policyscore-2"))
+      print(
+        "reports of runs 1 and 2: "
+          + (differing.isEmpty
+            ? "byte-identical, generation times aside"
+            : "differ in \(differing.joined(separator: ", "))")
+      )
+    }
+    let agreement = baselines.appendingPathComponent("agreement.py").path
+    let rankings = reports.appendingPathComponent("rankings.csv").path
+    print("pandas agreement: " + output(python, [agreement, rankings, path("pandas.csv")]))
+    print("polars agreement: " + output(python, [agreement, rankings, path("polars.csv")]))
+  }
+  var example = Runs()
+  for _ in 0..<5 {
+    example.runs.append(
+      runProcess(
+        binary,
+        [
+          "score", root.appendingPathComponent("Examples/portfolio.csv").path, "--out",
+          path("example"), "--no-store",
+        ]
+      )
     )
   }
   print("")
   print(
-    "policyscore score Examples/portfolio.csv, cold start, best of 5: \(String(format: "%.3f", example)) s"
+    "policyscore score Examples/portfolio.csv, cold start, 5 runs: best \(fixed(example.seconds.first ?? 0, 3)) s, median \(fixed(example.median, 3)) s, worst \(fixed(example.seconds.last ?? 0, 3)) s"
   )
-  let agreement = baselines.appendingPathComponent("agreement.py").path
-  let rankings = path("policyscore/rankings.csv")
-  print("pandas agreement: " + output(python, [agreement, rankings, path("pandas.csv")]))
-  print("polars agreement: " + output(python, [agreement, rankings, path("polars.csv")]))
   exit(0)
 }
 

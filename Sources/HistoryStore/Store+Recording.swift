@@ -8,17 +8,24 @@ import PortfolioImport
 extension Store {
   /// Records `entries`, and their job run when given, in one transaction.
   ///
-  /// Either all of it is stored or none. `checkpoint` is called inside the
-  /// transaction, before the commit, for tests that kill the process there.
+  /// Either all of it is stored or none. `beforeCommit` is called last in
+  /// the transaction, which it rolls back by throwing; then `checkpoint`,
+  /// for tests that kill the process there.
   @discardableResult
   public func record(
     _ entries: [RunEntry],
     job: (
       name: String, fingerprint: String, asOf: String, reportDirectory: String, decisions: String
     )? = nil,
-    checkpoint: (String) -> Void = { _ in }
+    checkpoint: (String) -> Void = { _ in },
+    beforeCommit: () throws -> Void = {}
   ) throws(StoreError) -> (jobRunID: Int64?, runIDs: [Int64]) {
-    try write { db in try Self.insert(entries, job: job, into: db, checkpoint: checkpoint) }
+    try bulkWrite { db in
+      let ids = try Self.insert(entries, job: job, into: db)
+      try beforeCommit()
+      checkpoint("store-transaction")
+      return ids
+    }
   }
 
   /// The rows of `record`, on either backend.
@@ -27,8 +34,7 @@ extension Store {
     job: (
       name: String, fingerprint: String, asOf: String, reportDirectory: String, decisions: String
     )?,
-    into db: S,
-    checkpoint: (String) -> Void
+    into db: S
   ) throws -> (jobRunID: Int64?, runIDs: [Int64]) {
     var jobRunID: Int64?
     if let job {
@@ -170,7 +176,6 @@ extension Store {
     try holding.finish()
     try score.finish()
     try mapping.finish()
-    checkpoint("store-transaction")
     return (jobRunID, runIDs)
   }
 

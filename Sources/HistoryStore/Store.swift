@@ -302,4 +302,29 @@ public final class Store: Sendable {
       throw .failed(Self.describe(error))
     }
   }
+
+  /// `write` for a run's rows, which `body` inserts parents first.
+  ///
+  /// SQLite then skips the foreign-key lookup per row, which costs as much
+  /// as the insert itself. PostgreSQL checks them as usual.
+  func bulkWrite<T>(_ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
+    guard case .sqlite(let pool) = backend else { return try write(body) }
+    do {
+      return try pool.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA foreign_keys = OFF")
+        defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+        var result: T?
+        try db.inTransaction {
+          result = try body(SQLiteSession(db: db))
+          return .commit
+        }
+        guard let result else { throw StoreError.failed("the transaction returned nothing") }
+        return result
+      }
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw .failed(Self.describe(error))
+    }
+  }
 }

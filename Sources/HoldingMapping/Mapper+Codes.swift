@@ -49,7 +49,7 @@ extension Mapper {
         combined[segment] = text
       }
     }
-    let ranked = Self.ranked(combined, ids: segmentIDs)
+    let ranked = ranked(combined)
     guard let best = ranked.first else {
       // The narrowest code's default that the others allow, or, when the
       // codes disagree, the first code's.

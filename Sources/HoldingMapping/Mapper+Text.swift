@@ -80,10 +80,7 @@ extension Mapper {
   /// review file to propose for an unmapped holding. Empty when the text
   /// names nothing.
   public func weakCandidates(for holding: Holding) -> [SegmentShare] {
-    let ranked = Self.ranked(
-      textEvidence(coreName(holding.name) + "\n" + holding.description).scores,
-      ids: segmentIDs
-    )
+    let ranked = ranked(textEvidence(coreName(holding.name) + "\n" + holding.description).scores)
     guard let best = ranked.first, best.value.score > 0 else { return [] }
     let tied = ranked.prefix { $0.value.score == best.value.score }
     return tied.map {
@@ -92,7 +89,7 @@ extension Mapper {
   }
 
   func mapByText(_ scores: [Int: TextScore], note: String) -> Mapping? {
-    let ranked = Self.ranked(scores, ids: segmentIDs)
+    let ranked = ranked(scores)
     guard let best = ranked.first, best.value.score >= parameters.minimumTextScore else {
       return nil
     }

@@ -18,6 +18,9 @@ public import PortfolioImport
 public final class Mapper: Sendable {
   let segmentIDs: [SegmentID]
   let segmentIndex: [SegmentID: Int]
+  /// Each segment's place among the ids in text order, by segment index:
+  /// ties between segments are broken by id without comparing strings.
+  let idOrder: [Int]
   let domains: [SegmentID: Domain]
   /// Each segment's domain as a bit, by segment index (0 for none).
   let domainBits: [UInt64]
@@ -62,6 +65,14 @@ public final class Mapper: Sendable {
     var index: [SegmentID: Int] = [:]
     for (position, id) in segmentIDs.enumerated() { index[id] = position }
     segmentIndex = index
+    let ids = model.segmentIDs
+    var idOrder = [Int](repeating: 0, count: ids.count)
+    for (place, position) in ids.indices.sorted(by: { ids[$0].rawValue < ids[$1].rawValue })
+      .enumerated()
+    {
+      idOrder[position] = place
+    }
+    self.idOrder = idOrder
     var terms: [(text: String, role: TextMatcher.Role)] = []
     var words = model.lexicon.words
     for id in model.segmentIDs {
@@ -172,6 +183,7 @@ public final class Mapper: Sendable {
 
     /// For the evidence, in the text's order: `; not counted after '另有': '医药流通'`.
     var sideNote: String {
+      if sideTerms.isEmpty && customerTerms.isEmpty { return "" }
       let customers = customerTerms.sorted { $0.at < $1.at }
       let customerNote =
         customers.isEmpty
@@ -316,7 +328,7 @@ public final class Mapper: Sendable {
       return .mapped(mapping)
     }
     // Ties by id, as everywhere: a dictionary's order changes from run to run.
-    let best = Self.ranked(scores, ids: segmentIDs).first
+    let best = ranked(scores).first
     if let best, best.value.score > 0 {
       return .unmapped(
         reason:
@@ -335,7 +347,7 @@ public final class Mapper: Sendable {
   public func coreName(_ name: String) -> String {
     var core = Array(name.utf8)
     if let first = name.unicodeScalars.first, let last = name.unicodeScalars.last,
-      first.properties.isWhitespace || last.properties.isWhitespace
+      first.isWhite || last.isWhite
     {
       core = Array(name.trimmingCharacters(in: .whitespaces).utf8)
     }
@@ -365,13 +377,8 @@ public final class Mapper: Sendable {
   }
 
   /// Segments by score, highest first, ties by id.
-  static func ranked(
-    _ scores: [Int: TextScore],
-    ids: [SegmentID]
-  ) -> [(key: Int, value: TextScore)] {
-    scores.sorted {
-      ($0.value.score, ids[$1.key].rawValue) > ($1.value.score, ids[$0.key].rawValue)
-    }
+  func ranked(_ scores: [Int: TextScore]) -> [(key: Int, value: TextScore)] {
+    scores.sorted { ($0.value.score, idOrder[$1.key]) > ($1.value.score, idOrder[$0.key]) }
   }
 
   func sorted(_ segments: [MappedSegment]) -> [MappedSegment] {
@@ -382,5 +389,18 @@ public final class Mapper: Sendable {
 
   func quoted(_ terms: [String]) -> String {
     terms.map { "'\($0)'" }.joined(separator: ", ")
+  }
+}
+
+extension Unicode.Scalar {
+  /// Unicode's White_Space, as `properties.isWhitespace`, without the
+  /// property lookup: every holding's name is tested at both ends.
+  fileprivate var isWhite: Bool {
+    switch value {
+    case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F,
+      0x3000:
+      true
+    default: false
+    }
   }
 }

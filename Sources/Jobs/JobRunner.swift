@@ -29,7 +29,7 @@ public struct JobRunner {
   public var log: @Sendable (JobEvent) -> Void = { _ in }
   /// Called at named points ("reports-partly-written", "store-transaction",
   /// "store-committed"), for tests.
-  public var checkpoint: (String) -> Void = { _ in }
+  public var checkpoint: @Sendable (String) -> Void = { _ in }
   public var now: () -> Date = { Date() }
 
   public init(job: Job, store: Store, today: Day, toolVersion: String) {
@@ -215,12 +215,13 @@ public struct JobRunner {
         owner: job.name,
         protecting: [],
         checkpoint: checkpoint
-      ) { () throws(PipelineError) in
+      ) { gate throws(PipelineError) in
         do throws(StoreError) {
           return try store.record(
             entries,
             job: (job.name, fingerprint, asOf.description, folder.path, decisionsApplied),
-            checkpoint: checkpoint
+            checkpoint: checkpoint,
+            beforeCommit: gate
           )
         } catch {
           throw .store(error)

@@ -175,9 +175,13 @@ public struct ScoringPipeline: Sendable {
   /// Writes `files` into `directory` and records the runs, so that the
   /// reports are in place only once they are recorded.
   ///
-  /// The files are written under a temporary name, `record` runs, and only
-  /// when it succeeds is the folder swapped in; when it fails, the folder is
-  /// discarded and the previous reports stay.
+  /// The files are written under a temporary name while `record` runs on
+  /// this thread: the two take about as long for a large run, and each
+  /// mostly keeps one core busy. `record` calls the gate it is given just
+  /// before its commit, which waits for the files and throws when they
+  /// could not be written, so that nothing is recorded without its
+  /// reports. Only when the record succeeds is the folder swapped in; when
+  /// either fails, the folder is discarded and the previous reports stay.
   ///
   /// - Parameters:
   ///   - files: Relative path → file; none to write nothing.
@@ -185,7 +189,7 @@ public struct ScoringPipeline: Sendable {
   ///   - owner: A job's name, for the folder's marker.
   ///   - protecting: The store and the inputs, which the folder must not hold.
   ///   - checkpoint: Called at named points, for tests.
-  ///   - record: Records the runs.
+  ///   - record: Records the runs, calling the gate before it commits.
   /// - Returns: What `record` returned.
   /// - Throws: `PipelineError.reports` when the folder cannot be written or
   ///   swapped in, or what `record` threw.
@@ -194,45 +198,87 @@ public struct ScoringPipeline: Sendable {
     to directory: URL,
     owner: String = "",
     protecting: [URL],
-    checkpoint: (String) -> Void = { _ in },
-    record: () throws(PipelineError) -> T
+    checkpoint: @escaping @Sendable (String) -> Void = { _ in },
+    record: (_ gate: () throws(PipelineError) -> Void) throws(PipelineError) -> T
   ) throws(PipelineError) -> T {
-    guard let files else { return try record() }
+    guard let files else { return try record {} }
     observe(.stage("writing the reports to \(directory.path)"))
-    let staged: StagedReports
-    do {
-      staged = try ReportFolder.stage(
-        files,
-        for: directory,
-        owner: owner,
-        protecting: protecting,
-        checkpoint: checkpoint
+    let staging = Staging()
+    Thread.detachNewThread {
+      staging.finish(
+        Result(catching: { () throws(ReportError) in
+          try ReportFolder.stage(
+            files,
+            for: directory,
+            owner: owner,
+            protecting: protecting,
+            checkpoint: checkpoint
+          )
+        })
       )
-    } catch {
-      throw .reports(error)
     }
     let result: T
     do {
-      result = try record()
+      result = try record { () throws(PipelineError) in _ = try staging.staged() }
     } catch {
-      staged.discard()
+      // The files' failure first: it is why the record stopped.
+      switch staging.wait() {
+      case .success(let staged): staged.discard()
+      case .failure(let failure): throw .reports(failure)
+      }
       throw error
     }
+    let staged = try staging.staged()
     checkpoint("store-committed")
     do { try staged.commit() } catch { throw .reports(error) }
     return result
   }
 
-  /// Records `entries` in `store`, or nothing without one.
-  public func record(_ entries: [RunEntry], in store: Store?) throws(PipelineError) -> [Int64] {
+  /// Records `entries` in `store`, or nothing without one; `gate` is called
+  /// just before the commit (see `publish`).
+  public func record(
+    _ entries: [RunEntry],
+    in store: Store?,
+    gate: () throws(PipelineError) -> Void = {}
+  ) throws(PipelineError) -> [Int64] {
     guard let store else { return [] }
     observe(
       .stage("recording \(entries.count) run\(entries.count == 1 ? "" : "s") in \(store.path)")
     )
     do {
-      return try store.record(entries).runIDs
+      return try store.record(entries, beforeCommit: gate).runIDs
     } catch {
       throw .store(error)
+    }
+  }
+}
+
+/// Report files being written on another thread, and how that ended.
+private final class Staging: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private let lock = NSLock()
+  private var result: Result<StagedReports, ReportError>?
+
+  func finish(_ result: Result<StagedReports, ReportError>) {
+    lock.withLock { self.result = result }
+    done.signal()
+  }
+
+  /// Waits for the files to be written.
+  func wait() -> Result<StagedReports, ReportError> {
+    while true {
+      if let result = lock.withLock({ result }) { return result }
+      done.wait()
+      // For the next to wait.
+      done.signal()
+    }
+  }
+
+  /// The staged folder, once written.
+  func staged() throws(PipelineError) -> StagedReports {
+    switch wait() {
+    case .success(let staged): return staged
+    case .failure(let error): throw .reports(error)
     }
   }
 }

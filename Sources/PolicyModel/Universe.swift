@@ -108,7 +108,10 @@ public struct Universe: Sendable {
         default: break
         }
       } else if (0x3400...0x9FFF).contains(value) {
-        out.append(contentsOf: String(scalar).utf8)
+        // Three bytes in UTF-8, written without a String per character.
+        out.append(0xE0 | UInt8(value >> 12))
+        out.append(0x80 | UInt8((value >> 6) & 0x3F))
+        out.append(0x80 | UInt8(value & 0x3F))
       } else if scalar.properties.isAlphabetic {
         out.append(contentsOf: String(scalar).lowercased().utf8)
       }

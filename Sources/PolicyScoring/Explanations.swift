@@ -27,8 +27,30 @@ public struct Explanations: Sendable {
   let leads: [(label: String, points: Double)]
 
   public init(_ scores: [Score]) {
-    let signatures = Parallel.map(scores.count) { index in
-      scores[index].mapping.segments.map { scores[index].explainer.signature(scores[index], $0) }
+    // Each core numbers the distinct signatures of its range in the order it
+    // meets them; the ranges are then merged in order, which numbers them
+    // as one pass over all the scores would.
+    let parts = Parallel.chunks(scores.count) { range in
+      var part = SignaturePart()
+      var seen: [[UInt8]: Int32] = [:]
+      for position in range {
+        let score = scores[position]
+        let segments = score.mapping.segments
+        for (segment, mapped) in segments.enumerated() {
+          let signature = score.explainer.signature(score, mapped)
+          if let known = seen[signature] {
+            part.flat.append(known)
+          } else {
+            let next = Int32(part.signatures.count)
+            seen[signature] = next
+            part.signatures.append(signature)
+            part.first.append((position, segment))
+            part.flat.append(next)
+          }
+        }
+        part.counts.append(Int32(segments.count))
+      }
+      return part
     }
     var seen: [[UInt8]: Int32] = [:]
     var first: [(score: Int, segment: Int)] = []
@@ -36,18 +58,16 @@ public struct Explanations: Sendable {
     var flat: [Int32] = []
     offsets.reserveCapacity(scores.count + 1)
     flat.reserveCapacity(scores.count * 2)
-    for (position, keys) in signatures.enumerated() {
-      for (segment, signature) in keys.enumerated() {
-        if let known = seen[signature] {
-          flat.append(known)
-        } else {
-          let next = Int32(first.count)
-          seen[signature] = next
-          first.append((position, segment))
-          flat.append(next)
-        }
+    for part in parts {
+      let numbers = part.signatures.indices.map { local in
+        if let known = seen[part.signatures[local]] { return known }
+        let next = Int32(first.count)
+        seen[part.signatures[local]] = next
+        first.append(part.first[local])
+        return next
       }
-      offsets.append(Int32(flat.count))
+      flat += part.flat.map { numbers[Int($0)] }
+      for count in part.counts { offsets.append(offsets[offsets.count - 1] + count) }
     }
     var texts: [String] = []
     var leads: [(String, Double)] = []
@@ -139,6 +159,17 @@ extension Explainer {
     let lead = drivers.max { abs($0.1) < abs($1.1) || (abs($0.1) == abs($1.1) && $0.0 > $1.0) }
     return lead ?? ("", 0)
   }
+}
+
+/// One core's share of `Explanations.init`: its range's distinct
+/// signatures, where each first appeared, and its scores' explanations by
+/// those local numbers.
+private struct SignaturePart {
+  var signatures: [[UInt8]] = []
+  var first: [(score: Int, segment: Int)] = []
+  var flat: [Int32] = []
+  /// Segments per score.
+  var counts: [Int32] = []
 }
 
 /// A value worked out once, on first use, whichever thread asks first.

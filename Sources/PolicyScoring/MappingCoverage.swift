@@ -38,13 +38,15 @@ public struct MappingCoverage: Sendable {
 
   public init(run: ScoreRun) {
     // A segment's domain looked up once, not copied out of its score per holding.
-    let domains = run.scoring.segmentScores.mapValues(\.segment.domain)
+    let domains = run.scoring.segmentScores.compactMapValues {
+      Domain.allCases.firstIndex(of: $0.segment.domain)
+    }
     let scores = run.scores
     // Blocks of a fixed size across the cores, added up in order: the sums
     // do not depend on the number of cores.
     let block = 1 << 16
     let parts = Parallel.each((scores.count + block - 1) / block) { first in
-      var part = MappingCoverage()
+      var part = Tally()
       for index in (first * block)..<min(scores.count, (first + 1) * block) {
         part.add(scores[index], domains: domains)
       }
@@ -52,8 +54,12 @@ public struct MappingCoverage: Sendable {
     }
     for part in parts {
       mapped = mapped + part.mapped
-      byMethod.merge(part.byMethod, uniquingKeysWith: +)
-      byDomain.merge(part.byDomain, uniquingKeysWith: +)
+      for (method, line) in zip(MappingMethod.allCases, part.byMethod) where line.holdings > 0 {
+        byMethod[method, default: Line()] = byMethod[method, default: Line()] + line
+      }
+      for (domain, line) in zip(Domain.allCases, part.byDomain) where line.holdings > 0 {
+        byDomain[domain, default: Line()] = byDomain[domain, default: Line()] + line
+      }
       borderline += part.borderline
     }
     let heaviestFirst = {
@@ -67,21 +73,28 @@ public struct MappingCoverage: Sendable {
     borderline.sort { $0.holding.line < $1.holding.line }
   }
 
-  private init() {}
+  /// One block's counts, by method and domain in their declared order.
+  private struct Tally {
+    var mapped = Line()
+    var byMethod = [Line](repeating: Line(), count: MappingMethod.allCases.count)
+    var byDomain = [Line](repeating: Line(), count: Domain.allCases.count)
+    var borderline: [(holding: Holding, reason: String)] = []
 
-  private mutating func add(_ score: Score, domains: [SegmentID: Domain]) {
-    let holding = score.holding
-    let mapping = score.mapping
-    let weight = holding.weight
-    mapped.holdings += 1
-    mapped.weight += weight
-    byMethod[mapping.method, default: Line()].holdings += 1
-    byMethod[mapping.method, default: Line()].weight += weight
-    if let primary = mapping.segments.first, let domain = domains[primary.segment] {
-      byDomain[domain, default: Line()].holdings += 1
-      byDomain[domain, default: Line()].weight += weight
+    mutating func add(_ score: Score, domains: [SegmentID: Int]) {
+      let holding = score.holding
+      let mapping = score.mapping
+      let weight = holding.weight
+      mapped.holdings += 1
+      mapped.weight += weight
+      let method = MappingMethod.ordinals[mapping.method] ?? 0
+      byMethod[method].holdings += 1
+      byMethod[method].weight += weight
+      if let primary = mapping.segments.first, let domain = domains[primary.segment] {
+        byDomain[domain].holdings += 1
+        byDomain[domain].weight += weight
+      }
+      if let reason = mapping.borderline { borderline.append((holding, reason)) }
     }
-    if let reason = mapping.borderline { borderline.append((holding, reason)) }
   }
 
   /// Share of holdings mapped, 0...1 (0 when nothing is in scope: no
@@ -100,4 +113,11 @@ public struct MappingCoverage: Sendable {
       total.weight == 0 ? 0 : line.weight / total.weight
     )
   }
+}
+
+extension MappingMethod {
+  /// Each method's place in `allCases`.
+  fileprivate static let ordinals = Dictionary(
+    uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) }
+  )
 }

@@ -23,6 +23,12 @@ public struct ScoreRun: Sendable {
   /// By their listing's classification, their text, or an analyst's decision.
   public private(set) var outOfScope: [(holding: Holding, reason: String)]
   public private(set) var summaries: [PortfolioSummary]
+  /// Where every row went, counted once as the outcomes are sorted.
+  ///
+  /// Rows read = scored + out of scope + unmapped + rejected, counting the
+  /// rows merged into a holding with it, and totals and note lines among the
+  /// rejected.
+  public let accounting: Accounting
 
   /// Maps with `mapper` and scores with `scoring`.
   public init(portfolio: Portfolio, scoring: ScoringModel, mapper: Mapper) {
@@ -72,15 +78,27 @@ public struct ScoreRun: Sendable {
     var unmapped: [(holding: Holding, reason: String)] = []
     var outOfScope: [(holding: Holding, reason: String)] = []
     var isOutOfScope = [Bool](repeating: false, count: holdings.count)
+    var accounting = Accounting(
+      read: portfolio.rowsRead,
+      scored: 0,
+      outOfScope: 0,
+      unmapped: 0,
+      rejected: portfolio.rejects.count
+    )
     for (index, (holding, outcome)) in zip(holdings, outcomes).enumerated() {
+      let rows = holding.rowCount
       switch outcome {
-      case .mapped: break
-      case .unmapped(let reason): unmapped.append((holding, reason))
+      case .mapped: accounting.scored += rows
+      case .unmapped(let reason):
+        unmapped.append((holding, reason))
+        accounting.unmapped += rows
       case .outOfScope(let reason):
         outOfScope.append((holding, reason))
         isOutOfScope[index] = true
+        accounting.outOfScope += rows
       }
     }
+    self.accounting = accounting
     var shared: [String: ExposureTotals] = [:]
     if let sharing, sharing.scoring.exposureKeys == scoring.exposureKeys {
       for summary in sharing.summaries { shared[summary.portfolio] = summary.totals }
@@ -146,19 +164,6 @@ public struct ScoreRun: Sendable {
     var sorted = keys.indices.sorted { keys[$0] < keys[$1] }.map { scores[$0] }
     for index in sorted.indices { sorted[index].rank = index + 1 }
     return sorted
-  }
-
-  /// Rows read = scored + out of scope + unmapped + rejected, counting the
-  /// rows merged into a holding with it, and totals and note lines among the
-  /// rejected.
-  public var accounting: Accounting {
-    Accounting(
-      read: portfolio.rowsRead,
-      scored: scores.reduce(0) { $0 + $1.holding.rowCount },
-      outOfScope: outOfScope.reduce(0) { $0 + $1.holding.rowCount },
-      unmapped: unmapped.reduce(0) { $0 + $1.holding.rowCount },
-      rejected: portfolio.rejects.count
-    )
   }
 }
 

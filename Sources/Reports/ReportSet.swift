@@ -49,21 +49,24 @@ public struct ReportSet: Sendable {
     let coverage = coverage ?? run.coverage
     let columns = SegmentColumns.all(run.scoring)
     let explanations = run.explanations
-    let files: [String: ReportFile] = [
-      "rankings.csv": Self.rankings(run, columns: columns, explanations: explanations),
-      "explanations.csv": ReportFile(Self.explanations(explanations)),
-      "exposures.csv": ReportFile(Self.exposures(run)),
-      "mappings.csv": Self.mappings(run, columns: columns),
-      "coverage.csv": ReportFile(coverage.csv),
-      "unmapped.csv": ReportFile(Self.unmapped(run)),
-      "out-of-scope.csv": ReportFile(Self.outOfScope(run)),
-      "rejects.csv": ReportFile(Self.rejects(run)),
-      "manifest.json": ReportFile(Self.manifest(run, coverage: coverage, context: context)),
-      "report.html": ReportFile(
-        HTMLReport.score(run, language: context.language, context: context)
+    // Each file's preparation reads the run alone: side by side.
+    let builders: [(name: String, build: () -> ReportFile)] = [
+      ("rankings.csv", { Self.rankings(run, columns: columns, explanations: explanations) }),
+      ("explanations.csv", { ReportFile(Self.explanations(explanations)) }),
+      ("exposures.csv", { ReportFile(Self.exposures(run)) }),
+      ("mappings.csv", { Self.mappings(run, columns: columns) }),
+      ("coverage.csv", { ReportFile(coverage.csv) }),
+      ("unmapped.csv", { ReportFile(Self.unmapped(run)) }),
+      ("out-of-scope.csv", { ReportFile(Self.outOfScope(run)) }),
+      ("rejects.csv", { ReportFile(Self.rejects(run)) }),
+      ("manifest.json", { ReportFile(Self.manifest(run, coverage: coverage, context: context)) }),
+      (
+        "report.html",
+        { ReportFile(HTMLReport.score(run, language: context.language, context: context)) }
       ),
     ]
-    self.files = files
+    let built = Parallel.each(builders.count) { builders[$0].build() }
+    files = Dictionary(uniqueKeysWithValues: zip(builders.map(\.name), built))
   }
 
   /// Writes every file into `directory`, replacing it whole (see `ReportFolder`).

@@ -154,7 +154,7 @@ public enum HTMLReport {
     for summary in run.summaries {
       let range = start..<min(start + summary.scored, run.scores.count)
       start += summary.scored
-      let scores = Array(run.scores[range])
+      let scores = run.scores[range]
       func rows(_ slice: ArraySlice<Int>) -> [[String: Any]] {
         slice.map { offset in
           let score = scores[offset]
@@ -164,7 +164,7 @@ public enum HTMLReport {
             "name": score.holding.name, "segment": language.name(of: segment),
             "factors": SVGChart.factors(e: score.factors.e, f: score.factors.f, d: score.factors.d),
             "composite": fixed(score.composite, decimals: 1),
-            "reason": explanations.mainReason(score, at: range.lowerBound + offset),
+            "reason": explanations.mainReason(score, at: offset),
           ]
         }
       }
@@ -172,6 +172,7 @@ public enum HTMLReport {
       let top = indices.prefix(tableRows)
       let bottom = indices.count > tableRows ? indices.suffix(tableRows) : []
       let tier = scoring.model.parameters.tier(for: summary.composite)
+      let restrictedScores = Array(scores.lazy.filter { restricted($0, scoring) }.prefix(30))
       pages.append([
         "name": summary.portfolio,
         "composite": fixed(summary.composite, decimals: 1),
@@ -187,8 +188,8 @@ public enum HTMLReport {
         ).svg,
         "topTable": ["rows": rows(top), "labels": labels(language)],
         "bottomTable": ["rows": rows(bottom[...]), "labels": labels(language)],
-        "hasRestricted": scores.contains { restricted($0, scoring) },
-        "restricted": scores.filter { restricted($0, scoring) }.prefix(30).map { score in
+        "hasRestricted": !restrictedScores.isEmpty,
+        "restricted": restrictedScores.map { score in
           let segment = score.primarySegment.flatMap { scoring.segmentScores[$0] }
           return [
             "ticker": score.holding.ticker.canonical, "name": score.holding.name,

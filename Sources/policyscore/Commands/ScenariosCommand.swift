@@ -136,7 +136,7 @@ struct ScenariosCommand: ParsableCommand {
       )
     )
     let ids = try pipeline.publish(files, to: out, protecting: protected) {
-      () throws(PipelineError) in
+      gate throws(PipelineError) in
       let finished = Date()
       let entries = zip(scenarios, runs).map { scenario, run in
         RunEntry(
@@ -149,7 +149,7 @@ struct ScenariosCommand: ParsableCommand {
           reportDirectory: out.appendingPathComponent(scenario.name)
         )
       }
-      return try pipeline.record(entries, in: store)
+      return try pipeline.record(entries, in: store, gate: gate)
     }
     Progress.shared.finish()
     let accounting = runs[0].accounting

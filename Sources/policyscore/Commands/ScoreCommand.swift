@@ -114,7 +114,7 @@ struct ScoreCommand: ParsableCommand {
       noReports ? nil : reports?.files,
       to: out,
       protecting: protected
-    ) { () throws(PipelineError) in
+    ) { gate throws(PipelineError) in
       let entry = RunEntry(
         command: "score",
         scenario: .baseline(),
@@ -124,7 +124,7 @@ struct ScoreCommand: ParsableCommand {
         finished: Date(),
         reportDirectory: noReports ? nil : out
       )
-      return try pipeline.record([entry], in: store)
+      return try pipeline.record([entry], in: store, gate: gate)
     }
     Progress.shared.finish()
     switch format {

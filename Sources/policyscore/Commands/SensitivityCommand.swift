@@ -145,7 +145,7 @@ struct SensitivityCommand: ParsableCommand {
         )
       )
     )
-    try pipeline.publish(files, to: out, protecting: protected) {}
+    try pipeline.publish(files, to: out, protecting: protected) { _ in }
     Progress.shared.finish()
     print(report.text)
     print(

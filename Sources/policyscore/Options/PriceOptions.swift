@@ -162,7 +162,7 @@ extension PriceStudyCommand {
     with pipeline: ScoringPipeline,
     run: ScoreRun
   ) throws {
-    try pipeline.publish(files, to: out, protecting: protected) {}
+    try pipeline.publish(files, to: out, protecting: protected) { _ in }
     Progress.shared.finish()
     print(text)
     print("reports: \(shown(out.path))/ (\(names.joined(separator: ", ")))")
