@@ -41,9 +41,10 @@ public struct MappingCoverage: Sendable {
     let domains = run.scoring.segmentScores.compactMapValues {
       Domain.allCases.firstIndex(of: $0.segment.domain)
     }
-    let scores = run.scores
+    let scores = run.inFileOrder
     // Blocks of a fixed size across the cores, added up in order: the sums
-    // do not depend on the number of cores.
+    // do not depend on the number of cores. File order, not rank order,
+    // walks the scores in the order they lie in memory.
     let block = 1 << 16
     let parts = Parallel.each((scores.count + block - 1) / block) { first in
       var part = Tally()

@@ -23,6 +23,9 @@ public struct ScoreRun: Sendable {
   /// By their listing's classification, their text, or an analyst's decision.
   public private(set) var outOfScope: [(holding: Holding, reason: String)]
   public private(set) var summaries: [PortfolioSummary]
+  /// The scores in file order, whose parts lie in memory in that order: a
+  /// pass that does not need the ranking is quicker over them.
+  let inFileOrder: [Score]
   /// Where every row went, counted once as the outcomes are sorted.
   ///
   /// Rows read = scored + out of scope + unmapped + rejected, counting the
@@ -123,6 +126,7 @@ public struct ScoreRun: Sendable {
       return (group, summary)
     }
     self.scores = parts.flatMap(\.0)
+    inFileOrder = scored.compactMap { $0 }
     self.unmapped = unmapped
     self.outOfScope = outOfScope
     self.summaries = parts.map(\.1)
