@@ -39,6 +39,38 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
     #expect(try store.appliedMigrations().count == 7)
   }
 
+  /// The run is recorded while its reports are written, and the record
+  /// waits for them: when one cannot be written, the record is rolled back
+  /// and the error is the report's.
+  @Test func aRunWhoseReportsCannotBeWrittenIsNotRecorded() throws {
+    let folder = try temporaryDirectory()
+    let store = try Store(path: folder.appendingPathComponent("h.sqlite").path)
+    let pipeline = try ScoringPipeline(
+      model: shippedModel,
+      decisions: [],
+      edition: nil,
+      asOf: asOf
+    )
+    let scored = try run(text)
+    let out = folder.appendingPathComponent("reports")
+    func publish(_ name: String) throws(PipelineError) -> [Int64] {
+      try pipeline.publish([name: ReportFile(Array("x\n".utf8))], to: out, protecting: []) {
+        gate throws(PipelineError) in
+        try pipeline.record([entry(scored)], in: store, gate: gate)
+      }
+    }
+    let error = #expect(throws: PipelineError.self) { try publish("../outside.csv") }
+    guard case .reports = error else {
+      Issue.record("not the report's error: \(String(describing: error))")
+      return
+    }
+    #expect(try store.runs().isEmpty)
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+    #expect(try publish("rankings.csv").count == 1)
+    #expect(try store.runs().count == 1)
+    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("rankings.csv").path))
+  }
+
   static let fixture = fixturesURL.appendingPathComponent("store-v1.sqlite")
 
   /// `RECORD_FIXTURES=1 swift test` rewrites the fixture: a store as the v1
