@@ -32,7 +32,7 @@ public struct Explanations: Sendable {
     // as one pass over all the scores would.
     let parts = Parallel.chunks(scores.count) { range in
       var part = SignaturePart()
-      var seen: [[UInt8]: Int32] = [:]
+      var seen: [Explainer.Signature: Int32] = [:]
       for position in range {
         let score = scores[position]
         let segments = score.mapping.segments
@@ -52,7 +52,7 @@ public struct Explanations: Sendable {
       }
       return part
     }
-    var seen: [[UInt8]: Int32] = [:]
+    var seen: [Explainer.Signature: Int32] = [:]
     var first: [(score: Int, segment: Int)] = []
     var offsets: [Int32] = [0]
     var flat: [Int32] = []
@@ -112,16 +112,22 @@ public struct Explanations: Sendable {
 extension Explainer {
   /// What a segment's explanation for a score depends on: scores with equal
   /// signatures share it.
-  func signature(_ score: Score, _ mapped: MappedSegment) -> [UInt8] {
-    var bytes = Array(mapped.segment.rawValue.utf8)
-    bytes.append(score.origin == .domestic ? 1 : 2)
-    bytes.append(score.madeInChinaBasis == nil ? 0 : 1)
-    // A scenario's assumed instruments belong to one company.
-    if !assumed.isEmpty, assumed[score.holding.ticker.canonical] != nil {
-      bytes.append(0)
-      bytes += score.holding.ticker.canonical.utf8
-    }
-    return bytes
+  struct Signature: Hashable {
+    var segment: SegmentID
+    var origin: Origin
+    var madeInChina: Bool
+    /// A scenario's assumed instruments belong to one company: its ticker.
+    var assumedFor: String?
+  }
+
+  func signature(_ score: Score, _ mapped: MappedSegment) -> Signature {
+    let ticker = assumed.isEmpty ? nil : score.holding.ticker.canonical
+    return Signature(
+      segment: mapped.segment,
+      origin: score.origin,
+      madeInChina: score.madeInChinaBasis != nil,
+      assumedFor: ticker.flatMap { assumed[$0] == nil ? nil : $0 }
+    )
   }
 
   /// The explanation of `segment` for `score`'s company: its category, E, F
@@ -165,7 +171,7 @@ extension Explainer {
 /// signatures, where each first appeared, and its scores' explanations by
 /// those local numbers.
 private struct SignaturePart {
-  var signatures: [[UInt8]] = []
+  var signatures: [Explainer.Signature] = []
   var first: [(score: Int, segment: Int)] = []
   var flat: [Int32] = []
   /// Segments per score.
