@@ -72,7 +72,13 @@ extension Store {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       """
     )
-    func insertHolding(_ runID: Int64, _ h: Holding, status: String, reason: String?) throws {
+    func insertHolding(
+      _ runID: Int64,
+      _ h: Holding,
+      status: String,
+      reason: String?,
+      fingerprint: String? = nil
+    ) throws {
       holding.bind(runID)
       holding.bind(h.portfolio)
       holding.bind(h.line)
@@ -82,13 +88,12 @@ extension Store {
       holding.bind(h.weight)
       holding.bind(status)
       holding.bind(reason)
-      holding.bind(Mapper.descriptionFingerprint(h))
+      holding.bind(fingerprint ?? Mapper.descriptionFingerprint(h))
       try holding.run()
     }
     var explanation = try db.inserter(
       "INSERT INTO explanation (key, segment, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
     )
-    var keys: [UInt8] = []
     for entry in entries {
       let run = entry.run
       let explanations = run.explanations
@@ -125,40 +130,55 @@ extension Store {
       }
       runIDs.append(runID)
       // In key order, so that each table's B-tree grows at its end instead
-      // of splitting pages all over.
-      for position in Self.keyOrder(run.scores.map(\.holding)) {
-        let item = run.scores[position]
-        let h = item.holding
-        try insertHolding(runID, h, status: "scored", reason: nil)
-        score.bind(runID)
-        score.bind(h.portfolio)
-        score.bind(h.line)
-        score.bind(item.factors.e)
-        score.bind(item.factors.f)
-        score.bind(item.factors.d)
-        score.bind(item.composite)
-        score.bind(item.rank)
-        score.bind(item.tier)
-        score.bind(item.isExcluded)
-        score.bind(item.primarySegment?.rawValue)
-        keys.removeAll(keepingCapacity: true)
-        for key in explanations.of(position) {
-          if !keys.isEmpty { keys.append(0x3B) }
-          keys += explanations.keys[Int(key)].utf8
+      // of splitting pages all over. What a row needs besides the score's
+      // fields (the description's fingerprint, the explanation keys) is
+      // worked out a block ahead on another core while SQLite inserts.
+      let scores = run.scores
+      let order = Self.keyOrder(scores.map(\.holding))
+      let block = 8192
+      let prepare = { (first: Int) in
+        Background {
+          order[first..<min(order.count, first + block)].map { position in
+            (
+              fingerprint: Mapper.descriptionFingerprint(scores[position].holding),
+              keys: Self.keyText(explanations, of: position)
+            )
+          }
         }
-        score.bind(utf8: keys)
-        try score.run()
-        let itemMapping = item.mapping
-        for mapped in itemMapping.segments {
-          mapping.bind(runID)
-          mapping.bind(h.portfolio)
-          mapping.bind(h.line)
-          mapping.bind(mapped.segment.rawValue)
-          mapping.bind(mapped.share)
-          mapping.bind(itemMapping.method.rawValue)
-          mapping.bind(itemMapping.confidence)
-          mapping.bind(mapped.evidence)
-          try mapping.run()
+      }
+      var next = order.isEmpty ? nil : prepare(0)
+      for first in stride(from: 0, to: order.count, by: block) {
+        let prepared = next?.value ?? []
+        next = first + block < order.count ? prepare(first + block) : nil
+        for (position, row) in zip(order[first...], prepared) {
+          let item = scores[position]
+          let h = item.holding
+          try insertHolding(runID, h, status: "scored", reason: nil, fingerprint: row.fingerprint)
+          score.bind(runID)
+          score.bind(h.portfolio)
+          score.bind(h.line)
+          score.bind(item.factors.e)
+          score.bind(item.factors.f)
+          score.bind(item.factors.d)
+          score.bind(item.composite)
+          score.bind(item.rank)
+          score.bind(item.tier)
+          score.bind(item.isExcluded)
+          score.bind(item.primarySegment?.rawValue)
+          score.bind(utf8: row.keys)
+          try score.run()
+          let itemMapping = item.mapping
+          for mapped in itemMapping.segments {
+            mapping.bind(runID)
+            mapping.bind(h.portfolio)
+            mapping.bind(h.line)
+            mapping.bind(mapped.segment.rawValue)
+            mapping.bind(mapped.share)
+            mapping.bind(itemMapping.method.rawValue)
+            mapping.bind(itemMapping.confidence)
+            mapping.bind(mapped.evidence)
+            try mapping.run()
+          }
         }
       }
       for (status, holdings) in [("unmapped", run.unmapped), ("out-of-scope", run.outOfScope)] {
@@ -177,6 +197,16 @@ extension Store {
     try score.finish()
     try mapping.finish()
     return (jobRunID, runIDs)
+  }
+
+  /// The keys of the explanations of the score at `position`, `;` between.
+  static func keyText(_ explanations: Explanations, of position: Int) -> [UInt8] {
+    var text: [UInt8] = []
+    for key in explanations.of(position) {
+      if !text.isEmpty { text.append(0x3B) }
+      text += explanations.keys[Int(key)].utf8
+    }
+    return text
   }
 
   /// Positions of `holdings` in key order, by portfolio, then line.

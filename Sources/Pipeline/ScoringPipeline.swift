@@ -203,34 +203,31 @@ public struct ScoringPipeline: Sendable {
   ) throws(PipelineError) -> T {
     guard let files else { return try record {} }
     observe(.stage("writing the reports to \(directory.path)"))
-    let staging = Staging()
-    Thread.detachNewThread {
-      staging.finish(
-        Result(catching: { () throws(ReportError) in
-          try ReportFolder.stage(
-            files,
-            for: directory,
-            owner: owner,
-            protecting: protecting,
-            checkpoint: checkpoint
-          )
-        })
-      )
+    let staging = Background {
+      Result(catching: { () throws(ReportError) in
+        try ReportFolder.stage(
+          files,
+          for: directory,
+          owner: owner,
+          protecting: protecting,
+          checkpoint: checkpoint
+        )
+      })
+    }
+    func staged() throws(PipelineError) -> StagedReports {
+      do { return try staging.value.get() } catch { throw .reports(error) }
     }
     let result: T
     do {
-      result = try record { () throws(PipelineError) in _ = try staging.staged() }
+      result = try record { () throws(PipelineError) in _ = try staged() }
     } catch {
       // The files' failure first: it is why the record stopped.
-      switch staging.wait() {
-      case .success(let staged): staged.discard()
-      case .failure(let failure): throw .reports(failure)
-      }
+      try staged().discard()
       throw error
     }
-    let staged = try staging.staged()
+    let folder = try staged()
     checkpoint("store-committed")
-    do { try staged.commit() } catch { throw .reports(error) }
+    do { try folder.commit() } catch { throw .reports(error) }
     return result
   }
 
@@ -249,36 +246,6 @@ public struct ScoringPipeline: Sendable {
       return try store.record(entries, beforeCommit: gate).runIDs
     } catch {
       throw .store(error)
-    }
-  }
-}
-
-/// Report files being written on another thread, and how that ended.
-private final class Staging: @unchecked Sendable {
-  private let done = DispatchSemaphore(value: 0)
-  private let lock = NSLock()
-  private var result: Result<StagedReports, ReportError>?
-
-  func finish(_ result: Result<StagedReports, ReportError>) {
-    lock.withLock { self.result = result }
-    done.signal()
-  }
-
-  /// Waits for the files to be written.
-  func wait() -> Result<StagedReports, ReportError> {
-    while true {
-      if let result = lock.withLock({ result }) { return result }
-      done.wait()
-      // For the next to wait.
-      done.signal()
-    }
-  }
-
-  /// The staged folder, once written.
-  func staged() throws(PipelineError) -> StagedReports {
-    switch wait() {
-    case .success(let staged): return staged
-    case .failure(let error): throw .reports(error)
     }
   }
 }

@@ -38,3 +38,29 @@ package enum Parallel {
     }
   }
 }
+
+/// Work done on another thread while this one goes on; `value` waits for it.
+package final class Background<Value: Sendable>: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private let lock = NSLock()
+  private var result: Value?
+
+  /// Starts `body` on a thread of the global queue.
+  package init(_ body: @escaping @Sendable () -> Value) {
+    DispatchQueue.global().async {
+      let value = body()
+      self.lock.withLock { self.result = value }
+      self.done.signal()
+    }
+  }
+
+  /// What `body` returned, once it has.
+  package var value: Value {
+    while true {
+      if let result = lock.withLock({ result }) { return result }
+      done.wait()
+      // For the next to wait.
+      done.signal()
+    }
+  }
+}
