@@ -37,6 +37,10 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
     try store.record([entry(try run(text))])
     #expect(FileManager.default.fileExists(atPath: path + "-wal"))
     #expect(try store.appliedMigrations().count == 7)
+    // Recording turns the per-row checks off for its own rows only: pruning
+    // relies on them to cascade.
+    let checks = try store.write { try $0.query("PRAGMA foreign_keys", []) }
+    #expect(checks.first?.int64("foreign_keys") == 1)
   }
 
   /// The run is recorded while its reports are written, and the record
