@@ -120,6 +120,28 @@ enum PostgresMigrations {
       "CREATE TABLE explanation (key TEXT PRIMARY KEY, segment TEXT NOT NULL, text TEXT NOT NULL)"
     ),
     ("v7 decisions kept, one live per company", Store.decisionsKeptSQL),
+    (
+      Store.mappingsInScoresStep,
+      """
+      ALTER TABLE score ADD COLUMN method TEXT;
+      ALTER TABLE score ADD COLUMN confidence DOUBLE PRECISION;
+      ALTER TABLE score ADD COLUMN segments TEXT;
+      UPDATE score s SET method = m.method, confidence = m.confidence, segments = m.segments
+      FROM (
+        SELECT run_id, portfolio, line, MIN(method) AS method, MIN(confidence) AS confidence,
+          json_agg(json_build_array(segment, share, evidence)
+            ORDER BY share DESC, segment COLLATE "C")::text AS segments
+        FROM mapping GROUP BY run_id, portfolio, line
+      ) m
+      WHERE s.run_id = m.run_id AND s.portfolio = m.portfolio AND s.line = m.line;
+      DROP TABLE mapping;
+      CREATE VIEW mapping AS
+        SELECT s.run_id, s.portfolio, s.line, e.value->>0 AS segment,
+          (e.value->>1)::DOUBLE PRECISION AS share, s.method, s.confidence,
+          e.value->>2 AS evidence
+        FROM score s CROSS JOIN LATERAL jsonb_array_elements(s.segments::jsonb) AS e(value)
+      """
+    ),
   ]
 
   /// Applies the steps not yet applied, up to `target` when given, each in

@@ -80,8 +80,9 @@ extension Store {
       if let batch = row.int64("batch_id"), let first = runIDs[batch] {
         try to.execute("UPDATE run SET batch_id = ? WHERE id = ?", [.integer(first), .integer(id)])
       }
-      // A holding's rows before its score and mappings, which refer to it.
-      for table in ["holding", "score", "mapping"] {
+      // A holding's row before its score's, which refers to it; a score's
+      // row carries its mapping.
+      for table in ["holding", "score"] {
         let rows = try from.query("SELECT * FROM \(table) WHERE run_id = ?", [.integer(old)])
         if table == "holding" { count.holdings += rows.count }
         try copyRows(rows, into: table, to: to, replacing: ["run_id": .integer(id)])

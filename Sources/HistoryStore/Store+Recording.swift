@@ -62,14 +62,8 @@ extension Store {
     var score = try db.inserter(
       """
       INSERT INTO score (run_id, portfolio, line, e, f, d, composite, rank, tier, excluded,
-        primary_segment, explanation)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """
-    )
-    var mapping = try db.inserter(
-      """
-      INSERT INTO mapping (run_id, portfolio, line, segment, share, method, confidence, evidence)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        primary_segment, explanation, method, confidence, segments)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """
     )
     func insertHolding(
@@ -141,7 +135,8 @@ extension Store {
           order[first..<min(order.count, first + block)].map { position in
             (
               fingerprint: Mapper.descriptionFingerprint(scores[position].holding),
-              keys: Self.keyText(explanations, of: position)
+              keys: Self.keyText(explanations, of: position),
+              segments: Self.segmentsJSON(scores[position].mapping)
             )
           }
         }
@@ -166,19 +161,10 @@ extension Store {
           score.bind(item.isExcluded)
           score.bind(item.primarySegment?.rawValue)
           score.bind(utf8: row.keys)
+          score.bind(item.mapping.method.rawValue)
+          score.bind(item.mapping.confidence)
+          score.bind(utf8: row.segments)
           try score.run()
-          let itemMapping = item.mapping
-          for mapped in itemMapping.segments {
-            mapping.bind(runID)
-            mapping.bind(h.portfolio)
-            mapping.bind(h.line)
-            mapping.bind(mapped.segment.rawValue)
-            mapping.bind(mapped.share)
-            mapping.bind(itemMapping.method.rawValue)
-            mapping.bind(itemMapping.confidence)
-            mapping.bind(mapped.evidence)
-            try mapping.run()
-          }
         }
       }
       for (status, holdings) in [("unmapped", run.unmapped), ("out-of-scope", run.outOfScope)] {
@@ -195,7 +181,6 @@ extension Store {
     try explanation.finish()
     try holding.finish()
     try score.finish()
-    try mapping.finish()
     return (jobRunID, runIDs)
   }
 
@@ -207,6 +192,39 @@ extension Store {
       text += explanations.keys[Int(key)].utf8
     }
     return text
+  }
+
+  /// `mapping`'s segments as the score row's JSON: `[["hospitals",0.5,"text: …"],…]`,
+  /// in the mapping's order, each share in its shortest form that reads
+  /// back to the same number.
+  static func segmentsJSON(_ mapping: Mapping) -> [UInt8] {
+    var json: [UInt8] = [0x5B]
+    for (index, mapped) in mapping.segments.enumerated() {
+      json += index == 0 ? [0x5B] : [0x2C, 0x5B]
+      appendJSONString(mapped.segment.rawValue, to: &json)
+      json.append(0x2C)
+      json += "\(mapped.share)".utf8
+      json.append(0x2C)
+      appendJSONString(mapped.evidence, to: &json)
+      json.append(0x5D)
+    }
+    json.append(0x5D)
+    return json
+  }
+
+  /// `text` as a JSON string: quotes and backslashes escaped, control
+  /// characters as `\u00XX`, the rest as UTF-8.
+  static func appendJSONString(_ text: String, to json: inout [UInt8]) {
+    let hex = Array("0123456789abcdef".utf8)
+    json.append(0x22)
+    for byte in text.utf8 {
+      switch byte {
+      case 0x22, 0x5C: json += [0x5C, byte]
+      case ..<0x20: json += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+      default: json.append(byte)
+      }
+    }
+    json.append(0x22)
   }
 
   /// Positions of `holdings` in key order, by portfolio, then line.

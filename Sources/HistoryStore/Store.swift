@@ -221,8 +221,43 @@ public final class Store: Sendable {
     migrator.registerMigration("v7 decisions kept, one live per company") { db in
       try db.execute(sql: decisionsKeptSQL)
     }
+    // A mapping's segments go in its score's row, as JSON, so that a run of
+    // a million holdings writes half as many rows; the `mapping` view reads
+    // them as the table did. Shares move with 17 digits, which round-trip.
+    migrator.registerMigration(mappingsInScoresStep) { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE score ADD COLUMN method TEXT;
+          ALTER TABLE score ADD COLUMN confidence REAL;
+          ALTER TABLE score ADD COLUMN segments TEXT;
+          UPDATE score SET
+            method = (SELECT MIN(m.method) FROM mapping m
+              WHERE m.run_id = score.run_id AND m.portfolio = score.portfolio
+                AND m.line = score.line),
+            confidence = (SELECT MIN(m.confidence) FROM mapping m
+              WHERE m.run_id = score.run_id AND m.portfolio = score.portfolio
+                AND m.line = score.line),
+            segments = (SELECT json_group_array(json_array(segment, json(printf('%.17g', share)),
+                evidence))
+              FROM (SELECT segment, share, evidence FROM mapping m
+                WHERE m.run_id = score.run_id AND m.portfolio = score.portfolio
+                  AND m.line = score.line
+                ORDER BY share DESC, segment));
+          DROP TABLE mapping;
+          CREATE VIEW mapping AS
+            SELECT s.run_id, s.portfolio, s.line, json_extract(e.value, '$[0]') AS segment,
+              json_extract(e.value, '$[1]') AS share, s.method, s.confidence,
+              json_extract(e.value, '$[2]') AS evidence
+            FROM score s, json_each(s.segments) e;
+          """
+      )
+    }
     return migrator
   }
+
+  /// The step that moved mappings into their scores' rows (`mapping` became
+  /// a view).
+  static let mappingsInScoresStep = "v8 mappings kept in their score's row"
 
   /// The names of the migrations this store has applied, in order.
   public func appliedMigrations() throws(StoreError) -> [String] {

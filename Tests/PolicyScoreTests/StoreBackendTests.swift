@@ -91,6 +91,28 @@ private func decision(
     #expect(result.scores[0].explanation.contains(try #require(holdings[0].explanation)))
     let summary = try store.summary(run: ids[0])
     #expect(summary.tiers.values.reduce(0, +) == 2)
+    // The mapping view gives each scored holding's segments as mapped, the
+    // shares to the last bit.
+    let mappings = try store.read { db in
+      try db.query(
+        "SELECT line, segment, share, method, confidence, evidence FROM mapping WHERE run_id = ? ORDER BY line, segment",
+        [.integer(ids[0])]
+      )
+    }
+    let expected = result.scores.sorted { $0.holding.line < $1.holding.line }.flatMap { score in
+      score.mapping.segments.sorted { $0.segment.rawValue < $1.segment.rawValue }.map {
+        (score.holding.line, $0, score.mapping)
+      }
+    }
+    #expect(mappings.count == expected.count && !expected.isEmpty)
+    for (row, (line, mapped, mapping)) in zip(mappings, expected) {
+      #expect(row.int("line") == line)
+      #expect(row.text("segment") == mapped.segment.rawValue)
+      #expect(row.double("share") == mapped.share)
+      #expect(row.text("method") == mapping.method.rawValue)
+      #expect(row.double("confidence") == mapping.confidence)
+      #expect(row.text("evidence") == mapped.evidence)
+    }
   }
 
   @Test(arguments: StoreKind.available)
@@ -101,7 +123,7 @@ private func decision(
         "v1 runs, holdings, scores, mappings", "v2 mapping decisions",
         "v3 holding description fingerprint", "v4 holdings out of scope",
         "v5 run batches, job run decisions", "v6 explanations kept once",
-        "v7 decisions kept, one live per company",
+        "v7 decisions kept, one live per company", "v8 mappings kept in their score's row",
       ]
     )
   }
@@ -139,10 +161,23 @@ private func decision(
       }
     }
     let store = try Store(path: location)
-    #expect(try store.appliedMigrations().count == 7)
+    #expect(try store.appliedMigrations().count == 8)
     let runs = try store.runs()
     #expect(runs.count == 1 && runs[0].rowsRead == 3)
     #expect(try store.holdings(run: runs[0].id).count == 3)
+    // Its mappings, moved into their scores' rows, read as they were written.
+    let mappings = try store.read { db in
+      try db.query(
+        "SELECT line, segment, share, method, confidence, evidence FROM mapping ORDER BY line"
+      )
+    }
+    #expect(mappings.map { $0.text("segment") } == ["surgical-robots", "hospitals"])
+    #expect(mappings.map { $0.double("share") } == [1, 1])
+    #expect(mappings.map { $0.double("confidence") } == [0.9, 0.9])
+    #expect(mappings.map { $0.text("method") } == ["text", "text"])
+    #expect(
+      mappings.map { $0.text("evidence") } == ["text: '手术机器人' (score 3)", "text: '医院' (score 3)"]
+    )
     let live = try store.decisions()
     #expect(live.map { $0.decision.segments.first?.segment.rawValue } == ["innovative-drugs"])
     let kept = try store.read { db in

@@ -31,12 +31,31 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
   let text =
     "ticker,weight,description\n609001,0.5,手术机器人\n609002,0.3,医院\n609003,0.2,office rental\n"
 
+  /// Evidence quotes what a holding's text says, which may hold quotes,
+  /// backslashes or control characters: the score row's JSON keeps it whole.
+  @Test func aMappingsJSONReadsBackAsWritten() throws {
+    let evidence = "text: '\"quoted\"' \\ back\tslash\u{1}; 医院"
+    let mapping = Mapping(
+      method: .text,
+      confidence: 0.7,
+      segments: [
+        MappedSegment(segment: "hospitals", share: 2.0 / 3, evidence: evidence),
+        MappedSegment(segment: "cro-cdmo", share: 1.0 / 3, evidence: ""),
+      ]
+    )
+    let json = try JSONSerialization.jsonObject(with: Data(Store.segmentsJSON(mapping)))
+    let rows = try #require(json as? [[Any]])
+    #expect(rows.map { $0[0] as? String } == ["hospitals", "cro-cdmo"])
+    #expect(rows.map { ($0[1] as? NSNumber)?.doubleValue } == [2.0 / 3, 1.0 / 3])
+    #expect(rows.map { $0[2] as? String } == [evidence, ""])
+  }
+
   @Test func aStoreIsInWALModeWithForeignKeys() throws {
     let path = try temporaryDirectory().appendingPathComponent("h.sqlite").path
     let store = try Store(path: path)
     try store.record([entry(try run(text))])
     #expect(FileManager.default.fileExists(atPath: path + "-wal"))
-    #expect(try store.appliedMigrations().count == 7)
+    #expect(try store.appliedMigrations().count == 8)
     // Recording turns the per-row checks off for its own rows only: pruning
     // relies on them to cascade.
     let checks = try store.write { try $0.query("PRAGMA foreign_keys", []) }
@@ -92,7 +111,7 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
     let copy = try temporaryDirectory().appendingPathComponent("old.sqlite")
     try FileManager.default.copyItem(at: Self.fixture, to: copy)
     let store = try Store(path: copy.path)
-    #expect(try store.appliedMigrations().count == 7)
+    #expect(try store.appliedMigrations().count == 8)
     let runs = try store.runs()
     #expect(runs.count == 1)
     #expect(runs[0].rowsRead == 3)
