@@ -121,25 +121,31 @@ enum PostgresMigrations {
     ),
     ("v7 decisions kept, one live per company", Store.decisionsKeptSQL),
     (
-      Store.mappingsInScoresStep,
+      Store.scoresInHoldingsStep,
       """
-      ALTER TABLE score ADD COLUMN method TEXT;
-      ALTER TABLE score ADD COLUMN confidence DOUBLE PRECISION;
-      ALTER TABLE score ADD COLUMN segments TEXT;
-      UPDATE score s SET method = m.method, confidence = m.confidence, segments = m.segments
+      ALTER TABLE holding \(Store.scoreColumns.map { "ADD COLUMN \($0.name) \($0.postgres)" }
+        .joined(separator: ", "));
+      UPDATE holding h SET e = s.e, f = s.f, d = s.d, composite = s.composite, rank = s.rank,
+        tier = s.tier, excluded = s.excluded, primary_segment = s.primary_segment,
+        explanation = s.explanation
+      FROM score s
+      WHERE s.run_id = h.run_id AND s.portfolio = h.portfolio AND s.line = h.line;
+      UPDATE holding h SET method = m.method, confidence = m.confidence, segments = m.segments
       FROM (
         SELECT run_id, portfolio, line, MIN(method) AS method, MIN(confidence) AS confidence,
           json_agg(json_build_array(segment, share, evidence)
             ORDER BY share DESC, segment COLLATE "C")::text AS segments
         FROM mapping GROUP BY run_id, portfolio, line
       ) m
-      WHERE s.run_id = m.run_id AND s.portfolio = m.portfolio AND s.line = m.line;
+      WHERE m.run_id = h.run_id AND m.portfolio = h.portfolio AND m.line = h.line;
       DROP TABLE mapping;
+      DROP TABLE score;
+      \(Store.scoreViewSQL)
       CREATE VIEW mapping AS
-        SELECT s.run_id, s.portfolio, s.line, e.value->>0 AS segment,
-          (e.value->>1)::DOUBLE PRECISION AS share, s.method, s.confidence,
+        SELECT h.run_id, h.portfolio, h.line, e.value->>0 AS segment,
+          (e.value->>1)::DOUBLE PRECISION AS share, h.method, h.confidence,
           e.value->>2 AS evidence
-        FROM score s CROSS JOIN LATERAL jsonb_array_elements(s.segments::jsonb) AS e(value)
+        FROM holding h CROSS JOIN LATERAL jsonb_array_elements(h.segments::jsonb) AS e(value)
       """
     ),
   ]

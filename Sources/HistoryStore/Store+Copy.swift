@@ -80,13 +80,10 @@ extension Store {
       if let batch = row.int64("batch_id"), let first = runIDs[batch] {
         try to.execute("UPDATE run SET batch_id = ? WHERE id = ?", [.integer(first), .integer(id)])
       }
-      // A holding's row before its score's, which refers to it; a score's
-      // row carries its mapping.
-      for table in ["holding", "score"] {
-        let rows = try from.query("SELECT * FROM \(table) WHERE run_id = ?", [.integer(old)])
-        if table == "holding" { count.holdings += rows.count }
-        try copyRows(rows, into: table, to: to, replacing: ["run_id": .integer(id)])
-      }
+      // A holding's row carries its score and mapping.
+      let rows = try from.query("SELECT * FROM holding WHERE run_id = ?", [.integer(old)])
+      count.holdings += rows.count
+      try copyRows(rows, into: "holding", to: to, replacing: ["run_id": .integer(id)])
       count.runs += 1
     }
     return count

@@ -53,14 +53,12 @@ extension Store {
     try read { db in
       try db.query(
         """
-        SELECT h.portfolio, h.line, h.ticker, h.name, h.weight, h.reason, s.e, s.f, s.d,
-          s.composite, s.rank, s.tier, s.excluded, s.primary_segment,
-          COALESCE(x.text, s.explanation) AS explanation
-        FROM holding h LEFT JOIN score s
-          ON s.run_id = h.run_id AND s.portfolio = h.portfolio AND s.line = h.line
-        LEFT JOIN explanation x ON x.key = s.explanation
+        SELECT h.portfolio, h.line, h.ticker, h.name, h.weight, h.reason, h.e, h.f, h.d,
+          h.composite, h.rank, h.tier, h.excluded, h.primary_segment,
+          COALESCE(x.text, h.explanation) AS explanation
+        FROM holding h LEFT JOIN explanation x ON x.key = h.explanation
         WHERE h.run_id = ?
-        ORDER BY h.portfolio, s.rank IS NULL, s.rank, h.line
+        ORDER BY h.portfolio, h.rank IS NULL, h.rank, h.line
         """,
         [.integer(id)]
       ).map {
@@ -144,16 +142,14 @@ extension Store {
       let composite =
         try db.query(
           """
-          SELECT SUM(h.weight * s.composite) / NULLIF(SUM(h.weight), 0) AS composite
-          FROM score s JOIN holding h
-            ON h.run_id = s.run_id AND h.portfolio = s.portfolio AND h.line = s.line
-          WHERE s.run_id = ?
+          SELECT SUM(weight * composite) / NULLIF(SUM(weight), 0) AS composite
+          FROM holding WHERE run_id = ? AND composite IS NOT NULL
           """,
           [.integer(id)]
         ).first?.double("composite") ?? 50
       var tiers: [String: Int] = [:]
       for row in try db.query(
-        "SELECT tier, COUNT(*) AS n FROM score WHERE run_id = ? GROUP BY tier",
+        "SELECT tier, COUNT(*) AS n FROM holding WHERE run_id = ? AND tier IS NOT NULL GROUP BY tier",
         [.integer(id)]
       ) {
         if let tier = row.text("tier") { tiers[tier] = row.int("n") ?? 0 }

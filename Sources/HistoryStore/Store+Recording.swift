@@ -52,39 +52,12 @@ extension Store {
       )
     }
     var runIDs: [Int64] = []
+    let columns =
+      "run_id, portfolio, line, ticker, ticker_input, name, weight, status, reason, description_sha256, "
+      + scoreColumns.map(\.name).joined(separator: ", ")
     var holding = try db.inserter(
-      """
-      INSERT INTO holding (run_id, portfolio, line, ticker, ticker_input, name, weight, status,
-        reason, description_sha256)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """
+      "INSERT INTO holding (\(columns)) VALUES (\(Array(repeating: "?", count: 10 + scoreColumns.count).joined(separator: ", ")))"
     )
-    var score = try db.inserter(
-      """
-      INSERT INTO score (run_id, portfolio, line, e, f, d, composite, rank, tier, excluded,
-        primary_segment, explanation, method, confidence, segments)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """
-    )
-    func insertHolding(
-      _ runID: Int64,
-      _ h: Holding,
-      status: String,
-      reason: String?,
-      fingerprint: String? = nil
-    ) throws {
-      holding.bind(runID)
-      holding.bind(h.portfolio)
-      holding.bind(h.line)
-      holding.bind(h.ticker.canonical)
-      holding.bind(h.ticker.input)
-      holding.bind(h.name)
-      holding.bind(h.weight)
-      holding.bind(status)
-      holding.bind(reason)
-      holding.bind(fingerprint ?? Mapper.descriptionFingerprint(h))
-      try holding.run()
-    }
     var explanation = try db.inserter(
       "INSERT INTO explanation (key, segment, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
     )
@@ -127,16 +100,25 @@ extension Store {
       // of splitting pages all over. What a row needs besides the score's
       // fields (the description's fingerprint, the explanation keys) is
       // worked out a block ahead on another core while SQLite inserts.
+      // Every holding in key order, so that the table's B-tree grows at its
+      // end instead of splitting pages all over: the scored ones, then the
+      // rest, by position in `holdings`. What a row needs besides the
+      // score's fields (the description's fingerprint, the explanation keys,
+      // the mapping's JSON) is worked out a block ahead on another core
+      // while SQLite inserts.
       let scores = run.scores
-      let order = Self.keyOrder(scores.map(\.holding))
+      let others =
+        run.unmapped.map { ("unmapped", $0) } + run.outOfScope.map { ("out-of-scope", $0) }
+      let holdings = scores.map(\.holding) + others.map(\.1.holding)
+      let order = Self.keyOrder(holdings)
       let block = 8192
       let prepare = { (first: Int) in
         Background {
           order[first..<min(order.count, first + block)].map { position in
             (
-              fingerprint: Mapper.descriptionFingerprint(scores[position].holding),
-              keys: Self.keyText(explanations, of: position),
-              segments: Self.segmentsJSON(scores[position].mapping)
+              fingerprint: Mapper.descriptionFingerprint(holdings[position]),
+              keys: position < scores.count ? Self.keyText(explanations, of: position) : [],
+              segments: position < scores.count ? Self.segmentsJSON(scores[position].mapping) : []
             )
           }
         }
@@ -146,41 +128,45 @@ extension Store {
         let prepared = next?.value ?? []
         next = first + block < order.count ? prepare(first + block) : nil
         for (position, row) in zip(order[first...], prepared) {
+          let h = holdings[position]
+          holding.bind(runID)
+          holding.bind(h.portfolio)
+          holding.bind(h.line)
+          holding.bind(h.ticker.canonical)
+          holding.bind(h.ticker.input)
+          holding.bind(h.name)
+          holding.bind(h.weight)
+          guard position < scores.count else {
+            let (status, other) = others[position - scores.count]
+            holding.bind(status)
+            holding.bind(other.reason)
+            holding.bind(row.fingerprint)
+            for _ in scoreColumns { holding.bind(nil as String?) }
+            try holding.run()
+            continue
+          }
           let item = scores[position]
-          let h = item.holding
-          try insertHolding(runID, h, status: "scored", reason: nil, fingerprint: row.fingerprint)
-          score.bind(runID)
-          score.bind(h.portfolio)
-          score.bind(h.line)
-          score.bind(item.factors.e)
-          score.bind(item.factors.f)
-          score.bind(item.factors.d)
-          score.bind(item.composite)
-          score.bind(item.rank)
-          score.bind(item.tier)
-          score.bind(item.isExcluded)
-          score.bind(item.primarySegment?.rawValue)
-          score.bind(utf8: row.keys)
-          score.bind(item.mapping.method.rawValue)
-          score.bind(item.mapping.confidence)
-          score.bind(utf8: row.segments)
-          try score.run()
-        }
-      }
-      for (status, holdings) in [("unmapped", run.unmapped), ("out-of-scope", run.outOfScope)] {
-        for position in Self.keyOrder(holdings.map(\.holding)) {
-          try insertHolding(
-            runID,
-            holdings[position].holding,
-            status: status,
-            reason: holdings[position].reason
-          )
+          holding.bind("scored")
+          holding.bind(nil as String?)
+          holding.bind(row.fingerprint)
+          holding.bind(item.factors.e)
+          holding.bind(item.factors.f)
+          holding.bind(item.factors.d)
+          holding.bind(item.composite)
+          holding.bind(item.rank)
+          holding.bind(item.tier)
+          holding.bind(item.isExcluded)
+          holding.bind(item.primarySegment?.rawValue)
+          holding.bind(utf8: row.keys)
+          holding.bind(item.mapping.method.rawValue)
+          holding.bind(item.mapping.confidence)
+          holding.bind(utf8: row.segments)
+          try holding.run()
         }
       }
     }
     try explanation.finish()
     try holding.finish()
-    try score.finish()
     return (jobRunID, runIDs)
   }
 

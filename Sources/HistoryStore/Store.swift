@@ -221,43 +221,67 @@ public final class Store: Sendable {
     migrator.registerMigration("v7 decisions kept, one live per company") { db in
       try db.execute(sql: decisionsKeptSQL)
     }
-    // A mapping's segments go in its score's row, as JSON, so that a run of
-    // a million holdings writes half as many rows; the `mapping` view reads
-    // them as the table did. Shares move with 17 digits, which round-trip.
-    migrator.registerMigration(mappingsInScoresStep) { db in
+    // A holding's score and mapping go in its own row, the mapping's
+    // segments as JSON, so that a run of a million holdings writes a
+    // million rows, not three and a half. The `score` and `mapping` views
+    // read them as the tables did. Shares move with 17 digits, which
+    // round-trip.
+    migrator.registerMigration(scoresInHoldingsStep) { db in
       try db.execute(
         sql: """
-          ALTER TABLE score ADD COLUMN method TEXT;
-          ALTER TABLE score ADD COLUMN confidence REAL;
-          ALTER TABLE score ADD COLUMN segments TEXT;
-          UPDATE score SET
-            method = (SELECT MIN(m.method) FROM mapping m
-              WHERE m.run_id = score.run_id AND m.portfolio = score.portfolio
-                AND m.line = score.line),
-            confidence = (SELECT MIN(m.confidence) FROM mapping m
-              WHERE m.run_id = score.run_id AND m.portfolio = score.portfolio
-                AND m.line = score.line),
-            segments = (SELECT json_group_array(json_array(segment, json(printf('%.17g', share)),
-                evidence))
-              FROM (SELECT segment, share, evidence FROM mapping m
-                WHERE m.run_id = score.run_id AND m.portfolio = score.portfolio
-                  AND m.line = score.line
-                ORDER BY share DESC, segment));
+          \(scoreColumns.map { "ALTER TABLE holding ADD COLUMN \($0.name) \($0.sqlite);" }
+            .joined(separator: "\n"))
+          UPDATE holding SET (e, f, d, composite, rank, tier, excluded, primary_segment,
+            explanation) = (
+            SELECT e, f, d, composite, rank, tier, excluded, primary_segment, explanation
+            FROM score s
+            WHERE s.run_id = holding.run_id AND s.portfolio = holding.portfolio
+              AND s.line = holding.line);
+          UPDATE holding SET (method, confidence, segments) = (
+            SELECT MIN(method), MIN(confidence),
+              json_group_array(json_array(segment, json(printf('%.17g', share)), evidence))
+            FROM (SELECT method, confidence, segment, share, evidence FROM mapping m
+              WHERE m.run_id = holding.run_id AND m.portfolio = holding.portfolio
+                AND m.line = holding.line
+              ORDER BY share DESC, segment))
+          WHERE composite IS NOT NULL;
           DROP TABLE mapping;
+          DROP TABLE score;
+          \(scoreViewSQL)
           CREATE VIEW mapping AS
-            SELECT s.run_id, s.portfolio, s.line, json_extract(e.value, '$[0]') AS segment,
-              json_extract(e.value, '$[1]') AS share, s.method, s.confidence,
+            SELECT h.run_id, h.portfolio, h.line, json_extract(e.value, '$[0]') AS segment,
+              json_extract(e.value, '$[1]') AS share, h.method, h.confidence,
               json_extract(e.value, '$[2]') AS evidence
-            FROM score s, json_each(s.segments) e;
+            FROM holding h, json_each(h.segments) e;
           """
       )
     }
     return migrator
   }
 
-  /// The step that moved mappings into their scores' rows (`mapping` became
-  /// a view).
-  static let mappingsInScoresStep = "v8 mappings kept in their score's row"
+  /// The step that moved scores and mappings into their holdings' rows
+  /// (`score` and `mapping` became views).
+  static let scoresInHoldingsStep = "v8 scores and mappings kept in their holding's row"
+
+  /// The columns a scored holding's row has and another's leaves NULL, with
+  /// their types on SQLite and on PostgreSQL, in the order they are written.
+  static let scoreColumns: [(name: String, sqlite: String, postgres: String)] = [
+    ("e", "REAL", "DOUBLE PRECISION"), ("f", "REAL", "DOUBLE PRECISION"),
+    ("d", "REAL", "DOUBLE PRECISION"), ("composite", "REAL", "DOUBLE PRECISION"),
+    ("rank", "INTEGER", "BIGINT"), ("tier", "TEXT", "TEXT"), ("excluded", "INTEGER", "BIGINT"),
+    ("primary_segment", "TEXT", "TEXT"), ("explanation", "TEXT", "TEXT"),
+    ("method", "TEXT", "TEXT"), ("confidence", "REAL", "DOUBLE PRECISION"),
+    ("segments", "TEXT", "TEXT"),
+  ]
+
+  /// The `score` view: the scored holdings' score columns, as the table of
+  /// v1 to v7 had them.
+  static let scoreViewSQL = """
+    CREATE VIEW score AS
+      SELECT run_id, portfolio, line, e, f, d, composite, rank, tier, excluded, primary_segment,
+        explanation
+      FROM holding WHERE composite IS NOT NULL;
+    """
 
   /// The names of the migrations this store has applied, in order.
   public func appliedMigrations() throws(StoreError) -> [String] {

@@ -105,6 +105,13 @@ private func decision(
       }
     }
     #expect(mappings.count == expected.count && !expected.isEmpty)
+    let scores = try store.read { db in
+      try db.query(
+        "SELECT line, composite FROM score WHERE run_id = ? ORDER BY line",
+        [.integer(ids[0])]
+      )
+    }
+    #expect(scores.map { $0.int("line") } == [2, 3])
     for (row, (line, mapped, mapping)) in zip(mappings, expected) {
       #expect(row.int("line") == line)
       #expect(row.text("segment") == mapped.segment.rawValue)
@@ -123,7 +130,8 @@ private func decision(
         "v1 runs, holdings, scores, mappings", "v2 mapping decisions",
         "v3 holding description fingerprint", "v4 holdings out of scope",
         "v5 run batches, job run decisions", "v6 explanations kept once",
-        "v7 decisions kept, one live per company", "v8 mappings kept in their score's row",
+        "v7 decisions kept, one live per company",
+        "v8 scores and mappings kept in their holding's row",
       ]
     )
   }
