@@ -114,11 +114,13 @@ extension Store {
       let block = 8192
       let prepare = { (first: Int) in
         Background {
-          order[first..<min(order.count, first + block)].map { position in
+          var shares = ShareText()
+          return order[first..<min(order.count, first + block)].map { position in
             (
               fingerprint: Mapper.descriptionFingerprint(holdings[position]),
               keys: position < scores.count ? Self.keyText(explanations, of: position) : [],
-              segments: position < scores.count ? Self.segmentsJSON(scores[position].mapping) : []
+              segments: position < scores.count
+                ? Self.segmentsJSON(scores[position].mapping, shares: &shares) : []
             )
           }
         }
@@ -180,16 +182,18 @@ extension Store {
     return text
   }
 
-  /// `mapping`'s segments as the score row's JSON: `[["hospitals",0.5,"text: …"],…]`,
-  /// in the mapping's order, each share in its shortest form that reads
-  /// back to the same number.
-  static func segmentsJSON(_ mapping: Mapping) -> [UInt8] {
+  /// `mapping`'s segments as the holding row's JSON:
+  /// `[["hospitals",0.5,"text: …"],…]`, in the mapping's order, each share
+  /// in its shortest form that reads back to the same number.
+  static func segmentsJSON(_ mapping: Mapping, shares: inout ShareText) -> [UInt8] {
     var json: [UInt8] = [0x5B]
+    json.reserveCapacity(128)
     for (index, mapped) in mapping.segments.enumerated() {
-      json += index == 0 ? [0x5B] : [0x2C, 0x5B]
+      if index > 0 { json.append(0x2C) }
+      json.append(0x5B)
       appendJSONString(mapped.segment.rawValue, to: &json)
       json.append(0x2C)
-      json += "\(mapped.share)".utf8
+      json += shares[mapped.share]
       json.append(0x2C)
       appendJSONString(mapped.evidence, to: &json)
       json.append(0x5D)
@@ -198,27 +202,72 @@ extension Store {
     return json
   }
 
-  /// `text` as a JSON string: quotes and backslashes escaped, control
-  /// characters as `\u00XX`, the rest as UTF-8.
-  static func appendJSONString(_ text: String, to json: inout [UInt8]) {
-    let hex = Array("0123456789abcdef".utf8)
-    json.append(0x22)
-    for byte in text.utf8 {
-      switch byte {
-      case 0x22, 0x5C: json += [0x5C, byte]
-      case ..<0x20: json += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-      default: json.append(byte)
+  /// Shares as JSON numbers, each distinct one formatted once: a run's
+  /// mappings split holdings in a few ways.
+  struct ShareText {
+    private var known: [UInt64: [UInt8]] = [:]
+
+    subscript(share: Double) -> [UInt8] {
+      mutating get {
+        if let text = known[share.bitPattern] { return text }
+        let text = Array("\(share)".utf8)
+        if known.count < 4096 { known[share.bitPattern] = text }
+        return text
       }
+    }
+  }
+
+  /// `text` as a JSON string: quotes and backslashes escaped, control
+  /// characters as `\u00XX`, the rest as UTF-8, copied in runs.
+  static func appendJSONString(_ text: String, to json: inout [UInt8]) {
+    json.append(0x22)
+    var text = text
+    text.withUTF8 { bytes in
+      var start = 0
+      for index in bytes.indices {
+        let byte = bytes[index]
+        guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+        json.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        if byte < 0x20 {
+          let hex = Array("0123456789abcdef".utf8)
+          json += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+        } else {
+          json += [0x5C, byte]
+        }
+        start = index + 1
+      }
+      json.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
     }
     json.append(0x22)
   }
 
   /// Positions of `holdings` in key order, by portfolio, then line.
+  ///
+  /// A run's lines are distinct (one file's), so each portfolio's positions
+  /// fall in line order by a pass over a table indexed by line, without a
+  /// sort; holdings of several files fall back to one.
   static func keyOrder(_ holdings: [Holding]) -> [Int] {
-    // Portfolios as ordinals, so that the sort compares integers.
+    // Portfolios as ordinals, so that the order compares integers.
     let names = Set(holdings.map(\.portfolio)).sorted()
     let ordinals = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-    let keys = holdings.map { (ordinals[$0.portfolio] ?? 0, $0.line) }
+    let portfolio = holdings.map { ordinals[$0.portfolio] ?? 0 }
+    let lastLine = holdings.lazy.map(\.line).max() ?? 0
+    if lastLine < 4 * holdings.count + 1024, holdings.allSatisfy({ $0.line >= 0 }) {
+      var atLine = [Int](repeating: -1, count: lastLine + 1)
+      var distinct = true
+      for (position, holding) in holdings.enumerated() {
+        if atLine[holding.line] >= 0 { distinct = false }
+        atLine[holding.line] = position
+      }
+      if distinct {
+        var byPortfolio = [[Int]](repeating: [], count: names.count)
+        for position in atLine where position >= 0 {
+          byPortfolio[portfolio[position]].append(position)
+        }
+        return byPortfolio.flatMap { $0 }
+      }
+    }
+    let keys = holdings.indices.map { (portfolio[$0], holdings[$0].line) }
     return keys.indices.sorted { keys[$0] < keys[$1] }
   }
 }

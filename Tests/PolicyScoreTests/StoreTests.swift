@@ -43,11 +43,45 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
         MappedSegment(segment: "cro-cdmo", share: 1.0 / 3, evidence: ""),
       ]
     )
-    let json = try JSONSerialization.jsonObject(with: Data(Store.segmentsJSON(mapping)))
+    var shares = Store.ShareText()
+    let json = try JSONSerialization.jsonObject(
+      with: Data(Store.segmentsJSON(mapping, shares: &shares))
+    )
     let rows = try #require(json as? [[Any]])
     #expect(rows.map { $0[0] as? String } == ["hospitals", "cro-cdmo"])
     #expect(rows.map { ($0[1] as? NSNumber)?.doubleValue } == [2.0 / 3, 1.0 / 3])
     #expect(rows.map { $0[2] as? String } == [evidence, ""])
+  }
+
+  /// Rows go in by portfolio, then line: without a sort when the lines are
+  /// one file's, with one when they repeat.
+  @Test(arguments: [[5, 2, 9, 3, 7, 4], [5, 2, 5, 3, 2, 4]])
+  func holdingsAreRecordedInKeyOrder(_ lines: [Int]) {
+    let portfolios = ["b", "a", "b", "a", "a", "b"]
+    let holdings = zip(lines, portfolios).map { line, portfolio in
+      Holding(
+        line: line,
+        portfolio: portfolio,
+        ticker: Ticker("600276"),
+        name: "x",
+        weight: 0.1,
+        marketValue: nil,
+        description: "",
+        industryCodes: [],
+        origin: nil,
+        chinaShare: nil,
+        split: nil
+      )
+    }
+    let expected = holdings.indices.sorted {
+      (portfolios[$0], lines[$0], $0) < (portfolios[$1], lines[$1], $1)
+    }
+    #expect(
+      Store.keyOrder(holdings).map { (portfolios[$0], lines[$0]) }.elementsEqual(
+        expected.map { (portfolios[$0], lines[$0]) },
+        by: ==
+      )
+    )
   }
 
   @Test func aStoreIsInWALModeWithForeignKeys() throws {
