@@ -25,7 +25,7 @@ public struct ScoreRun: Sendable {
   public private(set) var summaries: [PortfolioSummary]
   /// The scores in file order, whose parts lie in memory in that order: a
   /// pass that does not need the ranking is quicker over them.
-  let inFileOrder: [Score]
+  public let inFileOrder: [Score]
   /// Where every row went, counted once as the outcomes are sorted.
   ///
   /// Rows read = scored + out of scope + unmapped + rejected, counting the

@@ -206,10 +206,10 @@ public struct ReportSet: Sendable {
     columns: [SegmentID: SegmentColumns]
   ) -> ReportFile {
     // (score, segment) positions, holdings in file order.
-    let scores = run.scores
-    let lines = scores.map(\.holding.line)
-    let rows = scores.indices.sorted { lines[$0] < lines[$1] }
-      .flatMap { position in scores[position].mapping.segments.indices.map { (position, $0) } }
+    let scores = run.inFileOrder
+    let rows = scores.indices.flatMap { position in
+      scores[position].mapping.segments.indices.map { (position, $0) }
+    }
     let count = rows.count
     return ReportFile.csv(header: mappingsHeader, rows: count, bytesPerRow: 320) { csv, index in
       let score = scores[rows[index].0]
