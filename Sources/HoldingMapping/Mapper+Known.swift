@@ -32,11 +32,10 @@ extension Mapper {
   public static func descriptionFingerprint(_ holding: Holding) -> String {
     var description = holding.description
     // Foundation's trimming only when an end is white: it goes through NSString.
-    let white = CharacterSet.whitespacesAndNewlines
     if let first = description.unicodeScalars.first, let last = description.unicodeScalars.last,
-      white.contains(first) || white.contains(last)
+      first.isTrimmed || last.isTrimmed
     {
-      description = description.trimmingCharacters(in: white)
+      description = description.trimmingCharacters(in: .whitespacesAndNewlines)
     }
     var hasher = SHA256()
     hasher.update(description.utf8)
@@ -66,5 +65,19 @@ extension Mapper {
         borderline: stale
       )
     )
+  }
+}
+
+extension Unicode.Scalar {
+  /// Whether `CharacterSet.whitespacesAndNewlines` holds the scalar, without
+  /// asking Foundation: a description's ends are tested for every holding
+  /// recorded.
+  var isTrimmed: Bool {
+    switch value {
+    case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F,
+      0x3000:
+      true
+    default: false
+    }
   }
 }

@@ -66,12 +66,17 @@ public struct SHA256 {
   /// The digest as 64 lower-case hex characters.
   public mutating func finalizeHex() -> String {
     let bitLength = length &* 8
-    var tail = buffer + [0x80]
-    while tail.count % 64 != 56 { tail.append(0) }
-    for shift in stride(from: 56, through: 0, by: -8) {
-      tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+    // The last one or two blocks: the partial block, 0x80, zeros, the length.
+    let blocks = buffer.count < 56 ? 1 : 2
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+      tail.initialize(repeating: 0)
+      _ = tail.update(fromContentsOf: buffer)
+      tail[buffer.count] = 0x80
+      for index in 0..<8 {
+        tail[blocks * 64 - 1 - index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * index))
+      }
+      compress(UnsafeRawPointer(tail.baseAddress.unsafelyUnwrapped), blocks: blocks)
     }
-    tail.withUnsafeBytes { compress($0.baseAddress.unsafelyUnwrapped, blocks: $0.count / 64) }
     buffer.removeAll()
     return String(unsafeUninitializedCapacity: 64) { out in
       let digits: StaticString = "0123456789abcdef"

@@ -239,6 +239,18 @@ extension CSVWriterTests {
     #expect(SHA256.hex(of: Array(input.utf8)) == digest)
   }
 
+  /// Around the padding's edges: the length fits in the last block, or
+  /// needs one more (`printf '%55s' | tr ' ' a | sha256sum`).
+  @Test(arguments: [
+    (55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
+    (63, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"),
+    (64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
+    (119, "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb"),
+  ])
+  func sha256PadsEveryLength(_ length: Int, _ digest: String) {
+    #expect(SHA256.hex(of: Array(repeating: UInt8(ascii: "a"), count: length)) == digest)
+  }
+
   @Test func sha256WithTheCPUExtensionsMatchesThePortableCode() {
     var generator = SystemRandomNumberGenerator()
     for length in [0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 100_003] {

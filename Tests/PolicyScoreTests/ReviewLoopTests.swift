@@ -66,6 +66,21 @@ import Testing
     #expect(try mapped(withoutRegistry.map(mindray)).method == .industryCode)
   }
 
+  /// A decision's fingerprint ignores white space at the description's
+  /// ends, exactly Foundation's: a fingerprint taken by an older build still
+  /// matches.
+  @Test func theFingerprintTrimsWhatFoundationTrims() throws {
+    let foundation = CharacterSet.whitespacesAndNewlines
+    for value in UInt32(0)...0x10FFFF {
+      guard let scalar = Unicode.Scalar(value) else { continue }
+      #expect(scalar.isTrimmed == foundation.contains(scalar), "U+\(String(value, radix: 16))")
+    }
+    let company = holding("300760.SZ", "迈瑞医疗", "监护仪")
+    var padded = company
+    padded.description = "\u{3000}监护仪\u{200B}\n"
+    #expect(Mapper.descriptionFingerprint(padded) == Mapper.descriptionFingerprint(company))
+  }
+
   @Test func aDecisionBeatsTheRegistryAndIsFlaggedWhenTheDescriptionChanges() throws {
     let company = holding("300760.SZ", "迈瑞医疗", "监护仪、呼吸机、麻醉机")
     let decision = MappingDecision(
