@@ -247,27 +247,45 @@ extension Store {
   /// fall in line order by a pass over a table indexed by line, without a
   /// sort; holdings of several files fall back to one.
   static func keyOrder(_ holdings: [Holding]) -> [Int] {
-    // Portfolios as ordinals, so that the order compares integers.
-    let names = Set(holdings.map(\.portfolio)).sorted()
-    let ordinals = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-    let portfolio = holdings.map { ordinals[$0.portfolio] ?? 0 }
-    let lastLine = holdings.lazy.map(\.line).max() ?? 0
-    if lastLine < 4 * holdings.count + 1024, holdings.allSatisfy({ $0.line >= 0 }) {
+    // Portfolios as ordinals in name order, so that the order compares
+    // integers. Neighbours mostly share a portfolio: its name is hashed only
+    // when it changes.
+    var seen: [String: Int] = [:]
+    var first: [Int] = []
+    var last: (name: String, ordinal: Int)?
+    var lines = [Int](repeating: 0, count: holdings.count)
+    for (position, holding) in holdings.enumerated() {
+      let name = holding.portfolio
+      lines[position] = holding.line
+      if let last, last.name == name {
+        first.append(last.ordinal)
+        continue
+      }
+      let ordinal = seen[name] ?? seen.count
+      seen[name] = ordinal
+      last = (name, ordinal)
+      first.append(ordinal)
+    }
+    var rank = [Int](repeating: 0, count: seen.count)
+    for (place, name) in seen.keys.sorted().enumerated() { rank[seen[name] ?? 0] = place }
+    let portfolio = first.map { rank[$0] }
+    let lastLine = lines.max() ?? 0
+    if lastLine < 4 * holdings.count + 1024, lines.allSatisfy({ $0 >= 0 }) {
       var atLine = [Int](repeating: -1, count: lastLine + 1)
       var distinct = true
-      for (position, holding) in holdings.enumerated() {
-        if atLine[holding.line] >= 0 { distinct = false }
-        atLine[holding.line] = position
+      for (position, line) in lines.enumerated() {
+        if atLine[line] >= 0 { distinct = false }
+        atLine[line] = position
       }
       if distinct {
-        var byPortfolio = [[Int]](repeating: [], count: names.count)
+        var byPortfolio = [[Int]](repeating: [], count: seen.count)
         for position in atLine where position >= 0 {
           byPortfolio[portfolio[position]].append(position)
         }
         return byPortfolio.flatMap { $0 }
       }
     }
-    let keys = holdings.indices.map { (portfolio[$0], holdings[$0].line) }
+    let keys = holdings.indices.map { (portfolio[$0], lines[$0]) }
     return keys.indices.sorted { keys[$0] < keys[$1] }
   }
 }
