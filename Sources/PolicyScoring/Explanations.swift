@@ -98,14 +98,27 @@ public struct Explanations: Sendable {
   /// segment, and by how many points (scaled by the segment's share and the
   /// China share); the segment and its category are columns of their own.
   public func mainReason(_ score: Score, at index: Int) -> String {
-    guard let primary = of(index).first, let mapped = score.mapping.segments.first else {
-      return ""
+    var text: [UInt8] = []
+    appendMainReason(score, at: index, to: &text)
+    return String(decoding: text, as: UTF8.self)
+  }
+
+  /// `mainReason` appended to `text` as UTF-8: the rankings write a million
+  /// of them without a string each.
+  public func appendMainReason(_ score: Score, at index: Int, to text: inout [UInt8]) {
+    guard let primary = of(index).first, let share = score.mapping.segments.first?.share else {
+      return
     }
     let lead = leads[Int(primary)]
-    let excluded = score.isExcluded ? "excluded; " : ""
-    guard lead.points != 0 else { return "\(excluded)neutral" }
-    let points = lead.points * mapped.share * score.chinaShare
-    return "\(excluded)\(lead.label): \(points >= 0 ? "+" : "")\(format(points, decimals: 1))"
+    if score.isExcluded { text += "excluded; ".utf8 }
+    guard lead.points != 0 else {
+      text += "neutral".utf8
+      return
+    }
+    let points = lead.points * share * score.chinaShare
+    text += lead.label.utf8
+    text += points >= 0 ? ": +".utf8 : ": ".utf8
+    NumberText.append(points, decimals: 1, trimmed: true, to: &text)
   }
 }
 

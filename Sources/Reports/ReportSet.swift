@@ -145,7 +145,7 @@ public struct ReportSet: Sendable {
       csv.text(mapping.method.rawValue)
       csv.number(mapping.confidence, decimals: 2)
       csv.number(score.grounding.unsureShare, decimals: 4)
-      csv.text(explanations.mainReason(score, at: index))
+      csv.text { explanations.appendMainReason(score, at: index, to: &$0) }
       csv.text { cell in
         // key;key, in the order of the segments column
         for (position, key) in explanations.of(index).enumerated() {
