@@ -16,11 +16,18 @@ public struct Universe: Sendable {
   let namePrefixes: [String]
   /// Marks and legal forms after a name, folded to UTF-8, longest first.
   let nameSuffixBytes: [[UInt8]]
+  /// Whether a suffix ends in each byte: a name that ends otherwise has none
+  /// to drop, and is not compared with each.
+  private let suffixEnds: [Bool]
 
   public init(namePrefixes: [String], nameSuffixes: [String]) {
     self.namePrefixes = namePrefixes.sorted { $0.count > $1.count }
-    self.nameSuffixBytes = nameSuffixes.map { Self.foldedBytes(Substring($0)) }
+    let suffixes = nameSuffixes.map { Self.foldedBytes(Substring($0)) }
       .filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+    nameSuffixBytes = suffixes
+    var ends = [Bool](repeating: false, count: 256)
+    for suffix in suffixes { ends[Int(suffix[suffix.count - 1])] = true }
+    suffixEnds = ends
   }
 
   public var count: Int { listings.count }
@@ -74,7 +81,7 @@ public struct Universe: Sendable {
       }
     }
     var folded = Self.foldedBytes(text)
-    changed = true
+    changed = folded.last.map { suffixEnds[Int($0)] } ?? false
     while changed {
       changed = false
       for suffix in nameSuffixBytes
