@@ -116,11 +116,17 @@ extension ReportFile.CSVRows {
             let piece = task - 1
             let lower = start + (end - start) * piece / used
             let upper = start + (end - start) * (piece + 1) / used
-            sets[rendering][piece].removeAll()
+            // Rendered on this thread's stack, not in place: the pieces'
+            // builders lie side by side, and each cell sets a flag in its
+            // builder, so in place the cores fought over one cache line.
+            var builder = CSVBuilder()
+            swap(&builder, &sets[rendering][piece])
+            builder.removeAll()
             for index in lower..<upper {
-              row(&sets[rendering][piece], index)
-              sets[rendering][piece].endRow()
+              row(&builder, index)
+              builder.endRow()
             }
+            swap(&builder, &sets[rendering][piece])
           }
         }
         failure = failed

@@ -208,6 +208,31 @@ extension CSVWriterTests {
     #expect(file.bytes == CSVWriter.render(header: header, rows: rows))
   }
 
+  /// The scan eight bytes at a time finds what a byte-by-byte one finds,
+  /// wherever in a cell the byte lies and whatever surrounds it.
+  @Test func theWordScanFindsWhatTheByteScanFinds() {
+    var generator = SystemRandomNumberGenerator()
+    let alphabet: [UInt8] =
+      [
+        0x22, 0x2C, 0x0A, 0x0D, 0x09, 0x01, 0x1F, 0x20, 0x21, 0x2B, 0x2D, 0x41, 0x7F, 0x80, 0xE5,
+        0xFF,
+      ]
+    for _ in 0..<20_000 {
+      let length = Int.random(in: 0...40, using: &generator)
+      var bytes = (0..<length).map { _ in UInt8(ascii: "a") }
+      for _ in 0..<Int.random(in: 0...2, using: &generator) where length > 0 {
+        bytes[Int.random(in: 0..<length, using: &generator)] =
+          alphabet.randomElement(using: &generator) ?? 0
+      }
+      let quote = bytes.contains { $0 == 0x2C || $0 == 0x0A || $0 == 0x0D }
+      let rewrite = bytes.contains {
+        $0 == 0x22 || ($0 < 0x20 && ![0x09, 0x0A, 0x0D].contains($0))
+      }
+      let found = bytes.withUnsafeBufferPointer { CSVBuilder.scan($0) }
+      #expect(found.quote == quote && found.rewrite == rewrite, "\(bytes)")
+    }
+  }
+
   @Test func aFileWhoseWritingFailsStopsAtTheFailure() {
     struct Full: Error {}
     let file = ReportFile.csv(header: ["i"], rows: 5000, bytesPerRow: 8, batchRows: 1000) {
