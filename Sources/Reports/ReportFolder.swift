@@ -128,11 +128,14 @@ public enum ReportFolder {
     let fileManager = FileManager.default
     let parent = directory.deletingLastPathComponent()
     let names = (try? fileManager.contentsOfDirectory(atPath: parent.path)) ?? []
-    for name in names.sorted() {
+    // Names first: the parent may be a crowded folder (/tmp), and a URL
+    // per entry stats it.
+    let ours = names.compactMap { name in
+      Leftover(name: name).flatMap { $0.target == directory.lastPathComponent ? (name, $0) : nil }
+    }
+    for (name, leftover) in ours.sorted(by: { $0.0 < $1.0 }) {
       let url = parent.appendingPathComponent(name)
-      guard let leftover = Leftover(name: name), leftover.target == directory.lastPathComponent,
-        !leftover.ownerIsRunning, Leftover.isOurKind(url)
-      else { continue }
+      guard !leftover.ownerIsRunning, Leftover.isOurKind(url) else { continue }
       if leftover.kind == .previous, !fileManager.fileExists(atPath: directory.path) {
         try? fileManager.moveItem(at: url, to: directory)
       } else {
