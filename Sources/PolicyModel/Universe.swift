@@ -39,16 +39,18 @@ public struct Universe: Sendable {
     for name in [listing.nameZH, listing.nameEN, listing.fullNameZH] where !name.isEmpty {
       let key = key(name)
       guard !key.isEmpty else { continue }
-      var tickers = byName[key, default: []]
+      guard let tickers = byName[key] else {
+        byName[key] = [listing.ticker]
+        continue
+      }
       // One entry per company: a second listing of a company already named
       // here adds nothing.
       let company = Set([listing.ticker] + listing.sameCompany)
       if !tickers.contains(where: {
         company.contains($0) || listings[$0]?.sameCompany.contains(listing.ticker) == true
       }) {
-        tickers.append(listing.ticker)
+        byName[key, default: []].append(listing.ticker)
       }
-      byName[key] = tickers
     }
   }
 

@@ -14,7 +14,13 @@ package struct CSVTable {
     var scanner = CSVScanner(bytes: decoder.decode(bytes, isLast: true))
     var records: [CSVScanner.Record] = []
     while let record = scanner.next() {
-      if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+      // Blank: every field white space (as trimming would leave it empty),
+      // asked per scalar, which stops at a field's first letter.
+      if record.fields.allSatisfy({
+        $0.unicodeScalars.allSatisfy(CharacterSet.whitespaces.contains)
+      }) {
+        continue
+      }
       records.append(record)
     }
     header =
