@@ -96,10 +96,6 @@ extension Store {
         try db.execute("UPDATE run SET batch_id = id WHERE id = ?", [.integer(runID)])
       }
       runIDs.append(runID)
-      // In key order, so that each table's B-tree grows at its end instead
-      // of splitting pages all over. What a row needs besides the score's
-      // fields (the description's fingerprint, the explanation keys) is
-      // worked out a block ahead on another core while SQLite inserts.
       // Every holding in key order, so that the table's B-tree grows at its
       // end instead of splitting pages all over: the scored ones, then the
       // rest, by position in `holdings`. What a row needs besides the
@@ -111,6 +107,7 @@ extension Store {
         run.unmapped.map { ("unmapped", $0) } + run.outOfScope.map { ("out-of-scope", $0) }
       let holdings = scores.map(\.holding) + others.map(\.1.holding)
       let order = Self.keyOrder(holdings)
+      let keyBytes = explanations.keys.map { Array($0.utf8) }
       let block = 8192
       let prepare = { (first: Int) in
         Background {
@@ -118,7 +115,8 @@ extension Store {
           return order[first..<min(order.count, first + block)].map { position in
             (
               fingerprint: Mapper.descriptionFingerprint(holdings[position]),
-              keys: position < scores.count ? Self.keyText(explanations, of: position) : [],
+              keys: position < scores.count
+                ? Self.keyText(explanations.of(position), keyBytes) : [],
               segments: position < scores.count
                 ? Self.segmentsJSON(scores[position].mapping, shares: &shares) : []
             )
@@ -172,12 +170,14 @@ extension Store {
     return (jobRunID, runIDs)
   }
 
-  /// The keys of the explanations of the score at `position`, `;` between.
-  static func keyText(_ explanations: Explanations, of position: Int) -> [UInt8] {
+  /// The keys of a score's explanations (`numbers`), `;` between, from
+  /// each key's UTF-8 (`keys`); a single key's bytes are shared, not copied.
+  static func keyText(_ numbers: ArraySlice<Int32>, _ keys: [[UInt8]]) -> [UInt8] {
+    if numbers.count == 1, let only = numbers.first { return keys[Int(only)] }
     var text: [UInt8] = []
-    for key in explanations.of(position) {
+    for number in numbers {
       if !text.isEmpty { text.append(0x3B) }
-      text += explanations.keys[Int(key)].utf8
+      text += keys[Int(number)]
     }
     return text
   }
