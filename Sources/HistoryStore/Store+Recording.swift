@@ -53,10 +53,13 @@ extension Store {
     }
     var runIDs: [Int64] = []
     let columns =
-      "run_id, portfolio, line, ticker, ticker_input, name, weight, status, reason, description_sha256, "
-      + scoreColumns.map(\.name).joined(separator: ", ")
+      [
+        "run_id", "portfolio", "line", "ticker", "ticker_input", "name", "weight", "status",
+        "reason", "description_sha256",
+      ] + scoreColumns.map(\.name)
+    let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
     var holding = try db.inserter(
-      "INSERT INTO holding (\(columns)) VALUES (\(Array(repeating: "?", count: 10 + scoreColumns.count).joined(separator: ", ")))"
+      "INSERT INTO holding (\(columns.joined(separator: ", "))) VALUES (\(marks))"
     )
     var explanation = try db.inserter(
       "INSERT INTO explanation (key, segment, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"

@@ -265,6 +265,9 @@ public final class Store: Sendable {
 
   /// The columns a scored holding's row has and another's leaves NULL, with
   /// their types on SQLite and on PostgreSQL, in the order they are written.
+  ///
+  /// Step v8 adds exactly these, on both backends: a later step that adds a
+  /// column adds its own, so that v8 stays what it was when it shipped.
   static let scoreColumns: [(name: String, sqlite: String, postgres: String)] = [
     ("e", "REAL", "DOUBLE PRECISION"), ("f", "REAL", "DOUBLE PRECISION"),
     ("d", "REAL", "DOUBLE PRECISION"), ("composite", "REAL", "DOUBLE PRECISION"),
