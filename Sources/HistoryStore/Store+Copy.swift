@@ -101,11 +101,16 @@ extension Store {
     let columns = row.names.sorted { $0.value < $1.value }.map(\.key).filter {
       !leaving.contains($0)
     }
-    let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
     return try db.insert(
-      "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))",
+      insertSQL(into: table, columns: columns),
       columns.map { replacing[$0] ?? row[$0] }
     )
+  }
+
+  /// `INSERT INTO table (a, b) VALUES (?, ?)`.
+  static func insertSQL(into table: String, columns: [String]) -> String {
+    let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+    return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))"
   }
 
   private static func copyRows(
@@ -116,10 +121,7 @@ extension Store {
   ) throws {
     guard let first = rows.first else { return }
     let columns = first.names.sorted { $0.value < $1.value }.map(\.key)
-    let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-    var inserter = try db.inserter(
-      "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))"
-    )
+    var inserter = try db.inserter(insertSQL(into: table, columns: columns))
     for row in rows {
       for column in columns { inserter.bind(replacing[column] ?? row[column]) }
       try inserter.run()

@@ -57,10 +57,7 @@ extension Store {
         "run_id", "portfolio", "line", "ticker", "ticker_input", "name", "weight", "status",
         "reason", "description_sha256",
       ] + scoreColumns.map(\.name)
-    let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-    var holding = try db.inserter(
-      "INSERT INTO holding (\(columns.joined(separator: ", "))) VALUES (\(marks))"
-    )
+    var holding = try db.inserter(insertSQL(into: "holding", columns: columns))
     var explanation = try db.inserter(
       "INSERT INTO explanation (key, segment, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
     )

@@ -69,15 +69,10 @@ extension Mapper {
 }
 
 extension Unicode.Scalar {
-  /// Whether `CharacterSet.whitespacesAndNewlines` holds the scalar, without
-  /// asking Foundation: a description's ends are tested for every holding
-  /// recorded.
-  var isTrimmed: Bool {
-    switch value {
-    case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F,
-      0x3000:
-      true
-    default: false
-    }
-  }
+  /// Whether `CharacterSet.whitespacesAndNewlines` holds the scalar.
+  ///
+  /// Asked without Foundation, for a description's ends at every holding
+  /// recorded: Foundation's set is Unicode's White_Space and the zero-width
+  /// space.
+  var isTrimmed: Bool { isWhite || value == 0x200B }
 }

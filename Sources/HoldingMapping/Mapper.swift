@@ -395,7 +395,7 @@ public final class Mapper: Sendable {
 extension Unicode.Scalar {
   /// Unicode's White_Space, as `properties.isWhitespace`, without the
   /// property lookup: every holding's name is tested at both ends.
-  fileprivate var isWhite: Bool {
+  var isWhite: Bool {
     switch value {
     case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F,
       0x3000:
