@@ -23,8 +23,9 @@ extension Mapper {
   func mapByCodes(
     _ resolved: [IndustryCode],
     scores: [Int: TextScore],
+    identified: String,
     note: String,
-    source: String = "code"
+    listedAs: Bool
   )
     -> Mapping
   {
@@ -34,10 +35,7 @@ extension Mapper {
     var allowed = sets.dropFirst().reduce(sets.first ?? []) { $0.intersection($1) }
     let codesDisagree = allowed.isEmpty
     if codesDisagree { allowed = sets.reduce([]) { $0.union($1) } }
-    let codeList =
-      "\(source) "
-      + resolved.map { "\($0.key)" + ($0.name.map { " \($0)" } ?? "") }
-      .joined(separator: ", ")
+    let codeList = CodeList(listedAs: listedAs, codes: resolved)
     var combined: [Int: TextScore] = [:]
     for (segment, text) in scores {
       // A weak word alone (药业, 医药) says less than the code does.
@@ -70,7 +68,7 @@ extension Mapper {
               segment: $0,
               share: 1 / Double(defaults.count),
               evidence:
-                "\(codeList); default segment, the text names none of its segments\(note)"
+                "\(identified)\(codeList); default segment, the text names none of its segments\(note)"
             )
           }
         ),
@@ -95,9 +93,17 @@ extension Mapper {
           MappedSegment(
             segment: segmentIDs[$0.key],
             share: $0.value.score / total,
-            evidence: allowed.contains($0.key)
-              ? "\(codeList); text chose: \(quoted($0.value.terms))\(lead($0.value))\(note)"
-              : "text: \(quoted($0.value.terms))\(lead($0.value)), outside the segments of \(codeList)\(note)"
+            why: Evidence(
+              Evidence.Terms(
+                allowed.contains($0.key) ? .codeChose : .outsideCodes,
+                terms: $0.value.terms,
+                words: words,
+                identified: identified,
+                note: note,
+                codes: codeList,
+                isLead: $0.value.isLead
+              )
+            )
           )
         }
       ),

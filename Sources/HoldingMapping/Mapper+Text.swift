@@ -33,7 +33,7 @@ extension Mapper {
           excluded.insert(role.segment)
         } else {
           evidence.scores[role.segment, default: TextScore()].add(
-            pattern.text,
+            match.pattern,
             role.weight,
             at: role.weight >= termWeight && role.leads ? match.first : nil
           )
@@ -42,7 +42,7 @@ extension Mapper {
     }
     for segment in excluded { evidence.scores[segment] = nil }
     preferSpecific(&evidence.scores)
-    let lead = evidence.scores.values.lazy.map(\.first).min() ?? Int.max
+    let lead = evidence.scores.values.lazy.map { $0.first }.min() ?? Int.max
     for segment in evidence.scores.keys {
       evidence.scores[segment]?.settle(extraWeight: parameters.extraTermWeight)
       if lead < Int.max && evidence.scores[segment]?.first == lead {
@@ -88,7 +88,9 @@ extension Mapper {
     }
   }
 
-  func mapByText(_ scores: [Int: TextScore], note: String) -> Mapping? {
+  /// `identified`: how the holding was identified, to open each segment's
+  /// evidence; `note`: what closes it.
+  func mapByText(_ scores: [Int: TextScore], identified: String, note: String) -> Mapping? {
     let ranked = ranked(scores)
     guard let best = ranked.first, best.value.score >= parameters.minimumTextScore else {
       return nil
@@ -108,8 +110,17 @@ extension Mapper {
           MappedSegment(
             segment: segmentIDs[$0.key],
             share: $0.value.score / total,
-            evidence:
-              "text: \(quoted($0.value.terms)) (score \(format($0.value.score))\($0.value.isLead ? ", named first" : ""))\(note)"
+            why: Evidence(
+              Evidence.Terms(
+                .text,
+                terms: $0.value.terms,
+                words: words,
+                identified: identified,
+                note: note,
+                score: $0.value.score,
+                isLead: $0.value.isLead
+              )
+            )
           )
         }
       )

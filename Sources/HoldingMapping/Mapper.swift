@@ -30,6 +30,8 @@ public final class Mapper: Sendable {
   /// Whether each segment, by index, is its domain's general one.
   let isGeneral: [Bool]
   let matcher: TextMatcher
+  /// The matcher's words by pattern number, shared by every evidence.
+  let words: TermWords
   let codes: [String: IndustryCode]
   let schemes: [IndustryCodeScheme]
   let registry: [String: RegisteredCompany]
@@ -74,7 +76,7 @@ public final class Mapper: Sendable {
     }
     self.idOrder = idOrder
     var terms: [(text: String, role: TextMatcher.Role)] = []
-    var words = model.lexicon.words
+    var containingWords = model.lexicon.words
     for id in model.segmentIDs {
       guard let entry = model.lexicon.entries[id], let position = index[id] else { continue }
       for term in entry.terms {
@@ -97,7 +99,7 @@ public final class Mapper: Sendable {
         // One that holds none rules the segment out.
         let folded = negative.lowercased()
         if entry.terms.contains(where: { folded.contains($0.text.lowercased()) }) {
-          words.append(negative)
+          containingWords.append(negative)
         } else {
           terms.append((negative, TextMatcher.Role(segment: position, weight: 0, isNegative: true)))
         }
@@ -115,8 +117,9 @@ public final class Mapper: Sendable {
       markers: lexicon.customerMarkers.map { ($0, .customer) }
         + lexicon.negatesNext.map { ($0, .negatesNext) }
         + lexicon.negatesPrevious.map { ($0, .negatesPrevious) }
-        + words.map { ($0, .word) }
+        + containingWords.map { ($0, .word) }
     )
+    self.words = TermWords(matcher.patterns.map(\.text))
     domains = model.segments.mapValues(\.domain)
     domainBits = segmentIDs.map { id in
       model.segments[id].flatMap { Domain.allCases.firstIndex(of: $0.domain) }.map {
@@ -150,7 +153,8 @@ public final class Mapper: Sendable {
   /// Text evidence for one segment: its total weight and the terms that matched.
   struct TextScore {
     var score: Double = 0
-    var terms: [String] = []
+    /// The matched words, as pattern numbers.
+    var terms: [Int] = []
     private(set) var strongest = 0.0
     /// Where the text first names the segment by an ordinary or strong term.
     private(set) var first = Int.max
@@ -158,7 +162,7 @@ public final class Mapper: Sendable {
     var isLead = false
 
     /// Adds a term's weight; `at` is its first offset, nil for a weak term.
-    mutating func add(_ term: String, _ weight: Double, at position: Int?) {
+    mutating func add(_ term: Int, _ weight: Double, at position: Int?) {
       score += weight
       strongest = max(strongest, weight)
       terms.append(term)
@@ -312,18 +316,14 @@ public final class Mapper: Sendable {
       mapping = mapByCodes(
         resolved,
         scores: scores,
+        identified: identified,
         note: note,
-        source: holding.industryCodes.isEmpty ? "listed as" : "code"
+        listedAs: holding.industryCodes.isEmpty
       )
     } else {
-      mapping = mapByText(scores, note: note)
+      mapping = mapByText(scores, identified: identified, note: note)
     }
     if var mapping {
-      if !identified.isEmpty {
-        for index in mapping.segments.indices {
-          mapping.segments[index].evidence = identified + mapping.segments[index].evidence
-        }
-      }
       if let borderline { mapping.borderline = mapping.borderline ?? borderline }
       return .mapped(mapping)
     }
@@ -385,11 +385,7 @@ public final class Mapper: Sendable {
     segments.sorted { ($0.share, $1.segment.rawValue) > ($1.share, $0.segment.rawValue) }
   }
 
-  func lead(_ score: TextScore) -> String { score.isLead ? " (named first)" : "" }
-
-  func quoted(_ terms: [String]) -> String {
-    terms.map { "'\($0)'" }.joined(separator: ", ")
-  }
+  func quoted(_ terms: [Int]) -> String { words.quoted(terms) }
 }
 
 extension Unicode.Scalar {

@@ -44,12 +44,23 @@ public struct Mapping: Sendable, Hashable {
 public struct MappedSegment: Sendable, Hashable {
   public var segment: SegmentID
   public var share: Double
-  public var evidence: String
+  /// Why, kept as its parts until read as `evidence`.
+  public var why: Evidence
+
+  /// Why, as the reports write it.
+  public var evidence: String {
+    get { why.description }
+    set { why = Evidence(newValue) }
+  }
 
   public init(segment: SegmentID, share: Double, evidence: String) {
+    self.init(segment: segment, share: share, why: Evidence(evidence))
+  }
+
+  public init(segment: SegmentID, share: Double, why: Evidence) {
     self.segment = segment
     self.share = share
-    self.evidence = evidence
+    self.why = why
   }
 }
 

@@ -153,6 +153,52 @@ import Testing
     #expect(result.segments[1].evidence == "code shenwan:医疗设备; text chose: '直线加速器'")
   }
 
+  @Test(arguments: [[], [7], [3, 1, 2, 0], [4, 3, 2, 1, 0], [1, 0xFFFF], Array(0..<9)])
+  func evidenceNamesEveryWordInOrderHoweverItIsKept(terms: [Int]) {
+    let words = TermWords((0...0xFFFF).map { "w\($0)" })
+    let quoted = terms.map { "'w\($0)'" }.joined(separator: ", ")
+    let text = Evidence(
+      Evidence.Terms(
+        .text,
+        terms: terms,
+        words: words,
+        identified: "",
+        note: "",
+        score: 3.5,
+        isLead: true
+      )
+    )
+    #expect(text.description == "text: \(quoted) (score 3.5, named first)")
+    let codes = CodeList(
+      listedAs: true,
+      codes: [
+        IndustryCode(
+          scheme: "shenwan",
+          code: "医疗设备",
+          name: nil,
+          fact: Fact(grade: .assumption, sources: []),
+          defaultSegment: "medical-imaging",
+          candidates: []
+        )
+      ]
+    )
+    let code = Evidence(
+      Evidence.Terms(
+        .outsideCodes,
+        terms: terms,
+        words: words,
+        identified: "identified by name as X; ",
+        note: "; side",
+        codes: codes,
+        isLead: false
+      )
+    )
+    #expect(
+      code.description
+        == "identified by name as X; text: \(quoted), outside the segments of listed as shenwan:医疗设备; side"
+    )
+  }
+
   @Test func theBusinessNamedFirstLeads() throws {
     let reversed = try mapping(holding(description: "主营血液制品和疫苗业务"))
     #expect(reversed.segments.map(\.segment) == ["blood-products", "vaccines"])
