@@ -206,10 +206,9 @@ public final class Mapper: Sendable {
 
   /// Every holding's outcome, in order, the holdings split across the cores.
   public func map(_ holdings: [Holding]) -> [MappingOutcome] {
-    Parallel.chunks(holdings.count) { range in
-      var codes = CodeCache()
-      return range.map { map(holdings[$0], codes: &codes) }
-    }.flatMap { $0 }
+    Parallel.map(holdings.count, state: { CodeCache() }) { codes, index in
+      map(holdings[index], codes: &codes)
+    }
   }
 
   public func map(_ holding: Holding) -> MappingOutcome {

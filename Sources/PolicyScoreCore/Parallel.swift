@@ -24,7 +24,29 @@ package enum Parallel {
   /// `transform` of every index in `0..<count`, in order, the range cut into
   /// one contiguous chunk per core; serial below `minimum`.
   package static func map<T>(_ count: Int, minimum: Int = 2048, _ transform: (Int) -> T) -> [T] {
-    chunks(count, minimum: minimum) { $0.map(transform) }.flatMap { $0 }
+    map(count, minimum: minimum, state: {}) { _, index in transform(index) }
+  }
+
+  /// `transform` of every index in `0..<count`, in order, each core's chunk
+  /// starting from a fresh `state()` that its calls share (a cache, say).
+  ///
+  /// Each result is written straight into its place in the array returned:
+  /// no array per chunk to copy and free.
+  package static func map<State, T>(
+    _ count: Int,
+    minimum: Int = 2048,
+    state: () -> State,
+    _ transform: (inout State, Int) -> T
+  ) -> [T] {
+    Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+      guard let base = buffer.baseAddress else { return }
+      nonisolated(unsafe) let slots = base
+      _ = chunks(count, minimum: minimum) { range in
+        var local = state()
+        for index in range { (slots + index).initialize(to: transform(&local, index)) }
+      }
+      initialized = count
+    }
   }
 
   /// `body` of each of up to one contiguous range of `0..<count` per core,

@@ -56,9 +56,25 @@ public struct ScoreRun: Sendable {
     var members: [[Int]]
 
     init(_ holdings: [Holding]) {
-      let byName = Dictionary(grouping: holdings.indices) { holdings[$0].portfolio }
-      names = byName.keys.sorted()
-      members = names.map { byName[$0] ?? [] }
+      // A file lists a portfolio's holdings together, most often: a name is
+      // looked up only where it changes, not hashed for every holding.
+      var groups: [String: Int] = [:]
+      var byGroup: [[Int]] = []
+      var current = (name: "", group: -1)
+      for index in holdings.indices {
+        let name = holdings[index].portfolio
+        if current.group < 0 || name != current.name {
+          let group = groups[name] ?? byGroup.count
+          if group == byGroup.count {
+            groups[name] = group
+            byGroup.append([])
+          }
+          current = (name, group)
+        }
+        byGroup[current.group].append(index)
+      }
+      names = groups.keys.sorted()
+      members = names.map { byGroup[groups[$0] ?? 0] }
     }
   }
 
@@ -88,15 +104,15 @@ public struct ScoreRun: Sendable {
       unmapped: 0,
       rejected: portfolio.rejects.count
     )
-    for (index, (holding, outcome)) in zip(holdings, outcomes).enumerated() {
-      let rows = holding.rowCount
-      switch outcome {
+    for index in holdings.indices {
+      let rows = holdings[index].rowCount
+      switch outcomes[index] {
       case .mapped: accounting.scored += rows
       case .unmapped(let reason):
-        unmapped.append((holding, reason))
+        unmapped.append((holdings[index], reason))
         accounting.unmapped += rows
       case .outOfScope(let reason):
-        outOfScope.append((holding, reason))
+        outOfScope.append((holdings[index], reason))
         isOutOfScope[index] = true
         accounting.outOfScope += rows
       }

@@ -223,3 +223,26 @@ import Testing
     #expect(abs((row(.domain, "unmapped")?.0 ?? 0) - 0.25) < 1e-12)
   }
 }
+
+@Suite struct ParallelTests {
+  @Test(arguments: [0, 1, 2_047, 100_000])
+  func mapGivesEveryResultInOrder(count: Int) {
+    let texts = Parallel.map(count) { String(repeating: "x", count: $0 % 40) + "\($0)" }
+    #expect(texts == (0..<count).map { String(repeating: "x", count: $0 % 40) + "\($0)" })
+  }
+
+  @Test func eachCoreStartsItsChunkFromAFreshState() {
+    // Each result is its index and how many calls its chunk made before it.
+    let results = Parallel.map(100_000, state: { 0 }) { calls, index in
+      defer { calls += 1 }
+      return (index, calls)
+    }
+    #expect(results.map(\.0) == Array(0..<100_000))
+    let starts = results.indices.filter { results[$0].1 == 0 }
+    #expect(starts.first == 0)
+    #expect(starts.count <= ProcessInfo.processInfo.activeProcessorCount)
+    for (start, end) in zip(starts, Array(starts.dropFirst()) + [results.count]) {
+      #expect(results[start..<end].map(\.1) == Array(0..<(end - start)))
+    }
+  }
+}
