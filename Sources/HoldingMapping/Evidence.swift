@@ -10,8 +10,10 @@ import PolicyScoreCore
 public struct Evidence: Sendable, Hashable, CustomStringConvertible {
   private enum Source: Sendable {
     case written(String)
-    // Boxed: a segment's evidence stays the size of a string.
-    indirect case terms(Terms)
+    // A reference: a segment's evidence stays the size of a string, and
+    // reading it copies no parts (nor counts a reference to the words,
+    // which every evidence shares).
+    case terms(Terms)
   }
 
   /// A text or code mapping's evidence: the words that chose the segment,
@@ -19,7 +21,7 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
   ///
   /// As small as the string it stands for: the first four numbers packed
   /// into one word, the rest (rare) in an array.
-  struct Terms: Sendable {
+  final class Terms: Sendable {
     enum Reading: UInt8, Sendable {
       /// `text: '血液制品' (score 4, named first)`.
       case text
@@ -85,25 +87,48 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
       }
     }
 
-    /// The pattern numbers, in the order they were found.
-    var terms: [Int] {
-      more.isEmpty
-        ? (0..<Int(count)).map { Int(packed >> (16 * UInt64($0)) & 0xFFFF) }
-        : more.map { Int($0) }
+    func append(to bytes: inout [UInt8]) {
+      if let affixes { bytes += affixes.identified.utf8 }
+      switch reading {
+      case .text:
+        bytes += "text: ".utf8
+        appendQuoted(to: &bytes)
+        bytes += " (score ".utf8
+        NumberText.append(score, decimals: 2, trimmed: true, to: &bytes)
+        if isLead { bytes += ", named first".utf8 }
+        bytes.append(0x29)  // )
+      case .codeChose:
+        appendCodes(to: &bytes)
+        bytes += "; text chose: ".utf8
+        appendQuoted(to: &bytes)
+        if isLead { bytes += " (named first)".utf8 }
+      case .outsideCodes:
+        bytes += "text: ".utf8
+        appendQuoted(to: &bytes)
+        if isLead { bytes += " (named first)".utf8 }
+        bytes += ", outside the segments of ".utf8
+        appendCodes(to: &bytes)
+      }
+      if let affixes { bytes += affixes.note.utf8 }
     }
 
-    var text: String {
-      let quoted = words.quoted(terms)
-      let lead = isLead ? " (named first)" : ""
-      let codes = CodeList(listedAs: listedAs, codes: codes)
-      let (identified, note) = (affixes?.identified ?? "", affixes?.note ?? "")
-      return switch reading {
-      case .text:
-        "\(identified)text: \(quoted) (score \(format(score))\(isLead ? ", named first" : ""))\(note)"
-      case .codeChose: "\(identified)\(codes); text chose: \(quoted)\(lead)\(note)"
-      case .outsideCodes:
-        "\(identified)text: \(quoted)\(lead), outside the segments of \(codes)\(note)"
+    /// `'化学发光', 'IVD'`, without an array of the numbers.
+    private func appendQuoted(to bytes: inout [UInt8]) {
+      func word(_ place: Int, _ term: Int) {
+        if place > 0 { bytes += ", ".utf8 }
+        bytes.append(0x27)
+        bytes += words.texts[term].utf8
+        bytes.append(0x27)
       }
+      if more.isEmpty {
+        for place in 0..<Int(count) { word(place, Int(packed >> (16 * UInt64(place)) & 0xFFFF)) }
+      } else {
+        for (place, term) in more.enumerated() { word(place, Int(term)) }
+      }
+    }
+
+    private func appendCodes(to bytes: inout [UInt8]) {
+      bytes += CodeList(listedAs: listedAs, codes: codes).description.utf8
     }
   }
 
@@ -116,8 +141,20 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
   /// The evidence as the reports write it.
   public var description: String {
     switch source {
-    case .written(let text): text
-    case .terms(let parts): parts.text
+    case .written(let text): return text
+    case .terms(let parts):
+      var bytes: [UInt8] = []
+      parts.append(to: &bytes)
+      return String(decoding: bytes, as: UTF8.self)
+    }
+  }
+
+  /// Appends the evidence as UTF-8: a report's cell, written without a
+  /// string of its own.
+  public func append(to bytes: inout [UInt8]) {
+    switch source {
+    case .written(let text): bytes += text.utf8
+    case .terms(let parts): parts.append(to: &bytes)
     }
   }
 
@@ -134,7 +171,7 @@ final class TermWords: Sendable {
 
   init(_ texts: [String]) { self.texts = texts }
 
-  /// `'化学发光', 'IVD'`.
+  /// `'化学发光', 'IVD'`, for a borderline or unmapped holding's reason.
   func quoted(_ terms: [Int]) -> String {
     terms.map { "'\(texts[$0])'" }.joined(separator: ", ")
   }

@@ -226,7 +226,7 @@ public struct ReportSet: Sendable {
       csv.number(mapped.share, decimals: 4)
       csv.text(mapping.method.rawValue)
       csv.number(mapping.confidence, decimals: 2)
-      csv.text(mapped.evidence)
+      csv.text(building: mapped.why.append)
       // Why the mapping is borderline, once, on the holding's first segment.
       csv.text(rows[index].1 == 0 ? mapping.borderline ?? "" : "")
     }
