@@ -149,6 +149,12 @@ public enum HTMLReport {
     let explanations = run.explanations
     let coverage = run.coverage
     let accounting = run.accounting
+    let ruledOut = Set(
+      scoring.segmentScores.filter {
+        $0.value.category == .restricted || $0.value.category == .eliminated
+      }
+      .keys
+    )
     var start = 0
     var pages: [[String: Any]] = []
     for summary in run.summaries {
@@ -172,7 +178,9 @@ public enum HTMLReport {
       let top = indices.prefix(tableRows)
       let bottom = indices.count > tableRows ? indices.suffix(tableRows) : []
       let tier = scoring.model.parameters.tier(for: summary.composite)
-      let restrictedScores = Array(scores.lazy.filter { restricted($0, scoring) }.prefix(30))
+      let restrictedScores = Array(
+        scores.lazy.filter { restricted($0, among: ruledOut) }.prefix(30)
+      )
       pages.append([
         "name": summary.portfolio,
         "composite": fixed(summary.composite, decimals: 1),
@@ -223,12 +231,11 @@ public enum HTMLReport {
     return pages
   }
 
-  /// Whether a holding has a restricted or eliminated segment in its mix.
-  static func restricted(_ score: Score, _ scoring: ScoringModel) -> Bool {
-    score.mapping.segments.contains {
-      let category = scoring.segmentScores[$0.segment]?.category
-      return category == .restricted || category == .eliminated
-    }
+  /// Whether a holding has a restricted or eliminated segment in its mix:
+  /// one of `ruledOut`. Asked of every holding until 30 are found, so the
+  /// segments' categories are not looked up again each time.
+  static func restricted(_ score: Score, among ruledOut: Set<SegmentID>) -> Bool {
+    !ruledOut.isEmpty && score.mapping.segments.contains { ruledOut.contains($0.segment) }
   }
 
   /// Weight by catalogue category, as in `exposures.csv`.
