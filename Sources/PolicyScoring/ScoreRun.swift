@@ -181,7 +181,9 @@ public struct ScoreRun: Sendable {
   /// canonical ticker, name and line, so the order never depends on input order.
   static func rank(_ scores: [Score]) -> [Score] {
     let keys = scores.map(RankKey.init)
-    var sorted = keys.indices.sorted { keys[$0] < keys[$1] }.map { scores[$0] }
+    var entries = keys.indices.map { RankKey.SortEntry(keys[$0], index: $0) }
+    entries.sort { $0.precedes($1, in: keys) }
+    var sorted = entries.map { scores[$0.index] }
     for index in sorted.indices { sorted[index].rank = index + 1 }
     return sorted
   }

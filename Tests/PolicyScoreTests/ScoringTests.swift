@@ -147,6 +147,28 @@ import Testing
     #expect(excluded.explanation.hasPrefix("EXCLUDED: eliminated activity."))
   }
 
+  @Test func sortEntriesOrderKeysAsTheKeysThemselvesDo() {
+    // Few composites, so most comparisons are ties; tickers that share their
+    // first 8 bytes, differ in length, or are not ASCII (`Ａ` is full-width).
+    let tickers = [
+      "600123.SH", "600123.SZ", "600123", "6001", "", "Ａ600123", "00700.HK", "A", "AB", "AB\u{0}",
+      "é", "e\u{301}",
+    ]
+    var generator = SystemRandomNumberGenerator()
+    let keys = (0..<5_000).map { line in
+      RankKey(
+        excluded: Int.random(in: 0..<10, using: &generator) == 0,
+        composite: [55.5, 60, -0.0, 0, 71.25][Int.random(in: 0..<5, using: &generator)],
+        ticker: tickers.randomElement(using: &generator) ?? "",
+        name: ["b", "a", "甲"].randomElement(using: &generator) ?? "",
+        line: line
+      )
+    }
+    var entries = keys.indices.map { RankKey.SortEntry(keys[$0], index: $0) }
+    entries.sort { $0.precedes($1, in: keys) }
+    #expect(entries.map(\.index) == keys.indices.sorted { keys[$0] < keys[$1] })
+  }
+
   @Test func tiesAreBrokenByTickerNotByInputOrder() throws {
     let result = try run("ticker,name,weight,segments\nZZZ,Z,1,hospitals\nAAA,A,1,hospitals\n")
     #expect(result.scores.map(\.holding.ticker.input) == ["AAA", "ZZZ"])
