@@ -22,7 +22,7 @@ extension Mapper {
   /// listing's tag comes before its division), and the mapping is borderline.
   func mapByCodes(
     _ resolved: [IndustryCode],
-    scores: [Int: TextScore],
+    scores: SegmentScores,
     identified: String,
     note: String,
     listedAs: Bool
@@ -36,15 +36,15 @@ extension Mapper {
     let codesDisagree = allowed.isEmpty
     if codesDisagree { allowed = sets.reduce([]) { $0.union($1) } }
     let codeList = CodeList(listedAs: listedAs, codes: resolved)
-    var combined: [Int: TextScore] = [:]
+    var combined = SegmentScores()
     for (segment, text) in scores {
       // A weak word alone (药业, 医药) says less than the code does.
       if allowed.contains(segment) && text.strongest >= termWeight {
         var boosted = text
         boosted.score += parameters.codeBonus
-        combined[segment] = boosted
+        combined[segment: segment] = boosted
       } else if text.score >= parameters.minimumTextScore && text.strongest >= strongWeight {
-        combined[segment] = text
+        combined[segment: segment] = text
       }
     }
     let ranked = ranked(combined)

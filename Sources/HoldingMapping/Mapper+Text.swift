@@ -32,7 +32,7 @@ extension Mapper {
         } else if role.isNegative {
           excluded.insert(role.segment)
         } else {
-          evidence.scores[role.segment, default: TextScore()].add(
+          evidence.scores[adding: role.segment].add(
             match.pattern,
             role.weight,
             at: role.weight >= termWeight && role.leads ? match.first : nil
@@ -40,14 +40,14 @@ extension Mapper {
         }
       }
     }
-    for segment in excluded { evidence.scores[segment] = nil }
+    if !excluded.isEmpty { evidence.scores.removeAll { segment, _ in excluded.contains(segment) } }
     preferSpecific(&evidence.scores)
-    let lead = evidence.scores.values.lazy.map { $0.first }.min() ?? Int.max
-    for segment in evidence.scores.keys {
-      evidence.scores[segment]?.settle(extraWeight: parameters.extraTermWeight)
-      if lead < Int.max && evidence.scores[segment]?.first == lead {
-        evidence.scores[segment]?.score += parameters.leadBonus
-        evidence.scores[segment]?.isLead = true
+    let lead = evidence.scores.lazy.map { $0.value.first }.min() ?? Int.max
+    evidence.scores.update { score in
+      score.settle(extraWeight: parameters.extraTermWeight)
+      if lead < Int.max && score.first == lead {
+        score.score += parameters.leadBonus
+        score.isLead = true
       }
     }
     return evidence
@@ -58,7 +58,7 @@ extension Mapper {
   /// strong word ('体外诊断' yields to '化学发光', but '化学药' stands beside
   /// '创新药': generics and new drugs are two businesses); anywhere, a segment
   /// named only by weak words yields to any named by more.
-  func preferSpecific(_ scores: inout [Int: TextScore]) {
+  func preferSpecific(_ scores: inout SegmentScores) {
     // Domains as bits: no set, no string hashing per holding.
     var strongDomains: UInt64 = 0
     var anyOrdinary = false
@@ -66,12 +66,11 @@ extension Mapper {
       if score.strongest >= strongWeight { strongDomains |= domainBits[segment] }
       if score.strongest >= termWeight { anyOrdinary = true }
     }
-    let yielding = scores.compactMap { segment, score -> Int? in
+    scores.removeAll { segment, score in
       let inStrongDomain = domainBits[segment] & strongDomains != 0
       return (score.strongest < strongWeight && inStrongDomain && isGeneral[segment])
-        || (score.strongest < termWeight && anyOrdinary) ? segment : nil
+        || (score.strongest < termWeight && anyOrdinary)
     }
-    for segment in yielding { scores[segment] = nil }
   }
 
   /// What the text of a holding points at, however weakly.
@@ -90,7 +89,7 @@ extension Mapper {
 
   /// `identified`: how the holding was identified, to open each segment's
   /// evidence; `note`: what closes it.
-  func mapByText(_ scores: [Int: TextScore], identified: String, note: String) -> Mapping? {
+  func mapByText(_ scores: SegmentScores, identified: String, note: String) -> Mapping? {
     let ranked = ranked(scores)
     guard let best = ranked.first, best.value.score >= parameters.minimumTextScore else {
       return nil

@@ -179,7 +179,7 @@ public final class Mapper: Sendable {
   /// negative term absent), the exclusion term that rules out all, and the
   /// terms side clauses held, which count for nothing.
   struct TextEvidence {
-    var scores: [Int: TextScore] = [:]
+    var scores = SegmentScores()
     var exclusion: String?
     var sideTerms: [(at: Int, marker: String, term: String)] = []
     /// Services and channels named as customers: `销往` `医院`.
@@ -268,8 +268,8 @@ public final class Mapper: Sendable {
     // The text names a healthcare business it would map by on its own: a
     // listing classified outside healthcare is then borderline, not out of
     // scope.
-    let namesBusiness = evidence.scores.values.contains {
-      $0.score >= parameters.minimumTextScore
+    let namesBusiness = evidence.scores.contains {
+      $0.value.score >= parameters.minimumTextScore
     }
     // An entry we are not sure of is a prior: the text decides when it
     // names a business, the entry when it is silent.
@@ -376,7 +376,7 @@ public final class Mapper: Sendable {
   }
 
   /// Segments by score, highest first, ties by id.
-  func ranked(_ scores: [Int: TextScore]) -> [(key: Int, value: TextScore)] {
+  func ranked(_ scores: SegmentScores) -> [(key: Int, value: TextScore)] {
     scores.sorted { ($0.value.score, idOrder[$1.key]) > ($1.value.score, idOrder[$0.key]) }
   }
 

@@ -1,0 +1,53 @@
+/// A text's scores by segment index, in the order the text first names each
+/// segment.
+///
+/// A holding's text names a handful of segments, so a short list searched
+/// end to end costs less than a dictionary hashing the segment of every
+/// term it meets.
+struct SegmentScores: RandomAccessCollection {
+  typealias Score = Mapper.TextScore
+  private var entries: [(key: Int, value: Score)] = []
+
+  var startIndex: Int { entries.startIndex }
+  var endIndex: Int { entries.endIndex }
+  subscript(position: Int) -> (key: Int, value: Score) { entries[position] }
+
+  /// The score of `segment`, nil when the text does not name it; set to nil
+  /// to drop the segment.
+  subscript(segment segment: Int) -> Score? {
+    get { entries.first { $0.key == segment }?.value }
+    set {
+      let place = entries.firstIndex { $0.key == segment }
+      switch (place, newValue) {
+      case (let place?, let value?): entries[place].value = value
+      case (let place?, nil): entries.remove(at: place)
+      case (nil, let value?): entries.append((segment, value))
+      case (nil, nil): break
+      }
+    }
+  }
+
+  /// The score of `segment`, which starts at nothing when the text has not
+  /// named it yet.
+  subscript(adding segment: Int) -> Score {
+    get { self[segment: segment] ?? Score() }
+    _modify {
+      let place =
+        entries.firstIndex { $0.key == segment }
+        ?? {
+          entries.append((segment, Score()))
+          return entries.count - 1
+        }()
+      yield &entries[place].value
+    }
+  }
+
+  mutating func removeAll(where drop: (_ segment: Int, _ score: Score) -> Bool) {
+    entries.removeAll { drop($0.key, $0.value) }
+  }
+
+  /// `change` applied to every score.
+  mutating func update(_ change: (inout Score) -> Void) {
+    for place in entries.indices { change(&entries[place].value) }
+  }
+}
