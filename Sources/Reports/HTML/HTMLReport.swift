@@ -231,9 +231,10 @@ public enum HTMLReport {
     return pages
   }
 
-  /// Whether a holding has a restricted or eliminated segment in its mix:
-  /// one of `ruledOut`. Asked of every holding until 30 are found, so the
-  /// segments' categories are not looked up again each time.
+  /// Whether a holding has a restricted or eliminated segment in its mix.
+  ///
+  /// `ruledOut` holds those segments: asked of every holding until 30 are
+  /// found, the segments' categories are not looked up again each time.
   static func restricted(_ score: Score, among ruledOut: Set<SegmentID>) -> Bool {
     !ruledOut.isEmpty && score.mapping.segments.contains { ruledOut.contains($0.segment) }
   }
