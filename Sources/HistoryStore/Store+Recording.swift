@@ -112,13 +112,15 @@ extension Store {
       let prepare = { (first: Int) in
         Background {
           var shares = ShareText()
+          var scratch: [UInt8] = []
           return order[first..<min(order.count, first + block)].map { position in
             (
               fingerprint: Mapper.descriptionFingerprint(holdings[position]),
               keys: position < scores.count
                 ? Self.keyText(explanations.of(position), keyBytes) : [],
               segments: position < scores.count
-                ? Self.segmentsJSON(scores[position].mapping, shares: &shares) : []
+                ? Self.segmentsJSON(scores[position].mapping, shares: &shares, scratch: &scratch)
+                : []
             )
           }
         }
@@ -184,8 +186,13 @@ extension Store {
 
   /// `mapping`'s segments as the holding row's JSON:
   /// `[["hospitals",0.5,"text: …"],…]`, in the mapping's order, each share
-  /// in its shortest form that reads back to the same number.
-  static func segmentsJSON(_ mapping: Mapping, shares: inout ShareText) -> [UInt8] {
+  /// in its shortest form that reads back to the same number; each evidence
+  /// written into `scratch` first, not into a string of its own.
+  static func segmentsJSON(
+    _ mapping: Mapping,
+    shares: inout ShareText,
+    scratch: inout [UInt8]
+  ) -> [UInt8] {
     var json: [UInt8] = [0x5B]
     json.reserveCapacity(128)
     for (index, mapped) in mapping.segments.enumerated() {
@@ -195,7 +202,9 @@ extension Store {
       json.append(0x2C)
       json += shares[mapped.share]
       json.append(0x2C)
-      appendJSONString(mapped.evidence, to: &json)
+      scratch.removeAll(keepingCapacity: true)
+      mapped.why.append(to: &scratch)
+      scratch.withUnsafeBufferPointer { appendJSONString(utf8: $0, to: &json) }
       json.append(0x5D)
     }
     json.append(0x5D)
@@ -220,24 +229,27 @@ extension Store {
   /// `text` as a JSON string: quotes and backslashes escaped, control
   /// characters as `\u00XX`, the rest as UTF-8, copied in runs.
   static func appendJSONString(_ text: String, to json: inout [UInt8]) {
-    json.append(0x22)
     var text = text
-    text.withUTF8 { bytes in
-      var start = 0
-      for index in bytes.indices {
-        let byte = bytes[index]
-        guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-        json.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        if byte < 0x20 {
-          let hex = Array("0123456789abcdef".utf8)
-          json += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-        } else {
-          json += [0x5C, byte]
-        }
-        start = index + 1
+    text.withUTF8 { appendJSONString(utf8: $0, to: &json) }
+  }
+
+  /// `bytes` (UTF-8) as a JSON string, as `appendJSONString` writes a string.
+  static func appendJSONString(utf8 bytes: UnsafeBufferPointer<UInt8>, to json: inout [UInt8]) {
+    json.append(0x22)
+    var start = 0
+    for index in bytes.indices {
+      let byte = bytes[index]
+      guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+      json.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+      if byte < 0x20 {
+        let hex = Array("0123456789abcdef".utf8)
+        json += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+      } else {
+        json += [0x5C, byte]
       }
-      json.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+      start = index + 1
     }
+    json.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
     json.append(0x22)
   }
 

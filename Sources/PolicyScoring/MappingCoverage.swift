@@ -87,7 +87,7 @@ public struct MappingCoverage: Sendable {
       let weight = holding.weight
       mapped.holdings += 1
       mapped.weight += weight
-      let method = MappingMethod.ordinals[mapping.method] ?? 0
+      let method = mapping.method.ordinal
       byMethod[method].holdings += 1
       byMethod[method].weight += weight
       if let primary = mapping.segments.first, let domain = domains[primary.segment] {
@@ -117,8 +117,8 @@ public struct MappingCoverage: Sendable {
 }
 
 extension MappingMethod {
-  /// Each method's place in `allCases`.
-  fileprivate static let ordinals = Dictionary(
-    uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) }
-  )
+  /// The method's place in `allCases`, without hashing it.
+  fileprivate var ordinal: Int {
+    Self.allCases.firstIndex(of: self) ?? 0
+  }
 }

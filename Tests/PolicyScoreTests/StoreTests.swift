@@ -44,8 +44,9 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
       ]
     )
     var shares = Store.ShareText()
+    var scratch: [UInt8] = []
     let json = try JSONSerialization.jsonObject(
-      with: Data(Store.segmentsJSON(mapping, shares: &shares))
+      with: Data(Store.segmentsJSON(mapping, shares: &shares, scratch: &scratch))
     )
     let rows = try #require(json as? [[Any]])
     #expect(rows.map { $0[0] as? String } == ["hospitals", "cro-cdmo"])
