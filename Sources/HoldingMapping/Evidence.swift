@@ -5,7 +5,7 @@ import PolicyScoreCore
 /// report, the store or the terminal reads it.
 ///
 /// A ranking never shows evidence, and writing the words and codes of every
-/// segment of every holding into a string took about a tenth of the
+/// segment of every holding into a string took about a sixth of the
 /// mapper's time.
 public struct Evidence: Sendable, Hashable, CustomStringConvertible {
   private enum Source: Sendable {
