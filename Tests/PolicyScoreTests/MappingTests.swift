@@ -348,6 +348,32 @@ import Testing
     )
   }
 
+  /// Names the same to Unicode (a compatibility ideograph and its unified
+  /// form, a Hangul syllable and its letters) find each other: a faster
+  /// lookup of folded names must keep that.
+  @Test(arguments: [
+    ("\u{8C48}山医药", "\u{F900}山医药"), ("한미약품", "\u{1112}\u{1161}\u{11AB}미약품"),
+    ("恒瑞医药", "恒瑞医药股份有限公司"),
+  ])
+  func aNameFindsItsListingWhicheverUnicodeFormItIsIn(_ listed: String, _ held: String) {
+    var universe = Universe(namePrefixes: [], nameSuffixes: ["股份有限公司"])
+    universe.add(
+      Listing(
+        ticker: "600001.SH",
+        nameZH: listed,
+        nameEN: "",
+        fullNameZH: "",
+        codes: [],
+        industry: "医药制造业",
+        isHealthcare: true,
+        sameCompany: [],
+        fact: Fact(grade: .assumption, sources: [])
+      )
+    )
+    #expect(universe.listings(named: held).map(\.ticker) == ["600001.SH"])
+    #expect(universe.listings(named: "其他公司").isEmpty)
+  }
+
   @Test func aNameOfTwoCompaniesIsBorderlineNotAGuess() throws {
     let universe = shippedModel.universe
     let shared = universe.listings.values.first { universe.listings(named: $0.nameZH).count > 1 }
