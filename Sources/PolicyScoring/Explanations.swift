@@ -34,6 +34,10 @@ public struct Explanations: Sendable {
       var part = SignaturePart()
       var seen: [Explainer.Signature: Int32] = [:]
       for position in range {
+        // Rank order is not memory order: the scores to come are loaded
+        // while this one is numbered.
+        if position + 16 < range.upperBound { scores[position + 16].prefetchParts() }
+        if position + 8 < range.upperBound { scores[position + 8].prefetchHoldingAndMix() }
         let score = scores[position]
         let segments = score.mapping.segments
         for (segment, mapped) in segments.enumerated() {

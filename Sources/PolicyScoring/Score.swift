@@ -32,6 +32,17 @@ public struct Score: Sendable {
 
   init(_ parts: Parts) { self.parts = Shared(parts) }
 
+  /// Starts loading the score's parts, for a pass that reads scores out of
+  /// memory order (the rankings and the explanations, in rank order);
+  /// `prefetchHoldingAndMix()`, some rows later, when the parts have come,
+  /// its holding's fields and its mapping's segments.
+  @inlinable package func prefetchParts() { Prefetch.object(parts) }
+
+  @inlinable package func prefetchHoldingAndMix() {
+    parts.value.holding.prefetch()
+    parts.value.mapping.segments.withUnsafeBufferPointer { Prefetch.address($0.baseAddress) }
+  }
+
   @inlinable public var holding: Holding { parts.value.holding }
   @inlinable public var mapping: Mapping { parts.value.mapping }
   @inlinable public var origin: Origin { parts.value.origin }

@@ -110,6 +110,10 @@ public struct ReportSet: Sendable {
   ) -> ReportFile {
     let rows = run.scores.count
     return ReportFile.csv(header: rankingsHeader, rows: rows, bytesPerRow: 768) { csv, index in
+      // Rank order is not memory order: the objects of rows to come are
+      // loaded while this one is written.
+      if index + 16 < rows { run.scores[index + 16].prefetchParts() }
+      if index + 8 < rows { run.scores[index + 8].prefetchHoldingAndMix() }
       let score = run.scores[index]
       let holding = score.holding
       let mapping = score.mapping
