@@ -129,7 +129,14 @@ extension Store {
       for first in stride(from: 0, to: order.count, by: block) {
         let prepared = next?.value ?? []
         next = first + block < order.count ? prepare(first + block) : nil
-        for (position, row) in zip(order[first...], prepared) {
+        for (offset, (position, row)) in zip(order[first...], prepared).enumerated() {
+          // Key order is not memory order: the objects of rows to come are
+          // loaded while SQLite inserts this one.
+          let ahead = first + offset + 8
+          if ahead < order.count {
+            holdings[order[ahead]].prefetch()
+            if order[ahead] < scores.count { scores[order[ahead]].prefetchParts() }
+          }
           let h = holdings[position]
           holding.bind(runID)
           holding.bind(h.portfolio)
