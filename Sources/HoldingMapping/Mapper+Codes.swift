@@ -109,7 +109,7 @@ extension Mapper {
       ),
       borderline: agrees
         ? nil
-        : "\(codeList) and text disagree: the text points to \(segmentIDs[best.key]) (\(quoted(best.value.terms)))"
+        : "\(codeList) and text disagree: the text points to \(segmentIDs[best.key]) (\(words.quoted(best.value.terms)))"
     )
   }
 

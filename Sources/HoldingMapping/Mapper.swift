@@ -331,7 +331,7 @@ public final class Mapper: Sendable {
     if let best, best.value.score > 0 {
       return .unmapped(
         reason:
-          "\(identified)text matched only weak terms (\(quoted(best.value.terms)) for \(segmentIDs[best.key]); score \(format(best.value.score)) below \(format(parameters.minimumTextScore)))\(note)"
+          "\(identified)text matched only weak terms (\(words.quoted(best.value.terms)) for \(segmentIDs[best.key]); score \(format(best.value.score)) below \(format(parameters.minimumTextScore)))\(note)"
       )
     }
     let codesPart = tokens.isEmpty ? "no industry code" : "no known industry code"
@@ -383,8 +383,6 @@ public final class Mapper: Sendable {
   func sorted(_ segments: [MappedSegment]) -> [MappedSegment] {
     segments.sorted { ($0.share, $1.segment.rawValue) > ($1.share, $0.segment.rawValue) }
   }
-
-  func quoted(_ terms: [Int]) -> String { words.quoted(terms) }
 }
 
 extension Unicode.Scalar {

@@ -48,10 +48,7 @@ public struct MappedSegment: Sendable, Hashable {
   public var why: Evidence
 
   /// Why, as the reports write it.
-  public var evidence: String {
-    get { why.description }
-    set { why = Evidence(newValue) }
-  }
+  public var evidence: String { why.description }
 
   public init(segment: SegmentID, share: Double, evidence: String) {
     self.init(segment: segment, share: share, why: Evidence(evidence))
