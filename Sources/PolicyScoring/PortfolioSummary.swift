@@ -98,13 +98,13 @@ public struct PortfolioSummary: Sendable {
       }
     }
     var buckets: [Exposure.Dimension: [String: Bucket]] = [:]
-    for (id, total) in totals.bySegment {
+    for (id, weight, count) in totals.bySegment {
       guard let segmentScore = scoring.segmentScores[id], let keys = scoring.exposureKeys[id]
       else { continue }
       for (dimension, key) in zip(dimensions, keys + [id.rawValue]) {
         let empty = Bucket(label: label(dimension, segmentScore))
-        buckets[dimension, default: [:]][key, default: empty].weight += total.weight
-        buckets[dimension, default: [:]][key, default: empty].holdings += total.count
+        buckets[dimension, default: [:]][key, default: empty].weight += weight
+        buckets[dimension, default: [:]][key, default: empty].holdings += count
       }
     }
     for (position, counts) in totals.countedTwice.enumerated() {
@@ -159,87 +159,5 @@ public struct PortfolioSummary: Sendable {
           composite: composite
         )
       }
-  }
-}
-
-/// A portfolio's holdings summed by segment: the part of its exposures that
-/// depends on the mappings and the catalog buckets (exposure keys) alone, so
-/// the same for every scenario that keeps the buckets.
-struct ExposureTotals: Sendable {
-  /// Each segment's weight and holdings, in id order.
-  ///
-  /// The other dimensions are sums of segments, less the holdings that two of
-  /// their segments counted twice. Id order, not a dictionary's, adds those
-  /// sums in the same order every time, to the last bit.
-  fileprivate let bySegment: [(id: SegmentID, total: SegmentTotal)]
-  fileprivate let keyNames: [[String]]
-  fileprivate let countedTwice: [[Int: Int]]
-
-  /// Sums `scores`, the portfolio's scores in file order, so that the sums
-  /// come out the same in every scenario, whatever its ranking.
-  init(scores: [Score], exposureKeys: [SegmentID: [String]]) {
-    var bySegment: [SegmentID: SegmentTotal] = [:]
-    var keyNames: [[String]] = [[], [], []]
-    var countedTwice: [[Int: Int]] = [[:], [:], [:]]
-    // The category, item and domain keys as ordinals, so that a holding's
-    // segments are compared without strings or allocations.
-    var keyOrdinals: [[String: Int]] = [[:], [:], [:]]
-    func ordinals(_ id: SegmentID) -> [Int]? {
-      exposureKeys[id].map { keys in
-        (0..<3).map { dimension in
-          if let known = keyOrdinals[dimension][keys[dimension]] { return known }
-          keyOrdinals[dimension][keys[dimension]] = keyNames[dimension].count
-          keyNames[dimension].append(keys[dimension])
-          return keyNames[dimension].count - 1
-        }
-      }
-    }
-    var holdingKeys: [[Int]?] = []  // this holding's segments' ordinals
-    for index in scores.indices {
-      let segments = scores[index].mapping.segments
-      let weight = scores[index].holding.weight
-      holdingKeys.removeAll(keepingCapacity: true)
-      for mapped in segments {
-        // One hash of the segment id per segment of a holding.
-        let keys = bySegment.add(mapped.segment, weight * mapped.share) { ordinals($0) }
-        if segments.count > 1 { holdingKeys.append(keys) }
-      }
-      // A bucket that two of the holding's segments fall into counts it once.
-      for position in holdingKeys.indices.dropFirst() {
-        guard let keys = holdingKeys[position] else { continue }
-        for dimension in 0..<3 {
-          let twice = holdingKeys[..<position].contains { $0?[dimension] == keys[dimension] }
-          if twice { countedTwice[dimension][keys[dimension], default: 0] += 1 }
-        }
-      }
-    }
-    self.bySegment = bySegment.map { ($0.key, $0.value) }.sorted { $0.id.rawValue < $1.id.rawValue }
-    self.keyNames = keyNames
-    self.countedTwice = countedTwice
-  }
-}
-
-/// A segment's weight and holdings in one portfolio, with its exposure keys'
-/// ordinals.
-private struct SegmentTotal {
-  var weight = 0.0
-  var count = 0
-  var keys: [Int]?
-}
-
-extension Dictionary where Key == SegmentID, Value == SegmentTotal {
-  /// Adds a holding's `weight` in segment `id`; its keys' ordinals, from
-  /// `ordinals` the first time.
-  fileprivate mutating func add(
-    _ id: SegmentID,
-    _ weight: Double,
-    ordinals: (SegmentID) -> [Int]?
-  ) -> [Int]? {
-    func add(_ total: inout SegmentTotal) -> [Int]? {
-      total.weight += weight
-      total.count += 1
-      return total.keys
-    }
-    return add(&self[id, default: SegmentTotal(keys: ordinals(id))])
   }
 }

@@ -90,9 +90,23 @@ public struct ScoreRun: Sendable {
     self.portfolio = portfolio
     self.scoring = scoring
     let holdings = portfolio.holdings
-    let scored = Parallel.map(holdings.count) { index -> Score? in
-      guard case .mapped(let mapping) = outcomes[index] else { return nil }
-      return scoring.score(holdings[index], mapping: mapping)
+    var shared: [String: ExposureTotals] = [:]
+    if let sharing, sharing.scoring.exposureKeys == scoring.exposureKeys {
+      for summary in sharing.summaries { shared[summary.portfolio] = summary.totals }
+    }
+    // The exposure totals' rows are taken as each holding is scored, while
+    // its holding and mapping are in the cache.
+    let layout = scoring.exposureLayout
+    let needsRows = groups.names.contains { shared[$0] == nil }
+    var rows = [ExposureTotals.Row?](repeating: nil, count: needsRows ? holdings.count : 0)
+    let scored = rows.withUnsafeMutableBufferPointer { rows in
+      Parallel.map(holdings.count) { index -> Score? in
+        guard case .mapped(let mapping) = outcomes[index] else { return nil }
+        if index < rows.count {
+          rows[index] = layout.row(weight: holdings[index].weight, mapping: mapping)
+        }
+        return scoring.score(holdings[index], mapping: mapping)
+      }
     }
     var unmapped: [(holding: Holding, reason: String)] = []
     var outOfScope: [(holding: Holding, reason: String)] = []
@@ -118,10 +132,6 @@ public struct ScoreRun: Sendable {
       }
     }
     self.accounting = accounting
-    var shared: [String: ExposureTotals] = [:]
-    if let sharing, sharing.scoring.exposureKeys == scoring.exposureKeys {
-      for summary in sharing.summaries { shared[summary.portfolio] = summary.totals }
-    }
     // Portfolios are ranked and summarised apart, so side by side.
     let parts = Parallel.map(groups.names.count, minimum: 1) { index in
       let name = groups.names[index]
@@ -137,7 +147,7 @@ public struct ScoreRun: Sendable {
         outOfScope: members.compactMap { isOutOfScope[$0] ? holdings[$0] : nil },
         scoring: scoring,
         totals: shared[name]
-          ?? ExposureTotals(scores: inFileOrder, exposureKeys: scoring.exposureKeys)
+          ?? ExposureTotals(rows: rows, of: members, layout: layout)
       )
       return (group, summary)
     }

@@ -25,6 +25,8 @@ public struct ScoringModel: Sendable {
   let segmentFactors: [SegmentID: SegmentFactors]
   /// Each segment's category, catalogue item and domain, as exposure keys.
   let exposureKeys: [SegmentID: [String]]
+  /// The same keys, numbered for adding up.
+  let exposureLayout: ExposureTotals.Layout
   // The parameters the scoring loop reads, taken out once: copying
   // `model.parameters` per holding retained every one of its dictionaries.
 
@@ -131,6 +133,7 @@ public struct ScoringModel: Sendable {
     exposureKeys = scores.mapValues {
       [$0.category.rawValue, $0.item?.id.rawValue ?? "allowed", $0.segment.domain.rawValue]
     }
+    exposureLayout = ExposureTotals.Layout(exposureKeys)
     originByMarket = Dictionary(
       uniqueKeysWithValues: parameters.originByMarket.map {
         ($0.key, ($0.value, "market \($0.key)"))
