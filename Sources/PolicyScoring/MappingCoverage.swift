@@ -37,19 +37,18 @@ public struct MappingCoverage: Sendable {
   public var outOfScope: [(holding: Holding, reason: String)] = []
 
   public init(run: ScoreRun) {
-    // A segment's domain looked up once, not copied out of its score per holding.
-    let domains = run.scoring.segmentScores.compactMapValues {
-      Domain.allCases.firstIndex(of: $0.segment.domain)
-    }
+    let rows = run.coverageRows
     let scores = run.inFileOrder
     // Blocks of a fixed size across the cores, added up in order: the sums
-    // do not depend on the number of cores. File order, not rank order,
-    // walks the scores in the order they lie in memory.
+    // do not depend on the number of cores.
     let block = 1 << 16
-    let parts = Parallel.each((scores.count + block - 1) / block) { first in
+    let parts = Parallel.each((rows.count + block - 1) / block) { first in
       var part = Tally()
-      for index in (first * block)..<min(scores.count, (first + 1) * block) {
-        part.add(scores[index], domains: domains)
+      for index in (first * block)..<min(rows.count, (first + 1) * block) {
+        part.add(rows[index])
+        if rows[index].isBorderline, let reason = scores[index].mapping.borderline {
+          part.borderline.append((scores[index].holding, reason))
+        }
       }
       return part
     }
@@ -74,6 +73,27 @@ public struct MappingCoverage: Sendable {
     borderline.sort { $0.holding.line < $1.holding.line }
   }
 
+  /// What the coverage counts of a scored holding, taken as it is scored:
+  /// counting then reads these rows one after another instead of every
+  /// score's holding and mapping from all over memory.
+  struct Row: Sendable {
+    var weight: Double
+    /// The method's place in `MappingMethod.allCases`.
+    var method: UInt8
+    /// The primary segment's domain, by its place in `Domain.allCases`; -1
+    /// when the scoring model does not know the segment.
+    var domain: Int8
+    var isBorderline: Bool
+
+    /// `domains`: each segment's domain, by its place in `Domain.allCases`.
+    init(weight: Double, mapping: Mapping, domains: [SegmentID: Int8]) {
+      self.weight = weight
+      method = UInt8(MappingMethod.allCases.firstIndex(of: mapping.method) ?? 0)
+      domain = mapping.segments.first.flatMap { domains[$0.segment] } ?? -1
+      isBorderline = mapping.borderline != nil
+    }
+  }
+
   /// One block's counts, by method and domain in their declared order.
   private struct Tally {
     var mapped = Line()
@@ -81,20 +101,15 @@ public struct MappingCoverage: Sendable {
     var byDomain = [Line](repeating: Line(), count: Domain.allCases.count)
     var borderline: [(holding: Holding, reason: String)] = []
 
-    mutating func add(_ score: Score, domains: [SegmentID: Int]) {
-      let holding = score.holding
-      let mapping = score.mapping
-      let weight = holding.weight
+    mutating func add(_ row: Row) {
       mapped.holdings += 1
-      mapped.weight += weight
-      let method = mapping.method.ordinal
-      byMethod[method].holdings += 1
-      byMethod[method].weight += weight
-      if let primary = mapping.segments.first, let domain = domains[primary.segment] {
-        byDomain[domain].holdings += 1
-        byDomain[domain].weight += weight
+      mapped.weight += row.weight
+      byMethod[Int(row.method)].holdings += 1
+      byMethod[Int(row.method)].weight += row.weight
+      if row.domain >= 0 {
+        byDomain[Int(row.domain)].holdings += 1
+        byDomain[Int(row.domain)].weight += row.weight
       }
-      if let reason = mapping.borderline { borderline.append((holding, reason)) }
     }
   }
 
@@ -113,12 +128,5 @@ public struct MappingCoverage: Sendable {
       total.holdings == 0 ? 0 : Double(line.holdings) / Double(total.holdings),
       total.weight == 0 ? 0 : line.weight / total.weight
     )
-  }
-}
-
-extension MappingMethod {
-  /// The method's place in `allCases`, without hashing it.
-  fileprivate var ordinal: Int {
-    Self.allCases.firstIndex(of: self) ?? 0
   }
 }

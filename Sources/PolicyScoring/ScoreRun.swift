@@ -26,6 +26,8 @@ public struct ScoreRun: Sendable {
   /// The scores in file order, whose parts lie in memory in that order: a
   /// pass that does not need the ranking is quicker over them.
   public let inFileOrder: [Score]
+  /// What the coverage counts of each score of `inFileOrder`.
+  let coverageRows: [MappingCoverage.Row]
   /// Where every row went, counted once as the outcomes are sorted.
   ///
   /// Rows read = scored + out of scope + unmapped + rejected, counting the
@@ -99,15 +101,23 @@ public struct ScoreRun: Sendable {
     let layout = scoring.exposureLayout
     let needsRows = groups.names.contains { shared[$0] == nil }
     var rows = [ExposureTotals.Row?](repeating: nil, count: needsRows ? holdings.count : 0)
+    // So are the coverage's.
+    let domains = scoring.segmentScores.compactMapValues {
+      Domain.allCases.firstIndex(of: $0.segment.domain).map { Int8($0) }
+    }
+    var coverage = [MappingCoverage.Row?](repeating: nil, count: holdings.count)
     let scored = rows.withUnsafeMutableBufferPointer { rows in
-      Parallel.map(holdings.count) { index -> Score? in
-        guard case .mapped(let mapping) = outcomes[index] else { return nil }
-        if index < rows.count {
-          rows[index] = layout.row(weight: holdings[index].weight, mapping: mapping)
+      coverage.withUnsafeMutableBufferPointer { coverage in
+        Parallel.map(holdings.count) { index -> Score? in
+          guard case .mapped(let mapping) = outcomes[index] else { return nil }
+          let weight = holdings[index].weight
+          if index < rows.count { rows[index] = layout.row(weight: weight, mapping: mapping) }
+          coverage[index] = MappingCoverage.Row(weight: weight, mapping: mapping, domains: domains)
+          return scoring.score(holdings[index], mapping: mapping)
         }
-        return scoring.score(holdings[index], mapping: mapping)
       }
     }
+    coverageRows = coverage.compactMap { $0 }
     var unmapped: [(holding: Holding, reason: String)] = []
     var outOfScope: [(holding: Holding, reason: String)] = []
     var isOutOfScope = [Bool](repeating: false, count: holdings.count)
