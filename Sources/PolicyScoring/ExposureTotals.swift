@@ -15,32 +15,35 @@ struct ExposureTotals: Sendable {
   let keyNames: [[String]]
   let countedTwice: [[Int: Int]]
 
-  /// Sums the rows of `members`, the portfolio's holdings in file order (nil
-  /// where a holding was not scored), so that the sums come out the same in
-  /// every scenario, whatever its ranking.
-  init(rows: [Row?], of members: [Int], layout: Layout) {
+  /// Sums the rows of `members`, the portfolio's holdings in file order, so
+  /// that the sums come out the same in every scenario, whatever its ranking.
+  init(rows: [Row], of members: [Int], layout: Layout) {
     var weights = [Double](repeating: 0, count: layout.ids.count)
     var counts = [Int](repeating: 0, count: layout.ids.count)
     var countedTwice: [[Int: Int]] = [[:], [:], [:]]
-    var numbers: [Int] = []  // a holding's segments, when it has several
+    var segments: [(number: Int, share: Double)] = []  // the holding's
     for member in members {
-      guard let row = rows[member], row.first >= 0 else { continue }
-      let first = Int(row.first)
-      weights[first] += row.weight * row.firstShare
-      counts[first] += 1
-      guard !row.rest.isEmpty else { continue }
-      numbers.removeAll(keepingCapacity: true)
-      numbers.append(first)
-      for (number, share) in row.rest {
-        weights[Int(number)] += row.weight * share
-        counts[Int(number)] += 1
-        numbers.append(Int(number))
+      let row = rows[member]
+      segments.removeAll(keepingCapacity: true)
+      if row.many.isEmpty {
+        if row.numbers.0 >= 0 { segments.append((Int(row.numbers.0), row.shares.0)) }
+        if row.numbers.1 >= 0 { segments.append((Int(row.numbers.1), row.shares.1)) }
+      } else {
+        for mapped in row.many {
+          if let number = layout.numbers[mapped.segment] {
+            segments.append((Int(number), mapped.share))
+          }
+        }
+      }
+      for (number, share) in segments {
+        weights[number] += row.weight * share
+        counts[number] += 1
       }
       // A bucket that two of the holding's segments fall into counts it once.
-      for position in numbers.indices.dropFirst() {
+      for position in segments.indices.dropFirst() {
         for dimension in 0..<3 {
-          let key = layout.key(numbers[position], dimension)
-          if numbers[..<position].contains(where: { layout.key($0, dimension) == key }) {
+          let key = layout.key(segments[position].number, dimension)
+          if segments[..<position].contains(where: { layout.key($0.number, dimension) == key }) {
             countedTwice[dimension][key, default: 0] += 1
           }
         }
@@ -82,13 +85,15 @@ struct ExposureTotals: Sendable {
     /// A scored holding's row: its segments that have exposure keys.
     func row(weight: Double, mapping: Mapping) -> Row {
       var row = Row(weight: weight)
+      var found = 0
       for mapped in mapping.segments {
         guard let number = numbers[mapped.segment] else { continue }
-        if row.first < 0 {
-          (row.first, row.firstShare) = (number, mapped.share)
-        } else {
-          row.rest.append((number, mapped.share))
+        switch found {
+        case 0: (row.numbers.0, row.shares.0) = (number, mapped.share)
+        case 1: (row.numbers.1, row.shares.1) = (number, mapped.share)
+        default: row.many = mapping.segments
         }
+        found += 1
       }
       return row
     }
@@ -98,11 +103,12 @@ struct ExposureTotals: Sendable {
   /// is scored: the totals then read these rows one after another instead
   /// of every score's holding and mapping from all over memory.
   struct Row: Sendable {
-    var weight: Double
-    /// The first segment's number, -1 when no segment has exposure keys.
-    var first: Int32 = -1
-    var firstShare = 0.0
-    /// The other segments, most often none.
-    var rest: [(number: Int32, share: Double)] = []
+    var weight = 0.0
+    /// The first two segments that have exposure keys, by number (-1 for
+    /// none), and their shares: most holdings have one or two.
+    var numbers: (Int32, Int32) = (-1, -1)
+    var shares = (0.0, 0.0)
+    /// All the mapping's segments, when more than two have exposure keys.
+    var many: [MappedSegment] = []
   }
 }

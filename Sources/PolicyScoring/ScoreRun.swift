@@ -100,7 +100,7 @@ public struct ScoreRun: Sendable {
     // its holding and mapping are in the cache.
     let layout = scoring.exposureLayout
     let needsRows = groups.names.contains { shared[$0] == nil }
-    var rows = [ExposureTotals.Row?](repeating: nil, count: needsRows ? holdings.count : 0)
+    var rows = [ExposureTotals.Row](repeating: .init(), count: needsRows ? holdings.count : 0)
     // So are the coverage's.
     let domains = scoring.segmentScores.compactMapValues {
       Domain.allCases.firstIndex(of: $0.segment.domain).map { Int8($0) }
