@@ -78,12 +78,13 @@ extension RankKey {
       self.isASCII = isASCII
     }
 
-    /// Whether `self` comes before `other`, as their keys in `keys` do.
-    package func precedes(_ other: SortEntry, in keys: [RankKey]) -> Bool {
+    /// Whether `self` comes before `other`, as their keys do; `key` gives
+    /// the key of an index, asked only when the entries tie.
+    package func precedes(_ other: SortEntry, key: (Int) -> RankKey) -> Bool {
       if excluded != other.excluded { return !excluded }
       if composite != other.composite { return composite > other.composite }
       if isASCII && other.isASCII && prefix != other.prefix { return prefix < other.prefix }
-      return keys[index] < keys[other.index]
+      return key(index) < key(other.index)
     }
   }
 }

@@ -106,14 +106,25 @@ public struct ScoreRun: Sendable {
       Domain.allCases.firstIndex(of: $0.segment.domain).map { Int8($0) }
     }
     var coverage = [MappingCoverage.Row?](repeating: nil, count: holdings.count)
+    // And the ranking's sort entries, whose indices are set per portfolio.
+    let none = RankKey(excluded: false, composite: 0, ticker: "", name: "", line: 0)
+    var entries = [RankKey.SortEntry](repeating: .init(none, index: 0), count: holdings.count)
     let scored = rows.withUnsafeMutableBufferPointer { rows in
       coverage.withUnsafeMutableBufferPointer { coverage in
-        Parallel.map(holdings.count) { index -> Score? in
-          guard case .mapped(let mapping) = outcomes[index] else { return nil }
-          let weight = holdings[index].weight
-          if index < rows.count { rows[index] = layout.row(weight: weight, mapping: mapping) }
-          coverage[index] = MappingCoverage.Row(weight: weight, mapping: mapping, domains: domains)
-          return scoring.score(holdings[index], mapping: mapping)
+        entries.withUnsafeMutableBufferPointer { entries in
+          Parallel.map(holdings.count) { index -> Score? in
+            guard case .mapped(let mapping) = outcomes[index] else { return nil }
+            let weight = holdings[index].weight
+            if index < rows.count { rows[index] = layout.row(weight: weight, mapping: mapping) }
+            coverage[index] = MappingCoverage.Row(
+              weight: weight,
+              mapping: mapping,
+              domains: domains
+            )
+            let score = scoring.score(holdings[index], mapping: mapping)
+            entries[index] = RankKey.SortEntry(RankKey(score), index: 0)
+            return score
+          }
         }
       }
     }
@@ -147,7 +158,9 @@ public struct ScoreRun: Sendable {
       let name = groups.names[index]
       let members = groups.members[index]
       let inFileOrder = members.compactMap { scored[$0] }
-      let group = Self.rank(inFileOrder)
+      var sortEntries = members.compactMap { scored[$0] == nil ? nil : entries[$0] }
+      for place in sortEntries.indices { sortEntries[place].index = place }
+      let group = Self.rank(inFileOrder, entries: sortEntries)
       let summary = PortfolioSummary(
         portfolio: name,
         scores: group,
@@ -199,10 +212,11 @@ public struct ScoreRun: Sendable {
 
   /// Excluded holdings last; then composite, highest first; ties broken by
   /// canonical ticker, name and line, so the order never depends on input order.
-  static func rank(_ scores: [Score]) -> [Score] {
-    let keys = scores.map(RankKey.init)
-    var entries = keys.indices.map { RankKey.SortEntry(keys[$0], index: $0) }
-    entries.sort { $0.precedes($1, in: keys) }
+  ///
+  /// `entries`: the scores' sort entries, each with its score's place.
+  static func rank(_ scores: [Score], entries: [RankKey.SortEntry]) -> [Score] {
+    var entries = entries
+    entries.sort { $0.precedes($1) { RankKey(scores[$0]) } }
     var sorted = entries.map { scores[$0.index] }
     for index in sorted.indices { sorted[index].rank = index + 1 }
     return sorted

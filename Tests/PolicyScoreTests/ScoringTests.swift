@@ -165,7 +165,7 @@ import Testing
       )
     }
     var entries = keys.indices.map { RankKey.SortEntry(keys[$0], index: $0) }
-    entries.sort { $0.precedes($1, in: keys) }
+    entries.sort { $0.precedes($1) { keys[$0] } }
     #expect(entries.map(\.index) == keys.indices.sorted { keys[$0] < keys[$1] })
   }
 
