@@ -46,7 +46,7 @@ public struct ScoreRun: Sendable {
       portfolio: portfolio,
       scoring: scoring,
       outcomes: outcomes,
-      groups: Groups(portfolio.holdings),
+      groups: Groups(portfolio),
       sharing: nil
     )
   }
@@ -57,7 +57,18 @@ public struct ScoreRun: Sendable {
     var names: [String]
     var members: [[Int]]
 
-    init(_ holdings: [Holding]) {
+    init(_ portfolio: Portfolio) {
+      let holdings = portfolio.holdings
+      // The reader numbered the names as it read the rows: no holding is
+      // read again.
+      if let (names, of) = portfolio.groups, of.count == holdings.count {
+        var byGroup = [[Int]](repeating: [], count: names.count)
+        for (index, group) in of.enumerated() { byGroup[Int(group)].append(index) }
+        let order = names.indices.sorted { names[$0] < names[$1] }
+        self.names = order.map { names[$0] }
+        members = order.map { byGroup[$0] }
+        return
+      }
       // A file lists a portfolio's holdings together, most often: a name is
       // looked up only where it changes, not hashed for every holding.
       var groups: [String: Int] = [:]
@@ -190,7 +201,7 @@ public struct ScoreRun: Sendable {
     outcomes: [MappingOutcome]
   ) -> [ScoreRun] {
     guard let scoring = scorings.first else { return [] }
-    let groups = Groups(portfolio.holdings)
+    let groups = Groups(portfolio)
     let first = ScoreRun(
       portfolio: portfolio,
       scoring: scoring,

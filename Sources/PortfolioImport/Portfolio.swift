@@ -14,7 +14,7 @@ public struct Portfolio: Sendable {
   }
 
   public var file: String
-  public var holdings: [Holding]
+  public var holdings: [Holding] { didSet { groups = nil } }
   /// Sorted by line.
   public var rejects: [RejectedRow]
   /// Data rows read (not counting the header or blank lines); always
@@ -31,6 +31,10 @@ public struct Portfolio: Sendable {
   public var titleLines: Int
   /// Things the analyst should know: merged duplicates, replaced bytes.
   public var warnings: [Diagnostic]
+  /// The portfolio names in order of first appearance, and each holding's
+  /// by its place among them, as the rows were read; nil once `holdings`
+  /// changes.
+  package var groups: (names: [String], of: [Int32])?
 
   /// Rows that count for the data-loss budget: all but totals and note lines.
   public var budgetRows: Int { rowsRead - rejects.filter { !$0.countsAgainstBudget }.count }

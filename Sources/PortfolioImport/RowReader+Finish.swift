@@ -56,6 +56,7 @@ extension RowReader {
       kept += 1
     }
     holdings.removeLast(holdings.count - kept)
+    keys.keep(merged.indices.filter { !merged[$0] })
     return warnings
   }
 
@@ -126,7 +127,8 @@ extension RowReader {
       inputHash: facts.inputHash,
       format: facts.format,
       titleLines: facts.titleLines,
-      warnings: facts.notes + warnings
+      warnings: facts.notes + warnings,
+      groups: (keys.portfolioNames, keys.portfolioOf)
     )
   }
 }

@@ -227,6 +227,30 @@ import Testing
     #expect(result.scores.map { "\($0.holding.portfolio)\($0.rank)" } == ["A1", "A2", "B1"])
   }
 
+  @Test func portfoliosKeepTheirHoldingsWhenDuplicatesMergeOrTheListChanges() throws {
+    let text =
+      "portfolio,ticker,weight,description\nB,X,1,医院\nA,Y,1,手术机器人\nB,X,1,医院\nA,Z,1,医院\nB,W,2,医院\n"
+    var read = try portfolio(text)
+    let scoring = try ScoringModel(model: shippedModel, asOf: asOf)
+    // As read, grouped by the reader's numbering; then with the holdings
+    // reversed, grouped afresh.
+    let runs = [
+      ScoreRun(portfolio: read, scoring: scoring, mapper: sharedMapper),
+      { () -> ScoreRun in
+        read.holdings.reverse()
+        return ScoreRun(portfolio: read, scoring: scoring, mapper: sharedMapper)
+      }(),
+    ]
+    for run in runs {
+      #expect(run.summaries.map { "\($0.portfolio) \($0.holdings)" } == ["A 2", "B 2"])
+      let members = Dictionary(grouping: run.scores, by: \.holding.portfolio).mapValues {
+        $0.map(\.holding.ticker.input).sorted()
+      }
+      #expect(members == ["A": ["Y", "Z"], "B": ["W", "X"]])
+      #expect(run.scores.first { $0.holding.ticker.input == "X" }?.holding.mergedLines == [4])
+    }
+  }
+
   @Test func aHoldingInTwoSegmentsOfOneDomainCountsOnceForTheDomain() throws {
     let result = try run(
       "ticker,weight,segments\nX,3,medical-consumables:50%; general-medical-equipment:50%\nY,1,\n"
