@@ -23,6 +23,7 @@ public struct Score: Sendable {
     @usableFromInline let grounding: Grounding
     @usableFromInline let tier: String
     @usableFromInline let isExcluded: Bool
+    @usableFromInline let touchesRestricted: Bool
     package let explainer: Explainer
   }
 
@@ -62,6 +63,9 @@ public struct Score: Sendable {
   @inlinable public var tier: String { parts.value.tier }
   /// The holding has eliminated activity; excluded whatever its number.
   @inlinable public var isExcluded: Bool { parts.value.isExcluded }
+  /// Whether a segment of its mix is restricted or eliminated, whatever its
+  /// share.
+  @inlinable public var touchesRestricted: Bool { parts.value.touchesRestricted }
   /// 1-based rank within its portfolio.
   public var rank: Int = 0
   /// Builds the explanation on demand: most scores of a what-if run are
@@ -115,8 +119,10 @@ extension ScoringModel {
     var factors = FactorScores(e: 0, f: 0, d: 0)
     var grounding = Grounding()
     var excluded = false
+    var touchesRestricted = false
     for mapped in mapping.segments {
       guard let segment = segmentFactors[mapped.segment] else { continue }
+      if segment.restricted || segment.eliminated { touchesRestricted = true }
       var segmentFactors = origin == .domestic ? segment.domestic : segment.foreign
       if madeInChinaBasis != nil { segmentFactors.d = segment.domestic.d }
       var segmentGrounding =
@@ -153,6 +159,7 @@ extension ScoringModel {
         grounding: grounding,
         tier: excluded ? "excluded" : model.parameters.tier(for: composite),
         isExcluded: excluded,
+        touchesRestricted: touchesRestricted,
         explainer: explainer
       )
     )

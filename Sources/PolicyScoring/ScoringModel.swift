@@ -126,6 +126,7 @@ public struct ScoringModel: Sendable {
         domestic: score.factors(for: .domestic),
         foreign: score.factors(for: .foreign),
         eliminated: score.category == .eliminated,
+        restricted: score.category == .restricted,
         domesticGrounding: score.grounding(for: .domestic, categoryValue: value, weights: weights),
         foreignGrounding: score.grounding(for: .foreign, categoryValue: value, weights: weights)
       )
@@ -182,6 +183,7 @@ struct SegmentFactors: Sendable {
   var domestic: FactorScores
   var foreign: FactorScores
   var eliminated: Bool
+  var restricted: Bool
   var domesticGrounding: Grounding
   var foreignGrounding: Grounding
 }

@@ -149,12 +149,6 @@ public enum HTMLReport {
     let explanations = run.explanations
     let coverage = run.coverage
     let accounting = run.accounting
-    let ruledOut = Set(
-      scoring.segmentScores.filter {
-        $0.value.category == .restricted || $0.value.category == .eliminated
-      }
-      .keys
-    )
     var start = 0
     var pages: [[String: Any]] = []
     for summary in run.summaries {
@@ -178,9 +172,7 @@ public enum HTMLReport {
       let top = indices.prefix(tableRows)
       let bottom = indices.count > tableRows ? indices.suffix(tableRows) : []
       let tier = scoring.model.parameters.tier(for: summary.composite)
-      let restrictedScores = Array(
-        scores.lazy.filter { restricted($0, among: ruledOut) }.prefix(30)
-      )
+      let restrictedScores = Array(scores.lazy.filter(\.touchesRestricted).prefix(30))
       pages.append([
         "name": summary.portfolio,
         "composite": fixed(summary.composite, decimals: 1),
@@ -229,14 +221,6 @@ public enum HTMLReport {
       ])
     }
     return pages
-  }
-
-  /// Whether a holding has a restricted or eliminated segment in its mix.
-  ///
-  /// `ruledOut` holds those segments: asked of every holding until 30 are
-  /// found, the segments' categories are not looked up again each time.
-  static func restricted(_ score: Score, among ruledOut: Set<SegmentID>) -> Bool {
-    !ruledOut.isEmpty && score.mapping.segments.contains { ruledOut.contains($0.segment) }
   }
 
   /// Weight by catalogue category, as in `exposures.csv`.
