@@ -233,15 +233,11 @@ import Testing
     var read = try portfolio(text)
     let scoring = try ScoringModel(model: shippedModel, asOf: asOf)
     // As read, grouped by the reader's numbering; then with the holdings
-    // reversed, grouped afresh.
-    let runs = [
-      ScoreRun(portfolio: read, scoring: scoring, mapper: sharedMapper),
-      { () -> ScoreRun in
-        read.holdings.reverse()
-        return ScoreRun(portfolio: read, scoring: scoring, mapper: sharedMapper)
-      }(),
-    ]
-    for run in runs {
+    // reversed, which the numbering no longer fits, grouped afresh.
+    let asRead = ScoreRun(portfolio: read, scoring: scoring, mapper: sharedMapper)
+    read.holdings.reverse()
+    let reversed = ScoreRun(portfolio: read, scoring: scoring, mapper: sharedMapper)
+    for run in [asRead, reversed] {
       #expect(run.summaries.map { "\($0.portfolio) \($0.holdings)" } == ["A 2", "B 2"])
       let members = Dictionary(grouping: run.scores, by: \.holding.portfolio).mapValues {
         $0.map(\.holding.ticker.input).sorted()
