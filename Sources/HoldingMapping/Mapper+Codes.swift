@@ -42,9 +42,9 @@ extension Mapper {
       if allowed.contains(segment) && text.strongest >= termWeight {
         var boosted = text
         boosted.score += parameters.codeBonus
-        combined[segment: segment] = boosted
+        combined[adding: segment] = boosted
       } else if text.score >= parameters.minimumTextScore && text.strongest >= strongWeight {
-        combined[segment: segment] = text
+        combined[adding: segment] = text
       }
     }
     let ranked = ranked(combined)

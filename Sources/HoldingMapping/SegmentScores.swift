@@ -12,25 +12,10 @@ struct SegmentScores: RandomAccessCollection {
   var endIndex: Int { entries.endIndex }
   subscript(position: Int) -> (key: Int, value: Score) { entries[position] }
 
-  /// The score of `segment`, nil when the text does not name it; set to nil
-  /// to drop the segment.
-  subscript(segment segment: Int) -> Score? {
-    get { entries.first { $0.key == segment }?.value }
-    set {
-      let place = entries.firstIndex { $0.key == segment }
-      switch (place, newValue) {
-      case (let place?, let value?): entries[place].value = value
-      case (let place?, nil): entries.remove(at: place)
-      case (nil, let value?): entries.append((segment, value))
-      case (nil, nil): break
-      }
-    }
-  }
-
   /// The score of `segment`, which starts at nothing when the text has not
   /// named it yet.
   subscript(adding segment: Int) -> Score {
-    get { self[segment: segment] ?? Score() }
+    get { entries.first { $0.key == segment }?.value ?? Score() }
     _modify {
       let place =
         entries.firstIndex { $0.key == segment }

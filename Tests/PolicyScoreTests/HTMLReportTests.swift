@@ -128,6 +128,23 @@ import Testing
     #expect(!page.contains("<script") && !page.contains("http:") && !page.contains("https:"))
   }
 
+  /// A holding with a restricted segment anywhere in its mix, however
+  /// small its share, is listed under the restricted holdings; one without
+  /// is not.
+  @Test func theRestrictedTableListsEveryHoldingWithARestrictedSegment() throws {
+    let result = try run(
+      "ticker,weight,segments\nRMIX,1,hospitals:80%; bulk-vitamins:20%\nHOSP,1,hospitals\n"
+    )
+    #expect(
+      result.scores.map { "\($0.holding.ticker.input) \($0.touchesRestricted)" }.sorted()
+        == ["HOSP false", "RMIX true"]
+    )
+    let reports = ReportSet(run: result, context: RunContext(toolVersion: "t", generatedAt: "g"))
+    let page = String(decoding: try #require(reports.files["report.html"]?.bytes), as: UTF8.self)
+    #expect(page.contains("<tr><td>RMIX"))
+    #expect(!page.contains("<tr><td>HOSP"))
+  }
+
   @Test func labelsAreEscaped() {
     let chart = SVGChart.bars([SVGChart.Bar(label: "<b>&\"x\"", value: 1, caption: "")])
     #expect(chart.svg.contains("&lt;b&gt;&amp;&quot;x&quot;"))
