@@ -25,7 +25,7 @@ extension MappingCoverage {
 
   /// `coverage.csv`: total, per method, per domain, unmapped, then the
   /// borderline and unmapped holdings, heaviest first, at most `listed` of
-  /// each: the rest are in `mappings.csv` and `unmapped.csv`.
+  /// each: the rest are in `rankings.csv` and `unmapped.csv`.
   ///
   /// Shares are of the holdings in scope; the out-of-scope row says how many were left out, and how much
   /// weight they carry, as a share of the whole portfolio.
@@ -63,7 +63,7 @@ extension MappingCoverage {
       ])
     }
     for (scope, holdings, file) in [
-      ("borderline", borderline, "mappings.csv (column borderline)"),
+      ("borderline", borderline, "rankings.csv (column borderline)"),
       ("unmapped", unmapped, "unmapped.csv"),
     ] {
       // Heaviest first; ties in file order, so the same file lists the same.

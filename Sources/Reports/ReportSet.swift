@@ -30,14 +30,16 @@ public struct RunContext: Sendable {
 
 /// The report files of one run.
 ///
-/// The small ones are rendered at once; the rankings and mappings, a row per
-/// holding, are rendered as they are written (see `ReportFile`).
+/// The small ones are rendered at once; the rankings, a row per holding, are
+/// rendered as they are written (see `ReportFile`). What repeats from holding
+/// to holding, a segment's explanation and a mapping's evidence, is written
+/// once, keyed, in `explanations.csv` and `evidence.csv`.
 ///
 /// The same inputs give byte-identical files; only `manifest.json` carries a
 /// timestamp.
 public struct ReportSet: Sendable {
   public static let fileNames = [
-    "rankings.csv", "explanations.csv", "exposures.csv", "mappings.csv", "coverage.csv",
+    "rankings.csv", "explanations.csv", "evidence.csv", "exposures.csv", "coverage.csv",
     "unmapped.csv", "out-of-scope.csv", "rejects.csv", "manifest.json", "report.html",
   ]
 
@@ -49,12 +51,16 @@ public struct ReportSet: Sendable {
     let coverage = coverage ?? run.coverage
     let columns = SegmentColumns.all(run.scoring)
     let explanations = run.explanations
+    let evidence = EvidenceKeys(run.scores)
     // Each file's preparation reads the run alone: side by side.
     let builders: [(name: String, build: () -> ReportFile)] = [
-      ("rankings.csv", { Self.rankings(run, columns: columns, explanations: explanations) }),
+      (
+        "rankings.csv",
+        { Self.rankings(run, columns: columns, explanations: explanations, evidence: evidence) }
+      ),
       ("explanations.csv", { ReportFile(Self.explanations(explanations)) }),
+      ("evidence.csv", { ReportFile(Self.evidence(evidence)) }),
       ("exposures.csv", { ReportFile(Self.exposures(run)) }),
-      ("mappings.csv", { Self.mappings(run, columns: columns) }),
       ("coverage.csv", { ReportFile(coverage.csv) }),
       ("unmapped.csv", { ReportFile(Self.unmapped(run)) }),
       ("out-of-scope.csv", { ReportFile(Self.outOfScope(run)) }),
@@ -80,12 +86,12 @@ public struct ReportSet: Sendable {
     "portfolio", "rank", "ticker", "ticker_input", "name", "weight", "origin", "china_share", "e",
     "f", "d", "composite", "tier", "excluded", "primary_segment", "category", "catalog_item",
     "domain", "segments", "method", "confidence", "recalled_or_assumed", "main_reason",
-    "explanation_keys", "line",
+    "explanation_keys", "line", "evidence_keys", "borderline",
   ]
 
   /// A segment's columns in the rankings and mappings, taken from its score
   /// once per report set rather than once per row.
-  private struct SegmentColumns: Sendable {
+  struct SegmentColumns: Sendable {
     var name: String
     var category: String
     var item: String
@@ -106,7 +112,8 @@ public struct ReportSet: Sendable {
   private static func rankings(
     _ run: ScoreRun,
     columns: [SegmentID: SegmentColumns],
-    explanations: Explanations
+    explanations: Explanations,
+    evidence: EvidenceKeys
   ) -> ReportFile {
     let rows = run.scores.count
     return ReportFile.csv(header: rankingsHeader, rows: rows, bytesPerRow: 768) { csv, index in
@@ -150,14 +157,22 @@ public struct ReportSet: Sendable {
       csv.number(mapping.confidence, decimals: 2)
       csv.number(score.grounding.unsureShare, decimals: 4)
       csv.text { explanations.appendMainReason(score, at: index, to: &$0) }
-      csv.text { cell in
-        // key;key, in the order of the segments column
-        for (position, key) in explanations.of(index).enumerated() {
-          if position > 0 { cell.append(0x3B) }
-          cell += explanations.keys[Int(key)].utf8
-        }
-      }
+      csv.text { appendKeys(explanations.of(index), of: explanations.keys, to: &$0) }
       csv.integer(holding.line)
+      csv.text { appendKeys(evidence.of(index), of: evidence.keys, to: &$0) }
+      csv.text(mapping.borderline ?? "")
+    }
+  }
+
+  /// `key;key`, in the order of the segments column.
+  private static func appendKeys(
+    _ numbers: ArraySlice<Int32>,
+    of keys: [String],
+    to cell: inout [UInt8]
+  ) {
+    for (position, number) in numbers.enumerated() {
+      if position > 0 { cell.append(0x3B) }
+      cell += keys[Int(number)].utf8
     }
   }
 
@@ -170,6 +185,20 @@ public struct ReportSet: Sendable {
         [
           .text(explanations.keys[$0]), .text(explanations.segments[$0].rawValue),
           .text(explanations.origins[$0].rawValue), .text(explanations.texts[$0]),
+        ]
+      }
+    )
+  }
+
+  /// `evidence.csv`: each segment's evidence once, in the order the rankings
+  /// first use it.
+  static func evidence(_ evidence: EvidenceKeys) -> [UInt8] {
+    CSVWriter.render(
+      header: ["evidence_key", "segment", "evidence"],
+      rows: evidence.keys.indices.map {
+        [
+          .text(evidence.keys[$0]), .text(evidence.segments[$0].rawValue),
+          .text(evidence.texts[$0]),
         ]
       }
     )
@@ -196,44 +225,6 @@ public struct ReportSet: Sendable {
       }
     }
     return CSVWriter.render(header: exposuresHeader, rows: rows)
-  }
-
-  /// The segment's names and catalogue item are in `explanations.csv` and
-  /// `policyscore catalog list`; a holding's name, in the rankings.
-  static let mappingsHeader = [
-    "portfolio", "line", "ticker", "segment", "category", "domain", "share", "method",
-    "confidence", "evidence", "borderline",
-  ]
-
-  private static func mappings(
-    _ run: ScoreRun,
-    columns: [SegmentID: SegmentColumns]
-  ) -> ReportFile {
-    // (score, segment) positions, holdings in file order.
-    let scores = run.inFileOrder
-    let rows = scores.indices.flatMap { position in
-      scores[position].mapping.segments.indices.map { (position, $0) }
-    }
-    let count = rows.count
-    return ReportFile.csv(header: mappingsHeader, rows: count, bytesPerRow: 320) { csv, index in
-      let score = scores[rows[index].0]
-      let mapping = score.mapping
-      let mapped = mapping.segments[rows[index].1]
-      let holding = score.holding
-      let segment = columns[mapped.segment]
-      csv.text(holding.portfolio)
-      csv.integer(holding.line)
-      csv.text(holding.ticker.canonical)
-      csv.text(mapped.segment.rawValue)
-      csv.text(segment?.category ?? "")
-      csv.text(segment?.domain ?? "")
-      csv.number(mapped.share, decimals: 4)
-      csv.text(mapping.method.rawValue)
-      csv.number(mapping.confidence, decimals: 2)
-      csv.text(building: mapped.why.append)
-      // Why the mapping is borderline, once, on the holding's first segment.
-      csv.text(rows[index].1 == 0 ? mapping.borderline ?? "" : "")
-    }
   }
 
   static let unmappedHeader = [

@@ -70,7 +70,7 @@ func temporaryDirectory() throws -> URL {
 let example = packageRoot.appendingPathComponent("Examples/portfolio.csv").path
 let scenariosFolder = packageRoot.appendingPathComponent("Scenarios").path
 let reportFiles = [
-  "rankings.csv", "exposures.csv", "mappings.csv", "unmapped.csv", "rejects.csv", "manifest.json",
+  "rankings.csv", "evidence.csv", "exposures.csv", "unmapped.csv", "rejects.csv", "manifest.json",
 ]
 
 @Suite struct ScoreCommandTests {

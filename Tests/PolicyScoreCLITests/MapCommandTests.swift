@@ -46,12 +46,16 @@ import Testing
 
     let scored = try policyscore(["score", "h.csv", "--out", "out"], in: directory)
     #expect(scored.status == 0, "\(scored.stderr)")
-    let mappings = try String(
-      contentsOf: directory.appendingPathComponent("out/mappings.csv"),
+    let rankings = try String(
+      contentsOf: directory.appendingPathComponent("out/rankings.csv"),
       encoding: .utf8
     )
-    #expect(mappings.contains("X2,retail-pharmacies,"))
-    #expect(mappings.contains("decision replace by li on "))
+    #expect(rankings.contains(",retail-pharmacies:1,decision,"))
+    let evidence = try String(
+      contentsOf: directory.appendingPathComponent("out/evidence.csv"),
+      encoding: .utf8
+    )
+    #expect(evidence.contains(",retail-pharmacies,decision replace by li on "))
     let coverage = try String(
       contentsOf: directory.appendingPathComponent("out/coverage.csv"),
       encoding: .utf8

@@ -22,16 +22,12 @@ import Testing
     }
     #expect(headers[0].prefix(5) == ["portfolio", "rank", "ticker", "ticker_input", "name"])
     #expect(headers[0].contains("main_reason") && headers[0].contains("explanation_keys"))
+    #expect(headers[0].suffix(3) == ["line", "evidence_keys", "borderline"])
     #expect(headers[1] == ["explanation_key", "segment", "origin", "explanation"])
-    #expect(
-      headers[2] == [
-        "portfolio", "dimension", "key", "label", "weight", "holdings", "segment_composite",
-      ]
-    )
+    #expect(headers[2] == ["evidence_key", "segment", "evidence"])
     #expect(
       headers[3] == [
-        "portfolio", "line", "ticker", "segment", "category", "domain", "share", "method",
-        "confidence", "evidence", "borderline",
+        "portfolio", "dimension", "key", "label", "weight", "holdings", "segment_composite",
       ]
     )
     #expect(
@@ -44,6 +40,49 @@ import Testing
     )
     #expect(headers[6] == ["portfolio", "line", "ticker", "name", "weight", "reason"])
     #expect(headers[7] == ["line", "column", "reason", "raw"])
+  }
+
+  /// A holding's row names each segment's evidence by key; `evidence.csv`
+  /// gives each key once, with the evidence the mapping recorded.
+  @Test func theRankingsEvidenceKeysLeadToEachSegmentsEvidence() throws {
+    let run = try run(
+      """
+      ticker,weight,description,industry_code
+      A,1,医院,
+      B,1,医院,
+      C,1,体外诊断 化学发光 与 医院,
+      D,1,药品零售连锁,gbt4754:3586
+      """
+    )
+    let reports = ReportSet(run: run, context: context)
+    let rankings = csvRows(reports.files["rankings.csv"]?.bytes ?? [])
+    let evidence = csvRows(reports.files["evidence.csv"]?.bytes ?? []).dropFirst()
+    let byKey = Dictionary(evidence.map { ($0[0], ($0[1], $0[2])) }) { first, _ in first }
+    #expect(byKey.count == evidence.count, "a key written twice")
+    #expect(Set(evidence.map { "\($0[1]) \($0[2])" }).count == evidence.count)
+    let columns = try #require(rankings.first)
+    let (ticker, keys, borderline) = try #require(
+      columns.firstIndex(of: "ticker").flatMap { t in
+        columns.firstIndex(of: "evidence_keys").flatMap { k in
+          columns.firstIndex(of: "borderline").map { (t, k, $0) }
+        }
+      }
+    )
+    #expect(rankings.count == run.scores.count + 1 && run.scores.count == 4)
+    for row in rankings.dropFirst() {
+      let score = try #require(run.scores.first { $0.holding.ticker.canonical == row[ticker] })
+      let named = row[keys].split(separator: ";").map { byKey[String($0)] }
+      #expect(
+        named.map { $0?.0 } == score.mapping.segments.map(\.segment.rawValue)
+          && named.map { $0?.1 } == score.mapping.segments.map(\.evidence),
+        "\(row[ticker]): \(row[keys])"
+      )
+      #expect(row[borderline] == score.mapping.borderline ?? "")
+    }
+    // A and B share their evidence.
+    let shared = rankings.filter { ["A.US", "B.US"].contains($0[ticker]) }.map { $0[keys] }
+    #expect(shared.count == 2 && shared[0] == shared[1] && !shared[0].isEmpty)
+    #expect(rankings.contains { !$0[borderline].isEmpty && $0[ticker] == "D.US" })
   }
 
   @Test func theTerminalSummaryShowsEachPortfoliosOwnTopHoldings() throws {
@@ -138,15 +177,19 @@ import Testing
   }
 
   /// Golden files: `RECORD_GOLDEN=1 swift test` rewrites them.
-  @Test(arguments: ["rankings.csv", "mappings.csv", "exposures.csv"]) func matchesTheGoldenReport(
-    _ name: String
-  ) throws {
+  ///
+  /// `mappings.csv` is what `policyscore map --format csv` prints.
+  @Test(arguments: ["rankings.csv", "evidence.csv", "exposures.csv", "mappings.csv"])
+  func matchesTheGoldenReport(_ name: String) throws {
     let input = try String(
       contentsOf: fixturesURL.appendingPathComponent("small-portfolio.csv"),
       encoding: .utf8
     )
-    let reports = ReportSet(run: try run(input), context: context)
-    let actual = try #require(reports.files[name]?.bytes)
+    let run = try run(input)
+    let reports = ReportSet(run: run, context: context)
+    let actual = try #require(
+      name == "mappings.csv" ? ReportSet.mappings(run).bytes : reports.files[name]?.bytes
+    )
     let golden = fixturesURL.deletingLastPathComponent().appendingPathComponent(
       "Golden/small-\(name)"
     )

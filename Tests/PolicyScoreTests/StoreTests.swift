@@ -213,12 +213,11 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
       Issue.record("a new decision left the job up to date")
       return
     }
-    let mappings = try String(
-      contentsOfFile: second.folder + "/portfolio/baseline/mappings.csv",
+    let evidence = try String(
+      contentsOfFile: second.folder + "/portfolio/baseline/evidence.csv",
       encoding: .utf8
     )
-    #expect(mappings.contains("600276.SH,innovative-drugs,"))
-    #expect(mappings.contains("decision replace by li on 2026-11-23"))
+    #expect(evidence.contains(",innovative-drugs,decision replace by li on 2026-11-23"))
   }
 
   @Test func aRerunWithUnchangedInputsWritesNothing() throws {

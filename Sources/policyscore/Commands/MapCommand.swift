@@ -82,7 +82,7 @@ struct MapCommand: ParsableCommand {
 
     @Option(
       help:
-        "The printed result: table (coverage and uncertain holdings), csv (mappings.csv) or json."
+        "The printed result: table (coverage and uncertain holdings), csv (every holding–segment pair with its evidence) or json."
     )
     var format: OutputFormat = .table
 
@@ -143,11 +143,7 @@ struct MapCommand: ParsableCommand {
       Progress.shared.finish()
       switch format {
       case .csv:
-        let reports = ReportSet(
-          run: run,
-          context: RunContext(toolVersion: PolicyScore.version, generatedAt: timestamp())
-        )
-        reports.files["mappings.csv"]?.write { FileHandle.standardOutput.write(Data($0)) }
+        ReportSet.mappings(run).write { FileHandle.standardOutput.write(Data($0)) }
       case .json:
         print(MappingSummary.json(run))
       case .table:

@@ -18,13 +18,15 @@ struct ScoreCommand: ParsableCommand {
     discussion: """
       Reads a portfolio CSV (UTF-8 with or without BOM, UTF-16 or GB18030/GBK,
       detected; comma, semicolon, tab or pipe; headers in English or Chinese,
-      below any title lines) or an .xlsx workbook, maps each holding
-      to catalogue segments, scores it on E, F and D, ranks the holdings and
-      writes rankings.csv, exposures.csv, mappings.csv, coverage.csv,
-      unmapped.csv, rejects.csv and manifest.json into the output folder. The
-      folder is replaced whole, never half-written, and only when it is new,
-      empty or a report folder PolicyScore wrote; anything else is refused
-      before any work (exit 1).
+      below any title lines) or an .xlsx workbook, maps each holding to
+      catalogue segments, scores it on E, F and D, ranks the holdings and
+      writes rankings.csv (a row per holding), explanations.csv and
+      evidence.csv (each distinct explanation and mapping evidence once, by
+      the keys in the rankings), exposures.csv, coverage.csv, unmapped.csv,
+      out-of-scope.csv, rejects.csv, manifest.json and report.html into the
+      output folder. The folder is replaced whole, never half-written, and
+      only when it is new, empty or a report folder PolicyScore wrote;
+      anything else is refused before any work (exit 1).
 
       Mapping decisions saved with 'policyscore map --apply' are applied
       first; see 'policyscore map'.
