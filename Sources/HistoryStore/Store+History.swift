@@ -49,9 +49,29 @@ extension Store {
   }
 
   /// Every holding of a run, scored ones first by portfolio and rank.
+  ///
+  /// A holding's explanation is kept as its segments' explanation keys, `;`
+  /// between: one key is read as its text, several as `segment: text`,
+  /// ` | ` between (runs before v6 kept the text itself).
   public func holdings(run id: Int64) throws(StoreError) -> [StoredHolding] {
     try read { db in
-      try db.query(
+      var explanations: [String: (segment: String, text: String)]?
+      func explanation(_ column: String?) throws -> String? {
+        guard let column, column.contains(";"), !column.contains(" ") else { return column }
+        if explanations == nil {
+          explanations = [:]
+          for row in try db.query("SELECT key, segment, text FROM explanation") {
+            explanations?[row.text("key") ?? ""] = (
+              row.text("segment") ?? "", row.text("text") ?? ""
+            )
+          }
+        }
+        let keys = column.split(separator: ";")
+        let parts = keys.compactMap { explanations?[String($0)] }
+        guard parts.count == keys.count else { return column }
+        return parts.map { "\($0.segment): \($0.text)" }.joined(separator: " | ")
+      }
+      return try db.query(
         """
         SELECT h.portfolio, h.line, h.ticker, h.name, h.weight, h.reason, h.e, h.f, h.d,
           h.composite, h.rank, h.tier, h.excluded, h.primary_segment,
@@ -62,7 +82,7 @@ extension Store {
         """,
         [.integer(id)]
       ).map {
-        StoredHolding(
+        try StoredHolding(
           portfolio: $0.text("portfolio") ?? "",
           line: $0.int("line") ?? 0,
           ticker: $0.text("ticker") ?? "",
@@ -76,7 +96,7 @@ extension Store {
           tier: $0.text("tier"),
           excluded: $0.int("excluded") == 1,
           primarySegment: $0.text("primary_segment"),
-          explanation: $0.text("explanation"),
+          explanation: explanation($0.text("explanation")),
           reason: $0.text("reason")
         )
       }

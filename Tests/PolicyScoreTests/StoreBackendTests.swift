@@ -73,6 +73,23 @@ private func decision(
     }
   }
 
+  /// A holding in several segments keeps one explanation key per segment;
+  /// read back, each is its segment's text (`runs export` prints it).
+  @Test(arguments: StoreKind.available)
+  func aHoldingInSeveralSegmentsReadsBackEachSegmentsExplanation(_ kind: StoreKind) throws {
+    let store = try kind.freshStore()
+    let result = try run("ticker,weight,description\n609001,1,高端医学影像设备与手术机器人\n")
+    let mapped = try #require(result.scores.first?.mapping.segments)
+    #expect(mapped.count == 2)
+    let ids = try store.record([entry(result)]).runIDs
+    let explanation = try #require(try store.holdings(run: ids[0]).first?.explanation)
+    let explanations = result.explanations
+    let expected = explanations.of(0).map {
+      "\(explanations.segments[Int($0)]): \(explanations.texts[Int($0)])"
+    }
+    #expect(explanation == expected.joined(separator: " | "))
+  }
+
   @Test(arguments: StoreKind.available)
   func recordsARunAndReadsItBack(_ kind: StoreKind) throws {
     let store = try kind.freshStore()
