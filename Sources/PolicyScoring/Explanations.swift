@@ -18,61 +18,36 @@ public struct Explanations: Sendable {
   public let segments: [SegmentID]
   public let origins: [Origin]
   public let texts: [String]
-  /// Per score, in the run's order, its segments' explanations, in
-  /// `flat[offsets[i]..<offsets[i + 1]]`.
-  let offsets: [Int32]
-  let flat: [Int32]
+  /// Per score, in the run's order, its segments' explanations.
+  let numbering: Numbering<Explainer.Signature>
   /// Per explanation, what moves its segment's composite most, and by how
   /// many points for a company fully in the segment and in China.
   let leads: [(label: String, points: Double)]
 
   public init(_ scores: [Score]) {
-    // Each core numbers the distinct signatures of its range in the order it
-    // meets them; the ranges are then merged in order, which numbers them
-    // as one pass over all the scores would.
+    // Each core numbers the signatures of its range and notes where each
+    // was first met; the ranges are then merged in order.
     let parts = Parallel.chunks(scores.count) { range in
-      var part = SignaturePart()
-      var seen: [Explainer.Signature: Int32] = [:]
+      var numbering = Numbering<Explainer.Signature>()
+      var first: [(score: Int, segment: Int)] = []
       for position in range {
         // Rank order is not memory order: the scores to come are loaded
         // while this one is numbered.
         if position + 16 < range.upperBound { scores[position + 16].prefetchParts() }
         if position + 8 < range.upperBound { scores[position + 8].prefetchHoldingAndMix() }
         let score = scores[position]
-        let segments = score.mapping.segments
-        for (segment, mapped) in segments.enumerated() {
-          let signature = score.explainer.signature(score, mapped)
-          if let known = seen[signature] {
-            part.flat.append(known)
-          } else {
-            let next = Int32(part.signatures.count)
-            seen[signature] = next
-            part.signatures.append(signature)
-            part.first.append((position, segment))
-            part.flat.append(next)
+        for (segment, mapped) in score.mapping.segments.enumerated() {
+          if numbering.add(score.explainer.signature(score, mapped)) {
+            first.append((position, segment))
           }
         }
-        part.counts.append(Int32(segments.count))
+        numbering.endItem()
       }
-      return part
+      return (numbering: numbering.sealed(), first: first)
     }
-    var seen: [Explainer.Signature: Int32] = [:]
-    var first: [(score: Int, segment: Int)] = []
-    var offsets: [Int32] = [0]
-    var flat: [Int32] = []
-    offsets.reserveCapacity(scores.count + 1)
-    flat.reserveCapacity(scores.count * 2)
-    for part in parts {
-      let numbers = part.signatures.indices.map { local in
-        if let known = seen[part.signatures[local]] { return known }
-        let next = Int32(first.count)
-        seen[part.signatures[local]] = next
-        first.append(part.first[local])
-        return next
-      }
-      flat += part.flat.map { numbers[Int($0)] }
-      for count in part.counts { offsets.append(offsets[offsets.count - 1] + count) }
-    }
+    let (whole, firstIn) = Numbering.merged(parts.map(\.numbering))
+    let numbering = whole.sealed()
+    let first = firstIn.map { parts[$0.part].first[$0.number] }
     var texts: [String] = []
     var leads: [(String, Double)] = []
     for (position, segment) in first {
@@ -89,14 +64,11 @@ public struct Explanations: Sendable {
     keys = texts.indices.map {
       "E" + SHA256.hex(of: Array((segments[$0].rawValue + " " + texts[$0]).utf8)).prefix(10)
     }
-    self.offsets = offsets
-    self.flat = flat
+    self.numbering = numbering
   }
 
   /// The explanations of the score at `index`, one per segment of its mix.
-  public func of(_ index: Int) -> ArraySlice<Int32> {
-    flat[Int(offsets[index])..<Int(offsets[index + 1])]
-  }
+  public func of(_ index: Int) -> ArraySlice<Int32> { numbering.of(index) }
 
   /// `E 100: +18.6`: what moves the holding's composite most in its primary
   /// segment, and by how many points (scaled by the segment's share and the
@@ -182,17 +154,6 @@ extension Explainer {
     let lead = drivers.max { abs($0.1) < abs($1.1) || (abs($0.1) == abs($1.1) && $0.0 > $1.0) }
     return lead ?? ("", 0)
   }
-}
-
-/// One core's share of `Explanations.init`: its range's distinct
-/// signatures, where each first appeared, and its scores' explanations by
-/// those local numbers.
-private struct SignaturePart {
-  var signatures: [Explainer.Signature] = []
-  var first: [(score: Int, segment: Int)] = []
-  var flat: [Int32] = []
-  /// Segments per score.
-  var counts: [Int32] = []
 }
 
 /// A value worked out once, on first use, whichever thread asks first.

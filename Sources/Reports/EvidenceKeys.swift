@@ -15,92 +15,53 @@ struct EvidenceKeys: Sendable {
   let keys: [String]
   let segments: [SegmentID]
   let texts: [String]
-  /// Per score, in the run's order, its segments' evidence, in
-  /// `flat[offsets[i]..<offsets[i + 1]]`.
-  private let offsets: [Int32]
-  private let flat: [Int32]
+  /// Per score, in the run's order, its segments' evidence.
+  private let numbering: Numbering<Text>
 
-  /// The segment and evidence, as bytes: hashed whole, not byte by byte.
-  private struct Signature: Hashable {
+  /// The segment, a space and the evidence, as UTF-8: hashed whole, not
+  /// byte by byte.
+  private struct Text: Hashable {
     var bytes: [UInt8]
     func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
   }
 
-  private struct Part {
-    var signatures: [Signature] = []
-    var flat: [Int32] = []
-    var counts: [Int32] = []
-  }
-
   /// The evidence of `scores`, numbered in the order they first name it.
   init(_ scores: [Score]) {
-    // Each core numbers the distinct evidence of its range in the order it
-    // meets it; the ranges are then merged in order, which numbers them as
-    // one pass over all the scores would.
+    // Each core numbers the evidence of its range; the ranges are then
+    // merged in order.
     let parts = Parallel.chunks(scores.count) { range in
-      var part = Part()
-      var seen: [Signature: Int32] = [:]
-      var signature = Signature(bytes: [])
+      var numbering = Numbering<Text>()
+      var text = Text(bytes: [])
       for position in range {
         // Rank order is not memory order: the scores to come are loaded
         // while this one is numbered.
         if position + 16 < range.upperBound { scores[position + 16].prefetchParts() }
         if position + 8 < range.upperBound { scores[position + 8].prefetchHoldingAndMix() }
-        let segments = scores[position].mapping.segments
-        for mapped in segments {
-          signature.bytes.removeAll(keepingCapacity: true)
-          signature.bytes += mapped.segment.rawValue.utf8
-          signature.bytes.append(0x20)
-          mapped.why.append(to: &signature.bytes)
-          if let known = seen[signature] {
-            part.flat.append(known)
-          } else {
-            let next = Int32(part.signatures.count)
-            seen[signature] = next
-            part.signatures.append(signature)
-            part.flat.append(next)
-            signature = Signature(bytes: [])
-          }
+        for mapped in scores[position].mapping.segments {
+          text.bytes.removeAll(keepingCapacity: true)
+          text.bytes += mapped.segment.rawValue.utf8
+          text.bytes.append(0x20)
+          mapped.why.append(to: &text.bytes)
+          // A new text is kept: the next is written into a buffer of its own.
+          if numbering.add(text) { text = Text(bytes: []) }
         }
-        part.counts.append(Int32(segments.count))
+        numbering.endItem()
       }
-      return part
+      return numbering.sealed()
     }
-    var seen: [Signature: Int32] = [:]
-    var signatures: [Signature] = []
-    var offsets: [Int32] = [0]
-    var flat: [Int32] = []
-    offsets.reserveCapacity(scores.count + 1)
-    flat.reserveCapacity(scores.count * 2)
-    for part in parts {
-      let numbers = part.signatures.map { signature in
-        if let known = seen[signature] { return known }
-        let next = Int32(signatures.count)
-        seen[signature] = next
-        signatures.append(signature)
-        return next
-      }
-      flat += part.flat.map { numbers[Int($0)] }
-      for count in part.counts { offsets.append(offsets[offsets.count - 1] + count) }
-    }
-    keys = signatures.map { "M" + SHA256.hex(of: $0.bytes).prefix(10) }
+    numbering = Numbering.merged(parts).whole.sealed()
+    keys = numbering.values.map { "M" + SHA256.hex(of: $0.bytes).prefix(10) }
     var segments: [SegmentID] = []
     var texts: [String] = []
-    for signature in signatures {
-      let space = signature.bytes.firstIndex(of: 0x20) ?? signature.bytes.endIndex
-      segments.append(
-        SegmentID(rawValue: String(decoding: signature.bytes[..<space], as: UTF8.self))
-      )
-      texts.append(String(decoding: signature.bytes[(space + 1)...], as: UTF8.self))
+    for text in numbering.values {
+      let space = text.bytes.firstIndex(of: 0x20) ?? text.bytes.endIndex
+      segments.append(SegmentID(String(decoding: text.bytes[..<space], as: UTF8.self)))
+      texts.append(String(decoding: text.bytes[(space + 1)...], as: UTF8.self))
     }
     self.segments = segments
     self.texts = texts
-    self.offsets = offsets
-    self.flat = flat
   }
 
   /// The evidence of the score at `index`, one per segment of its mix.
-  func of(_ index: Int) -> ArraySlice<Int32> {
-    flat[Int(offsets[index])..<Int(offsets[index + 1])]
-  }
+  func of(_ index: Int) -> ArraySlice<Int32> { numbering.of(index) }
 }

@@ -295,6 +295,34 @@ extension CSVWriterTests {
 }
 
 @Suite struct SupportTests {
+  /// Ranges numbered apart and merged number the values as one pass would:
+  /// what keeps the explanations' and evidence's order the same on any
+  /// number of cores.
+  @Test func numberingsMergedInOrderNumberAsOnePass() {
+    var generator = SeededGenerator(seed: 7)
+    let items = (0..<500).map { _ in
+      (0..<Int.random(in: 0...3, using: &generator)).map { _ in
+        Int.random(in: 0..<40, using: &generator)
+      }
+    }
+    func numbering(_ range: Range<Int>) -> Numbering<Int> {
+      var numbering = Numbering<Int>()
+      for item in items[range] {
+        for value in item { numbering.add(value) }
+        numbering.endItem()
+      }
+      return numbering
+    }
+    let whole = numbering(0..<500)
+    for cuts in [[0, 500], [0, 1, 500], [0, 123, 124, 400, 500]] {
+      let parts = zip(cuts, cuts.dropFirst()).map { numbering($0..<$1).sealed() }
+      let (merged, firstIn) = Numbering.merged(parts)
+      #expect(merged.values == whole.values)
+      #expect(items.indices.allSatisfy { merged.of($0) == whole.of($0) })
+      #expect(firstIn.map { parts[$0.part].values[$0.number] } == whole.values)
+    }
+  }
+
   @Test(arguments: [
     ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
     ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),

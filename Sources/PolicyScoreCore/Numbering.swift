@@ -1,0 +1,78 @@
+/// The values a pass over items meets, each distinct one numbered in the
+/// order it is first met (0, 1, 2, …), and each item's values by number.
+///
+/// A run's million holdings name a few hundred distinct explanations and
+/// some hundred thousand distinct evidence texts: each is written once, and
+/// a holding keeps numbers. Cores number their own ranges of the items;
+/// `merged` joins them in order, which numbers the values as one pass over
+/// all the items would.
+package struct Numbering<Value: Hashable> {
+  @usableFromInline var numbers: [Value: Int32] = [:]
+  /// The distinct values, by number.
+  package private(set) var values: [Value] = []
+  @usableFromInline var flat: [Int32] = []
+  @usableFromInline var offsets: [Int32] = [0]
+
+  package init() {}
+
+  /// Numbers `value`, the current item's next; true when it is met first.
+  @inlinable @discardableResult package mutating func add(_ value: Value) -> Bool {
+    assert(numbers.count == values.count, "a value added to a sealed numbering")
+    if let known = numbers[value] {
+      flat.append(known)
+      return false
+    }
+    let next = Int32(values.count)
+    numbers[value] = next
+    values.append(value)
+    flat.append(next)
+    return true
+  }
+
+  /// Ends the current item: the values added since are its values.
+  @inlinable package mutating func endItem() { offsets.append(Int32(flat.count)) }
+
+  /// The numbering without the table that numbers new values, which a
+  /// numbering no value is added to does not need: the values, and the
+  /// items' numbers, stay.
+  package func sealed() -> Numbering {
+    var sealed = self
+    sealed.numbers = [:]
+    return sealed
+  }
+
+  /// The numbers of item `index`'s values, in the order they were added.
+  package func of(_ index: Int) -> ArraySlice<Int32> {
+    flat[Int(offsets[index])..<Int(offsets[index + 1])]
+  }
+
+  /// `parts`, numberings of consecutive ranges of the items, as one, and
+  /// where each value was first met: its part and its number there.
+  @inlinable package static func merged(
+    _ parts: [Numbering]
+  ) -> (whole: Numbering, firstIn: [(part: Int, number: Int)]) {
+    var whole = Numbering()
+    var firstIn: [(part: Int, number: Int)] = []
+    whole.flat.reserveCapacity(parts.reduce(0) { $0 + $1.flat.count })
+    whole.offsets.reserveCapacity(parts.reduce(1) { $0 + $1.offsets.count - 1 })
+    for (place, part) in parts.enumerated() {
+      let numbers = part.values.indices.map { local in
+        let known = whole.numbers[part.values[local]]
+        guard let known else {
+          let next = Int32(whole.values.count)
+          whole.numbers[part.values[local]] = next
+          whole.values.append(part.values[local])
+          firstIn.append((place, local))
+          return next
+        }
+        return known
+      }
+      let base = whole.flat.count
+      whole.flat += part.flat.map { numbers[Int($0)] }
+      whole.offsets += part.offsets.dropFirst().map { Int32(base) + $0 }
+    }
+    return (whole, firstIn)
+  }
+}
+
+extension Numbering: Sendable where Value: Sendable {}
