@@ -33,11 +33,12 @@ package struct Numbering<Value: Hashable> {
   @inlinable package mutating func endItem() { offsets.append(Int32(flat.count)) }
 
   /// The numbering without the table that numbers new values, which a
-  /// numbering no value is added to does not need: the values, and the
-  /// items' numbers, stay.
-  package func sealed() -> Numbering {
+  /// numbering no value is added to does not need, and without the values
+  /// unless `keepingValues`: the items' numbers stay.
+  package func sealed(keepingValues: Bool = true) -> Numbering {
     var sealed = self
     sealed.numbers = [:]
+    if !keepingValues { sealed.values = [] }
     return sealed
   }
 

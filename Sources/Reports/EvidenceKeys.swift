@@ -13,9 +13,11 @@ struct EvidenceKeys: Sendable {
   /// `M` and the first 10 hex digits of the SHA-256 of the segment, a space
   /// and the evidence: the same evidence has the same key in every run.
   let keys: [String]
-  let segments: [SegmentID]
-  let texts: [String]
-  /// Per score, in the run's order, its segments' evidence.
+  /// `evidence.csv`: each key with its segment and evidence, in the order
+  /// the scores first name them.
+  let csv: [UInt8]
+  /// Per score, in the run's order, its segments' evidence; the texts are
+  /// in `csv` alone.
   private let numbering: Numbering<Text>
 
   /// The segment, a space and the evidence, as UTF-8: hashed whole, not
@@ -49,17 +51,19 @@ struct EvidenceKeys: Sendable {
       }
       return numbering.sealed()
     }
-    numbering = Numbering.merged(parts).whole.sealed()
-    keys = numbering.values.map { "M" + SHA256.hex(of: $0.bytes).prefix(10) }
-    var segments: [SegmentID] = []
-    var texts: [String] = []
-    for text in numbering.values {
+    let merged = Numbering.merged(parts).whole
+    let texts = merged.values
+    keys = Parallel.map(texts.count) { "M" + SHA256.hex(of: texts[$0].bytes).prefix(10) }
+    var csv = CSVBuilder(header: ["evidence_key", "segment", "evidence"])
+    for (key, text) in zip(keys, texts) {
       let space = text.bytes.firstIndex(of: 0x20) ?? text.bytes.endIndex
-      segments.append(SegmentID(String(decoding: text.bytes[..<space], as: UTF8.self)))
-      texts.append(String(decoding: text.bytes[(space + 1)...], as: UTF8.self))
+      csv.text(key)
+      csv.text { $0 += text.bytes[..<space] }
+      csv.text { $0 += text.bytes[(space + 1)...] }
+      csv.endRow()
     }
-    self.segments = segments
-    self.texts = texts
+    self.csv = csv.bytes
+    numbering = merged.sealed(keepingValues: false)
   }
 
   /// The evidence of the score at `index`, one per segment of its mix.

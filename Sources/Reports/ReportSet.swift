@@ -59,7 +59,7 @@ public struct ReportSet: Sendable {
         { Self.rankings(run, columns: columns, explanations: explanations, evidence: evidence) }
       ),
       ("explanations.csv", { ReportFile(Self.explanations(explanations)) }),
-      ("evidence.csv", { ReportFile(Self.evidence(evidence)) }),
+      ("evidence.csv", { ReportFile(evidence.csv) }),
       ("exposures.csv", { ReportFile(Self.exposures(run)) }),
       ("coverage.csv", { ReportFile(coverage.csv) }),
       ("unmapped.csv", { ReportFile(Self.unmapped(run)) }),
@@ -185,20 +185,6 @@ public struct ReportSet: Sendable {
         [
           .text(explanations.keys[$0]), .text(explanations.segments[$0].rawValue),
           .text(explanations.origins[$0].rawValue), .text(explanations.texts[$0]),
-        ]
-      }
-    )
-  }
-
-  /// `evidence.csv`: each segment's evidence once, in the order the rankings
-  /// first use it.
-  static func evidence(_ evidence: EvidenceKeys) -> [UInt8] {
-    CSVWriter.render(
-      header: ["evidence_key", "segment", "evidence"],
-      rows: evidence.keys.indices.map {
-        [
-          .text(evidence.keys[$0]), .text(evidence.segments[$0].rawValue),
-          .text(evidence.texts[$0]),
         ]
       }
     )
