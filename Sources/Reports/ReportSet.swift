@@ -51,7 +51,13 @@ public struct ReportSet: Sendable {
     let coverage = coverage ?? run.coverage
     let columns = SegmentColumns.all(run.scoring)
     let explanations = run.explanations
-    let evidence = EvidenceKeys(run.scores)
+    var evidenceCSV = CSVBuilder(header: ["evidence_key", "segment", "evidence"])
+    let evidence = EvidenceKeys(run.scores) { key, segment, text in
+      evidenceCSV.text(key)
+      evidenceCSV.text { $0 += segment }
+      evidenceCSV.text { $0 += text }
+      evidenceCSV.endRow()
+    }
     // Each file's preparation reads the run alone: side by side.
     let builders: [(name: String, build: () -> ReportFile)] = [
       (
@@ -59,7 +65,7 @@ public struct ReportSet: Sendable {
         { Self.rankings(run, columns: columns, explanations: explanations, evidence: evidence) }
       ),
       ("explanations.csv", { ReportFile(Self.explanations(explanations)) }),
-      ("evidence.csv", { ReportFile(evidence.csv) }),
+      ("evidence.csv", { [evidenceCSV] in ReportFile(evidenceCSV.bytes) }),
       ("exposures.csv", { ReportFile(Self.exposures(run)) }),
       ("coverage.csv", { ReportFile(coverage.csv) }),
       ("unmapped.csv", { ReportFile(Self.unmapped(run)) }),

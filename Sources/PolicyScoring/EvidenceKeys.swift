@@ -1,7 +1,6 @@
 import HoldingMapping
 import PolicyModel
 import PolicyScoreCore
-import PolicyScoring
 
 /// The evidence of a run's mappings, each distinct one written once.
 ///
@@ -9,15 +8,11 @@ import PolicyScoring
 /// to holding: a million holdings' 1.6 million segments name about 150,000
 /// distinct evidence texts. `evidence.csv` writes each once, and a holding's
 /// row in the rankings names its segments' keys.
-struct EvidenceKeys: Sendable {
+package struct EvidenceKeys: Sendable {
   /// `M` and the first 10 hex digits of the SHA-256 of the segment, a space
   /// and the evidence: the same evidence has the same key in every run.
-  let keys: [String]
-  /// `evidence.csv`: each key with its segment and evidence, in the order
-  /// the scores first name them.
-  let csv: [UInt8]
-  /// Per score, in the run's order, its segments' evidence; the texts are
-  /// in `csv` alone.
+  package let keys: [String]
+  /// Per score, in the run's order, its segments' evidence.
   private let numbering: Numbering<Text>
 
   /// The segment, a space and the evidence, as UTF-8: hashed whole, not
@@ -27,8 +22,13 @@ struct EvidenceKeys: Sendable {
     func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
   }
 
-  /// The evidence of `scores`, numbered in the order they first name it.
-  init(_ scores: [Score]) {
+  /// The evidence of `scores`, numbered in the order they first name it;
+  /// `distinct` is given each key, segment and evidence (UTF-8) once, in
+  /// that order, and the texts are then let go.
+  package init(
+    _ scores: [Score],
+    distinct: (_ key: String, _ segment: ArraySlice<UInt8>, _ evidence: ArraySlice<UInt8>) -> Void
+  ) {
     // Each core numbers the evidence of its range; the ranges are then
     // merged in order.
     let parts = Parallel.chunks(scores.count) { range in
@@ -54,18 +54,13 @@ struct EvidenceKeys: Sendable {
     let merged = Numbering.merged(parts).whole
     let texts = merged.values
     keys = Parallel.map(texts.count) { "M" + SHA256.hex(of: texts[$0].bytes).prefix(10) }
-    var csv = CSVBuilder(header: ["evidence_key", "segment", "evidence"])
     for (key, text) in zip(keys, texts) {
       let space = text.bytes.firstIndex(of: 0x20) ?? text.bytes.endIndex
-      csv.text(key)
-      csv.text { $0 += text.bytes[..<space] }
-      csv.text { $0 += text.bytes[(space + 1)...] }
-      csv.endRow()
+      distinct(key, text.bytes[..<space], text.bytes[(space + 1)...])
     }
-    self.csv = csv.bytes
     numbering = merged.sealed(keepingValues: false)
   }
 
   /// The evidence of the score at `index`, one per segment of its mix.
-  func of(_ index: Int) -> ArraySlice<Int32> { numbering.of(index) }
+  package func of(_ index: Int) -> ArraySlice<Int32> { numbering.of(index) }
 }

@@ -6,17 +6,21 @@
 /// a holding keeps numbers. Cores number their own ranges of the items;
 /// `merged` joins them in order, which numbers the values as one pass over
 /// all the items would.
-package struct Numbering<Value: Hashable> {
-  @usableFromInline var numbers: [Value: Int32] = [:]
+///
+/// Internal to this target, where its users are: a generic of another
+/// target is not specialised for theirs (measured: its every call went
+/// through the value's witness tables).
+struct Numbering<Value: Hashable> {
+  private var numbers: [Value: Int32] = [:]
   /// The distinct values, by number.
-  package private(set) var values: [Value] = []
-  @usableFromInline var flat: [Int32] = []
-  @usableFromInline var offsets: [Int32] = [0]
+  private(set) var values: [Value] = []
+  private var flat: [Int32] = []
+  private var offsets: [Int32] = [0]
 
-  package init() {}
+  init() {}
 
   /// Numbers `value`, the current item's next; true when it is met first.
-  @inlinable @discardableResult package mutating func add(_ value: Value) -> Bool {
+  @discardableResult mutating func add(_ value: Value) -> Bool {
     assert(numbers.count == values.count, "a value added to a sealed numbering")
     if let known = numbers[value] {
       flat.append(known)
@@ -30,12 +34,12 @@ package struct Numbering<Value: Hashable> {
   }
 
   /// Ends the current item: the values added since are its values.
-  @inlinable package mutating func endItem() { offsets.append(Int32(flat.count)) }
+  mutating func endItem() { offsets.append(Int32(flat.count)) }
 
   /// The numbering without the table that numbers new values, which a
   /// numbering no value is added to does not need, and without the values
   /// unless `keepingValues`: the items' numbers stay.
-  package func sealed(keepingValues: Bool = true) -> Numbering {
+  func sealed(keepingValues: Bool = true) -> Numbering {
     var sealed = self
     sealed.numbers = [:]
     if !keepingValues { sealed.values = [] }
@@ -43,13 +47,13 @@ package struct Numbering<Value: Hashable> {
   }
 
   /// The numbers of item `index`'s values, in the order they were added.
-  package func of(_ index: Int) -> ArraySlice<Int32> {
+  func of(_ index: Int) -> ArraySlice<Int32> {
     flat[Int(offsets[index])..<Int(offsets[index + 1])]
   }
 
   /// `parts`, numberings of consecutive ranges of the items, as one, and
   /// where each value was first met: its part and its number there.
-  @inlinable package static func merged(
+  static func merged(
     _ parts: [Numbering]
   ) -> (whole: Numbering, firstIn: [(part: Int, number: Int)]) {
     var whole = Numbering()
