@@ -62,15 +62,13 @@ struct Numbering<Value: Hashable> {
     whole.offsets.reserveCapacity(parts.reduce(1) { $0 + $1.offsets.count - 1 })
     for (place, part) in parts.enumerated() {
       let numbers = part.values.indices.map { local in
-        let known = whole.numbers[part.values[local]]
-        guard let known else {
-          let next = Int32(whole.values.count)
-          whole.numbers[part.values[local]] = next
-          whole.values.append(part.values[local])
-          firstIn.append((place, local))
-          return next
-        }
-        return known
+        let value = part.values[local]
+        if let known = whole.numbers[value] { return known }
+        let next = Int32(whole.values.count)
+        whole.numbers[value] = next
+        whole.values.append(value)
+        firstIn.append((place, local))
+        return next
       }
       let base = whole.flat.count
       whole.flat += part.flat.map { numbers[Int($0)] }
