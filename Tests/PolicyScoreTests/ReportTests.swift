@@ -60,14 +60,11 @@ import Testing
     let byKey = Dictionary(evidence.map { ($0[0], ($0[1], $0[2])) }) { first, _ in first }
     #expect(byKey.count == evidence.count, "a key written twice")
     #expect(Set(evidence.map { "\($0[1]) \($0[2])" }).count == evidence.count)
-    let columns = try #require(rankings.first)
-    let (ticker, keys, borderline) = try #require(
-      columns.firstIndex(of: "ticker").flatMap { t in
-        columns.firstIndex(of: "evidence_keys").flatMap { k in
-          columns.firstIndex(of: "borderline").map { (t, k, $0) }
-        }
-      }
-    )
+    let header = try #require(rankings.first)
+    func column(_ name: String) throws -> Int { try #require(header.firstIndex(of: name)) }
+    let ticker = try column("ticker")
+    let keys = try column("evidence_keys")
+    let borderline = try column("borderline")
     #expect(rankings.count == run.scores.count + 1 && run.scores.count == 4)
     for row in rankings.dropFirst() {
       let score = try #require(run.scores.first { $0.holding.ticker.canonical == row[ticker] })
