@@ -98,10 +98,9 @@ extension Store {
       runIDs.append(runID)
       // Every holding in key order, so that the table's B-tree grows at its
       // end instead of splitting pages all over: the scored ones, then the
-      // rest, by position in `holdings`. What a row needs besides the
-      // score's fields (the description's fingerprint, the explanation keys,
-      // the mapping's JSON) is worked out a block ahead on another core
-      // while SQLite inserts.
+      // rest, by position in `holdings`. Each row's values are taken a block
+      // ahead on another core, where reading the holdings and scores out of
+      // memory order waits for memory; this thread only binds and inserts.
       let scores = run.scores
       let others =
         run.unmapped.map { ("unmapped", $0) } + run.outOfScope.map { ("out-of-scope", $0) }
@@ -113,14 +112,26 @@ extension Store {
         Background {
           var shares = ShareText()
           var scratch: [UInt8] = []
-          return order[first..<min(order.count, first + block)].map { position in
-            (
-              fingerprint: Mapper.descriptionFingerprint(holdings[position]),
-              keys: position < scores.count
-                ? Self.keyText(explanations.of(position), keyBytes) : [],
-              segments: position < scores.count
-                ? Self.segmentsJSON(scores[position].mapping, shares: &shares, scratch: &scratch)
-                : []
+          let positions = order[first..<min(order.count, first + block)]
+          return positions.indices.map { index in
+            let ahead = index + 8
+            if ahead < positions.endIndex {
+              holdings[positions[ahead]].prefetch()
+              if positions[ahead] < scores.count { scores[positions[ahead]].prefetchParts() }
+            }
+            let position = positions[index]
+            guard position < scores.count else {
+              let (status, other) = others[position - scores.count]
+              return HoldingRow(holdings[position], status: status, reason: other.reason)
+            }
+            return HoldingRow(
+              scores[position],
+              keys: Self.keyText(explanations.of(position), keyBytes),
+              segments: Self.segmentsJSON(
+                scores[position].mapping,
+                shares: &shares,
+                scratch: &scratch
+              )
             )
           }
         }
@@ -129,47 +140,8 @@ extension Store {
       for first in stride(from: 0, to: order.count, by: block) {
         let prepared = next?.value ?? []
         next = first + block < order.count ? prepare(first + block) : nil
-        for (offset, (position, row)) in zip(order[first...], prepared).enumerated() {
-          // Key order is not memory order: the objects of rows to come are
-          // loaded while SQLite inserts this one.
-          let ahead = first + offset + 8
-          if ahead < order.count {
-            holdings[order[ahead]].prefetch()
-            if order[ahead] < scores.count { scores[order[ahead]].prefetchParts() }
-          }
-          let h = holdings[position]
-          holding.bind(runID)
-          holding.bind(h.portfolio)
-          holding.bind(h.line)
-          holding.bind(h.ticker.canonical)
-          holding.bind(h.ticker.input)
-          holding.bind(h.name)
-          holding.bind(h.weight)
-          guard position < scores.count else {
-            let (status, other) = others[position - scores.count]
-            holding.bind(status)
-            holding.bind(other.reason)
-            holding.bind(row.fingerprint)
-            for _ in scoreColumns { holding.bind(nil as String?) }
-            try holding.run()
-            continue
-          }
-          let item = scores[position]
-          holding.bind("scored")
-          holding.bind(nil as String?)
-          holding.bind(row.fingerprint)
-          holding.bind(item.factors.e)
-          holding.bind(item.factors.f)
-          holding.bind(item.factors.d)
-          holding.bind(item.composite)
-          holding.bind(item.rank)
-          holding.bind(item.tier)
-          holding.bind(item.isExcluded)
-          holding.bind(item.primarySegment?.rawValue)
-          holding.bind(utf8: row.keys)
-          holding.bind(item.mapping.method.rawValue)
-          holding.bind(item.mapping.confidence)
-          holding.bind(utf8: row.segments)
+        for row in prepared {
+          row.bind(runID, to: &holding)
           try holding.run()
         }
       }
@@ -177,6 +149,77 @@ extension Store {
     try explanation.finish()
     try holding.finish()
     return (jobRunID, runIDs)
+  }
+
+  /// A holding's row, its values taken from the holding and its score.
+  struct HoldingRow {
+    var portfolio: String
+    var line: Int
+    var ticker: String
+    var tickerInput: String
+    var name: String
+    var weight: Double
+    var status: String
+    var reason: String?
+    var fingerprint: String
+    /// The score's columns; nil for a holding not scored.
+    var score:
+      (
+        factors: FactorScores, composite: Double, rank: Int, tier: String, isExcluded: Bool,
+        primarySegment: String?, keys: [UInt8], method: String, confidence: Double,
+        segments: [UInt8]
+      )?
+
+    init(_ holding: Holding, status: String, reason: String?) {
+      portfolio = holding.portfolio
+      line = holding.line
+      ticker = holding.ticker.canonical
+      tickerInput = holding.ticker.input
+      name = holding.name
+      weight = holding.weight
+      self.status = status
+      self.reason = reason
+      fingerprint = Mapper.descriptionFingerprint(holding)
+    }
+
+    init(_ item: Score, keys: [UInt8], segments: [UInt8]) {
+      self.init(item.holding, status: "scored", reason: nil)
+      score = (
+        item.factors, item.composite, item.rank, item.tier, item.isExcluded,
+        item.primarySegment?.rawValue, keys, item.mapping.method.rawValue,
+        item.mapping.confidence, segments
+      )
+    }
+
+    /// Binds the row's columns in the order of `record`'s INSERT.
+    func bind<I: BulkInsert>(_ runID: Int64, to insert: inout I) {
+      insert.bind(runID)
+      insert.bind(portfolio)
+      insert.bind(line)
+      insert.bind(ticker)
+      insert.bind(tickerInput)
+      insert.bind(name)
+      insert.bind(weight)
+      insert.bind(status)
+      insert.bind(reason)
+      insert.bind(fingerprint)
+      guard let score else {
+        for _ in scoreColumns { insert.bind(nil as String?) }
+        return
+      }
+      insert.bind(score.factors.e)
+      insert.bind(score.factors.f)
+      insert.bind(score.factors.d)
+      insert.bind(score.composite)
+      insert.bind(score.rank)
+      insert.bind(score.tier)
+      insert.bind(score.isExcluded)
+      insert.bind(score.primarySegment)
+      insert.bind(utf8: score.keys)
+      insert.bind(score.method)
+      insert.bind(score.confidence)
+      insert.bind(utf8: score.segments)
+    }
   }
 
   /// The keys of a score's explanations (`numbers`), `;` between, from
