@@ -10,7 +10,8 @@ import PolicyScoreCore
 /// row in the rankings names its segments' keys.
 package struct EvidenceKeys: Sendable {
   /// `M` and the first 10 hex digits of the SHA-256 of the segment, a space
-  /// and the evidence: the same evidence has the same key in every run.
+  /// and the evidence (more where two of the run's would be alike; see
+  /// `SHA256.keys`): the same evidence has the same key in every run.
   package let keys: [String]
   /// Per score, in the run's order, its segments' evidence.
   private let numbering: Numbering<Text>
@@ -53,7 +54,7 @@ package struct EvidenceKeys: Sendable {
     }
     let merged = Numbering.merged(parts).whole
     let texts = merged.values
-    keys = Parallel.map(texts.count) { "M" + SHA256.hex(of: texts[$0].bytes).prefix(10) }
+    keys = SHA256.keys("M", count: texts.count) { texts[$0].bytes }
     for (key, text) in zip(keys, texts) {
       let space = text.bytes.firstIndex(of: 0x20) ?? text.bytes.endIndex
       distinct(key, text.bytes[..<space], text.bytes[(space + 1)...])

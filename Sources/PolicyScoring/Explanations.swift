@@ -12,8 +12,9 @@ import PortfolioImport
 /// origin (and a scenario's assumptions about it), so a million holdings
 /// share a few hundred.
 public struct Explanations: Sendable {
-  /// `E` and the first 10 hex digits of the text's SHA-256: the same text
-  /// has the same key in every run.
+  /// `E` and the first 10 hex digits of the SHA-256 of the segment, a space
+  /// and the text (more where two of the run's would be alike; see
+  /// `SHA256.keys`): the same text has the same key in every run.
   public let keys: [String]
   public let segments: [SegmentID]
   public let origins: [Origin]
@@ -61,8 +62,8 @@ public struct Explanations: Sendable {
     self.leads = leads
     self.segments = segments
     origins = first.map { scores[$0.score].origin }
-    keys = texts.indices.map {
-      "E" + SHA256.hex(of: Array((segments[$0].rawValue + " " + texts[$0]).utf8)).prefix(10)
+    keys = SHA256.keys("E", count: texts.count) {
+      Array((segments[$0].rawValue + " " + texts[$0]).utf8)
     }
     self.numbering = numbering
   }
