@@ -11,7 +11,7 @@ public struct Universe: Sendable {
   /// By canonical ticker.
   public private(set) var listings: [String: Listing] = [:]
   /// Folded name → the tickers it names, one per company.
-  private var byName: [String: [String]] = [:]
+  private var byName: [NameKey: [String]] = [:]
   /// Marks before a name, only when a Chinese character follows.
   let namePrefixes: [String]
   /// Marks and legal forms after a name, folded to UTF-8, longest first.
@@ -38,7 +38,7 @@ public struct Universe: Sendable {
     listings[listing.ticker] = listing
     for name in [listing.nameZH, listing.nameEN, listing.fullNameZH] where !name.isEmpty {
       let key = key(name)
-      guard !key.isEmpty else { continue }
+      guard !key.bytes.isEmpty else { continue }
       guard let tickers = byName[key] else {
         byName[key] = [listing.ticker]
         continue
@@ -61,13 +61,22 @@ public struct Universe: Sendable {
     (byName[key(name)] ?? []).compactMap { listings[$0] }
   }
 
+  /// A folded name's UTF-8, hashed as one run of bytes: a string would be
+  /// hashed and compared in Unicode's normal form, scalar by scalar, and
+  /// every holding's name is looked up.
+  struct NameKey: Hashable, Sendable {
+    var bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+  }
+
   /// `name` folded for comparison: `*ST 康美药业股份有限公司` → `康美药业`,
   /// `MicroPort Scientific Corporation` → `microportscientific`.
   ///
   /// Every holding's name goes through here, so it works on UTF-8 bytes.
-  public func key(_ name: String) -> String {
+  func key(_ name: String) -> NameKey {
     var text = Substring(name)
-    while text.first == " " { text = text.dropFirst() }
+    while text.utf8.first == 0x20 { text = text.dropFirst() }
     // The marks begin with an ASCII letter or `*`; most names do not.
     let lead = text.utf8.first ?? 0
     var changed = lead == 0x2A || (lead >= 0x41 && lead <= 0x5A)
@@ -93,7 +102,7 @@ public struct Universe: Sendable {
         break
       }
     }
-    return String(decoding: folded, as: UTF8.self)
+    return NameKey(bytes: folded)
   }
 
   /// Lower-cased half-width letters, digits and Chinese characters only.
