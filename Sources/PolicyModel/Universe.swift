@@ -112,7 +112,12 @@ public struct Universe: Sendable {
 
   /// `fold` as UTF-8: ASCII and full-width forms byte by byte, other
   /// scalars by their Unicode properties (Chinese characters are letters).
-  static func foldedBytes(_ text: Substring) -> [UInt8] {
+  ///
+  /// Names that Unicode holds equal fold alike (`豈` U+F900 and U+8C48, a
+  /// Hangul syllable and its letters): a name with a scalar beyond ASCII,
+  /// the unified ideographs and the full-width forms, which no other form
+  /// equals, is folded in its composed form (NFC).
+  static func foldedBytes(_ text: Substring, composed: Bool = false) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(text.utf8.count)
     for scalar in text.unicodeScalars {
@@ -130,6 +135,11 @@ public struct Universe: Sendable {
         out.append(0xE0 | UInt8(value >> 12))
         out.append(0x80 | UInt8((value >> 6) & 0x3F))
         out.append(0x80 | UInt8(value & 0x3F))
+      } else if !composed {
+        return foldedBytes(
+          Substring(String(text).precomposedStringWithCanonicalMapping),
+          composed: true
+        )
       } else if scalar.properties.isAlphabetic {
         out.append(contentsOf: String(scalar).lowercased().utf8)
       }
