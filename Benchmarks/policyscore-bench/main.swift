@@ -76,7 +76,7 @@ if let path = option("--read") {
   // The input hash alone, the part of the read that runs beside the parse.
   let bytes = [UInt8](try Data(contentsOf: url))
   var digest = ""
-  let hashing = try seconds { digest = SHA256.hex(of: bytes) }
+  let hashing = seconds { digest = SHA256.hex(of: bytes) }
   print("SHA-256 \(digest.prefix(12))… in \(rate(hashing))")
   exit(0)
 }
@@ -119,7 +119,7 @@ if let sizes = option("--compare") {
     try exportModel(model, asOf: asOf, to: exported)
     let file = path("portfolio.csv")
     let bytes = generator.csv(rows: count)
-    FileManager.default.createFile(atPath: file, contents: Data(bytes))
+    try Data(bytes).write(to: URL(fileURLWithPath: file))
     let score = ["score", file, "--as-of", asOf.description, "--max-rejects", "100"]
     var tools: [(name: String, runs: Runs)] = [
       ("PolicyScore, ranked only (--no-reports)", Runs()),
@@ -205,7 +205,7 @@ if let sizes = option("--compare") {
 }
 
 if let count = option("--generate").flatMap(Int.init), let out = option("--out") {
-  FileManager.default.createFile(atPath: out, contents: Data(generator.csv(rows: count)))
+  try Data(generator.csv(rows: count)).write(to: URL(fileURLWithPath: out))
   print("wrote \(count) rows to \(out)")
   exit(0)
 }

@@ -83,9 +83,9 @@ struct PostgresSession: SQLSession {
     for argument in arguments {
       switch argument {
       case .null: bindings.appendNull()
-      case .integer(let value): try bindings.append(value)
-      case .real(let value): try bindings.append(value)
-      case .text(let value): try bindings.append(value)
+      case .integer(let value): bindings.append(value)
+      case .real(let value): bindings.append(value)
+      case .text(let value): bindings.append(value)
       }
     }
     let result = try connection.query(

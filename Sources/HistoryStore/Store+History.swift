@@ -1,8 +1,8 @@
 import Foundation
-public import HoldingMapping
+import HoldingMapping
 import PolicyModel
-public import PolicyScoreCore
-public import PolicyScoring
+import PolicyScoreCore
+import PolicyScoring
 import PortfolioImport
 
 extension Store {

@@ -1,9 +1,9 @@
 public import Foundation
 import GRDB
-public import HoldingMapping
+import HoldingMapping
 import PolicyModel
-public import PolicyScoreCore
-public import PolicyScoring
+import PolicyScoreCore
+import PolicyScoring
 import PortfolioImport
 import PostgresNIO
 

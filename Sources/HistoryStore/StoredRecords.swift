@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import PolicyScoring
 
 /// A run as the store keeps it: its manifest and counts.

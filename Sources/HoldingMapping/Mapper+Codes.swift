@@ -1,7 +1,7 @@
 import Foundation
-public import PolicyModel
-public import PolicyScoreCore
-public import PortfolioImport
+import PolicyModel
+import PolicyScoreCore
+import PortfolioImport
 
 /// The industry-code method: the code narrows the domain, the text picks the
 /// segment.

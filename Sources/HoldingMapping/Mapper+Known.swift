@@ -1,6 +1,6 @@
 import Foundation
 import PolicyModel
-public import PolicyScoreCore
+import PolicyScoreCore
 public import PortfolioImport
 
 /// What is known of a company before its text is read: the analyst's

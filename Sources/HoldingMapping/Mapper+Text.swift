@@ -1,5 +1,5 @@
 import Foundation
-public import PolicyModel
+import PolicyModel
 public import PolicyScoreCore
 public import PortfolioImport
 

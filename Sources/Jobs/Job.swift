@@ -5,7 +5,7 @@ public import Pipeline
 public import PolicyModel
 public import PolicyScoreCore
 import PolicyScoring
-public import PortfolioImport
+import PortfolioImport
 public import Reports
 import ScenarioAnalysis
 

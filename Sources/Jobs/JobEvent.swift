@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A line for the log: what happened, with fields for log collectors.
 public struct JobEvent: Sendable {

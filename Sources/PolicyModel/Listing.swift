@@ -1,4 +1,4 @@
-public import PolicyScoreCore
+import PolicyScoreCore
 
 /// A listed company in the universe: its ticker, names and industry
 /// classifications, and whether they put it in healthcare.

@@ -1,5 +1,5 @@
 import Foundation
-public import PolicyScoreCore
+import PolicyScoreCore
 
 /// Every listing a holding can be identified as, by ticker or by name.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 import HoldingMapping
-public import PolicyModel
+import PolicyModel
 public import PolicyScoreCore
 import PortfolioImport
 

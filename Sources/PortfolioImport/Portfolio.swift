@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import PolicyScoreCore
 
 /// An imported portfolio file: the holdings that were read, the rows that were

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import PolicyScoreCore
 
 /// Why a portfolio could not be imported at all.

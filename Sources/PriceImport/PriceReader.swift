@@ -1,6 +1,6 @@
 public import Foundation
 public import PolicyScoreCore
-public import PortfolioImport
+import PortfolioImport
 
 /// Reads price and return files as analysts export them from Wind, Choice,
 /// iFinD or tushare: long (a row per date and ticker) or wide (a date column,

@@ -4,7 +4,7 @@ import PolicyScoreCore
 public import PolicyScoring
 import PortfolioImport
 public import PriceImport
-public import PriceStudies
+import PriceStudies
 
 /// What every back-test and event-study manifest says about its inputs.
 public struct PriceStudyInputs: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 public import HoldingMapping
-public import PolicyModel
+import PolicyModel
 public import PolicyScoreCore
 public import PolicyScoring
 public import PortfolioImport

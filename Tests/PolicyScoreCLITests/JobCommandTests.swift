@@ -37,7 +37,7 @@ func start(
   process.currentDirectoryURL = directory
   process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
   let log = directory.appendingPathComponent("stderr-\(UUID().uuidString).log")
-  FileManager.default.createFile(atPath: log.path, contents: nil)
+  #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
   process.standardError = try FileHandle(forWritingTo: log)
   process.standardOutput = FileHandle.nullDevice
   try process.run()

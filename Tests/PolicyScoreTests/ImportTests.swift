@@ -211,12 +211,10 @@ import Testing
     do {
       _ = try portfolio("ticker,name\nA,B\n")
       Issue.record("no error")
-    } catch let error as PortfolioError {
+    } catch {
       #expect(error.description.contains("no weight or market value column"))
       #expect(error.description.contains("'持仓占比'"))
       #expect(error.description.hasPrefix("inline.csv:1:1: error:"))
-    } catch {
-      Issue.record("unexpected \(error)")
     }
   }
 

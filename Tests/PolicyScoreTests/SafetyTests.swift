@@ -42,7 +42,7 @@ func contents(of directory: URL) throws -> [String: Data] {
   while let url = enumerator?.nextObject() as? URL {
     let key = String(url.path.dropFirst(directory.path.count))
     var isDirectory: ObjCBool = false
-    FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+    _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
     found[key] = isDirectory.boolValue ? Data("folder".utf8) : try Data(contentsOf: url)
   }
   return found

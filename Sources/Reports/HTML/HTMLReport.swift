@@ -1,7 +1,7 @@
 import Foundation
 import HoldingMapping
 import Mustache
-public import PolicyModel
+import PolicyModel
 import PolicyScoreCore
 public import PolicyScoring
 import PortfolioImport
@@ -173,6 +173,21 @@ public enum HTMLReport {
       let bottom = indices.count > tableRows ? indices.suffix(tableRows) : []
       let tier = scoring.model.parameters.tier(for: summary.composite)
       let restrictedScores = Array(scores.lazy.filter(\.touchesRestricted).prefix(30))
+      // Nil when no segment is a gap: the page then says so instead.
+      let gapChart: String? =
+        summary.gaps.isEmpty
+        ? nil
+        : SVGChart.bars(
+          summary.gaps.prefix(10).map {
+            SVGChart.Bar(
+              label: language.name(of: scoring.model.segments[SegmentID($0.key)]),
+              value: $0.composite ?? 0,
+              caption: fixed($0.composite ?? 0, decimals: 1),
+              tone: "up"
+            )
+          },
+          maximum: 100
+        ).svg
       pages.append([
         "name": summary.portfolio,
         "composite": fixed(summary.composite, decimals: 1),
@@ -198,19 +213,7 @@ public enum HTMLReport {
             "weight": language.percent(score.holding.weight, decimals: 2),
           ] as [String: Any]
         },
-        "gapChart": summary.gaps.isEmpty
-          ? nil as String?
-          : SVGChart.bars(
-            summary.gaps.prefix(10).map {
-              SVGChart.Bar(
-                label: language.name(of: scoring.model.segments[SegmentID($0.key)]),
-                value: $0.composite ?? 0,
-                caption: fixed($0.composite ?? 0, decimals: 1),
-                tone: "up"
-              )
-            },
-            maximum: 100
-          ).svg,
+        "gapChart": gapChart as Any,
         "mappingLine": language("mapping.line")
           .replacingOccurrences(of: "%1", with: String(coverage.mapped.holdings))
           .replacingOccurrences(of: "%2", with: String(coverage.total.holdings))
