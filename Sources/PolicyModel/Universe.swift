@@ -11,7 +11,7 @@ public struct Universe: Sendable {
   /// By canonical ticker.
   public private(set) var listings: [String: Listing] = [:]
   /// Folded name → the tickers it names, one per company.
-  private var byName: [NameKey: [String]] = [:]
+  private var byName: [String: [String]] = [:]
   /// Marks before a name, only when a Chinese character follows.
   let namePrefixes: [String]
   /// Marks and legal forms after a name, folded to UTF-8, longest first.
@@ -38,7 +38,7 @@ public struct Universe: Sendable {
     listings[listing.ticker] = listing
     for name in [listing.nameZH, listing.nameEN, listing.fullNameZH] where !name.isEmpty {
       let key = key(name)
-      guard !key.bytes.isEmpty else { continue }
+      guard !key.isEmpty else { continue }
       guard let tickers = byName[key] else {
         byName[key] = [listing.ticker]
         continue
@@ -61,22 +61,13 @@ public struct Universe: Sendable {
     (byName[key(name)] ?? []).compactMap { listings[$0] }
   }
 
-  /// A folded name's UTF-8, hashed as one run of bytes: a string would be
-  /// hashed and compared in Unicode's normal form, scalar by scalar, and
-  /// every holding's name is looked up.
-  struct NameKey: Hashable, Sendable {
-    var bytes: [UInt8]
-
-    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
-  }
-
   /// `name` folded for comparison: `*ST 康美药业股份有限公司` → `康美药业`,
   /// `MicroPort Scientific Corporation` → `microportscientific`.
   ///
   /// Every holding's name goes through here, so it works on UTF-8 bytes.
-  func key(_ name: String) -> NameKey {
+  public func key(_ name: String) -> String {
     var text = Substring(name)
-    while text.utf8.first == 0x20 { text = text.dropFirst() }
+    while text.first == " " { text = text.dropFirst() }
     // The marks begin with an ASCII letter or `*`; most names do not.
     let lead = text.utf8.first ?? 0
     var changed = lead == 0x2A || (lead >= 0x41 && lead <= 0x5A)
@@ -102,7 +93,7 @@ public struct Universe: Sendable {
         break
       }
     }
-    return NameKey(bytes: folded)
+    return String(decoding: folded, as: UTF8.self)
   }
 
   /// Lower-cased half-width letters, digits and Chinese characters only.
@@ -112,12 +103,7 @@ public struct Universe: Sendable {
 
   /// `fold` as UTF-8: ASCII and full-width forms byte by byte, other
   /// scalars by their Unicode properties (Chinese characters are letters).
-  ///
-  /// Names that Unicode holds equal fold alike (`豈` U+F900 and U+8C48, a
-  /// Hangul syllable and its letters): a name with a scalar beyond ASCII,
-  /// the unified ideographs and the full-width forms, which no other form
-  /// equals, is folded in its composed form (NFC).
-  static func foldedBytes(_ text: Substring, composed: Bool = false) -> [UInt8] {
+  static func foldedBytes(_ text: Substring) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(text.utf8.count)
     for scalar in text.unicodeScalars {
@@ -135,11 +121,6 @@ public struct Universe: Sendable {
         out.append(0xE0 | UInt8(value >> 12))
         out.append(0x80 | UInt8((value >> 6) & 0x3F))
         out.append(0x80 | UInt8(value & 0x3F))
-      } else if !composed {
-        return foldedBytes(
-          Substring(String(text).precomposedStringWithCanonicalMapping),
-          composed: true
-        )
       } else if scalar.properties.isAlphabetic {
         out.append(contentsOf: String(scalar).lowercased().utf8)
       }
