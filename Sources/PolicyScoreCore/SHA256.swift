@@ -97,23 +97,30 @@ public struct SHA256 {
     return hasher.finalizeHex()
   }
 
-  /// Keys for `count` distinct texts (`text(i)`, as UTF-8): `prefix` and
-  /// the first 10 hex digits of each text's SHA-256, so that a text has the
-  /// same key in every run.
+  /// Keys for `count` texts (`text(i)`, as UTF-8): `prefix` and the first
+  /// 10 hex digits of each text's SHA-256, so that a text has the same key
+  /// in every run and wherever it is met again.
   ///
-  /// Texts whose first 10 digits coincide (among 150,000 texts, about one
-  /// list in a hundred has such a pair) take 16, and all 64 if those
-  /// coincide too: no two texts of a list share a key.
+  /// Two different texts whose first 10 digits coincide (among 150,000
+  /// texts, about one list in a hundred has such a pair) both take 16, by
+  /// which texts are told apart: no key of a list names two texts.
   package static func keys(_ prefix: String, count: Int, text: (Int) -> [UInt8]) -> [String] {
-    var keys = Parallel.map(count) { prefix + hex(of: text($0)).prefix(10) }
-    for digits in [16, 64] {
-      var uses: [String: Int] = [:]
-      for key in keys { uses[key, default: 0] += 1 }
-      let clashing = keys.indices.filter { uses[keys[$0], default: 0] > 1 }
-      if clashing.isEmpty { break }
-      for index in clashing { keys[index] = prefix + hex(of: text(index)).prefix(digits) }
+    let heads = Parallel.map(count) { UInt64(hex(of: text($0)).prefix(16), radix: 16) ?? 0 }
+    // The first 10 digits are the first 40 bits.
+    var firstHead: [UInt64: UInt64] = [:]
+    var clashing: Set<UInt64> = []
+    for head in heads {
+      if let seen = firstHead[head >> 24] {
+        if seen != head { clashing.insert(head >> 24) }
+      } else {
+        firstHead[head >> 24] = head
+      }
     }
-    return keys
+    return heads.map { head in
+      let digits = String(head, radix: 16)
+      let padded = String(repeating: "0", count: 16 - digits.count) + digits
+      return prefix + padded.prefix(clashing.contains(head >> 24) ? 16 : 10)
+    }
   }
 
   /// The compression function over `blocks` consecutive 64-byte blocks.
