@@ -123,7 +123,9 @@ public struct TextMatcher: Sendable {
     }
     for capital in 0x41...0x5A { classes[capital] = classes[capital | 0x20] }
     // Trie with dense rows; -1 marks a missing edge until failure links fill it.
+    // A term adds at most a state per byte: room for all at once.
     var table = [Int32](repeating: -1, count: width)
+    table.reserveCapacity((1 + index.keys.reduce(0) { $0 + $1.count }) * width)
     var own: [[Int32]] = [[]]
     for (bytes, patternIndex) in index.sorted(by: { $0.value < $1.value }) {
       var state = 0
@@ -177,9 +179,10 @@ public struct TextMatcher: Sendable {
     }
     // Offsets instead of state numbers, and output states marked, so that
     // the matching loop makes one table load and one sign test per byte.
+    let outputs = merged.map { !$0.isEmpty }
     for slot in table.indices {
       let next = table[slot]
-      table[slot] = merged[Int(next)].isEmpty ? next * Int32(width) : ~(next * Int32(width))
+      table[slot] = outputs[Int(next)] ? ~(next * Int32(width)) : next * Int32(width)
     }
     self.classes = classes
     self.width = width

@@ -50,6 +50,7 @@ extension ModelLoader {
         uniquingKeysWith: { first, _ in first }
       )
       let column = { (name: String) in indices[name] ?? table.column(name) }
+      universe.reserveCapacity(adding: table.records.count)
       for record in table.records {
         let symbol = Ticker(table.cell(record, column("ticker")))
         guard !symbol.canonical.isEmpty, symbol.problem == nil else {

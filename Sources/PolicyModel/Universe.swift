@@ -32,6 +32,13 @@ public struct Universe: Sendable {
 
   public var count: Int { listings.count }
 
+  /// Room for `more` listings and their names, so that the tables do not
+  /// grow step by step while a listing file is read.
+  mutating func reserveCapacity(adding more: Int) {
+    listings.reserveCapacity(listings.count + more)
+    byName.reserveCapacity(byName.count + 2 * more)
+  }
+
   /// Adds `listing`; a ticker already present keeps its first listing.
   public mutating func add(_ listing: Listing) {
     guard listings[listing.ticker] == nil else { return }
