@@ -179,10 +179,10 @@ public struct TextMatcher: Sendable {
     }
     // Offsets instead of state numbers, and output states marked, so that
     // the matching loop makes one table load and one sign test per byte.
-    let outputs = merged.map { !$0.isEmpty }
+    let hasOutput = merged.map { !$0.isEmpty }
     for slot in table.indices {
       let next = table[slot]
-      table[slot] = outputs[Int(next)] ? ~(next * Int32(width)) : next * Int32(width)
+      table[slot] = hasOutput[Int(next)] ? ~(next * Int32(width)) : next * Int32(width)
     }
     self.classes = classes
     self.width = width
