@@ -60,11 +60,20 @@ extension Store {
       }
       count.jobRuns += 1
     }
+    // A key this store holds for another text is renamed in the copy.
+    let texts = try from.query("SELECT key, segment, text FROM explanation").map {
+      (key: $0.text("key") ?? "", segment: $0.text("segment") ?? "", text: $0.text("text") ?? "")
+    }
+    let keys = try keysInStore(texts, in: to)
+    var renamed: [String: String] = [:]
     var explanations = try to.inserter(
       "INSERT INTO explanation (key, segment, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
     )
-    for row in try from.query("SELECT key, segment, text FROM explanation") {
-      for name in ["key", "segment", "text"] { explanations.bind(row[name]) }
+    for (row, key) in zip(texts, keys) {
+      if key != row.key { renamed[row.key] = key }
+      explanations.bind(key)
+      explanations.bind(row.segment)
+      explanations.bind(row.text)
       try explanations.run()
     }
     try explanations.finish()
@@ -81,7 +90,9 @@ extension Store {
         try to.execute("UPDATE run SET batch_id = ? WHERE id = ?", [.integer(first), .integer(id)])
       }
       // A holding's row carries its score and mapping.
-      let rows = try from.query("SELECT * FROM holding WHERE run_id = ?", [.integer(old)])
+      let rows = try from.query("SELECT * FROM holding WHERE run_id = ?", [.integer(old)]).map {
+        renamed.isEmpty ? $0 : renamingKeys(in: $0, renamed)
+      }
       count.holdings += rows.count
       try copyRows(rows, into: "holding", to: to, replacing: ["run_id": .integer(id)])
       count.runs += 1

@@ -64,8 +64,14 @@ extension Store {
     for entry in entries {
       let run = entry.run
       let explanations = run.explanations
-      for index in explanations.keys.indices {
-        explanation.bind(explanations.keys[index])
+      let keys = try keysInStore(
+        explanations.keys.indices.map {
+          (explanations.keys[$0], explanations.segments[$0].rawValue, explanations.texts[$0])
+        },
+        in: db
+      )
+      for index in keys.indices {
+        explanation.bind(keys[index])
         explanation.bind(explanations.segments[index].rawValue)
         explanation.bind(explanations.texts[index])
         try explanation.run()
@@ -106,7 +112,7 @@ extension Store {
         run.unmapped.map { ("unmapped", $0) } + run.outOfScope.map { ("out-of-scope", $0) }
       let holdings = scores.map(\.holding) + others.map(\.1.holding)
       let order = Self.keyOrder(holdings)
-      let keyBytes = explanations.keys.map { Array($0.utf8) }
+      let keyBytes = keys.map { Array($0.utf8) }
       let block = 8192
       let prepare = { (first: Int) in
         Background {

@@ -90,6 +90,31 @@ private func decision(
     #expect(explanation == expected.joined(separator: " | "))
   }
 
+  /// A key the store already holds for another text (two texts of
+  /// different runs whose digests begin alike) is not given a second text:
+  /// a run recorded or copied in reads back its own explanations.
+  @Test(arguments: StoreKind.available)
+  func aKeyTheStoreHoldsForAnotherTextIsNotReused(_ kind: StoreKind) throws {
+    let result = try run(text)
+    let plain = try kind.freshStore()
+    let expected = try plain.holdings(run: plain.record([entry(result)]).runIDs[0])
+      .map(\.explanation)
+    let store = try kind.freshStore()
+    let first = try store.record([entry(result)]).runIDs[0]
+    let key = result.explanations.keys[Int(try #require(result.explanations.of(0).first))]
+    // As if an earlier run had kept another text under the key.
+    try store.write {
+      try $0.execute("UPDATE explanation SET text = 'another text' WHERE key = ?", [.text(key)])
+    }
+    #expect(try store.holdings(run: first)[0].explanation == "another text")
+    let second = try store.record([entry(result)]).runIDs[0]
+    #expect(try store.holdings(run: second).map(\.explanation) == expected)
+    _ = try store.copy(from: plain)
+    let copied = try #require(try store.runs().map(\.id).max())
+    #expect(try store.holdings(run: copied).map(\.explanation) == expected)
+    #expect(try store.holdings(run: first)[0].explanation == "another text")
+  }
+
   @Test(arguments: StoreKind.available)
   func recordsARunAndReadsItBack(_ kind: StoreKind) throws {
     let store = try kind.freshStore()
