@@ -38,9 +38,7 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
     private let codes: [IndustryCode]
     /// The text's score, for a text reading.
     let score: Double
-    private let packed: UInt64
-    private let more: [Int32]
-    private let count: UInt8
+    private let terms: TermList
     let reading: Reading
     let isLead: Bool
     private let listedAs: Bool
@@ -60,7 +58,7 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
     /// either may be empty.
     init(
       _ reading: Reading,
-      terms: [Int],
+      terms: TermList,
       words: TermWords,
       identified: String,
       note: String,
@@ -76,15 +74,7 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
       listedAs = codes.listedAs
       self.score = score
       self.isLead = isLead
-      if terms.count <= 4 && terms.allSatisfy({ $0 < 0xFFFF }) {
-        packed = terms.enumerated().reduce(0) { $0 | UInt64($1.element) << (16 * $1.offset) }
-        more = []
-        count = UInt8(terms.count)
-      } else {
-        packed = 0
-        more = terms.map { Int32($0) }
-        count = 0
-      }
+      self.terms = terms
     }
 
     func append(to bytes: inout [UInt8]) {
@@ -112,18 +102,13 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
       if let affixes { bytes += affixes.note.utf8 }
     }
 
-    /// `'化学发光', 'IVD'`, without an array of the numbers.
+    /// `'化学发光', 'IVD'`.
     private func appendQuoted(to bytes: inout [UInt8]) {
-      func word(_ place: Int, _ term: Int) {
+      for (place, term) in terms.enumerated() {
         if place > 0 { bytes += ", ".utf8 }
         bytes.append(0x27)
         bytes += words.texts[term].utf8
         bytes.append(0x27)
-      }
-      if more.isEmpty {
-        for place in 0..<Int(count) { word(place, Int(packed >> (16 * UInt64(place)) & 0xFFFF)) }
-      } else {
-        for (place, term) in more.enumerated() { word(place, Int(term)) }
       }
     }
 
@@ -172,8 +157,38 @@ final class TermWords: Sendable {
   init(_ texts: [String]) { self.texts = texts }
 
   /// `'化学发光', 'IVD'`, for a borderline or unmapped holding's reason.
-  func quoted(_ terms: [Int]) -> String {
+  func quoted(_ terms: TermList) -> String {
     terms.map { "'\(texts[$0])'" }.joined(separator: ", ")
+  }
+}
+
+/// The pattern numbers of the words that named a segment, in the order the
+/// text names them.
+///
+/// As small as an array, with no memory of its own for up to four numbers
+/// below 65,535 (nearly every segment of every text): the mapper makes one
+/// for each segment a holding's text names.
+struct TermList: RandomAccessCollection, Sendable {
+  private var packed: UInt64 = 0
+  private var packedCount: UInt8 = 0
+  /// All the numbers, once they no longer fit the packed word.
+  private var spilled: [Int32] = []
+
+  var startIndex: Int { 0 }
+  var endIndex: Int { spilled.isEmpty ? Int(packedCount) : spilled.count }
+
+  subscript(position: Int) -> Int {
+    spilled.isEmpty ? Int(packed >> (16 * UInt64(position)) & 0xFFFF) : Int(spilled[position])
+  }
+
+  mutating func append(_ term: Int) {
+    if spilled.isEmpty && packedCount < 4 && term < 0xFFFF {
+      packed |= UInt64(term) << (16 * UInt64(packedCount))
+      packedCount += 1
+    } else {
+      if spilled.isEmpty { spilled = map { Int32($0) } }
+      spilled.append(Int32(term))
+    }
   }
 }
 

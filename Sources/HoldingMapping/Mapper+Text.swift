@@ -5,8 +5,31 @@ public import PortfolioImport
 
 /// The text method: what a name and description say about segments.
 extension Mapper {
-  /// What `text` says about segments; see `TextEvidence`.
-  func textEvidence(_ text: String) -> TextEvidence {
+  /// What a holding's name, without its legal form, and description say
+  /// about segments, read as one text: the name, a line break, the
+  /// description.
+  func textEvidence(for holding: Holding) -> TextEvidence {
+    var name = coreName(holding.name)
+    var description = holding.description
+    // Joined in scratch memory, not a new string per holding.
+    return name.withUTF8 { name in
+      description.withUTF8 { description in
+        withUnsafeTemporaryAllocation(
+          of: UInt8.self,
+          capacity: name.count + 1 + description.count
+        ) { text in
+          var end = text.initialize(fromContentsOf: name)
+          text[end] = 0x0A
+          end += 1
+          _ = text[end...].initialize(fromContentsOf: description)
+          return textEvidence(UnsafeBufferPointer(text))
+        }
+      }
+    }
+  }
+
+  /// What `text`, UTF-8, says about segments; see `TextEvidence`.
+  func textEvidence(_ text: UnsafeBufferPointer<UInt8>) -> TextEvidence {
     var evidence = TextEvidence()
     var excluded: Set<Int> = []
     for match in matcher.matches(in: text) {
@@ -79,7 +102,7 @@ extension Mapper {
   /// review file to propose for an unmapped holding. Empty when the text
   /// names nothing.
   public func weakCandidates(for holding: Holding) -> [SegmentShare] {
-    let ranked = ranked(textEvidence(coreName(holding.name) + "\n" + holding.description).scores)
+    let ranked = ranked(textEvidence(for: holding).scores)
     guard let best = ranked.first, best.value.score > 0 else { return [] }
     let tied = ranked.prefix { $0.value.score == best.value.score }
     return tied.map {

@@ -154,7 +154,7 @@ public final class Mapper: Sendable {
   struct TextScore {
     var score: Double = 0
     /// The matched words, as pattern numbers.
-    var terms: [Int] = []
+    var terms = TermList()
     private(set) var strongest = 0.0
     /// Where the text first names the segment by an ordinary or strong term.
     private(set) var first = Int.max
@@ -264,7 +264,7 @@ public final class Mapper: Sendable {
       mapping.borderline = conflict
       return .mapped(mapping)
     }
-    let evidence = textEvidence(coreName(holding.name) + "\n" + holding.description)
+    let evidence = textEvidence(for: holding)
     // The text names a healthcare business it would map by on its own: a
     // listing classified outside healthcare is then borderline, not out of
     // scope.
@@ -344,27 +344,34 @@ public final class Mapper: Sendable {
 
   /// `name` without its legal-form suffixes: `恒瑞医药股份有限公司` → `恒瑞医药`.
   public func coreName(_ name: String) -> String {
-    var core = Array(name.utf8)
+    var trimmed = name
     if let first = name.unicodeScalars.first, let last = name.unicodeScalars.last,
       first.isWhite || last.isWhite
     {
-      core = Array(name.trimmingCharacters(in: .whitespaces).utf8)
+      trimmed = name.trimmingCharacters(in: .whitespaces)
     }
     // Suffixes compare with ASCII letters folded; Chinese has no case.
-    func endsWith(_ suffix: [UInt8]) -> Bool {
-      guard core.count > suffix.count else { return false }
-      let start = core.count - suffix.count
-      for index in suffix.indices {
-        var byte = core[start + index]
-        if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-        if byte != suffix[index] { return false }
+    func endsWith<Bytes: BidirectionalCollection<UInt8>>(
+      _ suffix: [UInt8],
+      _ bytes: Bytes
+    ) -> Bool {
+      var byte = bytes.endIndex
+      for expected in suffix.reversed() {
+        guard byte != bytes.startIndex else { return false }
+        bytes.formIndex(before: &byte)
+        if bytes[byte] | (bytes[byte] >= 0x41 && bytes[byte] <= 0x5A ? 0x20 : 0) != expected {
+          return false
+        }
       }
-      return true
+      return byte != bytes.startIndex
     }
+    // Most names have no legal form to strip: they are not copied.
+    guard nameSuffixes.contains(where: { endsWith($0, trimmed.utf8) }) else { return trimmed }
+    var core = Array(trimmed.utf8)
     var changed = true
     while changed {
       changed = false
-      for suffix in nameSuffixes where endsWith(suffix) {
+      for suffix in nameSuffixes where endsWith(suffix, core) {
         core.removeLast(suffix.count)
         while let last = core.last, last == 0x20 || last == 0x2C { core.removeLast() }
         while let first = core.first, first == 0x20 || first == 0x2C { core.removeFirst() }
@@ -381,7 +388,8 @@ public final class Mapper: Sendable {
   }
 
   func sorted(_ segments: [MappedSegment]) -> [MappedSegment] {
-    segments.sorted { ($0.share, $1.segment.rawValue) > ($1.share, $0.segment.rawValue) }
+    guard segments.count > 1 else { return segments }
+    return segments.sorted { ($0.share, $1.segment.rawValue) > ($1.share, $0.segment.rawValue) }
   }
 }
 

@@ -20,6 +20,8 @@ struct SegmentScores: RandomAccessCollection {
       let place =
         entries.firstIndex { $0.key == segment }
         ?? {
+          // Room for the few segments a text names, at once.
+          if entries.isEmpty { entries.reserveCapacity(4) }
           entries.append((segment, Score()))
           return entries.count - 1
         }()

@@ -215,12 +215,15 @@ public struct TextMatcher: Sendable {
   /// `surgical robot` counts, not `surgical`.
   public func matches(in text: String) -> [Match] {
     var text = text
-    return text.withUTF8 { bytes in
-      classes.withUnsafeBufferPointer { classes in
-        transitions.withUnsafeBufferPointer { transitions in
-          outputStart.withUnsafeBufferPointer { outputStart in
-            matches(bytes, classes, transitions, outputStart)
-          }
+    return text.withUTF8 { matches(in: $0) }
+  }
+
+  /// `matches(in:)` over UTF-8 bytes.
+  public func matches(in bytes: UnsafeBufferPointer<UInt8>) -> [Match] {
+    classes.withUnsafeBufferPointer { classes in
+      transitions.withUnsafeBufferPointer { transitions in
+        outputStart.withUnsafeBufferPointer { outputStart in
+          matches(bytes, classes, transitions, outputStart)
         }
       }
     }
@@ -232,7 +235,9 @@ public struct TextMatcher: Sendable {
     _ transitions: UnsafeBufferPointer<Int32>,
     _ outputStart: UnsafeBufferPointer<Int32>
   ) -> [Match] {
+    // Room for a text's usual matches at once, not grown match by match.
     var spans: [(pattern: Int, begin: Int, end: Int)] = []
+    spans.reserveCapacity(16)
     var offset = 0
     for position in bytes.indices {
       let next = transitions[offset &+ Int(classes[Int(bytes[position])])]
@@ -282,6 +287,7 @@ public struct TextMatcher: Sendable {
       return marker != .word
     }
     var found: [Match] = []
+    found.reserveCapacity(spans.count)
     for span in spans {
       let inside = spans.contains {
         $0.begin <= span.begin && $0.end >= span.end

@@ -157,10 +157,13 @@ import Testing
   func evidenceNamesEveryWordInOrderHoweverItIsKept(terms: [Int]) {
     let words = TermWords((0...0xFFFF).map { "w\($0)" })
     let quoted = terms.map { "'w\($0)'" }.joined(separator: ", ")
+    var list = TermList()
+    for term in terms { list.append(term) }
+    #expect(Array(list) == terms)
     let text = Evidence(
       Evidence.Terms(
         .text,
-        terms: terms,
+        terms: list,
         words: words,
         identified: "",
         note: "",
@@ -185,7 +188,7 @@ import Testing
     let code = Evidence(
       Evidence.Terms(
         .outsideCodes,
-        terms: terms,
+        terms: list,
         words: words,
         identified: "identified by name as X; ",
         note: "; side",
