@@ -170,9 +170,10 @@ final class TermWords: Sendable {
 /// for each segment a holding's text names.
 struct TermList: RandomAccessCollection, Sendable {
   private var packed: UInt64 = 0
-  private var packedCount: UInt8 = 0
   /// All the numbers, once they no longer fit the packed word.
   private var spilled: [Int32] = []
+  // Last, so that the evidence's one-byte fields fill the word it starts.
+  private var packedCount: UInt8 = 0
 
   var startIndex: Int { 0 }
   var endIndex: Int { spilled.isEmpty ? Int(packedCount) : spilled.count }

@@ -117,7 +117,8 @@ extension Mapper {
     guard let best = ranked.first, best.value.score >= parameters.minimumTextScore else {
       return nil
     }
-    let kept = ranked.filter { $0.value.score >= best.value.score * parameters.keepRatio }
+    // Ranked by score: the segments kept are the first ones, not copied.
+    let kept = ranked.prefix { $0.value.score >= best.value.score * parameters.keepRatio }
     let runnerUp = ranked.dropFirst().first?.value.score ?? 0
     let margin = (best.value.score - runnerUp) / best.value.score
     let confidence =
