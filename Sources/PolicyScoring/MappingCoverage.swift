@@ -62,12 +62,17 @@ public struct MappingCoverage: Sendable {
       }
       borderline += part.borderline
     }
-    let heaviestFirst = {
-      (a: (holding: Holding, reason: String), b: (holding: Holding, reason: String)) in
-      (a.holding.weight, b.holding.line) > (b.holding.weight, a.holding.line)
+    // Each holding's weight and line taken once, not at every comparison.
+    func heaviestFirst(
+      _ list: [(holding: Holding, reason: String)]
+    ) -> [(holding: Holding, reason: String)] {
+      let keys = list.map { ($0.holding.weight, $0.holding.line) }
+      return keys.indices
+        .sorted { (keys[$0].0, keys[$1].1) > (keys[$1].0, keys[$0].1) }
+        .map { list[$0] }
     }
-    unmapped = run.unmapped.sorted(by: heaviestFirst)
-    outOfScope = run.outOfScope.sorted(by: heaviestFirst)
+    unmapped = heaviestFirst(run.unmapped)
+    outOfScope = heaviestFirst(run.outOfScope)
     total.holdings = mapped.holdings + unmapped.count
     total.weight = mapped.weight + unmapped.reduce(0) { $0 + $1.holding.weight }
     borderline.sort { $0.holding.line < $1.holding.line }

@@ -48,11 +48,13 @@ public struct PortfolioSummary: Sendable {
   /// scenarios (`ScoreRun.runs`).
   let totals: ExposureTotals
 
-  /// Summarises `scores`, the portfolio's scores ranked, with `totals`, its
-  /// holdings summed by segment under `scoring`'s exposure keys.
+  /// Summarises `scores`, the portfolio's scores ranked, and `weights`,
+  /// their holdings' weights in the same order, with `totals`, its holdings
+  /// summed by segment under `scoring`'s exposure keys.
   init(
     portfolio: String,
     scores: [Score],
+    weights: [Double],
     unmapped: [Holding],
     outOfScope: [Holding],
     scoring: ScoringModel,
@@ -70,7 +72,7 @@ public struct PortfolioSummary: Sendable {
     var plain = 0.0
     var grounding = Grounding()
     for index in scores.indices {
-      let weight = scores[index].holding.weight
+      let weight = weights[index]
       let composite = scores[index].composite
       scoredWeight += weight
       weighted += weight * composite

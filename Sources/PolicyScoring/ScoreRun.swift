@@ -120,21 +120,26 @@ public struct ScoreRun: Sendable {
     // And the ranking's sort entries, whose indices are set per portfolio.
     let none = RankKey(excluded: false, composite: 0, ticker: "", name: "", line: 0)
     var entries = [RankKey.SortEntry](repeating: .init(none, index: 0), count: holdings.count)
+    // And the rows each holding stands for, for the accounting.
+    var rowCounts = [Int32](repeating: 1, count: holdings.count)
     let scored = rows.withUnsafeMutableBufferPointer { rows in
       coverage.withUnsafeMutableBufferPointer { coverage in
         entries.withUnsafeMutableBufferPointer { entries in
-          Parallel.map(holdings.count) { index -> Score? in
-            guard case .mapped(let mapping) = outcomes[index] else { return nil }
-            let weight = holdings[index].weight
-            if index < rows.count { rows[index] = layout.row(weight: weight, mapping: mapping) }
-            coverage[index] = MappingCoverage.Row(
-              weight: weight,
-              mapping: mapping,
-              domains: domains
-            )
-            let score = scoring.score(holdings[index], mapping: mapping)
-            entries[index] = RankKey.SortEntry(RankKey(score), index: 0)
-            return score
+          rowCounts.withUnsafeMutableBufferPointer { rowCounts in
+            Parallel.map(holdings.count) { index -> Score? in
+              rowCounts[index] = Int32(holdings[index].rowCount)
+              guard case .mapped(let mapping) = outcomes[index] else { return nil }
+              let weight = holdings[index].weight
+              if index < rows.count { rows[index] = layout.row(weight: weight, mapping: mapping) }
+              coverage[index] = MappingCoverage.Row(
+                weight: weight,
+                mapping: mapping,
+                domains: domains
+              )
+              let score = scoring.score(holdings[index], mapping: mapping)
+              entries[index] = RankKey.SortEntry(RankKey(score), index: 0)
+              return score
+            }
           }
         }
       }
@@ -151,7 +156,7 @@ public struct ScoreRun: Sendable {
       rejected: portfolio.rejects.count
     )
     for index in holdings.indices {
-      let rows = holdings[index].rowCount
+      let rows = Int(rowCounts[index])
       switch outcomes[index] {
       case .mapped: accounting.scored += rows
       case .unmapped(let reason):
@@ -168,13 +173,16 @@ public struct ScoreRun: Sendable {
     let parts = Parallel.map(groups.names.count, minimum: 1) { index in
       let name = groups.names[index]
       let members = groups.members[index]
-      let inFileOrder = members.compactMap { scored[$0] }
-      var sortEntries = members.compactMap { scored[$0] == nil ? nil : entries[$0] }
+      let scoredMembers = members.filter { scored[$0] != nil }
+      let inFileOrder = scoredMembers.compactMap { scored[$0] }
+      var sortEntries = scoredMembers.map { entries[$0] }
       for place in sortEntries.indices { sortEntries[place].index = place }
-      let group = Self.rank(inFileOrder, entries: sortEntries)
+      let (group, order) = Self.rank(inFileOrder, entries: sortEntries)
       let summary = PortfolioSummary(
         portfolio: name,
         scores: group,
+        // From the coverage's rows, not every score's holding in rank order.
+        weights: order.map { coverage[scoredMembers[$0]]?.weight ?? 0 },
         unmapped: members.compactMap {
           scored[$0] == nil && !isOutOfScope[$0] ? holdings[$0] : nil
         },
@@ -225,12 +233,17 @@ public struct ScoreRun: Sendable {
   /// canonical ticker, name and line, so the order never depends on input order.
   ///
   /// `entries`: the scores' sort entries, each with its score's place.
-  static func rank(_ scores: [Score], entries: [RankKey.SortEntry]) -> [Score] {
+  ///
+  /// - Returns: The scores ranked, and their places in `scores`.
+  static func rank(
+    _ scores: [Score],
+    entries: [RankKey.SortEntry]
+  ) -> (ranked: [Score], order: [Int]) {
     var entries = entries
     entries.sort { $0.precedes($1) { RankKey(scores[$0]) } }
     var sorted = entries.map { scores[$0.index] }
     for index in sorted.indices { sorted[index].rank = index + 1 }
-    return sorted
+    return (sorted, entries.map(\.index))
   }
 }
 
