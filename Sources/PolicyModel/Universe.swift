@@ -89,18 +89,20 @@ public struct Universe: Sendable {
         break
       }
     }
-    var folded = Self.foldedBytes(text)
-    changed = folded.last.map { suffixEnds[Int($0)] } ?? false
-    while changed {
-      changed = false
-      for suffix in nameSuffixBytes
-      where folded.count > suffix.count && folded.suffix(suffix.count).elementsEqual(suffix) {
-        folded.removeLast(suffix.count)
-        changed = true
-        break
+    return Self.withFoldedBytes(text) { folded in
+      var count = folded.count
+      changed = count > 0 && suffixEnds[Int(folded[count - 1])]
+      while changed {
+        changed = false
+        for suffix in nameSuffixBytes
+        where count > suffix.count && folded[(count - suffix.count)..<count].elementsEqual(suffix) {
+          count -= suffix.count
+          changed = true
+          break
+        }
       }
+      return String(decoding: folded[..<count], as: UTF8.self)
     }
-    return String(decoding: folded, as: UTF8.self)
   }
 
   /// Lower-cased half-width letters, digits and Chinese characters only.
@@ -110,28 +112,43 @@ public struct Universe: Sendable {
 
   /// `fold` as UTF-8: ASCII and full-width forms byte by byte, other
   /// scalars by their Unicode properties (Chinese characters are letters).
-  static func foldedBytes(_ text: Substring) -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
-      var value = scalar.value
-      if (0xFF01...0xFF5E).contains(value) { value -= 0xFEE0 }
-      if value < 0x80 {
-        let byte = UInt8(value)
-        switch byte {
-        case 0x30...0x39, 0x61...0x7A: out.append(byte)
-        case 0x41...0x5A: out.append(byte | 0x20)
-        default: break
-        }
-      } else if (0x3400...0x9FFF).contains(value) {
-        // Three bytes in UTF-8, written without a String per character.
-        out.append(0xE0 | UInt8(value >> 12))
-        out.append(0x80 | UInt8((value >> 6) & 0x3F))
-        out.append(0x80 | UInt8(value & 0x3F))
-      } else if scalar.properties.isAlphabetic {
-        out.append(contentsOf: String(scalar).lowercased().utf8)
+  static func foldedBytes(_ text: Substring) -> [UInt8] { withFoldedBytes(text) { Array($0) } }
+
+  /// `body` given `text` folded, in scratch memory: every holding's name is
+  /// folded to be looked up, and most names fit on the stack.
+  static func withFoldedBytes<Result>(
+    _ text: Substring,
+    _ body: (UnsafeMutableBufferPointer<UInt8>.SubSequence) -> Result
+  ) -> Result {
+    // Lower case is at most half as long again as upper case in UTF-8
+    // ('İ', 2 bytes, is 'i̇', 3); the other forms only get shorter.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * text.utf8.count) { out in
+      var count = 0
+      func append(_ byte: UInt8) {
+        precondition(count < out.count, "a folded name outgrew twice its length")
+        out[count] = byte
+        count += 1
       }
+      for scalar in text.unicodeScalars {
+        var value = scalar.value
+        if (0xFF01...0xFF5E).contains(value) { value -= 0xFEE0 }
+        if value < 0x80 {
+          let byte = UInt8(value)
+          switch byte {
+          case 0x30...0x39, 0x61...0x7A: append(byte)
+          case 0x41...0x5A: append(byte | 0x20)
+          default: break
+          }
+        } else if (0x3400...0x9FFF).contains(value) {
+          // Three bytes in UTF-8, written without a String per character.
+          append(0xE0 | UInt8(value >> 12))
+          append(0x80 | UInt8((value >> 6) & 0x3F))
+          append(0x80 | UInt8(value & 0x3F))
+        } else if scalar.properties.isAlphabetic {
+          for byte in String(scalar).lowercased().utf8 { append(byte) }
+        }
+      }
+      return body(out[..<count])
     }
-    return out
   }
 }

@@ -377,6 +377,13 @@ import Testing
     #expect(universe.listings(named: "其他公司").isEmpty)
   }
 
+  /// Letters that grow when lower-cased ('İ', 'Ⱥ': two bytes, then three)
+  /// fold as lower case has them, however many a name has.
+  @Test func aNameFoldsToItsLowerCaseEvenWhereThatIsLonger() {
+    #expect(Universe.fold("İÇ Ⱥ-Ⱦ Pharma Ａ１") == "i\u{307}çⱥⱦpharmaa1")
+    #expect(Universe.fold(String(repeating: "Ⱥ", count: 40)) == String(repeating: "ⱥ", count: 40))
+  }
+
   @Test func aNameOfTwoCompaniesIsBorderlineNotAGuess() throws {
     let universe = shippedModel.universe
     let shared = universe.listings.values.first { universe.listings(named: $0.nameZH).count > 1 }
