@@ -40,6 +40,9 @@ public final class Mapper: Sendable {
   /// Legal-form suffixes as lowercased UTF-8, longest first, so that
   /// `股份有限公司` goes before `有限公司`.
   let nameSuffixes: [[UInt8]]
+  /// Whether a suffix ends with the byte, in either case: most names end
+  /// with none of them, and are passed by one look-up.
+  let nameSuffixEnds: [Bool]
   let parameters: ModelParameters
   let strongWeight: Double
   let termWeight: Double
@@ -139,6 +142,12 @@ public final class Mapper: Sendable {
     self.decisions = latest
     nameSuffixes = model.lexicon.nameSuffixes.map { Array($0.lowercased().utf8) }
       .sorted { $0.count > $1.count }
+    var ends = [Bool](repeating: false, count: 256)
+    for last in nameSuffixes.compactMap(\.last) {
+      ends[Int(last)] = true
+      if last >= 0x61 && last <= 0x7A { ends[Int(last) - 0x20] = true }
+    }
+    nameSuffixEnds = ends
     parameters = model.parameters
     strongWeight = model.lexicon.strongWeight
     termWeight = model.lexicon.termWeight
@@ -351,27 +360,31 @@ public final class Mapper: Sendable {
       trimmed = name.trimmingCharacters(in: .whitespaces)
     }
     // Suffixes compare with ASCII letters folded; Chinese has no case.
-    func endsWith<Bytes: BidirectionalCollection<UInt8>>(
-      _ suffix: [UInt8],
-      _ bytes: Bytes
-    ) -> Bool {
-      var byte = bytes.endIndex
-      for expected in suffix.reversed() {
-        guard byte != bytes.startIndex else { return false }
-        bytes.formIndex(before: &byte)
-        if bytes[byte] | (bytes[byte] >= 0x41 && bytes[byte] <= 0x5A ? 0x20 : 0) != expected {
-          return false
-        }
+    func endsWith(_ suffix: [UInt8], _ core: UnsafeBufferPointer<UInt8>) -> Bool {
+      guard core.count > suffix.count else { return false }
+      let start = core.count - suffix.count
+      for index in suffix.indices {
+        var byte = core[start + index]
+        if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+        if byte != suffix[index] { return false }
       }
-      return byte != bytes.startIndex
+      return true
     }
     // Most names have no legal form to strip: they are not copied.
-    guard nameSuffixes.contains(where: { endsWith($0, trimmed.utf8) }) else { return trimmed }
+    var bytes = trimmed
+    guard
+      bytes.withUTF8({ bytes in
+        bytes.last.map { nameSuffixEnds[Int($0)] } == true
+          && nameSuffixes.contains { endsWith($0, bytes) }
+      })
+    else {
+      return trimmed
+    }
     var core = Array(trimmed.utf8)
     var changed = true
     while changed {
       changed = false
-      for suffix in nameSuffixes where endsWith(suffix, core) {
+      for suffix in nameSuffixes where core.withUnsafeBufferPointer({ endsWith(suffix, $0) }) {
         core.removeLast(suffix.count)
         while let last = core.last, last == 0x20 || last == 0x2C { core.removeLast() }
         while let first = core.first, first == 0x20 || first == 0x2C { core.removeFirst() }
