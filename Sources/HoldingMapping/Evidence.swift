@@ -113,7 +113,7 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
     }
 
     private func appendCodes(to bytes: inout [UInt8]) {
-      bytes += CodeList(listedAs: listedAs, codes: codes).description.utf8
+      CodeList(listedAs: listedAs, codes: codes).append(to: &bytes)
     }
   }
 
@@ -201,7 +201,24 @@ struct CodeList: Sendable, CustomStringConvertible {
   var codes: [IndustryCode]
 
   var description: String {
-    (listedAs ? "listed as " : "code ")
-      + codes.map { "\($0.key)" + ($0.name.map { " \($0)" } ?? "") }.joined(separator: ", ")
+    var bytes: [UInt8] = []
+    append(to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// The description's bytes, written without a string per code: every
+  /// evidence text of a code mapping has them.
+  func append(to bytes: inout [UInt8]) {
+    bytes += (listedAs ? "listed as " : "code ").utf8
+    for (position, code) in codes.enumerated() {
+      if position > 0 { bytes += ", ".utf8 }
+      bytes += code.scheme.utf8
+      bytes.append(0x3A)  // :
+      bytes += code.code.utf8
+      if let name = code.name {
+        bytes.append(0x20)
+        bytes += name.utf8
+      }
+    }
   }
 }
