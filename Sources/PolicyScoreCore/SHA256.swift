@@ -5,11 +5,17 @@ import CSHA256
 /// Manifests carry hashes a user can check with `sha256sum`; Foundation on
 /// Linux has no CryptoKit.
 public struct SHA256 {
-  private var state: [UInt32] = [
+  // The state and the partial block held in the value, not in arrays: the
+  // store fingerprints every holding's description, a hasher each.
+  private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
     0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
-    0x5be0_cd19,
-  ]
-  private var buffer: [UInt8] = []
+    0x5be0_cd19
+  )
+  /// A partial block: its first `buffered` bytes.
+  private var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
+    0, 0, 0, 0, 0, 0, 0, 0
+  )
+  private var buffered = 0
   private var length: UInt64 = 0
 
   private static let k: [UInt32] = [
@@ -46,13 +52,14 @@ public struct SHA256 {
   public mutating func update(_ bytes: UnsafeRawBufferPointer) {
     length &+= UInt64(bytes.count)
     var index = 0
-    if !buffer.isEmpty {
-      let take = min(64 - buffer.count, bytes.count)
-      buffer += bytes[0..<take]
+    if buffered > 0 {
+      let take = min(64 - buffered, bytes.count)
+      keep(UnsafeRawBufferPointer(rebasing: bytes[0..<take]))
       index = take
-      if buffer.count == 64 {
-        buffer.withUnsafeBytes { compress($0.baseAddress.unsafelyUnwrapped, blocks: 1) }
-        buffer.removeAll(keepingCapacity: true)
+      if buffered == 64 {
+        let block = buffer
+        withUnsafeBytes(of: block) { compress($0.baseAddress.unsafelyUnwrapped, blocks: 1) }
+        buffered = 0
       }
     }
     let blocks = (bytes.count - index) / 64
@@ -60,27 +67,42 @@ public struct SHA256 {
       compress(base + index, blocks: blocks)
       index += blocks * 64
     }
-    if index < bytes.count { buffer += bytes[index...] }
+    if index < bytes.count { keep(UnsafeRawBufferPointer(rebasing: bytes[index...])) }
+  }
+
+  /// Adds `bytes`, which fit, to the partial block.
+  private mutating func keep(_ bytes: UnsafeRawBufferPointer) {
+    let start = buffered
+    withUnsafeMutableBytes(of: &buffer) { block in
+      UnsafeMutableRawBufferPointer(rebasing: block[start..<(start + bytes.count)])
+        .copyMemory(from: bytes)
+    }
+    buffered += bytes.count
   }
 
   /// The digest as 64 lower-case hex characters.
   public mutating func finalizeHex() -> String {
     let bitLength = length &* 8
     // The last one or two blocks: the partial block, 0x80, zeros, the length.
-    let blocks = buffer.count < 56 ? 1 : 2
+    let blocks = buffered < 56 ? 1 : 2
+    let (block, count) = (buffer, buffered)
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
       tail.initialize(repeating: 0)
-      _ = tail.update(fromContentsOf: buffer)
-      tail[buffer.count] = 0x80
+      withUnsafeBytes(of: block) { _ = tail.update(fromContentsOf: $0[..<count]) }
+      tail[count] = 0x80
       for index in 0..<8 {
         tail[blocks * 64 - 1 - index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * index))
       }
       compress(UnsafeRawPointer(tail.baseAddress.unsafelyUnwrapped), blocks: blocks)
     }
-    buffer.removeAll()
+    buffered = 0
+    let words = state
     return String(unsafeUninitializedCapacity: 64) { out in
       let digits: StaticString = "0123456789abcdef"
-      for (index, word) in state.enumerated() {
+      for index in 0..<8 {
+        let word = withUnsafeBytes(of: words) {
+          $0.load(fromByteOffset: 4 * index, as: UInt32.self)
+        }
         for nibble in 0..<8 {
           let value = Int((word >> UInt32(28 - 4 * nibble)) & 0xf)
           out[8 * index + nibble] = digits.utf8Start[value]
@@ -126,13 +148,16 @@ public struct SHA256 {
   /// The compression function over `blocks` consecutive 64-byte blocks.
   private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
     if accelerated {
-      state.withUnsafeMutableBufferPointer { state in
-        csha256_compress(state.baseAddress, data.assumingMemoryBound(to: UInt8.self), blocks)
+      withUnsafeMutableBytes(of: &state) { state in
+        csha256_compress(
+          state.baseAddress?.assumingMemoryBound(to: UInt32.self),
+          data.assumingMemoryBound(to: UInt8.self),
+          blocks
+        )
       }
       return
     }
-    var (h0, h1, h2, h3) = (state[0], state[1], state[2], state[3])
-    var (h4, h5, h6, h7) = (state[4], state[5], state[6], state[7])
+    var (h0, h1, h2, h3, h4, h5, h6, h7) = state
     withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
       SHA256.k.withUnsafeBufferPointer { k in
         for block in 0..<blocks {
@@ -166,7 +191,7 @@ public struct SHA256 {
         }
       }
     }
-    state = [h0, h1, h2, h3, h4, h5, h6, h7]
+    state = (h0, h1, h2, h3, h4, h5, h6, h7)
   }
 
   @inline(__always)
