@@ -371,9 +371,9 @@ public final class Mapper: Sendable {
       return true
     }
     // Most names have no legal form to strip: they are not copied.
-    var bytes = trimmed
+    var text = trimmed
     guard
-      bytes.withUTF8({ bytes in
+      text.withUTF8({ bytes in
         bytes.last.map { nameSuffixEnds[Int($0)] } == true
           && nameSuffixes.contains { endsWith($0, bytes) }
       })
