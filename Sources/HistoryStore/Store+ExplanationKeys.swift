@@ -1,4 +1,5 @@
 import PolicyScoreCore
+import PolicyScoring
 
 extension Store {
   /// The key the store keeps each explanation under: the run's own, unless
@@ -25,7 +26,7 @@ extension Store {
     }
     return try rows.map { row in
       guard let other = held[row.key], other != (row.segment, row.text) else { return row.key }
-      let digest = SHA256.hex(of: Array((row.segment + " " + row.text).utf8))
+      let digest = SHA256.hex(of: Explanations.hashed(segment: row.segment, text: row.text))
       for digits in [16, 64] {
         let longer = String(row.key.prefix(1) + digest.prefix(digits))
         let found = try db.query(

@@ -63,9 +63,15 @@ public struct Explanations: Sendable {
     self.segments = segments
     origins = first.map { scores[$0.score].origin }
     keys = SHA256.keys("E", count: texts.count) {
-      Array((segments[$0].rawValue + " " + texts[$0]).utf8)
+      Self.hashed(segment: segments[$0].rawValue, text: texts[$0])
     }
     self.numbering = numbering
+  }
+
+  /// What a key's digest is of: the segment, a space and the text; the
+  /// store lengthens a key from the same digest.
+  package static func hashed(segment: String, text: String) -> [UInt8] {
+    Array((segment + " " + text).utf8)
   }
 
   /// The explanations of the score at `index`, one per segment of its mix.
