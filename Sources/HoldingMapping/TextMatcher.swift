@@ -3,8 +3,9 @@ import PolicyScoreCore
 import PortfolioImport
 
 /// Finds every lexicon term in a text in one pass: an Aho–Corasick automaton
-/// over UTF-8 bytes, compiled to a dense table over byte classes, with ASCII
-/// case folded.
+/// over UTF-8 bytes and byte classes, with ASCII case folded; its shallow
+/// states in a dense table, its deep ones by their own edges and failure
+/// links, so that the whole fits in a core's cache.
 ///
 /// An ASCII term must start at a word boundary (the byte before it is not an
 /// ASCII letter or digit); a term of at most 4 bytes must also end at one, so
@@ -58,20 +59,43 @@ public struct TextMatcher: Sendable {
   /// Each byte's class: the bytes no term holds share class 0, and an ASCII
   /// capital has its small letter's class.
   private let classes: [UInt16]
-  /// The next state's offset, or its complement where patterns end.
+  /// The number of byte classes: the length of a row of `dense`.
+  private let width: Int
+  /// The next states of the shallow states, where a text mostly is.
   ///
-  /// From the state at `offset` (its number times `width`), reading a byte of
-  /// class `c` leads to `transitions[offset + c]`. Rows of classes, not of
-  /// 256 bytes, make the table a third of the size.
-  private let transitions: [Int32]
+  /// The states are numbered breadth first; as many of the first ones as
+  /// fit in 128 KB have a full row, `dense[state * width + class]`. Each
+  /// next state is complemented where patterns end.
+  ///
+  /// A full row for every state took 4.7 MB, more than a core's cache, and
+  /// each byte of text waited for memory.
+  private let dense: [Int32]
+  /// How many states have a row of `dense`.
+  private let denseCount: Int
+  /// Each deeper state's own edges, by its number less `denseCount`; from
+  /// one, a byte it has no edge for is read again from its failure state.
+  private let deep: [Deep]
+  /// The edges of `deep` after each one's first: the class of each, and its
+  /// next state as in `dense`.
+  private let edgeClasses: [UInt16]
+  private let edgeTargets: [Int32]
   /// Pattern indices ending at each state: `outputs[outputStart[s]..<outputStart[s+1]]`.
   private let outputStart: [Int32]
-  /// The number of byte classes: the length of a row of `transitions`.
-  private let width: Int
   private let outputs: [Int32]
   /// Each pattern's byte length and boundary needs (1: start, 2: end), for
   /// the matching loop.
   private let shapes: [(length: Int, boundaries: UInt8)]
+
+  /// A state without a dense row, in 16 bytes: its first edge, which most
+  /// such states have alone; the rest in `edgeClasses` and `edgeTargets`;
+  /// and the state that reads a byte it has no edge for.
+  private struct Deep {
+    var firstClass: UInt16
+    var edgeCount: UInt16
+    var firstTarget: Int32
+    var moreEdges: Int32
+    var failure: Int32
+  }
 
   /// Compiles the terms and the markers.
   ///
@@ -140,21 +164,24 @@ public struct TextMatcher: Sendable {
       }
       own[state].append(Int32(patternIndex))
     }
-    // Breadth-first: failure links, merged outputs, and missing edges filled.
+    // Breadth-first: failure links, merged outputs, missing edges filled,
+    // and each state's own edges kept.
     let stateCount = own.count
     var failure = [Int32](repeating: 0, count: stateCount)
     var merged = own
-    var queue: [Int] = []
+    var edges = [[(symbol: UInt16, next: Int32)]](repeating: [], count: stateCount)
+    var queue: [Int] = [0]
     for symbol in 0..<width {
       let next = table[symbol]
       if next < 0 {
         table[symbol] = 0
       } else {
         failure[Int(next)] = 0
+        edges[0].append((UInt16(symbol), next))
         queue.append(Int(next))
       }
     }
-    var head = 0
+    var head = 1
     while head < queue.count {
       let state = queue[head]
       head += 1
@@ -167,27 +194,55 @@ public struct TextMatcher: Sendable {
           table[slot] = fallback
         } else {
           failure[Int(next)] = fallback
+          edges[state].append((UInt16(symbol), next))
           queue.append(Int(next))
         }
       }
     }
+    // Renumbered breadth first (the queue's order), complemented where
+    // patterns end, so that the matching loop makes one sign test per byte.
+    var number = [Int32](repeating: 0, count: stateCount)
+    for (place, state) in queue.enumerated() { number[state] = Int32(place) }
+    func coded(_ state: Int32) -> Int32 {
+      merged[Int(state)].isEmpty ? number[Int(state)] : ~number[Int(state)]
+    }
+    let denseCount = min(stateCount, max(1, 128 * 1024 / MemoryLayout<Int32>.stride / width))
+    var dense: [Int32] = []
+    dense.reserveCapacity(denseCount * width)
+    for state in queue.prefix(denseCount) {
+      dense += table[(state * width)..<(state * width + width)].lazy.map(coded)
+    }
+    var deep: [Deep] = []
+    var edgeClasses: [UInt16] = []
+    var edgeTargets: [Int32] = []
+    for state in queue.dropFirst(denseCount) {
+      let own = edges[state]
+      deep.append(
+        Deep(
+          firstClass: own.first?.symbol ?? 0,
+          edgeCount: UInt16(own.count),
+          firstTarget: own.first.map { coded($0.next) } ?? 0,
+          moreEdges: Int32(edgeClasses.count),
+          failure: number[Int(failure[state])]
+        )
+      )
+      edgeClasses += own.dropFirst().map(\.symbol)
+      edgeTargets += own.dropFirst().map { coded($0.next) }
+    }
     var starts: [Int32] = [0]
     var flat: [Int32] = []
-    for list in merged {
-      flat += list
+    for state in queue {
+      flat += merged[state]
       starts.append(Int32(flat.count))
-    }
-    // Offsets instead of state numbers, and output states marked, so that
-    // the matching loop makes one table load and one sign test per byte.
-    let hasOutput = merged.map { !$0.isEmpty }
-    for slot in table.indices {
-      let next = table[slot]
-      table[slot] = hasOutput[Int(next)] ? ~(next * Int32(width)) : next * Int32(width)
     }
     self.classes = classes
     self.width = width
     self.patterns = patterns
-    self.transitions = table
+    self.dense = dense
+    self.denseCount = denseCount
+    self.deep = deep
+    self.edgeClasses = edgeClasses
+    self.edgeTargets = edgeTargets
     self.outputStart = starts
     self.outputs = flat
     self.shapes = patterns.map {
@@ -220,51 +275,7 @@ public struct TextMatcher: Sendable {
 
   /// `matches(in:)` over UTF-8 bytes.
   public func matches(in bytes: UnsafeBufferPointer<UInt8>) -> [Match] {
-    classes.withUnsafeBufferPointer { classes in
-      transitions.withUnsafeBufferPointer { transitions in
-        outputStart.withUnsafeBufferPointer { outputStart in
-          matches(bytes, classes, transitions, outputStart)
-        }
-      }
-    }
-  }
-
-  private func matches(
-    _ bytes: UnsafeBufferPointer<UInt8>,
-    _ classes: UnsafeBufferPointer<UInt16>,
-    _ transitions: UnsafeBufferPointer<Int32>,
-    _ outputStart: UnsafeBufferPointer<Int32>
-  ) -> [Match] {
-    // Room for a text's usual matches at once, not grown match by match.
-    var spans: [(pattern: Int, begin: Int, end: Int)] = []
-    spans.reserveCapacity(16)
-    var offset = 0
-    for position in bytes.indices {
-      let next = transitions[offset &+ Int(classes[Int(bytes[position])])]
-      if next >= 0 {
-        offset = Int(next)
-        continue
-      }
-      offset = Int(~next)
-      let state = offset / width
-      let start = Int(outputStart[state])
-      let end = Int(outputStart[state &+ 1])
-      guard start < end else { continue }
-      for slot in start..<end {
-        let patternIndex = Int(outputs[slot])
-        let (length, boundaries) = shapes[patternIndex]
-        let begin = position + 1 - length
-        if boundaries & 1 != 0 && begin > 0 && TextMatcher.isWordByte(bytes[begin - 1]) {
-          continue
-        }
-        if boundaries & 2 != 0 && position + 1 < bytes.count
-          && TextMatcher.isWordByte(bytes[position + 1])
-        {
-          continue
-        }
-        spans.append((patternIndex, begin, position + 1))
-      }
-    }
+    var spans = spans(in: bytes)
     // Markers say how to read the terms; they are not terms. A `word`
     // marker stays, to hold the terms inside it.
     var side: [(marker: Int, clause: Range<Int>)] = []
@@ -319,6 +330,68 @@ public struct TextMatcher: Sendable {
     }
     found.removeLast(found.count - unique)
     return found
+  }
+
+  /// Every occurrence of every pattern in `bytes` that keeps its boundaries,
+  /// in the order they end: its pattern and its bytes' range.
+  func spans(in bytes: UnsafeBufferPointer<UInt8>) -> [(pattern: Int, begin: Int, end: Int)] {
+    // Room for a text's usual matches at once, not grown match by match.
+    var spans: [(pattern: Int, begin: Int, end: Int)] = []
+    spans.reserveCapacity(16)
+    classes.withUnsafeBufferPointer { classes in
+      dense.withUnsafeBufferPointer { dense in
+        deep.withUnsafeBufferPointer { deep in
+          edgeClasses.withUnsafeBufferPointer { edgeClasses in
+            edgeTargets.withUnsafeBufferPointer { edgeTargets in
+              var state = 0
+              for position in bytes.indices {
+                let symbol = classes[Int(bytes[position])]
+                var from = state
+                var next: Int32 = 0
+                // A deep state's own edges, else its failure's, until a
+                // state with a dense row, which has every edge.
+                while from >= denseCount {
+                  let node = deep[from &- denseCount]
+                  if node.firstClass == symbol && node.edgeCount > 0 {
+                    next = node.firstTarget
+                    break
+                  }
+                  var edge = Int(node.moreEdges)
+                  let last = edge &+ Int(node.edgeCount) &- 1
+                  while edge < last && edgeClasses[edge] != symbol { edge &+= 1 }
+                  if edge < last {
+                    next = edgeTargets[edge]
+                    break
+                  }
+                  from = Int(node.failure)
+                }
+                if from < denseCount { next = dense[from &* width &+ Int(symbol)] }
+                if next >= 0 {
+                  state = Int(next)
+                  continue
+                }
+                state = Int(~next)
+                for slot in Int(outputStart[state])..<Int(outputStart[state &+ 1]) {
+                  let patternIndex = Int(outputs[slot])
+                  let (length, boundaries) = shapes[patternIndex]
+                  let begin = position + 1 - length
+                  if boundaries & 1 != 0 && begin > 0 && TextMatcher.isWordByte(bytes[begin - 1]) {
+                    continue
+                  }
+                  if boundaries & 2 != 0 && position + 1 < bytes.count
+                    && TextMatcher.isWordByte(bytes[position + 1])
+                  {
+                    continue
+                  }
+                  spans.append((patternIndex, begin, position + 1))
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return spans
   }
 
   /// Where the clause that goes on at `start` ends: at the next comma,
