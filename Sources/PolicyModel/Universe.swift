@@ -10,8 +10,10 @@ import PolicyScoreCore
 public struct Universe: Sendable {
   /// By canonical ticker.
   public private(set) var listings: [String: Listing] = [:]
-  /// Folded name → the tickers it names, one per company.
-  private var byName: [String: [String]] = [:]
+  /// Folded names and the tickers each names, one per company, filed by
+  /// the name's hash: a holding's name is looked up without making a
+  /// string of it or comparing strings.
+  private var byName: [UInt64: [Named]] = [:]
   /// Marks before a name, only when a Chinese character follows.
   let namePrefixes: [String]
   /// Marks and legal forms after a name, folded to UTF-8, longest first.
@@ -39,24 +41,31 @@ public struct Universe: Sendable {
     byName.reserveCapacity(byName.count + 2 * more)
   }
 
+  /// A folded name and the tickers it names.
+  private struct Named: Sendable {
+    var key: [UInt8]
+    var tickers: [String]
+  }
+
   /// Adds `listing`; a ticker already present keeps its first listing.
   public mutating func add(_ listing: Listing) {
     guard listings[listing.ticker] == nil else { return }
     listings[listing.ticker] = listing
     for name in [listing.nameZH, listing.nameEN, listing.fullNameZH] where !name.isEmpty {
-      let key = key(name)
+      let key = withKey(name) { Array($0) }
       guard !key.isEmpty else { continue }
-      guard let tickers = byName[key] else {
-        byName[key] = [listing.ticker]
+      let hash = Self.hash(key)
+      guard let place = byName[hash]?.firstIndex(where: { $0.key == key }) else {
+        byName[hash, default: []].append(Named(key: key, tickers: [listing.ticker]))
         continue
       }
       // One entry per company: a second listing of a company already named
       // here adds nothing.
       let company = Set([listing.ticker] + listing.sameCompany)
-      if !tickers.contains(where: {
+      if byName[hash]?[place].tickers.contains(where: {
         company.contains($0) || listings[$0]?.sameCompany.contains(listing.ticker) == true
-      }) {
-        byName[key, default: []].append(listing.ticker)
+      }) == false {
+        byName[hash]?[place].tickers.append(listing.ticker)
       }
     }
   }
@@ -65,16 +74,28 @@ public struct Universe: Sendable {
 
   /// The listings `name` names: one, several companies (ambiguous), or none.
   public func listings(named name: String) -> [Listing] {
-    (byName[key(name)] ?? []).compactMap { listings[$0] }
+    withKey(name) { key in
+      guard let named = byName[Self.hash(key)]?.first(where: { $0.key.elementsEqual(key) }) else {
+        return []
+      }
+      return named.tickers.compactMap { listings[$0] }
+    }
   }
 
   /// `name` folded for comparison: `*ST 康美药业股份有限公司` → `康美药业`,
   /// `MicroPort Scientific Corporation` → `microportscientific`.
-  ///
-  /// Every holding's name goes through here, so it works on UTF-8 bytes.
   public func key(_ name: String) -> String {
+    withKey(name) { String(decoding: $0, as: UTF8.self) }
+  }
+
+  /// `body` given `key(name)` as UTF-8, in scratch memory: every holding's
+  /// name is folded to be looked up.
+  func withKey<Result>(
+    _ name: String,
+    _ body: (UnsafeMutableBufferPointer<UInt8>.SubSequence) -> Result
+  ) -> Result {
     var text = Substring(name)
-    while text.first == " " { text = text.dropFirst() }
+    while text.utf8.first == 0x20 { text = text.dropFirst() }
     // The marks begin with an ASCII letter or `*`; most names do not.
     let lead = text.utf8.first ?? 0
     var changed = lead == 0x2A || (lead >= 0x41 && lead <= 0x5A)
@@ -101,8 +122,14 @@ public struct Universe: Sendable {
           break
         }
       }
-      return String(decoding: folded[..<count], as: UTF8.self)
+      return body(folded[..<count])
     }
+  }
+
+  /// FNV-1a: the names' keys are short, and a hash of their bytes spares a
+  /// string per holding.
+  static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    bytes.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
   }
 
   /// Lower-cased half-width letters, digits and Chinese characters only.
