@@ -143,6 +143,12 @@ public struct Universe: Sendable {
 
   /// `body` given `text` folded, in scratch memory: every holding's name is
   /// folded to be looked up, and most names fit on the stack.
+  ///
+  /// The bytes are in Unicode's composed form (NFC), so that a name's
+  /// canonically equivalent spellings (a compatibility ideograph and its
+  /// unified one, a Hangul syllable and its letters) fold alike, as two
+  /// equal strings would. ASCII and the unified ideographs are composed
+  /// already; only names with other letters are normalised.
   static func withFoldedBytes<Result>(
     _ text: Substring,
     _ body: (UnsafeMutableBufferPointer<UInt8>.SubSequence) -> Result
@@ -151,6 +157,7 @@ public struct Universe: Sendable {
     // ('İ', 2 bytes, is 'i̇', 3); the other forms only get shorter.
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * text.utf8.count) { out in
       var count = 0
+      var composed = true
       func append(_ byte: UInt8) {
         precondition(count < out.count, "a folded name outgrew twice its length")
         out[count] = byte
@@ -173,9 +180,14 @@ public struct Universe: Sendable {
           append(0x80 | UInt8(value & 0x3F))
         } else if scalar.properties.isAlphabetic {
           for byte in String(scalar).lowercased().utf8 { append(byte) }
+          composed = false
         }
       }
-      return body(out[..<count])
+      guard !composed else { return body(out[..<count]) }
+      var normal = Array(
+        String(decoding: out[..<count], as: UTF8.self).precomposedStringWithCanonicalMapping.utf8
+      )
+      return normal.withUnsafeMutableBufferPointer { body($0[...]) }
     }
   }
 }
