@@ -67,7 +67,7 @@ public struct TextMatcher: Sendable {
   /// fit in 128 KB have a full row, `dense[state * width + class]`. Each
   /// next state is complemented where patterns end.
   ///
-  /// A full row for every state took 4.7 MB, more than a core's cache, and
+  /// A full row for every state took about 4.7 MB, more than a core's cache, and
   /// each byte of text waited for memory.
   private let dense: [Int32]
   /// How many states have a row of `dense`.

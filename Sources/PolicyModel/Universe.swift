@@ -62,9 +62,10 @@ public struct Universe: Sendable {
       // One entry per company: a second listing of a company already named
       // here adds nothing.
       let company = Set([listing.ticker] + listing.sameCompany)
-      if byName[hash]?[place].tickers.contains(where: {
+      let tickers = byName[hash]?[place].tickers ?? []
+      if !tickers.contains(where: {
         company.contains($0) || listings[$0]?.sameCompany.contains(listing.ticker) == true
-      }) == false {
+      }) {
         byName[hash]?[place].tickers.append(listing.ticker)
       }
     }
