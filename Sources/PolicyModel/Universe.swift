@@ -3,7 +3,7 @@ import PolicyScoreCore
 
 /// Every listing a holding can be identified as, by ticker or by name.
 ///
-/// Names are compared folded (`Universe.key(_:)`): width, case, spaces and
+/// Names are compared folded (`Universe.withKey(_:_:)`): width, case, spaces and
 /// punctuation, the legal form (股份有限公司, Co., Ltd.), a risk or trading
 /// mark (*ST, XD, N) and a listing mark (-B, -W, -SW) do not count. A name
 /// that several companies share identifies none of them.
@@ -83,14 +83,10 @@ public struct Universe: Sendable {
     }
   }
 
-  /// `name` folded for comparison: `*ST 康美药业股份有限公司` → `康美药业`,
-  /// `MicroPort Scientific Corporation` → `microportscientific`.
-  public func key(_ name: String) -> String {
-    withKey(name) { String(decoding: $0, as: UTF8.self) }
-  }
-
-  /// `body` given `key(name)` as UTF-8, in scratch memory: every holding's
-  /// name is folded to be looked up.
+  /// `body` given `name` folded for comparison, as UTF-8 in scratch memory
+  /// (every holding's name is folded to be looked up): `*ST
+  /// 康美药业股份有限公司` → `康美药业`, `MicroPort Scientific Corporation` →
+  /// `microportscientific`.
   func withKey<Result>(
     _ name: String,
     _ body: (UnsafeMutableBufferPointer<UInt8>.SubSequence) -> Result
