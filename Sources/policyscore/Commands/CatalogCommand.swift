@@ -20,6 +20,7 @@ struct CatalogCommand: ParsableCommand {
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List segments with category, item, domain and factors.",
       discussion: """
         Example:
@@ -64,6 +65,7 @@ struct CatalogCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show everything the model says about one segment.",
       discussion: """
         Example:
@@ -96,6 +98,7 @@ struct CatalogCommand: ParsableCommand {
 
   struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "search",
       abstract: "Find segments whose id, names or keywords contain a text.",
       discussion: """
         Example:

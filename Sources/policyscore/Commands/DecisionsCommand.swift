@@ -20,6 +20,7 @@ struct DecisionsCommand: ParsableCommand {
 
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "export",
       abstract: "Write the decisions in force to a file that 'map apply' reads back.",
       discussion: """
         The file has the review file's columns (action, segments, reason,
@@ -61,6 +62,7 @@ struct DecisionsCommand: ParsableCommand {
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List saved mapping decisions, the one in force for each company first.",
       discussion: """
         Status: 'in force'; 're-review', when the company's description in

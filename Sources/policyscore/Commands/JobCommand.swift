@@ -20,6 +20,7 @@ struct JobCommand: ParsableCommand {
 
   struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "run",
       abstract:
         "Run a job file: score its portfolios under its scenarios, keep the history, diff against the last run.",
       discussion: """

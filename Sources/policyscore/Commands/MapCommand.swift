@@ -56,6 +56,7 @@ struct MapCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show how a portfolio maps: coverage by method and domain, the uncertain holdings.",
       discussion: """
         Exit codes: 0 success; 1 unreadable file or bad model; 64 bad
@@ -181,6 +182,7 @@ struct MapCommand: ParsableCommand {
 
   struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "apply",
       abstract: "Save the decisions marked in a review file, or a decisions export, to the store.",
       discussion: """
         A file with any error (an unknown segment, an unknown action, a
@@ -240,6 +242,7 @@ struct MapCommand: ParsableCommand {
 
   struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "evaluate",
       abstract: "Measure the mapping against a labelled set of companies.",
       discussion: """
         The labels file has the columns ticker, name, description, domain,

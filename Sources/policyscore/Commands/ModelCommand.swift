@@ -19,6 +19,7 @@ struct ModelCommand: ParsableCommand {
 
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "check",
       abstract: "Validate every model file and count what the model rests on.",
       discussion: """
         Every problem is reported with file:line:column; the exit code is 1 when

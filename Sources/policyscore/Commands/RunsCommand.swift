@@ -20,6 +20,7 @@ struct RunsCommand: ParsableCommand {
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List recent runs, newest first.",
       discussion: "Example:\n  policyscore runs list --limit 20 --format csv > runs.csv"
     )
@@ -57,6 +58,7 @@ struct RunsCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show one run: its manifest and its top holdings.",
       discussion: "Example:\n  policyscore runs show 12 --top 20"
     )
@@ -105,6 +107,7 @@ struct RunsCommand: ParsableCommand {
 
   struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "diff",
       abstract:
         "Compare two runs: new and dropped holdings, rank moves, tier changes, changed assumptions.",
       discussion: "Example:\n  policyscore runs diff 11 12 --threshold 3 --format csv > diff.csv"
@@ -141,6 +144,7 @@ struct RunsCommand: ParsableCommand {
 
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "export",
       abstract: "Export a stored run's scores as CSV.",
       discussion: "Example:\n  policyscore runs export 12 > run-12.csv"
     )
@@ -173,6 +177,7 @@ struct RunsCommand: ParsableCommand {
 
   struct Prune: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "prune",
       abstract: "Delete all but the newest runs.",
       discussion: """
         With --job, keeps the job's newest N job runs and deletes the others with
