@@ -13,14 +13,15 @@ extension ModelLoader {
       namePrefixes: map.strings("name_prefixes"),
       nameSuffixes: state.nameSuffixes + map.strings("name_suffixes")
     )
-    var tags: Set<String> = []
+    // A few tags, compared as short strings rather than hashed.
+    var tags: [String] = []
     var divisions: [String] = []
     if let rule = map.map(
       "healthcare",
       keys: ["tags", "csrc", "verification", "sources", "note"],
       required: true
     ) {
-      tags = Set(rule.strings("tags"))
+      tags = rule.strings("tags")
       divisions = rule.strings("csrc")
       state.count(readFact(rule, state: &state).grade, .listing)
     }
@@ -29,61 +30,62 @@ extension ModelLoader {
       guard let name = entry.string("file", required: true) else { continue }
       let fact = readFact(entry, state: &state)
       state.universeFiles.insert(name)
-      guard let bytes = state.tables[name] else {
+      guard let table = state.tables[name] else {
         diagnostics.error("listing file '\(name)' is not in the model folder", at: entry.location)
         continue
       }
-      let table = CSVTable(bytes: bytes, file: displayPath(name))
       for column in ["ticker", "name_zh"] where table.column(column) == nil {
         diagnostics.error(
           "no column '\(column)'",
           at: SourceLocation(file: displayPath(name), line: 1, column: 1)
         )
       }
-      // Each header folded once, not once per listing.
-      let indices = Dictionary(
-        [
-          "ticker", "industry_tushare", "industry", "industry_csrc", "name_zh", "name_en",
-          "full_name_zh", "same_as",
-        ]
-        .map { ($0, table.column($0)) },
-        uniquingKeysWith: { first, _ in first }
-      )
-      let column = { (name: String) in indices[name] ?? table.column(name) }
+      // Each header looked up once, not once per listing.
+      let ticker = table.column("ticker")
+      let tagColumn = table.column("industry_tushare") ?? table.column("industry")
+      let (csrc, same) = (table.column("industry_csrc"), table.column("same_as"))
+      let (nameZH, nameEN) = (table.column("name_zh"), table.column("name_en"))
+      let fullNameZH = table.column("full_name_zh")
       universe.reserveCapacity(adding: table.records.count)
+      var listed = 0
       for record in table.records {
-        let symbol = Ticker(table.cell(record, column("ticker")))
+        let symbol = Ticker(table.cell(record, ticker))
         guard !symbol.canonical.isEmpty, symbol.problem == nil else {
-          diagnostics.error(
-            "'\(symbol.input)' is not a ticker",
-            at: table.location(record, column("ticker"))
-          )
+          diagnostics.error("'\(symbol.input)' is not a ticker", at: table.location(record, ticker))
           continue
         }
-        let tag = table.cell(record, column("industry_tushare") ?? column("industry"))
-        let division = table.cell(record, column("industry_csrc"))
-        let code = String(division.prefix { $0.isASCII && ($0.isLetter || $0.isNumber) })
+        let tag = table.cell(record, tagColumn)
+        let division = table.cell(record, csrc)
+        // The division's code: its leading ASCII letters and digits.
+        let code = String(
+          decoding: division.utf8.prefix { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte)
+              || (0x61...0x7A).contains(byte)
+          },
+          as: UTF8.self
+        )
         var codes: [String] = []
         if !tag.isEmpty { codes.append("TS:\(tag)") }
         if !code.isEmpty { codes.append("CSRC:\(code)") }
         universe.add(
           Listing(
             ticker: symbol.canonical,
-            nameZH: table.cell(record, column("name_zh")),
-            nameEN: table.cell(record, column("name_en")),
-            fullNameZH: table.cell(record, column("full_name_zh")),
+            nameZH: table.cell(record, nameZH),
+            nameEN: table.cell(record, nameEN),
+            fullNameZH: table.cell(record, fullNameZH),
             codes: codes,
-            industry: [tag, division].filter { !$0.isEmpty }.joined(separator: "; "),
+            industry: tag.isEmpty || division.isEmpty ? tag + division : "\(tag); \(division)",
             isHealthcare: tags.contains(tag)
               || divisions.contains { !code.isEmpty && code.hasPrefix($0) },
-            sameCompany: table.cell(record, column("same_as")).split(separator: " ").map {
+            sameCompany: table.cell(record, same).split(separator: " ").map {
               Ticker(String($0)).canonical
             },
             fact: fact
           )
         )
-        state.count(fact.grade, .listing)
+        listed += 1
       }
+      if listed > 0 { state.count(fact.grade, .listing, listed) }
     }
     // A registered company is a healthcare listing under each of its
     // tickers, known to the universe even when no listing file has it.

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyScoreCore
+import Yams
 
 /// Reads `Models/`, decoding each file into domain types and collecting every
 /// problem, each with file, line and column, before deciding to fail.
@@ -30,30 +31,43 @@ struct ModelLoader {
     let names = ((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? [])
       .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".csv") }.sorted()
     var hasher = SHA256()
-    var documents: [String: YAMLNode] = [:]
-    var tables: [String: [UInt8]] = [:]
+    var contents: [Data] = []
     for name in names {
       let url = directory.appendingPathComponent(name)
       guard let data = fileManager.contents(atPath: url.path) else {
         throw .missingFile(url.path)
       }
       hasher.update(Array(name.utf8) + [0] + Array(data) + [0])
-      if name.hasSuffix(".csv") {
-        tables[name] = Array(data)
-        continue
+      contents.append(data)
+    }
+    // The files parsed on every core, each YAML file with its own
+    // diagnostics, which are then reported in the files' order.
+    let parsed = Parallel.each(names.count) { index -> Parsed in
+      let file = displayPath(names[index])
+      if names[index].hasSuffix(".csv") {
+        return .table(CSVTable(bytes: Array(contents[index]), file: file))
       }
-      let file = displayPath(name)
-      guard let text = String(data: data, encoding: .utf8) else {
-        diagnostics.error("not UTF-8 text", at: SourceLocation(file: file, line: 1, column: 1))
-        continue
+      let own = DiagnosticCollector()
+      guard let text = String(data: contents[index], encoding: .utf8) else {
+        own.error("not UTF-8 text", at: SourceLocation(file: file, line: 1, column: 1))
+        return .document(nil, own.diagnostics)
       }
-      if let node = YAMLNode.parse(text, file: file, diagnostics: diagnostics) {
-        documents[name] = node
+      return .document(YAMLNode.parse(text, file: file, diagnostics: own)?.node, own.diagnostics)
+    }
+    var documents: [String: YAMLNode] = [:]
+    var state = State()
+    for (name, parsed) in zip(names, parsed) {
+      switch parsed {
+      case .table(let table):
+        state.tables[name] = table
+      case .document(let node, let found):
+        for diagnostic in found { diagnostics.emit(diagnostic) }
+        if let node {
+          documents[name] = YAMLNode(node: node, file: displayPath(name), diagnostics: diagnostics)
+        }
       }
     }
-    var state = State()
     state.contentHash = hasher.finalizeHex()
-    state.tables = tables
     read(documents, into: &state)
     if diagnostics.hasErrors { throw .invalid(diagnostics.diagnostics) }
     guard let parameters = state.parameters else { throw .invalid(diagnostics.diagnostics) }
@@ -89,6 +103,12 @@ struct ModelLoader {
     )
   }
 
+  /// A file of the folder, parsed.
+  private enum Parsed {
+    case document(Node?, [Diagnostic])
+    case table(CSVTable)
+  }
+
   /// The file's full path: the command line shows it as the user can open
   /// it from the current folder.
   func displayPath(_ name: String) -> String {
@@ -109,7 +129,7 @@ struct ModelLoader {
     var codes: [String: IndustryCode] = [:]
     var registry: [String: RegisteredCompany] = [:]
     /// The CSV files of the folder by name, for the universe to read.
-    var tables: [String: [UInt8]] = [:]
+    var tables: [String: CSVTable] = [:]
     var universeFiles: Set<String> = []
     var universe = Universe(namePrefixes: [], nameSuffixes: [])
     var lexicon: [SegmentID: Lexicon.Entry] = [:]

@@ -14,8 +14,9 @@ public struct Universe: Sendable {
   /// the name's hash: a holding's name is looked up without making a
   /// string of it or comparing strings.
   private var byName: [UInt64: [Named]] = [:]
-  /// Marks before a name, only when a Chinese character follows.
-  let namePrefixes: [String]
+  /// Marks before a name, only when a Chinese character follows, as UTF-8,
+  /// longest first.
+  let namePrefixBytes: [[UInt8]]
   /// Marks and legal forms after a name, folded to UTF-8, longest first.
   let nameSuffixBytes: [[UInt8]]
   /// Whether a suffix ends in each byte: a name that ends otherwise has none
@@ -23,9 +24,10 @@ public struct Universe: Sendable {
   private let suffixEnds: [Bool]
 
   public init(namePrefixes: [String], nameSuffixes: [String]) {
-    self.namePrefixes = namePrefixes.sorted { $0.count > $1.count }
-    let suffixes = nameSuffixes.map { Self.foldedBytes(Substring($0)) }
-      .filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+    namePrefixBytes = namePrefixes.map { Array($0.utf8) }.filter { !$0.isEmpty }
+      .sorted { $0.count > $1.count }
+    let suffixes = Set(nameSuffixes.map { Self.foldedBytes(Substring($0)) }).filter { !$0.isEmpty }
+      .sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
     nameSuffixBytes = suffixes
     var ends = [Bool](repeating: false, count: 256)
     for suffix in suffixes { ends[Int(suffix[suffix.count - 1])] = true }
@@ -91,31 +93,37 @@ public struct Universe: Sendable {
     _ name: String,
     _ body: (UnsafeMutableBufferPointer<UInt8>.SubSequence) -> Result
   ) -> Result {
-    var text = Substring(name)
-    while text.utf8.first == 0x20 { text = text.dropFirst() }
+    var text = Substring(name).utf8.drop { $0 == 0x20 }
     // The marks begin with an ASCII letter or `*`; most names do not.
-    let lead = text.utf8.first ?? 0
+    let lead = text.first ?? 0
     var changed = lead == 0x2A || (lead >= 0x41 && lead <= 0x5A)
     while changed {
       changed = false
-      for prefix in namePrefixes where text.hasPrefix(prefix) {
-        let rest = text.dropFirst(prefix.count).drop { $0 == " " }
-        // A mark, not the start of an English name: a Chinese name follows.
-        guard let next = rest.unicodeScalars.first, next.value >= 0x3400 else { continue }
+      for prefix in namePrefixBytes where text.starts(with: prefix) {
+        let rest = text.dropFirst(prefix.count).drop { $0 == 0x20 }
+        // A mark, not the start of an English name: a Chinese name follows
+        // (U+3400, the first, is E3 90 80 in UTF-8).
+        guard let next = rest.first,
+          next > 0xE3 || (next == 0xE3 && rest.dropFirst().first ?? 0 >= 0x90)
+        else { continue }
         text = rest
         changed = true
         break
       }
     }
-    return Self.withFoldedBytes(text) { folded in
+    // The closure takes the two tables, not a copy of the universe.
+    let (suffixes, suffixEnds) = (nameSuffixBytes, suffixEnds)
+    return Self.withFoldedBytes(Substring(text)) { folded in
       var count = folded.count
-      changed = count > 0 && suffixEnds[Int(folded[count - 1])]
-      while changed {
-        changed = false
-        for suffix in nameSuffixBytes
-        where count > suffix.count && folded[(count - suffix.count)..<count].elementsEqual(suffix) {
+      var dropping = count > 0 && suffixEnds[Int(folded[count - 1])]
+      while dropping {
+        dropping = false
+        for suffix in suffixes
+        where count > suffix.count && suffix.last == folded[count - 1]
+          && folded[(count - suffix.count)..<count].elementsEqual(suffix)
+        {
           count -= suffix.count
-          changed = true
+          dropping = true
           break
         }
       }
@@ -150,41 +158,55 @@ public struct Universe: Sendable {
     _ text: Substring,
     _ body: (UnsafeMutableBufferPointer<UInt8>.SubSequence) -> Result
   ) -> Result {
-    // Lower case is at most half as long again as upper case in UTF-8
-    // ('İ', 2 bytes, is 'i̇', 3); the other forms only get shorter.
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * text.utf8.count) { out in
-      var count = 0
-      var composed = true
-      func append(_ byte: UInt8) {
-        precondition(count < out.count, "a folded name outgrew twice its length")
-        out[count] = byte
-        count += 1
-      }
-      for scalar in text.unicodeScalars {
-        var value = scalar.value
-        if (0xFF01...0xFF5E).contains(value) { value -= 0xFEE0 }
-        if value < 0x80 {
-          let byte = UInt8(value)
-          switch byte {
-          case 0x30...0x39, 0x61...0x7A: append(byte)
-          case 0x41...0x5A: append(byte | 0x20)
-          default: break
-          }
-        } else if (0x3400...0x9FFF).contains(value) {
-          // Three bytes in UTF-8, written without a String per character.
-          append(0xE0 | UInt8(value >> 12))
-          append(0x80 | UInt8((value >> 6) & 0x3F))
-          append(0x80 | UInt8(value & 0x3F))
-        } else if scalar.properties.isAlphabetic {
-          for byte in String(scalar).lowercased().utf8 { append(byte) }
-          composed = false
+    // The scalars are decoded from the bytes in place: a name is short, and
+    // stepping through a substring's scalars cost more than folding them.
+    var text = text
+    return text.withUTF8 { bytes in
+      // Lower case is at most half as long again as upper case in UTF-8
+      // ('İ', 2 bytes, is 'i̇', 3); the other forms only get shorter.
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * bytes.count) { out in
+        var count = 0
+        var composed = true
+        func append(_ byte: UInt8) {
+          precondition(count < out.count, "a folded name outgrew twice its length")
+          out[count] = byte
+          count += 1
         }
+        var index = 0
+        while index < bytes.count {
+          let lead = bytes[index]
+          var value = UInt32(lead)
+          var length = 1
+          if lead >= 0x80 {
+            length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+            value &= 0x7F >> length
+            for next in 1..<length { value = value << 6 | UInt32(bytes[index + next] & 0x3F) }
+          }
+          index += length
+          if (0xFF01...0xFF5E).contains(value) { value -= 0xFEE0 }
+          if value < 0x80 {
+            let byte = UInt8(value)
+            switch byte {
+            case 0x30...0x39, 0x61...0x7A: append(byte)
+            case 0x41...0x5A: append(byte | 0x20)
+            default: break
+            }
+          } else if (0x3400...0x9FFF).contains(value) {
+            // Three bytes in UTF-8, written without a String per character.
+            append(0xE0 | UInt8(value >> 12))
+            append(0x80 | UInt8((value >> 6) & 0x3F))
+            append(0x80 | UInt8(value & 0x3F))
+          } else if let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic {
+            for byte in String(scalar).lowercased().utf8 { append(byte) }
+            composed = false
+          }
+        }
+        guard !composed else { return body(out[..<count]) }
+        var normal = Array(
+          String(decoding: out[..<count], as: UTF8.self).precomposedStringWithCanonicalMapping.utf8
+        )
+        return normal.withUnsafeMutableBufferPointer { body($0[...]) }
       }
-      guard !composed else { return body(out[..<count]) }
-      var normal = Array(
-        String(decoding: out[..<count], as: UTF8.self).precomposedStringWithCanonicalMapping.utf8
-      )
-      return normal.withUnsafeMutableBufferPointer { body($0[...]) }
     }
   }
 }

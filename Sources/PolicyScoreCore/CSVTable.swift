@@ -40,9 +40,19 @@ package struct CSVTable {
     let field = record.fields[index]
     // Most cells have nothing to trim: only those that do pay for it.
     guard let first = field.unicodeScalars.first, let last = field.unicodeScalars.last,
-      first.properties.isWhitespace || last.properties.isWhitespace
+      Self.isWhitespace(first) || Self.isWhitespace(last)
     else { return CSVCell.plain(field) }
     return CSVCell.plain(field.trimmingCharacters(in: .whitespacesAndNewlines))
+  }
+
+  /// Unicode's white space, without looking up ASCII or the scalars above
+  /// U+3000 (Chinese text), none of which but ASCII's are white space.
+  static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x09...0x0D, 0x20: true
+    case 0..<0x80, 0x3001...: false
+    default: scalar.properties.isWhitespace
+    }
   }
 
   /// The cell exactly as written, but for that apostrophe; for text that

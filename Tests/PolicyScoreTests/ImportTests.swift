@@ -57,6 +57,15 @@ import Testing
     #expect(CSVScanner(bytes: Array(text.utf8)).delimiter == delimiter)
   }
 
+  /// A cell is trimmed of Unicode's white space, which the table decides
+  /// without Unicode's tables for ASCII and Chinese text.
+  @Test func whiteSpaceIsUnicodesWhiteSpaceForEveryScalar() {
+    for value in UInt32(0)...0x10_FFFF {
+      guard let scalar = Unicode.Scalar(value) else { continue }
+      #expect(CSVTable.isWhitespace(scalar) == scalar.properties.isWhitespace, "U+\(value)")
+    }
+  }
+
   @Test func anUnterminatedQuoteIsAProblemNotACrash() {
     // The quote does not close: its line alone is the problem, and the
     // line after it is read as a record of its own.

@@ -341,7 +341,7 @@ import Testing
   @Test(arguments: [
     ("*ST康美", "600518.SH"), ("XD同仁堂", "600085.SH"), ("恒瑞医药股份有限公司", "600276.SH"),
     ("Jiangsu Hengrui Medicine Co., Ltd.", "600276.SH"), ("百济神州-U", "688235.SH"),
-    ("微创医疗", "0853.HK"), ("Innovent Biologics", "1801.HK"),
+    ("微创医疗", "0853.HK"), ("Innovent Biologics", "1801.HK"), ("N 恒瑞医药", "600276.SH"),
   ])
   func aNameIsFoundWithoutItsMarksAndLegalForm(_ name: String, _ ticker: String) throws {
     let found = sharedMapper.identify(testHolding(ticker: "", name: name)).listing
@@ -382,6 +382,20 @@ import Testing
   @Test func aNameFoldsToItsLowerCaseEvenWhereThatIsLonger() {
     #expect(Universe.fold("İÇ Ⱥ-Ⱦ Pharma Ａ１") == "i\u{307}çⱥⱦpharmaa1")
     #expect(Universe.fold(String(repeating: "Ⱥ", count: 40)) == String(repeating: "ⱥ", count: 40))
+  }
+
+  /// A mark is dropped only before a Chinese character (U+3400 on): not
+  /// from an English name, nor before a Chinese bracket or space.
+  @Test func aMarkIsDroppedOnlyBeforeAChineseName() {
+    let universe = Universe(namePrefixes: ["N", "ST"], nameSuffixes: [])
+    func key(_ name: String) -> String {
+      universe.withKey(name) { String(decoding: $0, as: UTF8.self) }
+    }
+    #expect(key("N恒瑞") == "恒瑞")
+    #expect(key("ST \u{3400}") == "\u{3400}")
+    #expect(key("Novartis") == "novartis")
+    #expect(key("N「恒瑞」") == "n恒瑞")
+    #expect(key("N\u{33FF}") == "n")
   }
 
   @Test func aNameOfTwoCompaniesIsBorderlineNotAGuess() throws {
