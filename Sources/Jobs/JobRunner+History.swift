@@ -37,7 +37,7 @@ extension JobRunner {
       language: language,
       context: RunContext(
         toolVersion: toolVersion,
-        generatedAt: Self.timestamp(started),
+        generatedAt: started.timestamp,
         language: language
       )
     )

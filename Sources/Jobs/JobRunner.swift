@@ -43,7 +43,7 @@ public struct JobRunner {
     let started = now()
     let lockPath = job.file.deletingLastPathComponent()
       .appendingPathComponent(".\(job.file.lastPathComponent).lock").path
-    let lock = try JobLock(path: lockPath, startedAt: Self.timestamp(started))
+    let lock = try JobLock(path: lockPath, startedAt: started.timestamp)
     defer { withExtendedLifetime(lock) {} }
     // A shared store is written from other machines too: its own lock.
     guard try storeCall({ () throws(StoreError) in try store.lockJob(job.name) }) else {
@@ -131,7 +131,7 @@ public struct JobRunner {
       } ?? []
     let folderName = output.newFolderName(asOf: asOf, stamp: Self.folderStamp(started))
     let folder = job.output.appendingPathComponent(folderName)
-    var batch = JobBatch(generatedAt: Self.timestamp(started))
+    var batch = JobBatch(generatedAt: started.timestamp)
     let decisionsApplied =
       decisions.last.map { "\(decisions.count) saved, newest \($0.id)" } ?? "none saved"
     if let last = history.first, let before = last.decisions, before != decisionsApplied {
@@ -154,7 +154,7 @@ public struct JobRunner {
       batch.count(portfolio)
       let finished = now()
       let timing = (
-        Self.timestamp(portfolioStarted), Self.timestamp(finished),
+        portfolioStarted.timestamp, finished.timestamp,
         Int(finished.timeIntervalSince(portfolioStarted) * 1000)
       )
       for (scenario, run) in zip(scenarios, runs) {
@@ -304,7 +304,7 @@ public struct JobRunner {
 
   /// `started` as it appears in a run folder's name: `20260601T060000Z`.
   static func folderStamp(_ started: Date) -> String {
-    timestamp(started).replacingOccurrences(of: ":", with: "").replacingOccurrences(
+    started.timestamp.replacingOccurrences(of: ":", with: "").replacingOccurrences(
       of: "-",
       with: ""
     )
@@ -349,12 +349,6 @@ public struct JobRunner {
     } catch {
       throw .store(error)
     }
-  }
-
-  static func timestamp(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    return formatter.string(from: date)
   }
 }
 

@@ -1,6 +1,7 @@
 public import Foundation
 public import HistoryStore
 public import PolicyModel
+import PolicyScoreCore
 public import PolicyScoring
 import PortfolioImport
 
@@ -16,7 +17,6 @@ extension RunEntry {
     finished: Date,
     reportDirectory: URL?
   ) {
-    let format = ISO8601DateFormatter()
     self.init(
       command: command,
       scenario: scenario.name,
@@ -24,8 +24,8 @@ extension RunEntry {
       portfolioPath: URL(fileURLWithPath: run.portfolio.file).standardizedFileURL.path,
       run: run,
       toolVersion: toolVersion,
-      startedAt: format.string(from: started),
-      finishedAt: format.string(from: finished),
+      startedAt: started.timestamp,
+      finishedAt: finished.timestamp,
       durationMilliseconds: Int(finished.timeIntervalSince(started) * 1000),
       reportDirectory: reportDirectory?.standardizedFileURL.path
     )

@@ -108,6 +108,28 @@ import Testing
   }
 }
 
+/// Manifests, job folders and the store stamp times as Foundation's
+/// formatter would, to the second: 10,000 times from 1900 to 2100, some
+/// just before a second, a day or a year ends.
+@Test func aTimestampIsWhatFoundationsFormatterWrites() {
+  let formatter = ISO8601DateFormatter()
+  var state: UInt64 = 23
+  var mismatches: [String] = []
+  for index in 0..<10_000 {
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    let seconds = Double(Int64(state >> 31) % 6_311_390_400) - 2_208_988_800
+    let date = Date(timeIntervalSince1970: index % 3 == 0 ? seconds.rounded(.down) - 0.25 : seconds)
+    if date.timestamp != formatter.string(from: date) {
+      mismatches.append("\(date.timestamp) \(formatter.string(from: date))")
+    }
+  }
+  for text in ["2026-12-31T23:59:59Z", "1969-12-31T23:59:59Z", "2000-02-29T00:00:00Z"] {
+    guard let date = formatter.date(from: text) else { continue }
+    #expect(date.addingTimeInterval(0.999).timestamp == text)
+  }
+  #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+}
+
 @Suite struct ValueParserTests {
   /// The fast path for plain decimals gives `Double(text)` to the last bit:
   /// 200,000 random decimals of 1 to 15 digits, the point anywhere.

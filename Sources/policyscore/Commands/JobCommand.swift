@@ -125,7 +125,7 @@ struct Logger {
   var format: LogFormat
 
   func log(_ event: JobEvent) {
-    let time = ISO8601DateFormatter().string(from: Date())
+    let time = Date().timestamp
     switch format {
     case .text:
       let fields = event.fields.map { "\($0.key)=\($0.value)" }.joined(separator: " ")

@@ -179,8 +179,8 @@ private func printReading(_ portfolio: Portfolio, rejectsFile: String?) {
   }
 }
 
-/// A wall-clock time (UTC, ISO 8601) for manifests and the store; now by default.
-func timestamp(_ date: Date = Date()) -> String { ISO8601DateFormatter().string(from: date) }
+/// The wall-clock time now (UTC, ISO 8601), for manifests and the store.
+func timestamp() -> String { Date().timestamp }
 
 /// Keeps a command's runs (their holdings, mappings and scores) until the
 /// process exits, which frees them all at once: freed object by object, a

@@ -1,0 +1,15 @@
+public import Foundation
+
+extension Date {
+  /// The time in UTC to the second, `2026-12-07T04:05:15Z`, as Foundation's
+  /// `ISO8601DateFormatter` writes it by default, without making one (a
+  /// formatter loads ICU's calendars: a hundredth of a cold start).
+  public var timestamp: String {
+    let seconds = Int(timeIntervalSince1970.rounded(.down))
+    let days = (seconds >= 0 ? seconds : seconds - 86_399) / 86_400
+    let second = seconds - days * 86_400
+    func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    return
+      "\(Day(ordinal: days))T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
+  }
+}
