@@ -38,7 +38,7 @@ public struct Universe: Sendable {
 
   /// Room for `more` listings and their names, so that the tables do not
   /// grow step by step while a listing file is read.
-  mutating func reserveCapacity(adding more: Int) {
+  private mutating func reserveCapacity(adding more: Int) {
     listings.reserveCapacity(listings.count + more)
     byName.reserveCapacity(byName.count + 2 * more)
   }
@@ -50,12 +50,31 @@ public struct Universe: Sendable {
   }
 
   /// Adds `listing`; a ticker already present keeps its first listing.
-  public mutating func add(_ listing: Listing) {
-    guard listings[listing.ticker] == nil else { return }
-    listings[listing.ticker] = listing
+  public mutating func add(_ listing: Listing) { add(listing, keys: keys(of: listing)) }
+
+  /// Adds `listings` in order, as one by one, their names folded on every
+  /// core first (a listing file has thousands).
+  public mutating func add(contentsOf listings: [Listing]) {
+    reserveCapacity(adding: listings.count)
+    let universe = self
+    let keys = Parallel.map(listings.count, minimum: 1024) { universe.keys(of: listings[$0]) }
+    for (listing, keys) in zip(listings, keys) { add(listing, keys: keys) }
+  }
+
+  /// The folded keys of a listing's names.
+  private func keys(of listing: Listing) -> [[UInt8]] {
+    var keys: [[UInt8]] = []
     for name in [listing.nameZH, listing.nameEN, listing.fullNameZH] where !name.isEmpty {
       let key = withKey(name) { Array($0) }
-      guard !key.isEmpty else { continue }
+      if !key.isEmpty { keys.append(key) }
+    }
+    return keys
+  }
+
+  private mutating func add(_ listing: Listing, keys: [[UInt8]]) {
+    guard listings[listing.ticker] == nil else { return }
+    listings[listing.ticker] = listing
+    for key in keys {
       let hash = Self.hash(key)
       guard let place = byName[hash]?.firstIndex(where: { $0.key == key }) else {
         byName[hash, default: []].append(Named(key: key, tickers: [listing.ticker]))

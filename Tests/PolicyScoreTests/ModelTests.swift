@@ -152,6 +152,13 @@ import Testing
       message: "missing 'verification'"
     ),
     Breakage(
+      id: "a listing that is not a ticker",
+      file: "listings-hk-us.csv",
+      find: "1801.HK,信达生物",
+      replace: "US0378331006,信达生物",
+      message: "'US0378331006' is not a ticker"
+    ),
+    Breakage(
       id: "item count differs from the declared count",
       file: "catalog-2024.yaml",
       find: "counts: {encouraged: 5,",
