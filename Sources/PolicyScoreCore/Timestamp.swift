@@ -6,10 +6,11 @@ extension Date {
   /// formatter loads ICU's calendars: a hundredth of a cold start).
   public var timestamp: String {
     let seconds = Int(timeIntervalSince1970.rounded(.down))
-    let days = (seconds >= 0 ? seconds : seconds - 86_399) / 86_400
-    let second = seconds - days * 86_400
+    let second = seconds - utcDay.ordinal * 86_400
     func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    return
-      "\(Day(ordinal: days))T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
+    return "\(utcDay)T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
   }
+
+  /// The day it is in UTC, without a calendar.
+  public var utcDay: Day { Day(ordinal: Int((timeIntervalSince1970 / 86_400).rounded(.down))) }
 }

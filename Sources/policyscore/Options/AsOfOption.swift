@@ -27,15 +27,7 @@ struct AsOfOption: ParsableArguments {
     return day
   }
 
-  static func today() -> Day {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-    let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-    guard let year = parts.year, let month = parts.month, let day = parts.day,
-      let today = Day(year: year, month: month, day: day)
-    else { preconditionFailure("the system calendar gave no date") }
-    return today
-  }
+  static func today() -> Day { Date().utcDay }
 }
 
 /// How a printed result looks.
