@@ -85,8 +85,7 @@ extension ModelLoader {
       }
       let listings = made.compactMap { $0 }
       universe.add(contentsOf: listings)
-      let listed = listings.count
-      if listed > 0 { state.count(fact.grade, .listing, listed) }
+      if !listings.isEmpty { state.count(fact.grade, .listing, listings.count) }
     }
     // A registered company is a healthcare listing under each of its
     // tickers, known to the universe even when no listing file has it.

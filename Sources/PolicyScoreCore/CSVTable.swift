@@ -45,8 +45,8 @@ package struct CSVTable {
     return CSVCell.plain(field.trimmingCharacters(in: .whitespacesAndNewlines))
   }
 
-  /// Unicode's white space, without looking up ASCII or the scalars above
-  /// U+3000 (Chinese text), none of which but ASCII's are white space.
+  /// Unicode's white space, decided without Unicode's tables for ASCII and
+  /// for the scalars above U+3000, the last white space (Chinese text).
   static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar.value {
     case 0x09...0x0D, 0x20: true
