@@ -117,7 +117,7 @@ public struct ScoringPipeline: Sendable {
   /// - Returns: One run per scenario, in order.
   public func score(
     _ portfolio: Portfolio,
-    mapped outcomes: [MappingOutcome],
+    mapped outcomes: consuming [MappingOutcome],
     under scenarios: [Scenario]
   ) throws(PipelineError) -> [ScoreRun] {
     observe(
@@ -133,6 +133,10 @@ public struct ScoringPipeline: Sendable {
       throw .model(error)
     }
     let runs = ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
+    // The scores hold what they need of the outcomes. Where this is their
+    // last holder (`run`), letting a million of them go, each mapping's
+    // count at a time, is left to another core.
+    Parallel.letGo(consume outcomes)
     // Every scenario shares the one mapping, so one check covers them all.
     if let first = runs.first { try checkCoverage(first) }
     return runs

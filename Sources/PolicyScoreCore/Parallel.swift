@@ -27,27 +27,48 @@ package enum Parallel {
     map(count, minimum: minimum, state: {}) { _, index in transform(index) }
   }
 
-  /// `transform` of every index in `0..<count`, in order, each core's chunk
-  /// starting from a fresh `state()` that its calls share (a cache, say).
+  /// `transform` of every index in `0..<count`, in order, each contiguous
+  /// piece starting from a fresh `state()` that its calls share (a cache,
+  /// say).
   ///
+  /// The range is cut into several pieces per core, each taken by the next
+  /// core to come free: a core held up by other work, or given the slower
+  /// rows, leaves the rest to the others instead of keeping them waiting.
   /// Each result is written straight into its place in the array returned:
-  /// no array per chunk to copy and free.
+  /// no array per piece to copy and free.
   package static func map<State, T>(
     _ count: Int,
     minimum: Int = 2048,
     state: () -> State,
     _ transform: (inout State, Int) -> T
   ) -> [T] {
-    Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+    let pieces = min(piecesPerCore * ProcessInfo.processInfo.activeProcessorCount, count / minimum)
+    return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
       guard let base = buffer.baseAddress else { return }
       nonisolated(unsafe) let slots = base
-      _ = chunks(count, minimum: minimum) { range in
+      func fill(_ range: Range<Int>) {
         var local = state()
         for index in range { (slots + index).initialize(to: transform(&local, index)) }
+      }
+      if pieces > 1 {
+        _ = each(pieces) { fill((count * $0 / pieces)..<(count * ($0 + 1) / pieces)) }
+      } else {
+        fill(0..<count)
       }
       initialized = count
     }
   }
+
+  /// Lets `value` go on a thread of the global queue: when it holds the
+  /// last references to many objects, freeing them is work the caller need
+  /// not wait for.
+  package static func letGo<T: Sendable>(_ value: consuming T) {
+    let value = value
+    DispatchQueue.global().async { withExtendedLifetime(value) {} }
+  }
+
+  /// How many pieces `map` cuts its range into per core.
+  package static let piecesPerCore = 8
 
   /// `body` of each of up to one contiguous range of `0..<count` per core,
   /// in order; one range below `minimum`.

@@ -130,6 +130,7 @@ public struct SHA256 {
     let heads = Parallel.map(count) { UInt64(hex(of: text($0)).prefix(16), radix: 16) ?? 0 }
     // The first 10 digits are the first 40 bits.
     var firstHead: [UInt64: UInt64] = [:]
+    firstHead.reserveCapacity(count)
     var clashing: Set<UInt64> = []
     for head in heads {
       if let seen = firstHead[head >> 24] {
@@ -138,7 +139,8 @@ public struct SHA256 {
         firstHead[head >> 24] = head
       }
     }
-    return heads.map { head in
+    return Parallel.map(heads.count) { index in
+      let head = heads[index]
       let digits = String(head, radix: 16)
       let padded = String(repeating: "0", count: 16 - digits.count) + digits
       return prefix + padded.prefix(clashing.contains(head >> 24) ? 16 : 10)

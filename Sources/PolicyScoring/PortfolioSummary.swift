@@ -53,7 +53,7 @@ public struct PortfolioSummary: Sendable {
   /// summed by segment under `scoring`'s exposure keys.
   init(
     portfolio: String,
-    scores: [Score],
+    scores: ArraySlice<Score>,
     weights: [Double],
     unmapped: [Holding],
     outOfScope: [Holding],
@@ -71,8 +71,7 @@ public struct PortfolioSummary: Sendable {
     var weighted = 0.0
     var plain = 0.0
     var grounding = Grounding()
-    for index in scores.indices {
-      let weight = weights[index]
+    for (index, weight) in zip(scores.indices, weights) {
       let composite = scores[index].composite
       scoredWeight += weight
       weighted += weight * composite

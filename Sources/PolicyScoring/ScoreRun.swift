@@ -122,7 +122,7 @@ public struct ScoreRun: Sendable {
     var entries = [RankKey.SortEntry](repeating: .init(none, index: 0), count: holdings.count)
     // And the rows each holding stands for, for the accounting.
     var rowCounts = [Int32](repeating: 1, count: holdings.count)
-    let scored = rows.withUnsafeMutableBufferPointer { rows in
+    var scored = rows.withUnsafeMutableBufferPointer { rows in
       coverage.withUnsafeMutableBufferPointer { coverage in
         entries.withUnsafeMutableBufferPointer { entries in
           rowCounts.withUnsafeMutableBufferPointer { rowCounts in
@@ -169,35 +169,67 @@ public struct ScoreRun: Sendable {
       }
     }
     self.accounting = accounting
-    // Portfolios are ranked and summarised apart, so side by side.
-    let parts = Parallel.map(groups.names.count, minimum: 1) { index in
-      let name = groups.names[index]
-      let members = groups.members[index]
-      let scoredMembers = members.filter { scored[$0] != nil }
-      let inFileOrder = scoredMembers.compactMap { scored[$0] }
-      var sortEntries = scoredMembers.map { entries[$0] }
-      for place in sortEntries.indices { sortEntries[place].index = place }
-      let (group, order) = Self.rank(inFileOrder, entries: sortEntries)
-      let summary = PortfolioSummary(
+    // Portfolios are ranked and summarised apart, so side by side. Each
+    // portfolio's ranking is written straight into its stretch of the
+    // scores, each score copied once: a million copies, each counting a
+    // reference on a score out in memory, add up.
+    let ranked = groups.members.map { $0.filter { scored[$0] != nil } }
+    var starts = [0]
+    for members in ranked { starts.append(starts[starts.count - 1] + members.count) }
+    var orders: [[Int]] = []
+    let scores = [Score](unsafeUninitializedCapacity: starts[ranked.count]) { buffer, initialized in
+      nonisolated(unsafe) let buffer = buffer
+      orders = Parallel.map(ranked.count, minimum: 1) { group in
+        let members = ranked[group]
+        let order = Self.order(members.map { entries[$0] }) {
+          scored[members[$0]].map(RankKey.init) ?? none
+        }
+        for (place, member) in order.enumerated() {
+          guard var score = scored[members[member]] else { preconditionFailure("ranked unscored") }
+          score.rank = place + 1
+          buffer.initializeElement(at: starts[group] + place, to: score)
+        }
+        return order
+      }
+      initialized = starts[ranked.count]
+    }
+    summaries = Parallel.map(ranked.count, minimum: 1) { group in
+      let name = groups.names[group]
+      let members = groups.members[group]
+      return PortfolioSummary(
         portfolio: name,
-        scores: group,
+        scores: scores[starts[group]..<starts[group + 1]],
         // From the coverage's rows, not every score's holding in rank order.
-        weights: order.map { coverage[scoredMembers[$0]]?.weight ?? 0 },
+        weights: orders[group].map { coverage[ranked[group][$0]]?.weight ?? 0 },
         unmapped: members.compactMap {
-          scored[$0] == nil && !isOutOfScope[$0] ? holdings[$0] : nil
+          coverage[$0] == nil && !isOutOfScope[$0] ? holdings[$0] : nil
         },
         outOfScope: members.compactMap { isOutOfScope[$0] ? holdings[$0] : nil },
         scoring: scoring,
-        totals: shared[name]
-          ?? ExposureTotals(rows: rows, of: members, layout: layout)
+        totals: shared[name] ?? ExposureTotals(rows: rows, of: members, layout: layout)
       )
-      return (group, summary)
     }
-    self.scores = parts.flatMap(\.0)
-    inFileOrder = scored.compactMap { $0 }
+    self.scores = scores
+    inFileOrder = Self.moved(from: &scored, count: starts[ranked.count])
     self.unmapped = unmapped
     self.outOfScope = outOfScope
-    self.summaries = parts.map(\.1)
+  }
+
+  /// The scores of `scored` in order, moved out and each slot left nil:
+  /// copying them would count a reference on every score, and freeing
+  /// `scored` would count it again.
+  private static func moved(from scored: inout [Score?], count: Int) -> [Score] {
+    scored.withUnsafeMutableBufferPointer { scored in
+      [Score](unsafeUninitializedCapacity: count) { buffer, initialized in
+        for index in scored.indices {
+          if let score = scored.moveElement(from: index) {
+            buffer.initializeElement(at: initialized, to: score)
+            initialized += 1
+          }
+          scored.initializeElement(at: index, to: nil)
+        }
+      }
+    }
   }
 
   /// One run per scoring model, all with the same mappings: the first run's
@@ -232,18 +264,15 @@ public struct ScoreRun: Sendable {
   /// Excluded holdings last; then composite, highest first; ties broken by
   /// canonical ticker, name and line, so the order never depends on input order.
   ///
-  /// `entries`: the scores' sort entries, each with its score's place.
+  /// `entries`: the sort entries of a portfolio's scores; `key`, the key of
+  /// the score at a place, asked only when entries tie.
   ///
-  /// - Returns: The scores ranked, and their places in `scores`.
-  static func rank(
-    _ scores: [Score],
-    entries: [RankKey.SortEntry]
-  ) -> (ranked: [Score], order: [Int]) {
+  /// - Returns: The scores' places, in rank order.
+  static func order(_ entries: [RankKey.SortEntry], key: (Int) -> RankKey) -> [Int] {
     var entries = entries
-    entries.sort { $0.precedes($1) { RankKey(scores[$0]) } }
-    var sorted = entries.map { scores[$0.index] }
-    for index in sorted.indices { sorted[index].rank = index + 1 }
-    return (sorted, entries.map(\.index))
+    for place in entries.indices { entries[place].index = place }
+    entries.sort { $0.precedes($1, key: key) }
+    return entries.map(\.index)
   }
 }
 
