@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Work split across the machine's cores, results in order.
 package enum Parallel {
@@ -21,43 +22,47 @@ package enum Parallel {
     return Array(slots)
   }
 
-  /// `transform` of every index in `0..<count`, in order, the range cut into
-  /// one contiguous chunk per core; serial below `minimum`.
+  /// `transform` of every index in `0..<count`, in order; serial below
+  /// `minimum`.
   package static func map<T>(_ count: Int, minimum: Int = 2048, _ transform: (Int) -> T) -> [T] {
     map(count, minimum: minimum, state: {}) { _, index in transform(index) }
   }
 
-  /// `transform` of every index in `0..<count`, in order, each contiguous
-  /// piece starting from a fresh `state()` that its calls share (a cache,
-  /// say).
+  /// `transform` of every index in `0..<count`, in order, each core's calls
+  /// sharing a `state()` of its own (a cache, say).
   ///
-  /// The range is cut into several pieces per core, each taken by the next
-  /// core to come free: a core held up by other work, or given the slower
-  /// rows, leaves the rest to the others instead of keeping them waiting.
-  /// Each result is written straight into its place in the array returned:
-  /// no array per piece to copy and free.
+  /// The cores take the range a small piece at a time, in order, each the
+  /// next piece when it comes free: a core held up by other work, or given
+  /// the slower rows, leaves the rest to the others instead of keeping them
+  /// waiting, and the cores finish within a piece of each other. Each
+  /// result is written straight into its place in the array returned: no
+  /// array per piece to copy and free.
   package static func map<State, T>(
     _ count: Int,
     minimum: Int = 2048,
     state: () -> State,
     _ transform: (inout State, Int) -> T
   ) -> [T] {
-    let pieces = min(piecesPerCore * ProcessInfo.processInfo.activeProcessorCount, count / minimum)
+    let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / minimum))
+    let piece = max(1, min(maximumPiece, count / (workers * 16)))
     return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
       guard let base = buffer.baseAddress else { return }
       nonisolated(unsafe) let slots = base
-      func fill(_ range: Range<Int>) {
+      let next = Atomic(0)
+      _ = each(workers) { _ in
         var local = state()
-        for index in range { (slots + index).initialize(to: transform(&local, index)) }
-      }
-      if pieces > 1 {
-        _ = each(pieces) { fill((count * $0 / pieces)..<(count * ($0 + 1) / pieces)) }
-      } else {
-        fill(0..<count)
+        while case let start = next.add(piece, ordering: .relaxed).oldValue, start < count {
+          for index in start..<min(start + piece, count) {
+            (slots + index).initialize(to: transform(&local, index))
+          }
+        }
       }
       initialized = count
     }
   }
+
+  /// The most indices `map` hands a core at once.
+  package static let maximumPiece = 1024
 
   /// Lets `value` go on a thread of the global queue: when it holds the
   /// last references to many objects, freeing them is work the caller need
@@ -66,9 +71,6 @@ package enum Parallel {
     let value = value
     DispatchQueue.global().async { withExtendedLifetime(value) {} }
   }
-
-  /// How many pieces `map` cuts its range into per core.
-  package static let piecesPerCore = 8
 
   /// `body` of each of up to one contiguous range of `0..<count` per core,
   /// in order; one range below `minimum`.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import HistoryStore
@@ -273,20 +274,29 @@ import Testing
     #expect(texts == (0..<count).map { String(repeating: "x", count: $0 % 40) + "\($0)" })
   }
 
-  @Test func eachPieceStartsFromAFreshState() {
-    // Each result is its index and how many calls its piece made before it.
-    let results = Parallel.map(100_000, state: { 0 }) { calls, index in
-      defer { calls += 1 }
-      return (index, calls)
+  @Test func eachCoreKeepsAStateOfItsOwn() {
+    // Each result is its index, its core's state's number and how many calls
+    // that state had seen before it.
+    let numbers = Mutex(0)
+    let results = Parallel.map(
+      100_000,
+      state: {
+        (
+          number: numbers.withLock {
+            $0 += 1; return $0
+          }, calls: 0
+        )
+      }
+    ) { state, index in
+      defer { state.calls += 1 }
+      return (index: index, number: state.number, calls: state.calls)
     }
-    #expect(results.map(\.0) == Array(0..<100_000))
-    let starts = results.indices.filter { results[$0].1 == 0 }
-    #expect(starts.first == 0)
-    let cores = ProcessInfo.processInfo.activeProcessorCount
-    // Several pieces per core, so that a core held up leaves its share to the others.
-    #expect(starts.count == min(Parallel.piecesPerCore * cores, 100_000 / 2048))
-    for (start, end) in zip(starts, Array(starts.dropFirst()) + [results.count]) {
-      #expect(results[start..<end].map(\.1) == Array(0..<(end - start)))
+    #expect(results.map(\.index) == Array(0..<100_000))
+    let states = Dictionary(grouping: results, by: \.number)
+    #expect(states.count <= ProcessInfo.processInfo.activeProcessorCount)
+    // A core takes its pieces in order, so its state saw its indices in order.
+    for results in states.values {
+      #expect(results.map(\.calls) == Array(0..<results.count))
     }
   }
 }
