@@ -43,45 +43,25 @@ package enum Parallel {
     state: () -> State,
     _ transform: (inout State, Int) -> T
   ) -> [T] {
-    Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+    let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / minimum))
+    let piece = max(1, min(maximumPiece, count / (workers * 16)))
+    return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
       guard let base = buffer.baseAddress else { return }
       nonisolated(unsafe) let slots = base
-      _ = pieces(count, minimum: minimum, state: state) { local, range in
-        for index in range { (slots + index).initialize(to: transform(&local, index)) }
+      let next = Atomic(0)
+      _ = each(workers) { _ in
+        var local = state()
+        while case let start = next.add(piece, ordering: .relaxed).oldValue, start < count {
+          for index in start..<min(start + piece, count) {
+            (slots + index).initialize(to: transform(&local, index))
+          }
+        }
       }
       initialized = count
     }
   }
 
-  /// `body` of every piece of `0..<count`, the cores taking the pieces in
-  /// order, each the next one when it comes free, with a `state()` of its
-  /// own that its pieces share; one piece below `minimum`.
-  ///
-  /// - Returns: The states, one per core that took part.
-  package static func pieces<State>(
-    _ count: Int,
-    minimum: Int = 2048,
-    state: () -> State,
-    _ body: (inout State, Range<Int>) -> Void
-  ) -> [State] {
-    let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / minimum))
-    guard workers > 1 else {
-      var local = state()
-      body(&local, 0..<count)
-      return [local]
-    }
-    let piece = max(1, min(maximumPiece, count / (workers * 16)))
-    let next = Atomic(0)
-    return each(workers) { _ in
-      var local = state()
-      while case let start = next.add(piece, ordering: .relaxed).oldValue, start < count {
-        body(&local, start..<min(start + piece, count))
-      }
-      return local
-    }
-  }
-
-  /// The most indices `pieces` hands a core at once.
+  /// The most indices `map` hands a core at once.
   package static let maximumPiece = 1024
 
   /// Lets `value` go on a thread of the global queue: when it holds the

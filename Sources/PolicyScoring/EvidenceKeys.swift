@@ -30,13 +30,16 @@ package struct EvidenceKeys: Sendable {
     _ scores: [Score],
     distinct: (_ key: String, _ segment: ArraySlice<UInt8>, _ evidence: ArraySlice<UInt8>) -> Void
   ) {
-    let merged = Numbering<Text>.numbered(items: scores.count) { range, numbering in
+    // Each core numbers the evidence of its range; the ranges are then
+    // merged in order.
+    let parts = Parallel.chunks(scores.count) { range in
+      var numbering = Numbering<Text>()
       var text = Text(bytes: [])
       for position in range {
         // Rank order is not memory order: the scores to come are loaded
         // while this one is numbered.
-        if position + 16 < scores.count { scores[position + 16].prefetchParts() }
-        if position + 8 < scores.count { scores[position + 8].prefetchHoldingAndMix() }
+        if position + 16 < range.upperBound { scores[position + 16].prefetchParts() }
+        if position + 8 < range.upperBound { scores[position + 8].prefetchHoldingAndMix() }
         for mapped in scores[position].mapping.segments {
           text.bytes.removeAll(keepingCapacity: true)
           text.bytes += mapped.segment.rawValue.utf8
@@ -47,14 +50,16 @@ package struct EvidenceKeys: Sendable {
         }
         numbering.endItem()
       }
+      return numbering.sealed()
     }
+    let merged = Numbering.merged(parts).whole
     let texts = merged.values
     keys = SHA256.keys("M", count: texts.count) { texts[$0].bytes }
     for (key, text) in zip(keys, texts) {
       let space = text.bytes.firstIndex(of: 0x20) ?? text.bytes.endIndex
       distinct(key, text.bytes[..<space], text.bytes[(space + 1)...])
     }
-    numbering = merged.withoutValues()
+    numbering = merged.sealed(keepingValues: false)
   }
 
   /// The evidence of the score at `index`, one per segment of its mix.

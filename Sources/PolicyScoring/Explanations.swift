@@ -26,24 +26,29 @@ public struct Explanations: Sendable {
   let leads: [(label: String, points: Double)]
 
   public init(_ scores: [Score]) {
-    let numbering = Numbering<Explainer.Signature>.numbered(items: scores.count) {
-      range,
-      numbering in
+    // Each core numbers the signatures of its range and notes where each
+    // was first met; the ranges are then merged in order.
+    let parts = Parallel.chunks(scores.count) { range in
+      var numbering = Numbering<Explainer.Signature>()
+      var first: [(score: Int, segment: Int)] = []
       for position in range {
         // Rank order is not memory order: the scores to come are loaded
         // while this one is numbered.
-        if position + 16 < scores.count { scores[position + 16].prefetchParts() }
-        if position + 8 < scores.count { scores[position + 8].prefetchHoldingAndMix() }
+        if position + 16 < range.upperBound { scores[position + 16].prefetchParts() }
+        if position + 8 < range.upperBound { scores[position + 8].prefetchHoldingAndMix() }
         let score = scores[position]
-        for mapped in score.mapping.segments {
-          numbering.add(score.explainer.signature(score, mapped))
+        for (segment, mapped) in score.mapping.segments.enumerated() {
+          if numbering.add(score.explainer.signature(score, mapped)) {
+            first.append((position, segment))
+          }
         }
         numbering.endItem()
       }
+      return (numbering: numbering.sealed(), first: first)
     }
-    // A signature's place among its holding's values is its segment's place
-    // in the mix.
-    let first = numbering.firstMet
+    let (whole, firstIn) = Numbering.merged(parts.map(\.numbering))
+    let numbering = whole.sealed()
+    let first = firstIn.map { parts[$0.part].first[$0.number] }
     var texts: [String] = []
     var leads: [(String, Double)] = []
     for (position, segment) in first {
@@ -52,11 +57,11 @@ public struct Explanations: Sendable {
       texts.append(score.explainer.fragmentText(score, mapped.segment))
       leads.append(score.explainer.lead(score, mapped.segment))
     }
-    let segments = first.map { scores[$0.item].mapping.segments[$0.place].segment }
+    let segments = first.map { scores[$0.score].mapping.segments[$0.segment].segment }
     self.texts = texts
     self.leads = leads
     self.segments = segments
-    origins = first.map { scores[$0.item].origin }
+    origins = first.map { scores[$0.score].origin }
     keys = SHA256.keys("E", count: texts.count) {
       Self.hashed(segment: segments[$0].rawValue, text: texts[$0])
     }

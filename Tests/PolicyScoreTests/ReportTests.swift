@@ -292,42 +292,31 @@ extension CSVWriterTests {
 }
 
 @Suite struct SupportTests {
-  /// The cores' parts, joined, number the values as one pass would: what
-  /// keeps the explanations' and evidence's order the same on any number of
-  /// cores, however the pieces fell to them.
-  @Test func numberingAcrossTheCoresNumbersAsOnePass() {
+  /// Ranges numbered apart and merged number the values as one pass would:
+  /// what keeps the explanations' and evidence's order the same on any
+  /// number of cores.
+  @Test func numberingsMergedInOrderNumberAsOnePass() {
     var generator = SeededGenerator(seed: 7)
-    let items = (0..<5000).map { _ in
+    let items = (0..<500).map { _ in
       (0..<Int.random(in: 0...3, using: &generator)).map { _ in
-        Int.random(in: 0..<400, using: &generator)
+        Int.random(in: 0..<40, using: &generator)
       }
     }
-    // One pass, by hand.
-    var numbers: [Int: Int32] = [:]
-    var values: [Int] = []
-    var firstMet: [(item: Int, place: Int)] = []
-    let itemNumbers = items.enumerated().map { item, itemValues in
-      itemValues.enumerated().map { place, value in
-        if let known = numbers[value] { return known }
-        numbers[value] = Int32(values.count)
-        values.append(value)
-        firstMet.append((item, place))
-        return Int32(values.count - 1)
+    func numbering(_ range: Range<Int>) -> Numbering<Int> {
+      var numbering = Numbering<Int>()
+      for item in items[range] {
+        for value in item { numbering.add(value) }
+        numbering.endItem()
       }
+      return numbering
     }
-    for minimum in [1, 7, 5000] {
-      let numbering = Numbering<Int>.numbered(items: items.count, minimum: minimum) {
-        range,
-        part in
-        for item in range {
-          for value in items[item] { part.add(value) }
-          part.endItem()
-        }
-      }
-      #expect(numbering.values == values)
-      #expect(numbering.firstMet.map(\.item) == firstMet.map(\.item))
-      #expect(numbering.firstMet.map(\.place) == firstMet.map(\.place))
-      #expect(items.indices.allSatisfy { Array(numbering.of($0)) == itemNumbers[$0] })
+    let whole = numbering(0..<500)
+    for cuts in [[0, 500], [0, 1, 500], [0, 123, 124, 400, 500]] {
+      let parts = zip(cuts, cuts.dropFirst()).map { numbering($0..<$1).sealed() }
+      let (merged, firstIn) = Numbering.merged(parts)
+      #expect(merged.values == whole.values)
+      #expect(items.indices.allSatisfy { merged.of($0) == whole.of($0) })
+      #expect(firstIn.map { parts[$0.part].values[$0.number] } == whole.values)
     }
   }
 
