@@ -17,13 +17,13 @@ struct ExposureTotals: Sendable {
 
   /// Sums the rows of `members`, the portfolio's holdings in file order, so
   /// that the sums come out the same in every scenario, whatever its ranking.
-  init(of members: [Int], layout: Layout, row: (Int) -> Row) {
+  init(rows: [Row], of members: [Int], layout: Layout) {
     var weights = [Double](repeating: 0, count: layout.ids.count)
     var counts = [Int](repeating: 0, count: layout.ids.count)
     var countedTwice: [[Int: Int]] = [[:], [:], [:]]
     var segments: [(number: Int, share: Double)] = []  // the holding's
     for member in members {
-      let row = row(member)
+      let row = rows[member]
       segments.removeAll(keepingCapacity: true)
       if row.many.isEmpty {
         if row.numbers.0 >= 0 { segments.append((Int(row.numbers.0), row.shares.0)) }

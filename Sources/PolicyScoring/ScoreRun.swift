@@ -107,32 +107,44 @@ public struct ScoreRun: Sendable {
     if let sharing, sharing.scoring.exposureKeys == scoring.exposureKeys {
       for summary in sharing.summaries { shared[summary.portfolio] = summary.totals }
     }
+    // The exposure totals' rows are taken as each holding is scored, while
+    // its holding and mapping are in the cache.
     let layout = scoring.exposureLayout
     let needsRows = groups.names.contains { shared[$0] == nil }
+    var rows = [ExposureTotals.Row](repeating: .init(), count: needsRows ? holdings.count : 0)
+    // So are the coverage's.
     let domains = scoring.segmentScores.compactMapValues {
       Domain.allCases.firstIndex(of: $0.segment.domain).map { Int8($0) }
     }
+    var coverage = [MappingCoverage.Row?](repeating: nil, count: holdings.count)
+    // And the ranking's sort entries, whose indices are set per portfolio.
     let none = RankKey(excluded: false, composite: 0, ticker: "", name: "", line: 0)
-    let unscored = Taken(
-      score: nil,
-      row: .init(),
-      coverage: nil,
-      entry: .init(none, index: 0),
-      rowCount: 1
-    )
-    var taken = Parallel.map(holdings.count) { index -> Taken in
-      var taken = unscored
-      taken.rowCount = Int32(holdings[index].rowCount)
-      guard case .mapped(let mapping) = outcomes[index] else { return taken }
-      let weight = holdings[index].weight
-      if needsRows { taken.row = layout.row(weight: weight, mapping: mapping) }
-      taken.coverage = MappingCoverage.Row(weight: weight, mapping: mapping, domains: domains)
-      let score = scoring.score(holdings[index], mapping: mapping)
-      taken.entry = RankKey.SortEntry(RankKey(score), index: 0)
-      taken.score = score
-      return taken
+    var entries = [RankKey.SortEntry](repeating: .init(none, index: 0), count: holdings.count)
+    // And the rows each holding stands for, for the accounting.
+    var rowCounts = [Int32](repeating: 1, count: holdings.count)
+    var scored = rows.withUnsafeMutableBufferPointer { rows in
+      coverage.withUnsafeMutableBufferPointer { coverage in
+        entries.withUnsafeMutableBufferPointer { entries in
+          rowCounts.withUnsafeMutableBufferPointer { rowCounts in
+            Parallel.map(holdings.count) { index -> Score? in
+              rowCounts[index] = Int32(holdings[index].rowCount)
+              guard case .mapped(let mapping) = outcomes[index] else { return nil }
+              let weight = holdings[index].weight
+              if index < rows.count { rows[index] = layout.row(weight: weight, mapping: mapping) }
+              coverage[index] = MappingCoverage.Row(
+                weight: weight,
+                mapping: mapping,
+                domains: domains
+              )
+              let score = scoring.score(holdings[index], mapping: mapping)
+              entries[index] = RankKey.SortEntry(RankKey(score), index: 0)
+              return score
+            }
+          }
+        }
+      }
     }
-    coverageRows = taken.compactMap(\.coverage)
+    coverageRows = coverage.compactMap { $0 }
     var unmapped: [(holding: Holding, reason: String)] = []
     var outOfScope: [(holding: Holding, reason: String)] = []
     var isOutOfScope = [Bool](repeating: false, count: holdings.count)
@@ -144,7 +156,7 @@ public struct ScoreRun: Sendable {
       rejected: portfolio.rejects.count
     )
     for index in holdings.indices {
-      let rows = Int(taken[index].rowCount)
+      let rows = Int(rowCounts[index])
       switch outcomes[index] {
       case .mapped: accounting.scored += rows
       case .unmapped(let reason):
@@ -161,7 +173,7 @@ public struct ScoreRun: Sendable {
     // portfolio's ranking is written straight into its stretch of the
     // scores, each score copied once: a million copies, each counting a
     // reference on a score out in memory, add up.
-    let ranked = groups.members.map { $0.filter { taken[$0].score != nil } }
+    let ranked = groups.members.map { $0.filter { scored[$0] != nil } }
     var starts = [0]
     for members in ranked { starts.append(starts[starts.count - 1] + members.count) }
     var orders: [[Int]] = []
@@ -169,13 +181,11 @@ public struct ScoreRun: Sendable {
       nonisolated(unsafe) let buffer = buffer
       orders = Parallel.map(ranked.count, minimum: 1) { group in
         let members = ranked[group]
-        let order = Self.order(members.map { taken[$0].entry }) {
-          taken[members[$0]].score.map(RankKey.init) ?? none
+        let order = Self.order(members.map { entries[$0] }) {
+          scored[members[$0]].map(RankKey.init) ?? none
         }
         for (place, member) in order.enumerated() {
-          guard var score = taken[members[member]].score else {
-            preconditionFailure("ranked unscored")
-          }
+          guard var score = scored[members[member]] else { preconditionFailure("ranked unscored") }
           score.rank = place + 1
           buffer.initializeElement(at: starts[group] + place, to: score)
         }
@@ -190,44 +200,36 @@ public struct ScoreRun: Sendable {
         portfolio: name,
         scores: scores[starts[group]..<starts[group + 1]],
         // From the coverage's rows, not every score's holding in rank order.
-        weights: orders[group].map { taken[ranked[group][$0]].coverage?.weight ?? 0 },
+        weights: orders[group].map { coverage[ranked[group][$0]]?.weight ?? 0 },
         unmapped: members.compactMap {
-          taken[$0].coverage == nil && !isOutOfScope[$0] ? holdings[$0] : nil
+          coverage[$0] == nil && !isOutOfScope[$0] ? holdings[$0] : nil
         },
         outOfScope: members.compactMap { isOutOfScope[$0] ? holdings[$0] : nil },
         scoring: scoring,
-        totals: shared[name] ?? ExposureTotals(of: members, layout: layout) { taken[$0].row }
+        totals: shared[name] ?? ExposureTotals(rows: rows, of: members, layout: layout)
       )
     }
     self.scores = scores
-    inFileOrder = Self.scores(movedFrom: &taken, count: starts[ranked.count])
+    inFileOrder = Self.moved(from: &scored, count: starts[ranked.count])
     self.unmapped = unmapped
     self.outOfScope = outOfScope
   }
 
-  /// What scoring takes of a holding while its holding and mapping are in
-  /// the cache, written in place on both cores: the passes after read these
-  /// one after another instead of every score's parts from all over memory.
-  private struct Taken {
-    var score: Score?
-    /// For the exposure totals, unless another scenario's run gives them.
-    var row: ExposureTotals.Row
-    var coverage: MappingCoverage.Row?
-    /// The ranking's sort entry, whose index is set per portfolio.
-    var entry: RankKey.SortEntry
-    /// The rows the holding stands for, for the accounting.
-    var rowCount: Int32
-  }
-
-  /// The scores of `taken` in order, moved out: copying them would count a
-  /// reference on every score, and freeing `taken` would count it again.
-  private static func scores(movedFrom taken: inout [Taken], count: Int) -> [Score] {
-    var scores: [Score] = []
-    scores.reserveCapacity(count)
-    for index in taken.indices {
-      if let score = taken[index].score.take() { scores.append(score) }
+  /// The scores of `scored` in order, moved out and each slot left nil:
+  /// copying them would count a reference on every score, and freeing
+  /// `scored` would count it again.
+  private static func moved(from scored: inout [Score?], count: Int) -> [Score] {
+    scored.withUnsafeMutableBufferPointer { scored in
+      [Score](unsafeUninitializedCapacity: count) { buffer, initialized in
+        for index in scored.indices {
+          if let score = scored.moveElement(from: index) {
+            buffer.initializeElement(at: initialized, to: score)
+            initialized += 1
+          }
+          scored.initializeElement(at: index, to: nil)
+        }
+      }
     }
-    return scores
   }
 
   /// One run per scoring model, all with the same mappings: the first run's
