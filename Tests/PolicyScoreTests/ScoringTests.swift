@@ -277,25 +277,23 @@ import Testing
   @Test func eachCoreKeepsAStateOfItsOwn() {
     // Each result is its index, its core's state's number and how many calls
     // that state had seen before it.
-    let numbers = Mutex(0)
-    let results = Parallel.map(
-      100_000,
-      state: {
-        (
-          number: numbers.withLock {
-            $0 += 1; return $0
-          }, calls: 0
-        )
+    let made = Mutex(0)
+    func newState() -> (number: Int, calls: Int) {
+      let number = made.withLock { count in
+        count += 1
+        return count
       }
-    ) { state, index in
+      return (number, 0)
+    }
+    let results = Parallel.map(100_000, state: newState) { state, index in
       defer { state.calls += 1 }
       return (index: index, number: state.number, calls: state.calls)
     }
     #expect(results.map(\.index) == Array(0..<100_000))
-    let states = Dictionary(grouping: results, by: \.number)
-    #expect(states.count <= ProcessInfo.processInfo.activeProcessorCount)
+    let byState = Dictionary(grouping: results, by: \.number)
+    #expect(byState.count <= ProcessInfo.processInfo.activeProcessorCount)
     // A core takes its pieces in order, so its state saw its indices in order.
-    for results in states.values {
+    for results in byState.values {
       #expect(results.map(\.calls) == Array(0..<results.count))
     }
   }
