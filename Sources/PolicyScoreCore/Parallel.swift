@@ -62,7 +62,7 @@ package enum Parallel {
   }
 
   /// The most indices `map` hands a core at once.
-  package static let maximumPiece = 1024
+  private static let maximumPiece = 1024
 
   /// Lets `value` go on a thread of the global queue: when it holds the
   /// last references to many objects, freeing them is work the caller need

@@ -5,10 +5,10 @@ extension Date {
   /// `ISO8601DateFormatter` writes it by default, without making one (a
   /// formatter loads ICU's calendars: a hundredth of a cold start).
   public var timestamp: String {
-    let seconds = Int(timeIntervalSince1970.rounded(.down))
-    let second = seconds - utcDay.ordinal * 86_400
+    let day = utcDay
+    let second = Int(timeIntervalSince1970.rounded(.down)) - day.ordinal * 86_400
     func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    return "\(utcDay)T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
+    return "\(day)T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
   }
 
   /// The day it is in UTC, without a calendar.

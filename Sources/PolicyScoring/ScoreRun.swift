@@ -202,7 +202,7 @@ public struct ScoreRun: Sendable {
         // From the coverage's rows, not every score's holding in rank order.
         weights: orders[group].map { coverage[ranked[group][$0]]?.weight ?? 0 },
         unmapped: members.compactMap {
-          coverage[$0] == nil && !isOutOfScope[$0] ? holdings[$0] : nil
+          scored[$0] == nil && !isOutOfScope[$0] ? holdings[$0] : nil
         },
         outOfScope: members.compactMap { isOutOfScope[$0] ? holdings[$0] : nil },
         scoring: scoring,
