@@ -143,25 +143,15 @@ struct PostgresSession: SQLSession {
 /// PostgreSQL's limit of 65,535 parameters allows.
 struct PostgresInsert: BulkInsert {
   private let session: PostgresSession
-  private let head: String
-  private let tail: String
-  private let columns: Int
+  private let shape: InsertShape
   private let batchRows: Int
   private var values: [SQLValue] = []
 
-  /// `sql` is `INSERT INTO t (a, b) VALUES (?, ?)`, maybe followed by an
-  /// `ON CONFLICT` clause.
   init(_ sql: String, session: PostgresSession) throws {
-    guard let values = sql.range(of: "VALUES"),
-      let open = sql[values.upperBound...].firstIndex(of: "("),
-      let close = sql[open...].firstIndex(of: ")")
-    else { throw StoreError.failed("not an insert: \(sql)") }
     self.session = session
-    head = String(sql[..<values.upperBound])
-    tail = String(sql[sql.index(after: close)...])
-    columns = sql[open...close].filter { $0 == "?" }.count
-    batchRows = max(1, 60_000 / max(1, columns))
-    self.values.reserveCapacity(batchRows * columns)
+    shape = try InsertShape(sql)
+    batchRows = max(1, 60_000 / shape.columns)
+    self.values.reserveCapacity(batchRows * shape.columns)
   }
 
   mutating func bind(_ value: String) { values.append(.text(value)) }
@@ -175,15 +165,12 @@ struct PostgresInsert: BulkInsert {
   mutating func bind(_ value: Bool) { values.append(.integer(value ? 1 : 0)) }
 
   mutating func run() throws {
-    if values.count >= batchRows * columns { try finish() }
+    if values.count >= batchRows * shape.columns { try finish() }
   }
 
   mutating func finish() throws {
     guard !values.isEmpty else { return }
-    let rows = values.count / columns
-    let tuple = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-    let sql = head + " " + Array(repeating: tuple, count: rows).joined(separator: ", ") + tail
-    try session.execute(sql, values)
+    try session.execute(shape.sql(rows: values.count / shape.columns), values)
     values.removeAll(keepingCapacity: true)
   }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value the store reads or writes: SQLite's and PostgreSQL's common types.
 enum SQLValue: Sendable, Hashable {
   case null
@@ -99,4 +101,30 @@ protocol BulkInsert {
   mutating func run() throws
   /// Every row run is stored.
   mutating func finish() throws
+}
+
+/// An INSERT's SQL, `INSERT INTO t (a, b) VALUES (?, ?)` maybe followed by
+/// an `ON CONFLICT` clause, as a multi-row INSERT of any number of rows.
+struct InsertShape {
+  private let head: String
+  private let tuple: String
+  private let tail: String
+  /// The values in a row.
+  let columns: Int
+
+  init(_ sql: String) throws {
+    guard let values = sql.range(of: "VALUES"),
+      let open = sql[values.upperBound...].firstIndex(of: "("),
+      let close = sql[open...].firstIndex(of: ")")
+    else { throw StoreError.failed("not an insert: \(sql)") }
+    head = String(sql[..<values.upperBound])
+    tuple = String(sql[open...close])
+    tail = String(sql[sql.index(after: close)...])
+    columns = max(1, tuple.filter { $0 == "?" }.count)
+  }
+
+  /// The INSERT of `rows` rows.
+  func sql(rows: Int) -> String {
+    head + " " + Array(repeating: tuple, count: rows).joined(separator: ", ") + tail
+  }
 }
