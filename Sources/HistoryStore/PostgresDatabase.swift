@@ -145,33 +145,20 @@ struct PostgresInsert: BulkInsert {
   private let session: PostgresSession
   private let shape: InsertShape
   private let batchRows: Int
-  private var values: [SQLValue] = []
 
   init(_ sql: String, session: PostgresSession) throws {
     self.session = session
     shape = try InsertShape(sql)
     batchRows = max(1, 60_000 / shape.columns)
-    self.values.reserveCapacity(batchRows * shape.columns)
   }
 
-  mutating func bind(_ value: String) { values.append(.text(value)) }
-  mutating func bind(_ value: String?) { values.append(SQLValue(value)) }
-  mutating func bind(utf8 bytes: [UInt8]) {
-    values.append(.text(String(decoding: bytes, as: UTF8.self)))
-  }
-  mutating func bind(_ value: Int) { values.append(.integer(Int64(value))) }
-  mutating func bind(_ value: Int64) { values.append(.integer(value)) }
-  mutating func bind(_ value: Double) { values.append(.real(value)) }
-  mutating func bind(_ value: Bool) { values.append(.integer(value ? 1 : 0)) }
-
-  mutating func run() throws {
-    if values.count >= batchRows * shape.columns { try finish() }
-  }
-
-  mutating func finish() throws {
-    guard !values.isEmpty else { return }
-    try session.execute(shape.sql(rows: values.count / shape.columns), values)
-    values.removeAll(keepingCapacity: true)
+  func insert(_ rows: InsertRows) throws {
+    let columns = shape.columns
+    precondition(rows.values.count % columns == 0, "a row's values left unbound")
+    for first in stride(from: 0, to: rows.values.count, by: batchRows * columns) {
+      let values = first..<min(rows.values.count, first + batchRows * columns)
+      try session.execute(shape.sql(rows: values.count / columns), values.map(rows.value))
+    }
   }
 }
 

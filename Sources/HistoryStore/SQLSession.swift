@@ -87,20 +87,80 @@ extension SQLSession {
   }
 }
 
-/// An INSERT bound value by value and run row by row, flushed by `finish`.
+/// An INSERT run for many rows at once.
 protocol BulkInsert {
-  mutating func bind(_ value: String)
-  mutating func bind(_ value: String?)
+  /// Inserts every row of `rows`.
+  mutating func insert(_ rows: InsertRows) throws
+}
+
+/// Rows of values for an INSERT, gathered on any thread, value by value in
+/// the statement's column order.
+///
+/// Texts are kept end to end in one buffer, not as a string each: a run's
+/// million rows are gathered block by block beside the thread that inserts
+/// them, which then only hands SQLite the values.
+struct InsertRows: Sendable {
+  enum Value: Sendable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    /// Bytes `start..<end` of `text`.
+    case text(start: Int, end: Int)
+  }
+
+  private(set) var values: [Value] = []
+  /// The texts' UTF-8, end to end.
+  private(set) var text: [UInt8] = []
+
+  init(reservingValues count: Int = 0) { values.reserveCapacity(count) }
+
+  mutating func bind(_ value: String) {
+    var value = value
+    value.withUTF8 { bind(utf8: $0) }
+  }
+
+  mutating func bind(_ value: String?) {
+    if let value { bind(value) } else { values.append(.null) }
+  }
+
   /// Text given as its UTF-8 bytes.
-  mutating func bind(utf8 bytes: [UInt8])
-  mutating func bind(_ value: Int)
-  mutating func bind(_ value: Int64)
-  mutating func bind(_ value: Double)
-  mutating func bind(_ value: Bool)
-  /// The bound row is complete.
-  mutating func run() throws
-  /// Every row run is stored.
-  mutating func finish() throws
+  mutating func bind(utf8 bytes: [UInt8]) {
+    bytes.withUnsafeBufferPointer { bind(utf8: $0) }
+  }
+
+  private mutating func bind(utf8: UnsafeBufferPointer<UInt8>) {
+    let start = text.count
+    text.append(contentsOf: utf8)
+    values.append(.text(start: start, end: text.count))
+  }
+
+  mutating func bind(_ value: Int) { bind(Int64(value)) }
+
+  mutating func bind(_ value: Int64) { values.append(.integer(value)) }
+
+  mutating func bind(_ value: Double) { values.append(.real(value)) }
+
+  mutating func bind(_ value: Bool) { bind(value ? 1 : 0) }
+
+  /// Binds a value of either backend's common types.
+  mutating func bind(_ value: SQLValue) {
+    switch value {
+    case .null: values.append(.null)
+    case .integer(let value): bind(value)
+    case .real(let value): bind(value)
+    case .text(let value): bind(value)
+    }
+  }
+
+  /// The value of `index` as either backend's common type.
+  func value(_ index: Int) -> SQLValue {
+    switch values[index] {
+    case .null: return .null
+    case .integer(let value): return .integer(value)
+    case .real(let value): return .real(value)
+    case .text(let start, let end): return .text(String(decoding: text[start..<end], as: UTF8.self))
+    }
+  }
 }
 
 /// An INSERT's SQL, `INSERT INTO t (a, b) VALUES (?, ?)` maybe followed by

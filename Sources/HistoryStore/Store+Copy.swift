@@ -64,19 +64,9 @@ extension Store {
     let texts = try from.query("SELECT key, segment, text FROM explanation").map {
       (key: $0.text("key") ?? "", segment: $0.text("segment") ?? "", text: $0.text("text") ?? "")
     }
-    let keys = try keysInStore(texts, in: to)
+    let keys = try insertExplanations(texts, into: to)
     var renamed: [String: String] = [:]
-    var explanations = try to.inserter(
-      "INSERT INTO explanation (key, segment, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
-    )
-    for (row, key) in zip(texts, keys) {
-      if key != row.key { renamed[row.key] = key }
-      explanations.bind(key)
-      explanations.bind(row.segment)
-      explanations.bind(row.text)
-      try explanations.run()
-    }
-    try explanations.finish()
+    for (row, key) in zip(texts, keys) where key != row.key { renamed[row.key] = key }
     var runIDs: [Int64: Int64] = [:]
     for row in try from.query("SELECT * FROM run ORDER BY id") {
       guard let old = row.int64("id") else { continue }
@@ -132,24 +122,12 @@ extension Store {
   ) throws {
     guard let first = rows.first else { return }
     let columns = first.names.sorted { $0.value < $1.value }.map(\.key)
-    var inserter = try db.inserter(insertSQL(into: table, columns: columns))
+    var values = InsertRows(reservingValues: rows.count * columns.count)
     for row in rows {
-      for column in columns { inserter.bind(replacing[column] ?? row[column]) }
-      try inserter.run()
+      for column in columns { values.bind(replacing[column] ?? row[column]) }
     }
-    try inserter.finish()
-  }
-}
-
-extension BulkInsert {
-  /// Binds a value of either backend's common types.
-  mutating func bind(_ value: SQLValue) {
-    switch value {
-    case .null: bind(nil as String?)
-    case .integer(let value): bind(value)
-    case .real(let value): bind(value)
-    case .text(let value): bind(value)
-    }
+    var inserter = try db.inserter(insertSQL(into: table, columns: columns))
+    try inserter.insert(values)
   }
 }
 

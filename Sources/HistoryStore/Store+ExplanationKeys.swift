@@ -41,6 +41,26 @@ extension Store {
     }
   }
 
+  /// Keeps each of `rows` under its key in the store (`keysInStore`), a
+  /// text the store already holds once; returns the keys.
+  static func insertExplanations(
+    _ rows: [(key: String, segment: String, text: String)],
+    into db: some SQLSession
+  ) throws -> [String] {
+    let keys = try keysInStore(rows, in: db)
+    var values = InsertRows(reservingValues: 3 * rows.count)
+    for (row, key) in zip(rows, keys) {
+      values.bind(key)
+      values.bind(row.segment)
+      values.bind(row.text)
+    }
+    var insert = try db.inserter(
+      "INSERT INTO explanation (key, segment, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+    )
+    try insert.insert(values)
+    return keys
+  }
+
   /// `row` with the explanation keys in its `explanation` column renamed
   /// (`k1;k2`); a column that holds a text (runs before v6) is left alone.
   static func renamingKeys(in row: SQLRow, _ renamed: [String: String]) -> SQLRow {

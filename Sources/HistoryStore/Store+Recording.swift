@@ -58,24 +58,15 @@ extension Store {
         "reason", "description_sha256",
       ] + scoreColumns.map(\.name)
     var holding = try db.inserter(insertSQL(into: "holding", columns: columns))
-    var explanation = try db.inserter(
-      "INSERT INTO explanation (key, segment, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
-    )
     for entry in entries {
       let run = entry.run
       let explanations = run.explanations
-      let keys = try keysInStore(
+      let keys = try insertExplanations(
         explanations.keys.indices.map {
           (explanations.keys[$0], explanations.segments[$0].rawValue, explanations.texts[$0])
         },
-        in: db
+        into: db
       )
-      for index in keys.indices {
-        explanation.bind(keys[index])
-        explanation.bind(explanations.segments[index].rawValue)
-        explanation.bind(explanations.texts[index])
-        try explanation.run()
-      }
       let counts = run.accounting
       let weights = run.scoring.weights
       let runID = try db.insert(
@@ -104,9 +95,9 @@ extension Store {
       runIDs.append(runID)
       // Every holding in key order, so that the table's B-tree grows at its
       // end instead of splitting pages all over: the scored ones, then the
-      // rest, by position in `holdings`. Each row's values are taken a block
+      // rest, by position in `holdings`. Each block's values are gathered
       // ahead on another core, where reading the holdings and scores out of
-      // memory order waits for memory; this thread only binds and inserts.
+      // memory order waits for memory; this thread only inserts them.
       let scores = run.scores
       let others =
         run.unmapped.map { ("unmapped", $0) } + run.outOfScope.map { ("out-of-scope", $0) }
@@ -119,7 +110,8 @@ extension Store {
           var shares = ShareText()
           var scratch: [UInt8] = []
           let positions = order[first..<min(order.count, first + block)]
-          return positions.indices.map { index in
+          var values = InsertRows(reservingValues: positions.count * columns.count)
+          for index in positions.indices {
             let ahead = index + 8
             if ahead < positions.endIndex {
               holdings[positions[ahead]].prefetch()
@@ -128,9 +120,11 @@ extension Store {
             let position = positions[index]
             guard position < scores.count else {
               let (status, other) = others[position - scores.count]
-              return HoldingRow(holdings[position], status: status, reason: other.reason)
+              HoldingRow(holdings[position], status: status, reason: other.reason)
+                .bind(runID, to: &values)
+              continue
             }
-            return HoldingRow(
+            HoldingRow(
               scores[position],
               keys: Self.keyText(explanations.of(position), keyBytes),
               segments: Self.segmentsJSON(
@@ -138,22 +132,18 @@ extension Store {
                 shares: &shares,
                 scratch: &scratch
               )
-            )
+            ).bind(runID, to: &values)
           }
+          return values
         }
       }
       var next = order.isEmpty ? nil : prepare(0)
       for first in stride(from: 0, to: order.count, by: block) {
-        let prepared = next?.value ?? []
+        let values = next?.value ?? InsertRows()
         next = first + block < order.count ? prepare(first + block) : nil
-        for row in prepared {
-          row.bind(runID, to: &holding)
-          try holding.run()
-        }
+        try holding.insert(values)
       }
     }
-    try explanation.finish()
-    try holding.finish()
     return (jobRunID, runIDs)
   }
 
@@ -198,7 +188,7 @@ extension Store {
     }
 
     /// Binds the row's columns in the order of `record`'s INSERT.
-    func bind<I: BulkInsert>(_ runID: Int64, to insert: inout I) {
+    func bind(_ runID: Int64, to insert: inout InsertRows) {
       insert.bind(runID)
       insert.bind(portfolio)
       insert.bind(line)
