@@ -1,10 +1,5 @@
 import GRDB
 import GRDBSQLite
-import HoldingMapping
-import PolicyModel
-import PolicyScoreCore
-import PolicyScoring
-import PortfolioImport
 
 /// An INSERT stepped through SQLite's C API, many rows at a time.
 ///

@@ -188,33 +188,33 @@ extension Store {
     }
 
     /// Binds the row's columns in the order of `record`'s INSERT.
-    func bind(_ runID: Int64, to insert: inout InsertRows) {
-      insert.bind(runID)
-      insert.bind(portfolio)
-      insert.bind(line)
-      insert.bind(ticker)
-      insert.bind(tickerInput)
-      insert.bind(name)
-      insert.bind(weight)
-      insert.bind(status)
-      insert.bind(reason)
-      insert.bind(fingerprint)
+    func bind(_ runID: Int64, to rows: inout InsertRows) {
+      rows.bind(runID)
+      rows.bind(portfolio)
+      rows.bind(line)
+      rows.bind(ticker)
+      rows.bind(tickerInput)
+      rows.bind(name)
+      rows.bind(weight)
+      rows.bind(status)
+      rows.bind(reason)
+      rows.bind(fingerprint)
       guard let score else {
-        for _ in scoreColumns { insert.bind(nil as String?) }
+        for _ in scoreColumns { rows.bind(nil as String?) }
         return
       }
-      insert.bind(score.factors.e)
-      insert.bind(score.factors.f)
-      insert.bind(score.factors.d)
-      insert.bind(score.composite)
-      insert.bind(score.rank)
-      insert.bind(score.tier)
-      insert.bind(score.isExcluded)
-      insert.bind(score.primarySegment)
-      insert.bind(utf8: score.keys)
-      insert.bind(score.method)
-      insert.bind(score.confidence)
-      insert.bind(utf8: score.segments)
+      rows.bind(score.factors.e)
+      rows.bind(score.factors.f)
+      rows.bind(score.factors.d)
+      rows.bind(score.composite)
+      rows.bind(score.rank)
+      rows.bind(score.tier)
+      rows.bind(score.isExcluded)
+      rows.bind(score.primarySegment)
+      rows.bind(utf8: score.keys)
+      rows.bind(score.method)
+      rows.bind(score.confidence)
+      rows.bind(utf8: score.segments)
     }
   }
 
