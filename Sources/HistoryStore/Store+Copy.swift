@@ -124,9 +124,9 @@ extension Store {
     let columns = first.names.sorted { $0.value < $1.value }.map(\.key)
     var inserter = try db.inserter(insertSQL(into: table, columns: columns))
     // A few thousand rows at a time: a run's rows are already in memory once.
-    for first in stride(from: 0, to: rows.count, by: 4096) {
+    for start in stride(from: 0, to: rows.count, by: 4096) {
       var values = InsertRows(reservingValues: 4096 * columns.count)
-      for row in rows[first..<min(rows.count, first + 4096)] {
+      for row in rows[start..<min(rows.count, start + 4096)] {
         for column in columns { values.bind(replacing[column] ?? row[column]) }
       }
       try inserter.insert(values)
