@@ -14,14 +14,7 @@ package struct EvidenceKeys: Sendable {
   /// `SHA256.keys`): the same evidence has the same key in every run.
   package let keys: [String]
   /// Per score, in the run's order, its segments' evidence.
-  private let numbering: Numbering<Text>
-
-  /// The segment, a space and the evidence, as UTF-8: hashed whole, not
-  /// byte by byte.
-  private struct Text: Hashable {
-    var bytes: [UInt8]
-    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
-  }
+  private let numbering: TextNumbering
 
   /// The evidence of `scores`, numbered in the order they first name it;
   /// `distinct` is given each key, segment and evidence (UTF-8) once, in
@@ -30,36 +23,35 @@ package struct EvidenceKeys: Sendable {
     _ scores: [Score],
     distinct: (_ key: String, _ segment: ArraySlice<UInt8>, _ evidence: ArraySlice<UInt8>) -> Void
   ) {
-    // Each core numbers the evidence of its range; the ranges are then
-    // merged in order.
+    // Each core numbers the evidence of its range, each text the segment, a
+    // space and the evidence; the ranges are then merged in order.
     let parts = Parallel.chunks(scores.count) { range in
-      var numbering = Numbering<Text>()
-      var text = Text(bytes: [])
+      var numbering = TextNumbering()
+      var text: [UInt8] = []
       for position in range {
         // Rank order is not memory order: the scores to come are loaded
         // while this one is numbered.
         if position + 16 < range.upperBound { scores[position + 16].prefetchParts() }
         if position + 8 < range.upperBound { scores[position + 8].prefetchHoldingAndMix() }
         for mapped in scores[position].mapping.segments {
-          text.bytes.removeAll(keepingCapacity: true)
-          text.bytes += mapped.segment.rawValue.utf8
-          text.bytes.append(0x20)
-          mapped.why.append(to: &text.bytes)
-          // A new text is kept: the next is written into a buffer of its own.
-          if numbering.add(text) { text = Text(bytes: []) }
+          text.removeAll(keepingCapacity: true)
+          text += mapped.segment.rawValue.utf8
+          text.append(0x20)
+          mapped.why.append(to: &text)
+          text.withUnsafeBufferPointer { numbering.add($0) }
         }
         numbering.endItem()
       }
       return numbering.sealed()
     }
-    let merged = Numbering.merged(parts).whole
-    let texts = merged.values
-    keys = SHA256.keys("M", count: texts.count) { texts[$0].bytes }
-    for (key, text) in zip(keys, texts) {
-      let space = text.bytes.firstIndex(of: 0x20) ?? text.bytes.endIndex
-      distinct(key, text.bytes[..<space], text.bytes[(space + 1)...])
+    let merged = TextNumbering.merged(parts)
+    keys = SHA256.keys("M", count: merged.count) { Array(merged.text($0)) }
+    for (number, key) in keys.enumerated() {
+      let text = merged.text(number)
+      let space = text.firstIndex(of: 0x20) ?? text.endIndex
+      distinct(key, text[..<space], text[(space + 1)...])
     }
-    numbering = merged.sealed(keepingValues: false)
+    numbering = merged.sealed(keepingTexts: false)
   }
 
   /// The evidence of the score at `index`, one per segment of its mix.

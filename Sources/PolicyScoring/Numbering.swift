@@ -1,11 +1,11 @@
 /// The values a pass over items meets, each distinct one numbered in the
 /// order it is first met (0, 1, 2, …), and each item's values by number.
 ///
-/// A run's million holdings name a few hundred distinct explanations and
-/// some hundred thousand distinct evidence texts: each is written once, and
-/// a holding keeps numbers. Cores number their own ranges of the items;
-/// `merged` joins them in order, which numbers the values as one pass over
-/// all the items would.
+/// A run's million holdings name a few hundred distinct explanations: each
+/// is written once, and a holding keeps numbers. (Their some hundred
+/// thousand evidence texts go by `TextNumbering`.) Cores number their own
+/// ranges of the items; `merged` joins them in order, which numbers the
+/// values as one pass over all the items would.
 ///
 /// Internal to this target, where its users are: a generic of another
 /// target is not specialised for theirs (measured: its every call went

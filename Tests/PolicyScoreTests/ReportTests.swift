@@ -320,6 +320,45 @@ extension CSVWriterTests {
     }
   }
 
+  /// The evidence's numbering numbers texts as a numbering of strings
+  /// would, merged from any cuts: 3,000 distinct texts grow its table
+  /// several times, and texts one a prefix of another, or a byte apart, stay
+  /// apart.
+  @Test func textNumberingsMergedInOrderNumberAsOnePassOfStrings() {
+    var generator = SeededGenerator(seed: 11)
+    let pool = (0..<3000).map { "hospitals text: 'term \($0)'" } + ["", "a", "ab", "b", "ab "]
+    let items = (0..<6000).map { _ in
+      (0..<Int.random(in: 0...3, using: &generator)).map { _ in
+        pool.randomElement(using: &generator)!
+      }
+    }
+    var strings = Numbering<String>()
+    for item in items {
+      for text in item { strings.add(text) }
+      strings.endItem()
+    }
+    func numbering(_ range: Range<Int>) -> TextNumbering {
+      var numbering = TextNumbering()
+      for item in items[range] {
+        for text in item { Array(text.utf8).withUnsafeBufferPointer { numbering.add($0) } }
+        numbering.endItem()
+      }
+      return numbering
+    }
+    for cuts in [[0, 6000], [0, 1, 6000], [0, 1234, 1235, 4000, 6000]] {
+      let parts = zip(cuts, cuts.dropFirst()).map { numbering($0..<$1).sealed() }
+      let merged = TextNumbering.merged(parts)
+      #expect(merged.count == strings.values.count)
+      #expect(
+        (0..<merged.count).map { String(decoding: merged.text($0), as: UTF8.self) }
+          == strings.values
+      )
+      #expect(items.indices.allSatisfy { merged.of($0) == strings.of($0) })
+      let sealed = merged.sealed(keepingTexts: false)
+      #expect(sealed.count == 0 && items.indices.allSatisfy { sealed.of($0) == strings.of($0) })
+    }
+  }
+
   /// Two texts whose SHA-256 begin with the same 10 hex digits (found by a
   /// birthday search) get keys of 16; the others keep 10, a text met twice
   /// keeps one key, and every key is the same however the list is ordered.
