@@ -36,27 +36,37 @@ package enum NumberText {
   }
 
   /// `magnitude` with a decimal point `decimals` digits from the right.
+  ///
+  /// Written back to front into a buffer of its own and appended at once:
+  /// the rankings write eight numbers a row, and appending byte by byte
+  /// checked the array's room and owner at every digit.
   private static func appendDigits(
     _ magnitude: UInt64,
     decimals: Int,
     negative: Bool,
     to bytes: inout [UInt8]
   ) {
-    if negative { bytes.append(0x2D) }
-    // Up to 24 digits, least significant first.
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    var rest = magnitude
-    withUnsafeMutableBytes(of: &digits) { buffer in
-      var count = 0
+    // Up to 20 digits, a point and a sign.
+    var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &text) { buffer in
+      var start = buffer.count
+      var rest = magnitude
+      var written = 0
       repeat {
-        buffer[count] = UInt8(rest % 10) + 0x30
+        if written == decimals && written > 0 {
+          start -= 1
+          buffer[start] = 0x2E  // .
+        }
+        start -= 1
+        buffer[start] = UInt8(truncatingIfNeeded: rest % 10) &+ 0x30
         rest /= 10
-        count += 1
-      } while rest > 0 || count <= decimals
-      for index in stride(from: count - 1, through: 0, by: -1) {
-        if index == decimals - 1 { bytes.append(0x2E) }
-        bytes.append(buffer[index])
+        written += 1
+      } while rest > 0 || written <= decimals
+      if negative {
+        start -= 1
+        buffer[start] = 0x2D  // -
       }
+      bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
     }
   }
 

@@ -292,6 +292,25 @@ extension CSVWriterTests {
 }
 
 @Suite struct SupportTests {
+  /// The reports' numbers read as the C library writes them, rounded half
+  /// away from zero: leading zeros, the point, the sign, trimmed zeros.
+  @Test(arguments: [
+    (0.0, 2, false, "0.00"), (0.05, 2, false, "0.05"), (-1.25, 1, false, "-1.3"),
+    (-0.001, 2, false, "0.00"), (97.5, 2, false, "97.50"), (97.5, 2, true, "97.5"),
+    (100.0, 4, true, "100"), (0.000004, 6, false, "0.000004"),
+    (123_456_789_012, 0, false, "123456789012"),
+    (-8_999_999_999_999_999_000, 0, false, "-8999999999999998976"), (0.5, 0, false, "1"),
+    (1e19, 1, false, "10000000000000000000.0"),
+  ])
+  func numbersAreWrittenAsTheCLibraryRoundsThem(
+    _ value: Double,
+    _ decimals: Int,
+    _ trimmed: Bool,
+    _ text: String
+  ) {
+    #expect(NumberText.string(value, decimals: decimals, trimmed: trimmed) == text)
+  }
+
   /// Ranges numbered apart and merged number the values as one pass would:
   /// what keeps the explanations' and evidence's order the same on any
   /// number of cores.
