@@ -114,10 +114,10 @@ struct TextNumbering {
   private func equal(_ text: UnsafeBufferPointer<UInt8>, _ number: Int) -> Bool {
     let start = starts[number]
     guard starts[number + 1] - start == text.count else { return false }
-    return text.isEmpty
-      || bytes.withUnsafeBufferPointer { bytes in
-        memcmp(bytes.baseAddress! + start, text.baseAddress!, text.count) == 0
-      }
+    return bytes.withUnsafeBufferPointer { bytes in
+      guard let held = bytes.baseAddress, let given = text.baseAddress else { return true }
+      return memcmp(held + start, given, text.count) == 0
+    }
   }
 
   /// The table again, from the texts' hashes, `size` slots (a power of
