@@ -67,7 +67,7 @@ struct TextNumbering {
   /// by the hash it kept, not hashed again.
   static func merged(_ parts: [TextNumbering]) -> TextNumbering {
     guard var whole = parts.first else { return TextNumbering() }
-    if whole.table.isEmpty { whole.rebuildTable() }
+    if parts.count > 1 { whole.rebuildTable() }
     for part in parts.dropFirst() {
       var renumbered = [Int32](repeating: 0, count: part.count)
       part.bytes.withUnsafeBufferPointer { bytes in
@@ -94,7 +94,7 @@ struct TextNumbering {
       if held == 0 { break }
       if held & 0xFFFF_FFFF_0000_0000 == mark {
         let number = Int(held & 0xFFFF_FFFF) - 1
-        if hashes[number] == hash && equal(text, number) { return Int32(number) }
+        if equal(text, number) { return Int32(number) }
       }
       slot = (slot + 1) & (table.count - 1)
     }
