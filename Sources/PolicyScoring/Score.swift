@@ -11,6 +11,12 @@ public struct Score: Sendable {
   @usableFromInline struct Parts: Sendable {
     @usableFromInline let holding: Holding
     @usableFromInline let mapping: Mapping
+    @usableFromInline let profile: Profile
+  }
+
+  /// A score's numbers and their bases: the same for every holding of the
+  /// same segment mix, origin and China share.
+  @usableFromInline struct Numbers: Sendable, Equatable {
     @usableFromInline let origin: Origin
     @usableFromInline let originBasis: String
     @usableFromInline let chinaShare: Double
@@ -24,7 +30,50 @@ public struct Score: Sendable {
     @usableFromInline let tier: String
     @usableFromInline let isExcluded: Bool
     @usableFromInline let touchesRestricted: Bool
+
+    /// A hash of the numbers that tell most profiles apart, without the
+    /// strings' bytes.
+    var quickHash: UInt64 {
+      var hash = composite.bitPattern &* 0x9E37_79B9_7F4A_7C15
+      hash ^= chinaShare.bitPattern &+ (factors.e.bitPattern >> 7)
+      hash ^= grounding.total.bitPattern >> 13
+      return hash &* 0xBF58_476D_1CE4_E5B9
+    }
+  }
+
+  /// Numbers shared by the scores that have them, which a large portfolio's
+  /// holdings repeat: each score's own box keeps only its holding, its
+  /// mapping and this (about 150 bytes less a score).
+  @usableFromInline final class Profile: Sendable {
+    @usableFromInline let numbers: Numbers
     package let explainer: Explainer
+
+    init(_ numbers: Numbers, explainer: Explainer) {
+      self.numbers = numbers
+      self.explainer = explainer
+    }
+  }
+
+  /// The profiles one core has made, the latest in each slot of a table
+  /// indexed by their numbers' hash.
+  package struct Profiles {
+    private var slots: [Profile?]
+
+    /// `slots`: a power of two, or 0 to share none.
+    package init(slots: Int = 1 << 14) {
+      self.slots = [Profile?](repeating: nil, count: slots)
+    }
+
+    mutating func profile(_ numbers: Numbers, explainer: Explainer) -> Profile {
+      guard !slots.isEmpty else { return Profile(numbers, explainer: explainer) }
+      let slot = Int(truncatingIfNeeded: numbers.quickHash >> 32) & (slots.count - 1)
+      if let known = slots[slot], known.numbers == numbers, known.explainer === explainer {
+        return known
+      }
+      let made = Profile(numbers, explainer: explainer)
+      slots[slot] = made
+      return made
+    }
   }
 
   // Inlinable getters: comparisons and reports, in later targets, read them
@@ -46,31 +95,31 @@ public struct Score: Sendable {
 
   @inlinable public var holding: Holding { parts.value.holding }
   @inlinable public var mapping: Mapping { parts.value.mapping }
-  @inlinable public var origin: Origin { parts.value.origin }
+  @inlinable public var origin: Origin { parts.value.profile.numbers.origin }
   /// Where the origin came from: "file", "market SH", or "model default".
-  @inlinable public var originBasis: String { parts.value.originBasis }
+  @inlinable public var originBasis: String { parts.value.profile.numbers.originBasis }
   /// China revenue share on 0...1.
-  @inlinable public var chinaShare: Double { parts.value.chinaShare }
-  @inlinable public var chinaShareBasis: String { parts.value.chinaShareBasis }
+  @inlinable public var chinaShare: Double { parts.value.profile.numbers.chinaShare }
+  @inlinable public var chinaShareBasis: String { parts.value.profile.numbers.chinaShareBasis }
   /// Set when a foreign company makes in China: D is then a domestic
   /// company's, as government procurement counts its products as domestic.
-  @inlinable public var madeInChinaBasis: String? { parts.value.madeInChinaBasis }
-  @inlinable public var factors: FactorScores { parts.value.factors }
-  @inlinable public var composite: Double { parts.value.composite }
+  @inlinable public var madeInChinaBasis: String? { parts.value.profile.numbers.madeInChinaBasis }
+  @inlinable public var factors: FactorScores { parts.value.profile.numbers.factors }
+  @inlinable public var composite: Double { parts.value.profile.numbers.composite }
   /// The composite's distance from neutral, in points, and how much of it
   /// rests on recalled or assumed facts.
-  @inlinable public var grounding: Grounding { parts.value.grounding }
-  @inlinable public var tier: String { parts.value.tier }
+  @inlinable public var grounding: Grounding { parts.value.profile.numbers.grounding }
+  @inlinable public var tier: String { parts.value.profile.numbers.tier }
   /// The holding has eliminated activity; excluded whatever its number.
-  @inlinable public var isExcluded: Bool { parts.value.isExcluded }
+  @inlinable public var isExcluded: Bool { parts.value.profile.numbers.isExcluded }
   /// Whether a segment of its mix is restricted or eliminated, whatever its
   /// share.
-  @inlinable public var touchesRestricted: Bool { parts.value.touchesRestricted }
+  @inlinable public var touchesRestricted: Bool { parts.value.profile.numbers.touchesRestricted }
   /// 1-based rank within its portfolio.
   public var rank: Int = 0
   /// Builds the explanation on demand: most scores of a what-if run are
   /// compared, never shown.
-  package var explainer: Explainer { parts.value.explainer }
+  package var explainer: Explainer { parts.value.profile.explainer }
 
   /// Every number of the score in words: each segment's factors with what
   /// moved them, then the holding's exposure.
@@ -90,6 +139,17 @@ extension ScoringModel {
   /// Each factor is the share-weighted mean of the segments' factors, each
   /// keeping only the China revenue share of its distance from 50.
   public func score(_ holding: Holding, mapping: Mapping) -> Score {
+    var alone = Score.Profiles(slots: 0)
+    return score(holding, mapping: mapping, profiles: &alone)
+  }
+
+  /// `score(_:mapping:)`, sharing the numbers of the scores one core has
+  /// made.
+  package func score(
+    _ holding: Holding,
+    mapping: Mapping,
+    profiles: inout Score.Profiles
+  ) -> Score {
     let ticker = holding.ticker
     let assumption = companies.isEmpty ? nil : companies[ticker.canonical]
     let origin: Origin
@@ -145,22 +205,24 @@ extension ScoringModel {
       if segment.eliminated && mapped.share > 0 { excluded = true }
     }
     let composite = factors.composite(weights)
+    let numbers = Score.Numbers(
+      origin: origin,
+      originBasis: originBasis,
+      chinaShare: chinaShare,
+      chinaShareBasis: chinaShareBasis,
+      madeInChinaBasis: madeInChinaBasis,
+      factors: factors,
+      composite: composite,
+      grounding: grounding,
+      tier: excluded ? "excluded" : model.parameters.tier(for: composite),
+      isExcluded: excluded,
+      touchesRestricted: touchesRestricted
+    )
     return Score(
       Score.Parts(
         holding: holding,
         mapping: mapping,
-        origin: origin,
-        originBasis: originBasis,
-        chinaShare: chinaShare,
-        chinaShareBasis: chinaShareBasis,
-        madeInChinaBasis: madeInChinaBasis,
-        factors: factors,
-        composite: composite,
-        grounding: grounding,
-        tier: excluded ? "excluded" : model.parameters.tier(for: composite),
-        isExcluded: excluded,
-        touchesRestricted: touchesRestricted,
-        explainer: explainer
+        profile: profiles.profile(numbers, explainer: explainer)
       )
     )
   }

@@ -126,7 +126,7 @@ public struct ScoreRun: Sendable {
       coverage.withUnsafeMutableBufferPointer { coverage in
         entries.withUnsafeMutableBufferPointer { entries in
           rowCounts.withUnsafeMutableBufferPointer { rowCounts in
-            Parallel.map(holdings.count) { index -> Score? in
+            Parallel.map(holdings.count, state: { Score.Profiles() }) { profiles, index -> Score? in
               rowCounts[index] = Int32(holdings[index].rowCount)
               guard case .mapped(let mapping) = outcomes[index] else { return nil }
               let weight = holdings[index].weight
@@ -136,7 +136,7 @@ public struct ScoreRun: Sendable {
                 mapping: mapping,
                 domains: domains
               )
-              let score = scoring.score(holdings[index], mapping: mapping)
+              let score = scoring.score(holdings[index], mapping: mapping, profiles: &profiles)
               entries[index] = RankKey.SortEntry(RankKey(score), index: 0)
               return score
             }

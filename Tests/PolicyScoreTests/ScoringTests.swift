@@ -129,6 +129,49 @@ import Testing
       }
     }
   }
+
+  /// A run's scores keep one copy of numbers many holdings share; each
+  /// score reads as its holding scored alone.
+  @Test func scoresShareTheirNumbersAndReadAsEachHoldingScoredAlone() throws {
+    let result = try run(
+      """
+      ticker,name,weight,segments,origin,china_share
+      A1,A,1,hospitals,,
+      A2,A,1,hospitals,,
+      B1,B,1,hospitals,foreign,0.4
+      B2,B,1,hospitals,foreign,0.4
+      C1,C,1,surgical-robots:60;hospitals:40,,
+      D1,D,1,mercury-instruments:10;surgical-robots:90,foreign,
+      """
+    )
+    func alone(_ score: Score) -> Score {
+      scoring.score(score.holding, mapping: score.mapping)
+    }
+    func numbers(_ score: Score) -> String {
+      "\(score.origin) \(score.originBasis) \(score.chinaShare) \(score.chinaShareBasis) "
+        + "\(score.madeInChinaBasis ?? "-") \(score.factors) \(score.composite) \(score.grounding) "
+        + "\(score.tier) \(score.isExcluded) \(score.touchesRestricted) \(score.explanation)"
+    }
+    let scores = Dictionary(
+      uniqueKeysWithValues: result.scores.map { ($0.holding.ticker.input, $0) }
+    )
+    #expect(scores.count == 6)
+    for score in result.scores { #expect(numbers(score) == numbers(alone(score))) }
+    let profile = { (ticker: String) in scores[ticker]?.parts.value.profile }
+    #expect(profile("A1") != nil && profile("A1") === profile("A2"))
+    #expect(profile("B1") === profile("B2") && profile("B1") !== profile("A1"))
+    let distinct = Set(result.scores.map { ObjectIdentifier($0.parts.value.profile) })
+    #expect(distinct.count == Set(result.scores.map(numbers)).count)
+
+    // A table of one slot keeps only the latest numbers: the next score
+    // with other numbers gets its own, never the slot's.
+    var profiles = Score.Profiles(slots: 1)
+    for ticker in ["A1", "B1", "C1", "A2", "D1", "D1", "B2"] {
+      let score = try #require(scores[ticker])
+      let shared = scoring.score(score.holding, mapping: score.mapping, profiles: &profiles)
+      #expect(numbers(shared) == numbers(score), "\(ticker)")
+    }
+  }
 }
 
 @Suite struct RankingTests {
