@@ -16,7 +16,7 @@ public struct Score: Sendable {
 
   /// A score's numbers and their bases: the same for every holding of the
   /// same segment mix, origin and China share.
-  @usableFromInline struct Numbers: Sendable, Equatable {
+  @usableFromInline struct Numbers: Sendable {
     @usableFromInline let origin: Origin
     @usableFromInline let originBasis: String
     @usableFromInline let chinaShare: Double
@@ -52,6 +52,18 @@ public struct Score: Sendable {
       self.numbers = numbers
       self.explainer = explainer
     }
+
+    /// Whether these are `other`'s numbers, read in place: the numbers
+    /// first, where profiles in one slot of the table mostly differ.
+    func holds(_ other: Numbers) -> Bool {
+      numbers.composite == other.composite && numbers.chinaShare == other.chinaShare
+        && numbers.factors == other.factors && numbers.grounding == other.grounding
+        && numbers.origin == other.origin && numbers.isExcluded == other.isExcluded
+        && numbers.touchesRestricted == other.touchesRestricted && numbers.tier == other.tier
+        && numbers.originBasis == other.originBasis
+        && numbers.chinaShareBasis == other.chinaShareBasis
+        && numbers.madeInChinaBasis == other.madeInChinaBasis
+    }
   }
 
   /// The profiles one core has made, the latest in each slot of a table
@@ -67,7 +79,7 @@ public struct Score: Sendable {
     mutating func profile(_ numbers: Numbers, explainer: Explainer) -> Profile {
       guard !slots.isEmpty else { return Profile(numbers, explainer: explainer) }
       let slot = Int(truncatingIfNeeded: numbers.quickHash >> 32) & (slots.count - 1)
-      if let known = slots[slot], known.numbers == numbers, known.explainer === explainer {
+      if let known = slots[slot], known.explainer === explainer, known.holds(numbers) {
         return known
       }
       let made = Profile(numbers, explainer: explainer)
