@@ -54,10 +54,16 @@ public struct Score: Sendable {
     }
 
     /// Whether these are `other`'s numbers, read in place: the numbers
-    /// first, where profiles in one slot of the table mostly differ.
+    /// first, where profiles in one slot of the table mostly differ, bit
+    /// for bit, so that a score keeps exactly what its holding gave (a
+    /// composite of -0.0 keeps its sign).
     func holds(_ other: Numbers) -> Bool {
-      numbers.composite == other.composite && numbers.chinaShare == other.chinaShare
-        && numbers.factors == other.factors && numbers.grounding == other.grounding
+      func same(_ mine: Double, _ theirs: Double) -> Bool { mine.bitPattern == theirs.bitPattern }
+      let (mine, theirs) = (numbers.factors, other.factors)
+      return same(numbers.composite, other.composite) && same(numbers.chinaShare, other.chinaShare)
+        && same(mine.e, theirs.e) && same(mine.f, theirs.f) && same(mine.d, theirs.d)
+        && same(numbers.grounding.total, other.grounding.total)
+        && same(numbers.grounding.unsure, other.grounding.unsure)
         && numbers.origin == other.origin && numbers.isExcluded == other.isExcluded
         && numbers.touchesRestricted == other.touchesRestricted && numbers.tier == other.tier
         && numbers.originBasis == other.originBasis

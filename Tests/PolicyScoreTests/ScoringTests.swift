@@ -171,6 +171,30 @@ import Testing
       let shared = scoring.score(score.holding, mapping: score.mapping, profiles: &profiles)
       #expect(numbers(shared) == numbers(score), "\(ticker)")
     }
+
+    // Bit for bit: a composite of -0.0 keeps its sign.
+    let given = try #require(profile("A1")).numbers
+    func with(composite: Double) -> Score.Numbers {
+      Score.Numbers(
+        origin: given.origin,
+        originBasis: given.originBasis,
+        chinaShare: given.chinaShare,
+        chinaShareBasis: given.chinaShareBasis,
+        madeInChinaBasis: given.madeInChinaBasis,
+        factors: given.factors,
+        composite: composite,
+        grounding: given.grounding,
+        tier: given.tier,
+        isExcluded: given.isExcluded,
+        touchesRestricted: given.touchesRestricted
+      )
+    }
+    var table = Score.Profiles()
+    let explainer = try #require(scores["A1"]).explainer
+    let positive = table.profile(with(composite: 0), explainer: explainer)
+    let negative = table.profile(with(composite: -0.0), explainer: explainer)
+    #expect(positive !== negative && negative.numbers.composite.sign == .minus)
+    #expect(table.profile(with(composite: 0), explainer: explainer) !== negative)
   }
 }
 
