@@ -137,97 +137,120 @@ public struct TextMatcher: Sendable {
       )
     }
     // Byte classes: one per byte the terms hold, 0 for all others.
+    let ordered = index.sorted { $0.value < $1.value }.map(\.key)
     var classes = [UInt16](repeating: 0, count: 256)
     var width = 1
-    for bytes in index.keys {
+    for bytes in ordered {
       for byte in bytes where classes[Int(byte)] == 0 {
         classes[Int(byte)] = UInt16(width)
         width += 1
       }
     }
     for capital in 0x41...0x5A { classes[capital] = classes[capital | 0x20] }
-    // Trie with dense rows; -1 marks a missing edge until failure links fill it.
-    // A term adds at most a state per byte: room for all at once.
-    var table = [Int32](repeating: -1, count: width)
-    table.reserveCapacity((1 + index.keys.reduce(0) { $0 + $1.count }) * width)
+    // The trie, its edges found by state and class while the terms are added.
+    var trie: [Int: Int32] = [:]
+    trie.reserveCapacity(ordered.reduce(0) { $0 + $1.count })
     var own: [[Int32]] = [[]]
-    for (bytes, patternIndex) in index.sorted(by: { $0.value < $1.value }) {
+    for (patternIndex, bytes) in ordered.enumerated() {
       var state = 0
       for byte in bytes {
-        let slot = state * width + Int(classes[Int(byte)])
-        if table[slot] < 0 {
-          table[slot] = Int32(own.count)
+        let key = state * width + Int(classes[Int(byte)])
+        if let next = trie[key] {
+          state = Int(next)
+        } else {
+          trie[key] = Int32(own.count)
+          state = own.count
           own.append([])
-          table.append(contentsOf: repeatElement(-1, count: width))
         }
-        state = Int(table[slot])
       }
       own[state].append(Int32(patternIndex))
     }
-    // Breadth-first: failure links, merged outputs, missing edges filled,
-    // and each state's own edges kept.
+    // Each state's own edges end to end, in class order.
     let stateCount = own.count
+    var edgeStart = [Int](repeating: 0, count: stateCount + 1)
+    for key in trie.keys { edgeStart[key / width + 1] += 1 }
+    for state in 0..<stateCount { edgeStart[state + 1] += edgeStart[state] }
+    var edges = [(symbol: UInt16, next: Int32)](repeating: (0, 0), count: trie.count)
+    var cursor = edgeStart
+    for (key, next) in trie {
+      edges[cursor[key / width]] = (UInt16(key % width), next)
+      cursor[key / width] += 1
+    }
+    for state in 0..<stateCount where edgeStart[state + 1] - edgeStart[state] > 1 {
+      edges[edgeStart[state]..<edgeStart[state + 1]].sort { $0.symbol < $1.symbol }
+    }
+    // Breadth first: failure links, merged outputs, and a full row of next
+    // states for as many of the first states as fit in 128 KB. A failure
+    // link leads to a shallower state, so its row is made first. A full row
+    // for every state took about 5 MB and most of the matcher's making.
+    let denseCount = min(stateCount, max(1, 128 * 1024 / MemoryLayout<Int32>.stride / width))
+    var rows = [Int32](repeating: 0, count: denseCount * width)
     var failure = [Int32](repeating: 0, count: stateCount)
-    var merged = own
-    var edges = [[(symbol: UInt16, next: Int32)]](repeating: [], count: stateCount)
-    var queue: [Int] = [0]
-    for symbol in 0..<width {
-      let next = table[symbol]
-      if next < 0 {
-        table[symbol] = 0
-      } else {
-        failure[Int(next)] = 0
-        edges[0].append((UInt16(symbol), next))
-        queue.append(Int(next))
-      }
-    }
-    var head = 1
-    while head < queue.count {
-      let state = queue[head]
-      head += 1
-      merged[state] += merged[Int(failure[state])]
-      for symbol in 0..<width {
-        let slot = state * width + symbol
-        let next = table[slot]
-        let fallback = table[Int(failure[state]) * width + symbol]
-        if next < 0 {
-          table[slot] = fallback
-        } else {
-          failure[Int(next)] = fallback
-          edges[state].append((UInt16(symbol), next))
-          queue.append(Int(next))
-        }
-      }
-    }
-    // Renumbered breadth first (the queue's order), complemented where
-    // patterns end, so that the matching loop makes one sign test per byte.
     var number = [Int32](repeating: 0, count: stateCount)
-    for (place, state) in queue.enumerated() { number[state] = Int32(place) }
+    var merged = own
+    var queue = [0]
+    queue.reserveCapacity(stateCount)
+    var head = 0
+    while head < queue.count {
+      let (state, place) = (queue[head], head)
+      head += 1
+      let stateEdges = edges[edgeStart[state]..<edgeStart[state + 1]]
+      if state != 0 { merged[state] += merged[Int(failure[state])] }
+      if place < denseCount {
+        let row = place * width
+        if state != 0 {
+          let failed = Int(number[Int(failure[state])]) * width
+          for symbol in 0..<width { rows[row + symbol] = rows[failed + symbol] }
+        }
+        for edge in stateEdges { rows[row + Int(edge.symbol)] = edge.next }
+      }
+      for edge in stateEdges {
+        let child = Int(edge.next)
+        // Where the parent's failure state goes on the same class: its row,
+        // else its own edge, else its failure's, and so on.
+        var from = state == 0 ? -1 : Int(failure[state])
+        while from >= 0 {
+          if Int(number[from]) < denseCount {
+            failure[child] = rows[Int(number[from]) * width + Int(edge.symbol)]
+            break
+          }
+          if let found = edges[edgeStart[from]..<edgeStart[from + 1]].first(where: {
+            $0.symbol == edge.symbol
+          }) {
+            failure[child] = found.next
+            break
+          }
+          from = Int(failure[from])
+        }
+        number[child] = Int32(queue.count)
+        queue.append(child)
+      }
+    }
+    // Numbered breadth first (the queue's order), complemented where
+    // patterns end, so that the matching loop makes one sign test per byte.
     func coded(_ state: Int32) -> Int32 {
       merged[Int(state)].isEmpty ? number[Int(state)] : ~number[Int(state)]
     }
-    let denseCount = min(stateCount, max(1, 128 * 1024 / MemoryLayout<Int32>.stride / width))
-    var dense: [Int32] = []
-    dense.reserveCapacity(denseCount * width)
-    for state in queue.prefix(denseCount) {
-      dense += table[(state * width)..<(state * width + width)].lazy.map(coded)
-    }
+    let dense = rows.map(coded)
     var deep: [Deep] = []
+    deep.reserveCapacity(stateCount - denseCount)
     var edgeClasses: [UInt16] = []
     var edgeTargets: [Int32] = []
     for state in queue.dropFirst(denseCount) {
-      let own = edges[state]
+      let stateEdges = edges[edgeStart[state]..<edgeStart[state + 1]]
       deep.append(
         Deep(
-          firstClass: own.first?.symbol ?? 0,
-          edgeCount: UInt16(own.count),
-          firstTarget: own.first.map { coded($0.next) } ?? 0,
+          firstClass: stateEdges.first?.symbol ?? 0,
+          edgeCount: UInt16(stateEdges.count),
+          firstTarget: stateEdges.first.map { coded($0.next) } ?? 0,
           moreEdges: Int32(edgeClasses.count),
           failure: number[Int(failure[state])]
         )
       )
-      edgeClasses += own.dropFirst().map(\.symbol)
-      edgeTargets += own.dropFirst().map { coded($0.next) }
+      for edge in stateEdges.dropFirst() {
+        edgeClasses.append(edge.symbol)
+        edgeTargets.append(coded(edge.next))
+      }
     }
     var starts: [Int32] = [0]
     var flat: [Int32] = []
