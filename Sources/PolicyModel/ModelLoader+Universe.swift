@@ -8,7 +8,39 @@ enum UniverseKeys {
 /// The universe of listings: the listing files, the healthcare rule, and the
 /// registry's companies, which are listings too.
 extension ModelLoader {
-  func readUniverse(_ map: YAMLMap, _ state: inout State) {
+  /// What `universe.yaml` and its listing files give, read on a core of
+  /// their own while the other files are read: the universe before the
+  /// registry's companies join it, the facts it counted and the sources it
+  /// named, and its diagnostics in the order they were found.
+  struct ListingFiles {
+    var universe: Universe?
+    var state: State
+    var diagnostics: [Diagnostic]
+  }
+
+  /// Reads `universe.yaml` and its listing files from `tables`, with
+  /// diagnostics of their own; the lexicon's `nameSuffixes` end names too.
+  func readListingFiles(
+    _ document: YAMLNode?,
+    tables: [String: CSVTable],
+    nameSuffixes: [String]
+  ) -> ListingFiles? {
+    guard let document else { return nil }
+    let own = DiagnosticCollector()
+    let loader = ModelLoader(directory: directory, diagnostics: own)
+    var state = State()
+    (state.tables, state.nameSuffixes) = (tables, nameSuffixes)
+    let node = YAMLNode(node: document.node, file: document.file, diagnostics: own)
+    var universe: Universe?
+    if let map = node.map(keys: ["schema_version"] + UniverseKeys.all, context: "universe.yaml") {
+      map.checkSchemaVersion(highest: Self.highestSchemaVersion)
+      universe = loader.readListings(map, &state)
+    }
+    state.tables = [:]
+    return ListingFiles(universe: universe, state: state, diagnostics: own.diagnostics)
+  }
+
+  private func readListings(_ map: YAMLMap, _ state: inout State) -> Universe {
     var universe = Universe(
       namePrefixes: map.strings("name_prefixes"),
       nameSuffixes: state.nameSuffixes + map.strings("name_suffixes")
@@ -87,6 +119,20 @@ extension ModelLoader {
       universe.add(contentsOf: listings)
       if !listings.isEmpty { state.count(fact.grade, .listing, listings.count) }
     }
+    return universe
+  }
+
+  /// Adds what the listing files gave to `state`, after the files read
+  /// before them, and the registry's companies to the universe.
+  func add(_ files: consuming ListingFiles, to state: inout State) {
+    for diagnostic in files.diagnostics { diagnostics.emit(diagnostic) }
+    state.universeFiles.formUnion(files.state.universeFiles)
+    state.sourceReferences += files.state.sourceReferences
+    for (kind, grades) in files.state.factCounts {
+      for (grade, count) in grades { state.count(grade, kind, count) }
+    }
+    // Taken out, not shared: adding to a shared universe would copy it.
+    guard var universe = files.universe.take() else { return }
     // A registered company is a healthcare listing under each of its
     // tickers, known to the universe even when no listing file has it.
     var companies: [String: RegisteredCompany] = [:]

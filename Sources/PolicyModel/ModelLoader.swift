@@ -185,17 +185,34 @@ struct ModelLoader {
     ) {
       readLexicon(map, &state)
     }
-    if let map = root("instruments.yaml", keys: ["instruments"]) { readInstruments(map, &state) }
-    if let map = root("substitution.yaml", keys: ["levels", "profiles"]) {
-      readSubstitution(map, &state)
+    // The universe's listing files, which need only the lexicon's name
+    // suffixes, are read on one core while the other reads the files up to
+    // the registry; what each found is then taken in the files' order.
+    let (tables, nameSuffixes) = (state.tables, state.nameSuffixes)
+    var listingFiles = Parallel.each(2) { task -> ListingFiles? in
+      guard task == 1 else {
+        return readListingFiles(
+          documents["universe.yaml"],
+          tables: tables,
+          nameSuffixes: nameSuffixes
+        )
+      }
+      if let map = root("instruments.yaml", keys: ["instruments"]) {
+        readInstruments(map, &state)
+      }
+      if let map = root("substitution.yaml", keys: ["levels", "profiles"]) {
+        readSubstitution(map, &state)
+      }
+      for name in documents.keys.sorted() where name.hasPrefix("concordance-") {
+        if let map = root(name, keys: ["scheme", "codes"]) { readCodes(map, &state) }
+      }
+      for name in ["registry.yaml"] + documents.keys.sorted().filter({ $0.hasPrefix("registry-") })
+      {
+        if let map = root(name, keys: ["companies"]) { readRegistry(map, &state) }
+      }
+      return nil
     }
-    for name in documents.keys.sorted() where name.hasPrefix("concordance-") {
-      if let map = root(name, keys: ["scheme", "codes"]) { readCodes(map, &state) }
-    }
-    for name in ["registry.yaml"] + documents.keys.sorted().filter({ $0.hasPrefix("registry-") }) {
-      if let map = root(name, keys: ["companies"]) { readRegistry(map, &state) }
-    }
-    if let map = root("universe.yaml", keys: UniverseKeys.all) { readUniverse(map, &state) }
+    if let files = listingFiles.removeFirst() { add(files, to: &state) }
     if let map = root("strategic.yaml", keys: ["mentions"]) { readMentions(map, &state) }
     if let map = root("parameters.yaml", keys: ParameterKeys.all) {
       state.parameters = readParameters(map)

@@ -167,7 +167,9 @@ import Testing
     ),
   ]
 
-  @Test(arguments: cases) func reportsTheProblemWithFileLineAndColumn(_ breakage: Breakage) throws {
+  /// The diagnostics of the shipped model with `breakages` made to a copy
+  /// of it, or nil (and an issue recorded) when it loads.
+  func diagnostics(breaking breakages: [Breakage]) throws -> [Diagnostic]? {
     let directory = try temporaryDirectory()
     for name in try FileManager.default.contentsOfDirectory(atPath: modelsURL.path) {
       try FileManager.default.copyItem(
@@ -175,31 +177,88 @@ import Testing
         to: directory.appendingPathComponent(name)
       )
     }
-    let url = directory.appendingPathComponent(breakage.file)
-    let text = try String(contentsOf: url, encoding: .utf8)
-    #expect(text.contains(breakage.find), "fixture text not found")
-    try text.replacingOccurrences(of: breakage.find, with: breakage.replace)
-      .write(to: url, atomically: true, encoding: .utf8)
+    for breakage in breakages {
+      let url = directory.appendingPathComponent(breakage.file)
+      let text = try String(contentsOf: url, encoding: .utf8)
+      #expect(text.contains(breakage.find), "fixture text not found")
+      try text.replacingOccurrences(of: breakage.find, with: breakage.replace)
+        .write(to: url, atomically: true, encoding: .utf8)
+    }
     do {
       _ = try ModelBundle(contentsOf: directory)
       Issue.record("the broken model loaded")
     } catch {
       guard case .invalid(let diagnostics) = error else {
         Issue.record("unexpected \(error)")
-        return
+        return nil
       }
-      let matching = diagnostics.filter { $0.message.contains(breakage.message) }
-      #expect(!matching.isEmpty, "\(diagnostics.map(\.description))")
-      for diagnostic in matching {
-        let location = try #require(diagnostic.location)
-        #expect(location.file.hasSuffix(breakage.file))
-        #expect(location.line > 1)
-        #expect(
-          diagnostic.description.hasPrefix(
-            "\(location.file):\(location.line):\(location.column): error: "
-          )
-        )
-      }
+      return diagnostics
     }
+    return nil
+  }
+
+  @Test(arguments: cases) func reportsTheProblemWithFileLineAndColumn(_ breakage: Breakage) throws {
+    guard let diagnostics = try diagnostics(breaking: [breakage]) else { return }
+    let matching = diagnostics.filter { $0.message.contains(breakage.message) }
+    #expect(!matching.isEmpty, "\(diagnostics.map(\.description))")
+    for diagnostic in matching {
+      let location = try #require(diagnostic.location)
+      #expect(location.file.hasSuffix(breakage.file))
+      #expect(location.line > 1)
+      #expect(
+        diagnostic.description.hasPrefix(
+          "\(location.file):\(location.line):\(location.column): error: "
+        )
+      )
+    }
+  }
+
+  /// The listing files are read on one core while the other reads the
+  /// registry and the files before it; their problems still come in the
+  /// files' order, and a listing file's unknown source is still found.
+  @Test func problemsOfFilesReadSideBySideComeInTheFilesOrder() throws {
+    let breakages = [
+      Breakage(
+        id: "registry",
+        file: "registry.yaml",
+        find: "segments: {vaccines: 1.0}, verification: recalled",
+        replace: "segments: {vaccines: 1.0}, verificaton: recalled",
+        message: "unknown key 'verificaton'"
+      ),
+      Breakage(
+        id: "listing",
+        file: "listings-hk-us.csv",
+        find: "1801.HK,信达生物",
+        replace: "US0378331006,信达生物",
+        message: "'US0378331006' is not a ticker"
+      ),
+      Breakage(
+        id: "listing source",
+        file: "universe.yaml",
+        find: "sources: [data-a-share-listings]",
+        replace: "sources: [data-a-share-listingz]",
+        message: "unknown source 'data-a-share-listingz'"
+      ),
+      Breakage(
+        id: "strategic",
+        file: "strategic.yaml",
+        find: "valid: [{from: 2017-11-29, to: 2020-12-31}]",
+        replace: "valid: [{from: 2017-11-31, to: 2020-12-31}]",
+        message: "not '2017-11-31'"
+      ),
+    ]
+    guard let diagnostics = try diagnostics(breaking: breakages) else { return }
+    let places = try breakages.map { breakage in
+      try #require(
+        diagnostics.firstIndex { $0.message.contains(breakage.message) },
+        "\(breakage.id): \(diagnostics.map(\.description))"
+      )
+    }
+    let listing = diagnostics[places[1]]
+    #expect(listing.location?.file.hasSuffix("listings-hk-us.csv") == true)
+    #expect(diagnostics[places[2]].location?.file.hasSuffix("universe.yaml") == true)
+    // The registry, the listing file, then the file read after both; the
+    // unknown sources are checked last of all.
+    #expect(places[0] < places[1] && places[1] < places[3] && places[3] < places[2])
   }
 }
