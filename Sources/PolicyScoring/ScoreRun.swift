@@ -111,17 +111,17 @@ public struct ScoreRun: Sendable {
     // its holding and mapping are in the cache.
     let layout = scoring.exposureLayout
     let needsRows = groups.names.contains { shared[$0] == nil }
-    var rows = [ExposureTotals.Row](repeating: .init(), count: needsRows ? holdings.count : 0)
+    var rows = Parallel.filled(ExposureTotals.Row(), count: needsRows ? holdings.count : 0)
     // So are the coverage's.
     let domains = scoring.segmentScores.compactMapValues {
       Domain.allCases.firstIndex(of: $0.segment.domain).map { Int8($0) }
     }
-    var coverage = [MappingCoverage.Row?](repeating: nil, count: holdings.count)
+    var coverage = Parallel.filled(MappingCoverage.Row?.none, count: holdings.count)
     // And the ranking's sort entries, whose indices are set per portfolio.
     let none = RankKey(excluded: false, composite: 0, ticker: "", name: "", line: 0)
-    var entries = [RankKey.SortEntry](repeating: .init(none, index: 0), count: holdings.count)
+    var entries = Parallel.filled(RankKey.SortEntry(none, index: 0), count: holdings.count)
     // And the rows each holding stands for, for the accounting.
-    var rowCounts = [Int32](repeating: 1, count: holdings.count)
+    var rowCounts = Parallel.filled(Int32(1), count: holdings.count)
     var scored = rows.withUnsafeMutableBufferPointer { rows in
       coverage.withUnsafeMutableBufferPointer { coverage in
         entries.withUnsafeMutableBufferPointer { entries in
