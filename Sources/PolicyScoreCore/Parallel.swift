@@ -67,8 +67,12 @@ package enum Parallel {
   /// Lets `value` go on a thread of the global queue: when it holds the
   /// last references to many objects, freeing them is work the caller need
   /// not wait for.
-  package static func letGo<T: Sendable>(_ value: consuming T) {
-    let value = value
+  package static func letGo<T: Sendable>(_ value: consuming T) { letGo(unshared: value) }
+
+  /// `letGo` for a value that is not `Sendable` but that nothing else
+  /// holds any more: the caller passes its last references.
+  package static func letGo<T>(unshared value: consuming T) {
+    nonisolated(unsafe) let value = value
     DispatchQueue.global().async { withExtendedLifetime(value) {} }
   }
 
