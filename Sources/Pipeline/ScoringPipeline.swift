@@ -120,18 +120,26 @@ public struct ScoringPipeline: Sendable {
     mapped outcomes: consuming [MappingOutcome],
     under scenarios: [Scenario]
   ) throws(PipelineError) -> [ScoreRun] {
-    observe(
-      .stage(
-        "scoring \(portfolio.holdings.count) holdings"
-          + (scenarios.count > 1 ? " under \(scenarios.count) scenarios" : "")
-      )
-    )
     let scorings: [ScoringModel]
     do {
       scorings = try ScoringModel.each(of: model, under: scenarios, edition: edition, asOf: asOf)
     } catch {
       throw .model(error)
     }
+    return try score(portfolio, mapped: outcomes, by: scorings)
+  }
+
+  private func score(
+    _ portfolio: Portfolio,
+    mapped outcomes: consuming [MappingOutcome],
+    by scorings: [ScoringModel]
+  ) throws(PipelineError) -> [ScoreRun] {
+    observe(
+      .stage(
+        "scoring \(portfolio.holdings.count) holdings"
+          + (scorings.count > 1 ? " under \(scorings.count) scenarios" : "")
+      )
+    )
     let runs = ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
     // The scores hold what they need of the outcomes. Where this is their
     // last holder (`run`), letting a million of them go, each mapping's
@@ -148,9 +156,20 @@ public struct ScoringPipeline: Sendable {
     with reader: PortfolioReader,
     under scenario: Scenario = .baseline()
   ) throws(PipelineError) -> ScoreRun {
+    // The scoring model needs neither the portfolio nor its mapping: it is
+    // made on another core while they are read and mapped (a few
+    // milliseconds of a small portfolio's start).
+    let (bundle, edition, asOf) = (model, edition, asOf)
+    let making = Background {
+      Result { () throws(Diagnostic) -> ScoringModel in
+        try ScoringModel(model: bundle, scenario: scenario, edition: edition, asOf: asOf)
+      }
+    }
     let portfolio = try read(source, with: reader)
-    let runs = try score(portfolio, mapped: map(portfolio), under: [scenario])
-    return runs[0]
+    let outcomes = map(portfolio)
+    let scoring: ScoringModel
+    do { scoring = try making.value.get() } catch { throw .model(error) }
+    return try score(portfolio, mapped: outcomes, by: [scoring])[0]
   }
 
   private func checkCoverage(_ run: ScoreRun) throws(PipelineError) {
