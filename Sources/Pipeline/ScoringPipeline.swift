@@ -120,6 +120,7 @@ public struct ScoringPipeline: Sendable {
     mapped outcomes: consuming [MappingOutcome],
     under scenarios: [Scenario]
   ) throws(PipelineError) -> [ScoreRun] {
+    observeScoring(portfolio, scenarios: scenarios.count)
     let scorings: [ScoringModel]
     do {
       scorings = try ScoringModel.each(of: model, under: scenarios, edition: edition, asOf: asOf)
@@ -129,17 +130,12 @@ public struct ScoringPipeline: Sendable {
     return try score(portfolio, mapped: outcomes, by: scorings)
   }
 
+  /// `score(_:mapped:under:)` with the scoring models already made.
   private func score(
     _ portfolio: Portfolio,
     mapped outcomes: consuming [MappingOutcome],
     by scorings: [ScoringModel]
   ) throws(PipelineError) -> [ScoreRun] {
-    observe(
-      .stage(
-        "scoring \(portfolio.holdings.count) holdings"
-          + (scorings.count > 1 ? " under \(scorings.count) scenarios" : "")
-      )
-    )
     let runs = ScoreRun.runs(portfolio: portfolio, scorings: scorings, outcomes: outcomes)
     // The scores hold what they need of the outcomes. Where this is their
     // last holder (`run`), letting a million of them go, each mapping's
@@ -167,9 +163,20 @@ public struct ScoringPipeline: Sendable {
     }
     let portfolio = try read(source, with: reader)
     let outcomes = map(portfolio)
+    observeScoring(portfolio, scenarios: 1)
     let scoring: ScoringModel
     do { scoring = try making.value.get() } catch { throw .model(error) }
     return try score(portfolio, mapped: outcomes, by: [scoring])[0]
+  }
+
+  /// Tells the observer that scoring begins.
+  private func observeScoring(_ portfolio: Portfolio, scenarios: Int) {
+    observe(
+      .stage(
+        "scoring \(portfolio.holdings.count) holdings"
+          + (scenarios > 1 ? " under \(scenarios) scenarios" : "")
+      )
+    )
   }
 
   private func checkCoverage(_ run: ScoreRun) throws(PipelineError) {
