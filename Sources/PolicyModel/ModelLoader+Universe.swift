@@ -36,7 +36,6 @@ extension ModelLoader {
       map.checkSchemaVersion(highest: Self.highestSchemaVersion)
       universe = loader.readListings(map, &state)
     }
-    state.tables = [:]
     return ListingFiles(universe: universe, state: state, diagnostics: own.diagnostics)
   }
 

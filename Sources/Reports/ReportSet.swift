@@ -228,9 +228,7 @@ public struct ReportSet: Sendable {
   /// hundred thousand).
   private static func unmapped(_ run: ScoreRun) -> ReportFile {
     let unmapped = run.unmapped
-    return ReportFile.csv(header: unmappedHeader, rows: unmapped.count, bytesPerRow: 192) {
-      csv,
-      index in
+    return .csv(header: unmappedHeader, rows: unmapped.count, bytesPerRow: 192) { csv, index in
       let (holding, reason) = unmapped[index]
       csv.text(holding.portfolio)
       csv.integer(holding.line)
