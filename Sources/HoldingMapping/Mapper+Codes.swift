@@ -21,7 +21,7 @@ extension Mapper {
   /// code's segments are allowed, the first code's default holds (a
   /// listing's tag comes before its division), and the mapping is borderline.
   func mapByCodes(
-    _ resolved: [IndustryCode],
+    _ resolved: [ResolvedCode],
     scores: SegmentScores,
     identified: String,
     note: String,
@@ -29,13 +29,13 @@ extension Mapper {
   )
     -> Mapping
   {
-    let sets = resolved.map { code in
-      Set((code.candidates + [code.defaultSegment]).compactMap { segmentIndex[$0] })
-    }
-    var allowed = sets.dropFirst().reduce(sets.first ?? []) { $0.intersection($1) }
+    let none = SegmentSet(count: segmentIDs.count)
+    let sets = resolved.map(\.segments)
+    var allowed = sets.dropFirst().reduce(sets.first ?? none) { $0.intersection($1) }
     let codesDisagree = allowed.isEmpty
-    if codesDisagree { allowed = sets.reduce([]) { $0.union($1) } }
-    let codeList = CodeList(listedAs: listedAs, codes: resolved)
+    if codesDisagree { allowed = sets.reduce(none) { $0.union($1) } }
+    let codes = resolved.map(\.code)
+    let codeList = CodeList(listedAs: listedAs, codes: codes)
     var combined = SegmentScores()
     for (segment, text) in scores {
       // A weak word alone (药业, 医药) says less than the code does.
@@ -51,14 +51,14 @@ extension Mapper {
     guard let best = ranked.first else {
       // The narrowest code's default that the others allow, or, when the
       // codes disagree, the first code's.
-      let narrowest = zip(resolved, sets).sorted { $0.1.count < $1.1.count }.map(\.0)
+      let narrowest = zip(codes, sets).sorted { $0.1.count < $1.1.count }.map(\.0)
       let inAllowed = { (id: SegmentID) in self.segmentIndex[id].map(allowed.contains) ?? false }
       let chosen =
         codesDisagree
-        ? resolved.first?.defaultSegment
+        ? codes.first?.defaultSegment
         : narrowest.lazy.map(\.defaultSegment).first(where: inAllowed)
           ?? narrowest.lazy.flatMap(\.candidates).first(where: inAllowed)
-      let defaults = [chosen ?? resolved[0].defaultSegment]
+      let defaults = [chosen ?? codes[0].defaultSegment]
       return Mapping(
         method: .industryCode,
         confidence: parameters.confidence.codeOnly,
@@ -117,17 +117,29 @@ extension Mapper {
   func resolveCodes(
     _ tokens: [String],
     cache: inout CodeCache
-  ) -> ([IndustryCode], [String]) {
-    var resolved: [IndustryCode] = []
+  ) -> ([ResolvedCode], [String]) {
+    var resolved: [ResolvedCode] = []
     var unresolved: [String] = []
     for token in tokens {
-      if let code = cache.code(token, resolve: resolve) {
-        if !resolved.contains(code) { resolved.append(code) }
+      let found = cache.code(token) { token in
+        resolve(token).map { ResolvedCode(code: $0, segments: segments(of: $0)) }
+      }
+      if let found {
+        if !resolved.contains(where: { $0.code == found.code }) { resolved.append(found) }
       } else {
         unresolved.append(token)
       }
     }
     return (resolved, unresolved)
+  }
+
+  /// The segments a code allows, its candidates and its default, by index.
+  func segments(of code: IndustryCode) -> SegmentSet {
+    var segments = SegmentSet(count: segmentIDs.count)
+    for id in code.candidates + [code.defaultSegment] {
+      if let index = segmentIndex[id] { segments.insert(index) }
+    }
+    return segments
   }
 
   func resolve(_ token: String) -> IndustryCode? {
@@ -153,5 +165,38 @@ extension Mapper {
   /// Shenwan level names carry Roman-numeral level marks: `中药Ⅱ` → `中药`.
   func stripRoman(_ text: String) -> String {
     String(text.filter { !"ⅠⅡⅢ".contains($0) }).trimmingCharacters(in: .whitespaces)
+  }
+}
+
+/// A code from the concordance with the segments it allows, worked out
+/// once per core and code rather than for each holding that has it.
+struct ResolvedCode {
+  let code: IndustryCode
+  let segments: SegmentSet
+}
+
+/// Segments by index, as bits: a holding's codes allow a few of a hundred
+/// or so, and each segment its text names is looked up in them.
+struct SegmentSet {
+  private var words: [UInt64]
+
+  /// Empty, for a model of `count` segments.
+  init(count: Int) { words = [UInt64](repeating: 0, count: (count + 63) / 64) }
+
+  private init(words: [UInt64]) { self.words = words }
+
+  var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+  var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+  func contains(_ segment: Int) -> Bool { words[segment >> 6] & (1 << UInt64(segment & 63)) != 0 }
+
+  mutating func insert(_ segment: Int) { words[segment >> 6] |= 1 << UInt64(segment & 63) }
+
+  func intersection(_ other: SegmentSet) -> SegmentSet {
+    SegmentSet(words: zip(words, other.words).map { $0 & $1 })
+  }
+
+  func union(_ other: SegmentSet) -> SegmentSet {
+    SegmentSet(words: zip(words, other.words).map { $0 | $1 })
   }
 }

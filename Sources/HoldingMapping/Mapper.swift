@@ -230,9 +230,9 @@ public final class Mapper: Sendable {
   /// A portfolio repeats a few hundred codes across all its holdings.
   /// Bounded, for files whose every row has a code of its own.
   struct CodeCache {
-    private var resolved: [String: IndustryCode?] = [:]
+    private var resolved: [String: ResolvedCode?] = [:]
 
-    mutating func code(_ token: String, resolve: (String) -> IndustryCode?) -> IndustryCode? {
+    mutating func code(_ token: String, resolve: (String) -> ResolvedCode?) -> ResolvedCode? {
       if let known = resolved[token] { return known }
       let code = resolve(token)
       if resolved.count < 4096 { resolved[token] = code }
