@@ -137,6 +137,35 @@ public struct Holding: Sendable, Hashable {
     split: [SegmentShare]?,
     madeInChina: Bool? = nil
   ) {
+    self.init(
+      line: line,
+      portfolio: portfolio,
+      ticker: ticker,
+      name: name,
+      weight: weight,
+      description: description,
+      industryCodes: industryCodes,
+      rare: Rare(
+        marketValue: marketValue,
+        origin: origin,
+        chinaShare: chinaShare,
+        split: split,
+        madeInChina: madeInChina
+      ).boxed
+    )
+  }
+
+  /// With the rarer fields in a box that other holdings may share.
+  init(
+    line: Int,
+    portfolio: String,
+    ticker: Ticker,
+    name: String,
+    weight: Double,
+    description: String,
+    industryCodes: [String],
+    rare: Shared<Rare>?
+  ) {
     box = Box(
       Fields(
         line: line,
@@ -146,13 +175,7 @@ public struct Holding: Sendable, Hashable {
         weight: weight,
         description: description,
         industryCodes: industryCodes,
-        rare: Rare(
-          marketValue: marketValue,
-          origin: origin,
-          chinaShare: chinaShare,
-          split: split,
-          madeInChina: madeInChina
-        ).boxed
+        rare: rare
       )
     )
   }

@@ -89,19 +89,25 @@ extension RowReader {
       madeInChina = parsed
     }
     let portfolio = cell(.portfolio, record)
+    let rare = Holding.Rare(
+      marketValue: marketValue,
+      origin: origin,
+      chinaShare: chinaShare,
+      split: try split(cell(.segments, record)),
+      madeInChina: madeInChina
+    )
+    // A file that gives every row an origin or a China share has few
+    // distinct ones: a row like the one before shares its box.
+    if recentRare?.value != rare { recentRare = rare.boxed }
     return Holding(
       line: record.line,
       portfolio: portfolio.isEmpty ? "default" : portfolio,
       ticker: identifier,
       name: name,
       weight: weight,
-      marketValue: marketValue,
       description: cell(.description, record),
       industryCodes: CellList.split(cell(.industryCodes, record)),
-      origin: origin,
-      chinaShare: chinaShare,
-      split: try split(cell(.segments, record)),
-      madeInChina: madeInChina
+      rare: recentRare
     )
   }
 

@@ -23,6 +23,9 @@ struct RowReader {
   let separator: String
   /// Field index of each column by `PortfolioColumn.ordinal`; -1 when absent.
   let positions: [Int]
+  /// The rarer fields of the row read last, which the next row shares when
+  /// they are the same.
+  var recentRare: Shared<Holding.Rare>?
 
   /// A problem with one cell: the column's header and the reason.
   struct CellError: Error {
