@@ -47,8 +47,8 @@ extension Mapper {
         combined[adding: segment] = text
       }
     }
-    let ranked = ranked(combined)
-    guard let best = ranked.first else {
+    combined.rank(placing: idOrder)
+    guard let best = combined.first else {
       // The narrowest code's default that the others allow, or, when the
       // codes disagree, the first code's.
       let narrowest = zip(codes, sets).sorted { $0.1.count < $1.1.count }.map(\.0)
@@ -80,7 +80,7 @@ extension Mapper {
     // A segment the code allows and the text names by a strong term (the
     // activity itself: 直线加速器) is a line of business however many words
     // the main one gets; the keep ratio drops only passing mentions.
-    let kept = ranked.filter {
+    let kept = combined.filter {
       $0.value.score >= best.value.score * parameters.keepRatio
         || (allowed.contains($0.key) && $0.value.strongest >= strongWeight)
     }

@@ -73,6 +73,8 @@ extension Mapper {
         score.isLead = true
       }
     }
+    // Ties by id, as everywhere: the text's order is not the ranking's.
+    evidence.scores.rank(placing: idOrder)
     return evidence
   }
 
@@ -102,7 +104,7 @@ extension Mapper {
   /// review file to propose for an unmapped holding. Empty when the text
   /// names nothing.
   public func weakCandidates(for holding: Holding) -> [SegmentShare] {
-    let ranked = ranked(textEvidence(for: holding).scores)
+    let ranked = textEvidence(for: holding).scores
     guard let best = ranked.first, best.value.score > 0 else { return [] }
     let tied = ranked.prefix { $0.value.score == best.value.score }
     return tied.map {
@@ -110,10 +112,9 @@ extension Mapper {
     }
   }
 
-  /// `identified`: how the holding was identified, to open each segment's
-  /// evidence; `note`: what closes it.
-  func mapByText(_ scores: SegmentScores, identified: String, note: String) -> Mapping? {
-    let ranked = ranked(scores)
+  /// `ranked`: the text's scores, ranked; `identified`: how the holding was
+  /// identified, to open each segment's evidence; `note`: what closes it.
+  func mapByText(_ ranked: SegmentScores, identified: String, note: String) -> Mapping? {
     guard let best = ranked.first, best.value.score >= parameters.minimumTextScore else {
       return nil
     }

@@ -335,8 +335,7 @@ public final class Mapper: Sendable {
       if let borderline { mapping.borderline = mapping.borderline ?? borderline }
       return .mapped(mapping)
     }
-    // Ties by id, as everywhere: a dictionary's order changes from run to run.
-    let best = ranked(scores).first
+    let best = scores.first
     if let best, best.value.score > 0 {
       return .unmapped(
         reason:
@@ -395,14 +394,13 @@ public final class Mapper: Sendable {
     return core.count == name.utf8.count ? name : String(decoding: core, as: UTF8.self)
   }
 
-  /// Segments by score, highest first, ties by id.
-  func ranked(_ scores: SegmentScores) -> [(key: Int, value: TextScore)] {
-    scores.sorted { ($0.value.score, idOrder[$1.key]) > ($1.value.score, idOrder[$0.key]) }
-  }
-
-  func sorted(_ segments: [MappedSegment]) -> [MappedSegment] {
-    guard segments.count > 1 else { return segments }
-    return segments.sorted { ($0.share, $1.segment.rawValue) > ($1.share, $0.segment.rawValue) }
+  /// By share, highest first, ties by id; in place, as a mapping's
+  /// segments are made for it.
+  func sorted(_ segments: consuming [MappedSegment]) -> [MappedSegment] {
+    if segments.count > 1 {
+      segments.sort { ($0.share, $1.segment.rawValue) > ($1.share, $0.segment.rawValue) }
+    }
+    return segments
   }
 }
 

@@ -1,5 +1,5 @@
 /// A text's scores by segment index, in the order the text first names each
-/// segment.
+/// segment until ranked.
 ///
 /// A holding's text names a handful of segments, so a short list searched
 /// end to end costs less than a dictionary hashing the segment of every
@@ -31,6 +31,14 @@ struct SegmentScores: RandomAccessCollection {
 
   mutating func removeAll(where drop: (_ segment: Int, _ score: Score) -> Bool) {
     entries.removeAll { drop($0.key, $0.value) }
+  }
+
+  /// Ranks the scores, highest first, ties by id.
+  ///
+  /// `order` is each segment's place among the ids in text order, by
+  /// segment index. In place: a holding's text names a handful.
+  mutating func rank(placing order: [Int]) {
+    entries.sort { ($0.value.score, order[$1.key]) > ($1.value.score, order[$0.key]) }
   }
 
   /// `change` applied to every score.
