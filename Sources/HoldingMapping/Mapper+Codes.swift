@@ -67,6 +67,7 @@ extension Mapper {
             MappedSegment(
               segment: $0,
               share: 1 / Double(defaults.count),
+              place: segmentIndex[$0],
               evidence:
                 "\(identified)\(codeList); default segment, the text names none of its segments\(note)"
             )
@@ -93,6 +94,7 @@ extension Mapper {
           MappedSegment(
             segment: segmentIDs[$0.key],
             share: $0.value.score / total,
+            place: $0.key,
             why: Evidence(
               Evidence.Terms(
                 allowed.contains($0.key) ? .codeChose : .outsideCodes,

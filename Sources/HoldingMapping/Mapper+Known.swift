@@ -20,6 +20,7 @@ extension Mapper {
         MappedSegment(
           segment: $0.segment,
           share: $0.share,
+          place: segmentIndex[$0.segment],
           evidence:
             "\(identified)registry: \(company.name), \(percent($0.share)) (\(company.fact.grade))\(note)"
         )
@@ -59,7 +60,12 @@ extension Mapper {
         confidence: parameters.confidence.decision,
         segments: sorted(
           decision.segments.map {
-            MappedSegment(segment: $0.segment, share: $0.share, evidence: "\(by)\(why)")
+            MappedSegment(
+              segment: $0.segment,
+              share: $0.share,
+              place: segmentIndex[$0.segment],
+              evidence: "\(by)\(why)"
+            )
           }
         ),
         borderline: stale

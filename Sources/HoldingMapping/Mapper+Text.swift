@@ -134,6 +134,7 @@ extension Mapper {
           MappedSegment(
             segment: segmentIDs[$0.key],
             share: $0.value.score / total,
+            place: $0.key,
             why: Evidence(
               Evidence.Terms(
                 .text,

@@ -251,6 +251,7 @@ public final class Mapper: Sendable {
               MappedSegment(
                 segment: $0.segment,
                 share: $0.share,
+                place: segmentIndex[$0.segment],
                 evidence: "split given in the file: \(percent($0.share))"
               )
             }

@@ -46,18 +46,37 @@ public struct MappedSegment: Sendable, Hashable {
   public var share: Double
   /// Why, kept as its parts until read as `evidence`.
   public var why: Evidence
+  /// The segment's place among the model's segment ids, or -1.
+  ///
+  /// The mapper numbers them as `ModelBundle.segmentIDs` lists them; a
+  /// mapping made elsewhere (a test's, a store's) has -1. Scoring looks the
+  /// segment up by it, without hashing its id, once it has checked that the
+  /// id there is this one.
+  public var place: Int32 = -1
 
   /// Why, as the reports write it.
   public var evidence: String { why.description }
 
-  public init(segment: SegmentID, share: Double, evidence: String) {
-    self.init(segment: segment, share: share, why: Evidence(evidence))
+  public init(segment: SegmentID, share: Double, place: Int? = nil, evidence: String) {
+    self.init(segment: segment, share: share, place: place, why: Evidence(evidence))
   }
 
-  public init(segment: SegmentID, share: Double, why: Evidence) {
+  public init(segment: SegmentID, share: Double, place: Int? = nil, why: Evidence) {
     self.segment = segment
     self.share = share
     self.why = why
+    self.place = place.map(Int32.init) ?? -1
+  }
+
+  /// The same segment, share and evidence, wherever each was numbered.
+  public static func == (left: MappedSegment, right: MappedSegment) -> Bool {
+    left.segment == right.segment && left.share == right.share && left.why == right.why
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(segment)
+    hasher.combine(share)
+    hasher.combine(why)
   }
 }
 

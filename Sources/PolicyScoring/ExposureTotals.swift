@@ -30,7 +30,7 @@ struct ExposureTotals: Sendable {
         if row.numbers.1 >= 0 { segments.append((Int(row.numbers.1), row.shares.1)) }
       } else {
         for mapped in row.many {
-          if let number = layout.numbers[mapped.segment] {
+          if let number = layout.numbers[mapped] {
             segments.append((Int(number), mapped.share))
           }
         }
@@ -61,16 +61,21 @@ struct ExposureTotals: Sendable {
   /// up in arrays, with no hashing per holding.
   struct Layout: Sendable {
     let ids: [SegmentID]
-    let numbers: [SegmentID: Int32]
+    let numbers: SegmentTable<Int32>
     /// Each segment's key numbers, three by three (category, item, domain).
     private let keys: [Int]
     /// Each dimension's keys, by number.
     let keyNames: [[String]]
 
-    init(_ exposureKeys: [SegmentID: [String]]) {
+    /// `model`: the model's segment ids, in the order the mapper numbers
+    /// them.
+    init(_ exposureKeys: [SegmentID: [String]], ids model: [SegmentID]) {
       let segments = exposureKeys.sorted { $0.key.rawValue < $1.key.rawValue }
       ids = segments.map(\.key)
-      numbers = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, Int32($0)) })
+      numbers = SegmentTable(
+        Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, Int32($0)) }),
+        ids: model
+      )
       let keyNames = (0..<3).map { dimension in Set(segments.map { $0.value[dimension] }).sorted() }
       let keyNumbers = keyNames.map { names in
         Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
@@ -87,7 +92,7 @@ struct ExposureTotals: Sendable {
       var row = Row(weight: weight)
       var found = 0
       for mapped in mapping.segments {
-        guard let number = numbers[mapped.segment] else { continue }
+        guard let number = numbers[mapped] else { continue }
         switch found {
         case 0: (row.numbers.0, row.shares.0) = (number, mapped.share)
         case 1: (row.numbers.1, row.shares.1) = (number, mapped.share)

@@ -99,10 +99,10 @@ public struct MappingCoverage: Sendable {
     var isBorderline: Bool
 
     /// `domains`: each segment's domain, by its place in `Domain.allCases`.
-    init(weight: Double, mapping: Mapping, domains: [SegmentID: Int8]) {
+    init(weight: Double, mapping: Mapping, domains: SegmentTable<Int8>) {
       self.weight = weight
       method = UInt8(MappingMethod.allCases.firstIndex(of: mapping.method) ?? 0)
-      domain = mapping.segments.first.flatMap { domains[$0.segment] } ?? -1
+      domain = mapping.segments.first.flatMap { domains[$0] } ?? -1
       isBorderline = mapping.borderline != nil
     }
   }

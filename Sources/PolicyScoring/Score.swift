@@ -199,7 +199,7 @@ extension ScoringModel {
     var excluded = false
     var touchesRestricted = false
     for mapped in mapping.segments {
-      guard let segment = segmentFactors[mapped.segment] else { continue }
+      guard let segment = segmentFactors[mapped] else { continue }
       if segment.restricted || segment.eliminated { touchesRestricted = true }
       var segmentFactors = origin == .domestic ? segment.domestic : segment.foreign
       if madeInChinaBasis != nil { segmentFactors.d = segment.domestic.d }

@@ -113,9 +113,7 @@ public struct ScoreRun: Sendable {
     let needsRows = groups.names.contains { shared[$0] == nil }
     var rows = Parallel.filled(ExposureTotals.Row(), count: needsRows ? holdings.count : 0)
     // So are the coverage's.
-    let domains = scoring.segmentScores.compactMapValues {
-      Domain.allCases.firstIndex(of: $0.segment.domain).map { Int8($0) }
-    }
+    let domains = scoring.domains
     var coverage = Parallel.filled(MappingCoverage.Row?.none, count: holdings.count)
     // And the ranking's sort entries, whose indices are set per portfolio.
     let none = RankKey(excluded: false, composite: 0, ticker: "", name: "", line: 0)

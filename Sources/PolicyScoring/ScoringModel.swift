@@ -22,7 +22,9 @@ public struct ScoringModel: Sendable {
   let assumedInstruments: [String: [SupportInstrument]]
   /// Each segment's factors and grounding for either origin, for the
   /// scoring loop.
-  let segmentFactors: [SegmentID: SegmentFactors]
+  let segmentFactors: SegmentTable<SegmentFactors>
+  /// Each segment's domain, by its place in `Domain.allCases`.
+  let domains: SegmentTable<Int8>
   /// Each segment's category, catalogue item and domain, as exposure keys.
   let exposureKeys: [SegmentID: [String]]
   /// The same keys, numbered for adding up.
@@ -120,7 +122,8 @@ public struct ScoringModel: Sendable {
     }
     segmentScores = scores
     let weights = parameters.weights
-    segmentFactors = scores.mapValues { score in
+    let ids = model.segmentIDs
+    let factors = scores.mapValues { score in
       let value = parameters.categoryValues[score.category] ?? 50
       return SegmentFactors(
         domestic: score.factors(for: .domestic),
@@ -131,10 +134,15 @@ public struct ScoringModel: Sendable {
         foreignGrounding: score.grounding(for: .foreign, categoryValue: value, weights: weights)
       )
     }
+    segmentFactors = SegmentTable(factors, ids: ids)
+    domains = SegmentTable(
+      scores.compactMapValues { Domain.allCases.firstIndex(of: $0.segment.domain).map(Int8.init) },
+      ids: ids
+    )
     exposureKeys = scores.mapValues {
       [$0.category.rawValue, $0.item?.id.rawValue ?? "allowed", $0.segment.domain.rawValue]
     }
-    exposureLayout = ExposureTotals.Layout(exposureKeys)
+    exposureLayout = ExposureTotals.Layout(exposureKeys, ids: ids)
     originByMarket = Dictionary(
       uniqueKeysWithValues: parameters.originByMarket.map {
         ($0.key, ($0.value, "market \($0.key)"))

@@ -332,6 +332,58 @@ import Testing
     #expect(row(.domain, "unmapped")?.1 == 1)
     #expect(abs((row(.domain, "unmapped")?.0 ?? 0) - 0.25) < 1e-12)
   }
+
+  /// A mapped segment's place among the model's ids only speeds its look-up:
+  /// a place that is unknown, another segment's or out of range gives the
+  /// same scores, exposures and coverage as the mapper's own.
+  @Test func aMappedSegmentsPlaceChangesNothingButTheLookUp() throws {
+    let holdings = try portfolio(
+      """
+      ticker,name,weight,description,segments
+      A1,A,1,,surgical-robots:60;hospitals:40
+      B1,B,2,化学发光 体外诊断试剂 for hospitals,
+      C1,C,1,创新药 抗体药物,
+      D1,D,1,汞血压计 mercury sphygmomanometers,
+      """
+    )
+    let scoring = try ScoringModel(model: shippedModel, asOf: asOf)
+    let ids = shippedModel.segmentIDs
+    let outcomes = sharedMapper.map(holdings.holdings)
+    let mapped = outcomes.flatMap { outcome -> [MappedSegment] in
+      guard case .mapped(let mapping) = outcome else { return [] }
+      return mapping.segments
+    }
+    #expect(mapped.count >= 5)
+    for segment in mapped { #expect(ids[Int(segment.place)] == segment.segment) }
+    func placed(_ place: @escaping (MappedSegment) -> Int32) -> [MappingOutcome] {
+      outcomes.map { outcome in
+        guard case .mapped(var mapping) = outcome else { return outcome }
+        for index in mapping.segments.indices {
+          mapping.segments[index].place = place(mapping.segments[index])
+        }
+        return .mapped(mapping)
+      }
+    }
+    func seen(_ outcomes: [MappingOutcome]) -> String {
+      let run = ScoreRun(portfolio: holdings, scoring: scoring, outcomes: outcomes)
+      let scores = run.scores.map {
+        "\($0.holding.ticker.input) \($0.rank) \($0.factors) \($0.composite) \($0.tier) "
+          + "\($0.isExcluded) \($0.explanation)"
+      }
+      let exposures = run.summaries.flatMap(\.exposures).map {
+        "\($0.dimension) \($0.key) \($0.weight) \($0.holdings) \($0.composite ?? -1)"
+      }
+      let domains = run.coverage.byDomain.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+        "\($0.key) \($0.value.holdings) \($0.value.weight)"
+      }
+      return (scores + exposures + domains).joined(separator: "\n")
+    }
+    let own = seen(outcomes)
+    #expect(own.contains("hospitals"))
+    #expect(seen(placed { _ in -1 }) == own)
+    #expect(seen(placed { ($0.place + 1) % Int32(ids.count) }) == own)
+    #expect(seen(placed { _ in Int32(ids.count) }) == own)
+  }
 }
 
 @Suite struct ParallelTests {
