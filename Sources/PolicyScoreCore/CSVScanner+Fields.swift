@@ -77,6 +77,8 @@ extension CSVScanner {
     var newlines = 0
     var complete = false
     let incomplete = Scanned(scan: .incomplete, position: start, line: startLine)
+    // Eight bytes at a time through a field's plain bytes.
+    let words = Words(bytes)
 
     fieldLoop: while index < count {
       if bytes[index] == 0x22 {
@@ -87,6 +89,8 @@ extension CSVScanner {
         var closed = false
         var escaped = false
         while index < count {
+          index = words.skip(from: index)
+          guard index < count else { break }
           let byte = bytes[index]
           if byte == 0x22 {
             if index + 1 < count && bytes[index + 1] == 0x22 {
@@ -147,6 +151,7 @@ extension CSVScanner {
         if !closed { break fieldLoop }
       } else {
         let fieldStart = index
+        while let word = words.word(at: index), !Words.endsField(word, delimiter) { index += 8 }
         while index < count {
           let byte = bytes[index]
           if byte == delimiter || byte == 0x0A || byte == 0x0D { break }

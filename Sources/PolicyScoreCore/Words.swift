@@ -16,6 +16,11 @@ struct Words {
     has(word, 0x0A) || has(word, 0x0D) || has(word, 0x22)
   }
 
+  /// Whether a byte of `word` is `delimiter`, LF or CR.
+  @inline(__always) static func endsField(_ word: UInt64, _ delimiter: UInt8) -> Bool {
+    has(word, delimiter) || has(word, 0x0A) || has(word, 0x0D)
+  }
+
   /// Whether a byte of `word` is below 0x20 or is DEL.
   @inline(__always) static func hasControlByte(_ word: UInt64) -> Bool {
     (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0 || has(word, 0x7F)

@@ -84,7 +84,8 @@ import Testing
     #expect(scanner.next()?.problem == .invalidText(field: 2))
   }
 
-  /// Property: any table written by CSVWriter reads back identical.
+  /// Property: any table written by CSVWriter reads back identical; fields
+  /// long enough to be scanned eight bytes at a time, and short ones.
   @Test(arguments: [1, 2, 3, 4, 5] as [UInt64]) func writtenTablesReadBackIdentical(seed: UInt64) {
     var generator = SeededGenerator(seed: seed)
     let alphabet = Array("ab,\"\n\r 中文;\t=+-@x1")
@@ -96,7 +97,7 @@ import Testing
           // Leading formula characters are neutralised on write, so start with a letter.
           "v"
             + String(
-              (0..<Int.random(in: 0...6, using: &generator)).map { _ in
+              (0..<Int.random(in: 0...24, using: &generator)).map { _ in
                 alphabet.randomElement(using: &generator)!
               }
             )
