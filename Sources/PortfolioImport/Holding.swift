@@ -34,7 +34,10 @@ public struct Holding: Sendable, Hashable {
 
   /// Mutated only while uniquely referenced, so shared copies never change.
   @usableFromInline final class Box: @unchecked Sendable {
-    @usableFromInline var fields: Fields
+    /// Unchecked: every getter of every holding read it through a check of
+    /// exclusive access at run time, and only a uniquely referenced box is
+    /// written.
+    @exclusivity(unchecked) @usableFromInline var fields: Fields
     init(_ fields: Fields) { self.fields = fields }
   }
 
