@@ -37,7 +37,8 @@ extension Mapper {
     let codes = resolved.map(\.code)
     let codeList = CodeList(listedAs: listedAs, codes: codes)
     var combined = SegmentScores()
-    for (segment, text) in scores {
+    for entry in scores {
+      let (segment, text) = (entry.key, entry.value)
       // A weak word alone (药业, 医药) says less than the code does.
       if allowed.contains(segment) && text.strongest >= termWeight {
         var boosted = text

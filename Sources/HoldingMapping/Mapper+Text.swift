@@ -87,7 +87,8 @@ extension Mapper {
     // Domains as bits: no set, no string hashing per holding.
     var strongDomains: UInt64 = 0
     var anyOrdinary = false
-    for (segment, score) in scores {
+    for entry in scores {
+      let (segment, score) = (entry.key, entry.value)
       if score.strongest >= strongWeight { strongDomains |= domainBits[segment] }
       if score.strongest >= termWeight { anyOrdinary = true }
     }

@@ -6,11 +6,19 @@
 /// term it meets.
 struct SegmentScores: RandomAccessCollection {
   typealias Score = Mapper.TextScore
-  private var entries: [(key: Int, value: Score)] = []
+
+  /// A segment's index and its score: a struct, not a tuple, whose copies
+  /// go through code of its own rather than the run time's for tuples.
+  struct Entry {
+    var key: Int
+    var value: Score
+  }
+
+  private var entries: [Entry] = []
 
   var startIndex: Int { entries.startIndex }
   var endIndex: Int { entries.endIndex }
-  subscript(position: Int) -> (key: Int, value: Score) { entries[position] }
+  subscript(position: Int) -> Entry { entries[position] }
 
   /// The score of `segment`, which starts at nothing when the text has not
   /// named it yet.
@@ -22,7 +30,7 @@ struct SegmentScores: RandomAccessCollection {
         ?? {
           // Room for the few segments a text names, at once.
           if entries.isEmpty { entries.reserveCapacity(4) }
-          entries.append((segment, Score()))
+          entries.append(Entry(key: segment, value: Score()))
           return entries.count - 1
         }()
       yield &entries[place].value
