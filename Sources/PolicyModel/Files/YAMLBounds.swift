@@ -21,10 +21,23 @@ enum YAMLBounds {
   /// A light scan of the text: quoted scalars, comments and block scalars
   /// are skipped, and only the start of a node is looked at.
   static func complexKey(in text: String) -> (line: Int, column: Int, what: String)? {
-    let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+    var text = text
+    return text.withUTF8(complexKey)
+  }
+
+  /// `complexKey(in:)` over the text's UTF-8, each line read in place.
+  private static func complexKey(
+    in bytes: UnsafeBufferPointer<UInt8>
+  ) -> (line: Int, column: Int, what: String)? {
     var quote: UInt8?
     var blockIndent: Int?
-    for (number, line) in lines.enumerated() {
+    var lineStart = 0
+    var number = -1
+    while lineStart <= bytes.count {
+      number += 1
+      let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+      let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+      lineStart = lineEnd + 1
       let indent = line.prefix { $0 == 0x20 }.count
       if let parent = blockIndent {
         let blank = line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
@@ -111,7 +124,7 @@ enum YAMLBounds {
 
   /// The end of an anchor or alias name that starts at `start`: letters,
   /// digits, `-` and `_`, as libyaml reads them.
-  private static func anchorEnd(_ line: [UInt8], from start: Int) -> Int {
+  private static func anchorEnd(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
     var index = start
     while index < line.count {
       let byte = line[index] | 0x20
@@ -125,14 +138,14 @@ enum YAMLBounds {
   }
 
   /// The end of a tag that starts at `start`.
-  private static func nameEnd(_ line: [UInt8], from start: Int) -> Int {
+  private static func nameEnd(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
     var index = start
     while index < line.count, !" \t\r,[]{}".utf8.contains(line[index]) { index += 1 }
     return index
   }
 
   /// Whether a `:` that starts a value follows `index`, after spaces.
-  private static func isKey(_ line: [UInt8], after index: Int) -> Bool {
+  private static func isKey(_ line: UnsafeBufferPointer<UInt8>, after index: Int) -> Bool {
     var index = index
     while index < line.count, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
     guard index < line.count, line[index] == 0x3A else { return false }
@@ -141,7 +154,7 @@ enum YAMLBounds {
   }
 
   /// The index of the bracket that closes the one at `start`, on this line.
-  private static func closingBracket(_ line: [UInt8], from start: Int) -> Int? {
+  private static func closingBracket(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
     var depth = 0
     var quote: UInt8?
     var index = start
