@@ -261,8 +261,10 @@ public final class Mapper: Sendable {
     }
     let identity = identify(holding)
     let listing = identity.listing
-    if let decision = decisions[holding.ticker.canonical]
-      ?? listing.flatMap({ decisions[$0.ticker] })
+    // Most runs have no decisions: no ticker is hashed to find none.
+    if !decisions.isEmpty,
+      let decision = decisions[holding.ticker.canonical]
+        ?? listing.flatMap({ decisions[$0.ticker] })
     {
       return apply(decision, to: holding)
     }

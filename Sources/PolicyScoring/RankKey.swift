@@ -64,18 +64,22 @@ extension RankKey {
       excluded = key.excluded
       composite = key.composite
       self.index = index
-      var prefix: UInt64 = 0
-      var isASCII = true
-      var taken = 0
-      for byte in key.ticker.utf8 {
-        if byte >= 0x80 { isASCII = false }
-        if taken < 8 {
-          prefix = prefix << 8 | UInt64(byte)
-          taken += 1
+      // The bytes in place, as nearly every ticker's are.
+      func take(_ bytes: some Sequence<UInt8>) -> (prefix: UInt64, isASCII: Bool) {
+        var prefix: UInt64 = 0
+        var isASCII = true
+        var taken = 0
+        for byte in bytes {
+          if byte >= 0x80 { isASCII = false }
+          if taken < 8 {
+            prefix = prefix << 8 | UInt64(byte)
+            taken += 1
+          }
         }
+        return (prefix << (8 * UInt64(8 - taken)), isASCII)
       }
-      self.prefix = prefix << (8 * UInt64(8 - taken))
-      self.isASCII = isASCII
+      let utf8 = key.ticker.utf8
+      (prefix, isASCII) = utf8.withContiguousStorageIfAvailable { take($0) } ?? take(utf8)
     }
 
     /// Whether `self` comes before `other`, as their keys do; `key` gives

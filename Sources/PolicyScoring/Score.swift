@@ -181,7 +181,9 @@ extension ScoringModel {
     } else {
       (origin, originBasis) = (defaultOrigin, "model default")
     }
-    let chinaShare = assumption?.chinaShare ?? holding.chinaShare ?? defaultChinaShare[origin] ?? 1
+    let chinaShare =
+      assumption?.chinaShare ?? holding.chinaShare
+      ?? (origin == .domestic ? defaultChinaShare.domestic : defaultChinaShare.foreign) ?? 1
     let chinaShareBasis =
       assumption?.chinaShare != nil
       ? "scenario" : holding.chinaShare == nil ? origin.defaultShareBasis : "file"

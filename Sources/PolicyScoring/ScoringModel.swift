@@ -35,7 +35,8 @@ public struct ScoringModel: Sendable {
   /// Each market's default origin, with the basis a score gives for it.
   let originByMarket: [String: (origin: Origin, basis: String)]
   let defaultOrigin: Origin
-  let defaultChinaShare: [Origin: Double]
+  /// The model's China revenue share for a domestic and a foreign company.
+  let defaultChinaShare: (domestic: Double?, foreign: Double?)
   package let explainer: Explainer
 
   /// Computes every segment's factors once.
@@ -149,7 +150,7 @@ public struct ScoringModel: Sendable {
       }
     )
     defaultOrigin = parameters.defaultOrigin
-    defaultChinaShare = parameters.chinaShare
+    defaultChinaShare = (parameters.chinaShare[.domestic], parameters.chinaShare[.foreign])
     let assumed = scenario.companies.mapValues { assumption in
       assumption.assumedInstruments.compactMap { id in
         model.instruments.first { $0.id == id && $0.isValid(on: asOf) }
