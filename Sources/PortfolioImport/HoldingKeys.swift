@@ -15,9 +15,10 @@ struct HoldingKeys {
   ///
   /// 0 without a ticker; equal keys are candidates for merging.
   private(set) var duplicateKey: [UInt64] = []
-  /// Weights and market values summed per portfolio.
+  /// Weights summed per portfolio, to tell percents from fractions. (A
+  /// market value's total is added up in `finish`, in file order: summed
+  /// by block, it changed the weights' last bits with the blocks' cuts.)
   private(set) var weightSums: [Double] = []
-  private(set) var valueSums: [Double] = []
   /// Holdings whose weight may turn out above 100% once the file's basis is
   /// known: above 1 (a fraction, if the sums allow it) but not between 1.5
   /// and 100 (then the basis is percent, and the weight below 100%).
@@ -37,7 +38,6 @@ struct HoldingKeys {
     }
     portfolioOf.append(portfolio)
     weightSums[Int(portfolio)] += holding.weight
-    valueSums[Int(portfolio)] += holding.marketValue ?? 0
     duplicateKey.append(
       Self.key(ticker: holding.ticker.canonical, portfolio: portfolioHashes[Int(portfolio)])
     )
@@ -54,7 +54,6 @@ struct HoldingKeys {
     portfolioIndex[name] = index
     portfolioHashes.append(Self.fnv(name.utf8, from: 0xcbf2_9ce4_8422_2325))
     weightSums.append(0)
-    valueSums.append(0)
     return index
   }
 
@@ -63,7 +62,6 @@ struct HoldingKeys {
     let renumbered = other.portfolioNames.map { portfolio(named: $0) }
     for (index, portfolio) in renumbered.enumerated() {
       weightSums[Int(portfolio)] += other.weightSums[index]
-      valueSums[Int(portfolio)] += other.valueSums[index]
     }
     portfolioOf += other.portfolioOf.map { renumbered[Int($0)] }
     duplicateKey += other.duplicateKey

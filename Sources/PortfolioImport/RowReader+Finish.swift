@@ -109,7 +109,13 @@ extension RowReader {
       updateWeights { _, index in 1 / Double(counts[Int(portfolioOf[index])] ?? 1) }
     } else {
       basis = .marketValue
-      let (totals, portfolioOf) = (keys.valueSums, keys.portfolioOf)
+      // In file order, however the file was cut across the cores, so that
+      // every weight is the same to the last bit.
+      let portfolioOf = keys.portfolioOf
+      var totals = [Double](repeating: 0, count: keys.portfolioNames.count)
+      for index in holdings.indices {
+        totals[Int(portfolioOf[index])] += holdings[index].marketValue ?? 0
+      }
       updateWeights { holding, index in
         let total = totals[Int(portfolioOf[index])]
         return total > 0 ? (holding.marketValue ?? 0) / total : 0

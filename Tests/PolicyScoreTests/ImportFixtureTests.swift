@@ -309,17 +309,28 @@ func oneBadRow(_ file: String, column: String, reason: String, line: Int = 3) ->
     #expect(portfolio.holdings.map(\.ticker.canonical) == ["300760.SZ"])
   }
 
-  /// Inputs the fuzz target once crashed on (Fuzz/, `make fuzz`).
+  /// Inputs the fuzz target once crashed on (Fuzz/, `make fuzz`), read as
+  /// it reads them: in blocks cut across the cores and a row at a time,
+  /// which must agree.
   @Test func inputsTheFuzzerFoundAreRejectedNotFatal() throws {
     let folder = fixturesURL.appendingPathComponent("fuzz")
+    var reader = PortfolioReader(knownSegments: ["surgical-robots", "hospitals"])
+    reader.maxRecordBytes = 4096
+    reader.chunkSize = 64
+    reader.blockSize = 64
+    var rowByRow = reader
+    rowByRow.blockSize = 0
     for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
       let bytes = Array(try Data(contentsOf: folder.appendingPathComponent(name)))
       do {
-        let portfolio = try PortfolioReader(knownSegments: []).read(bytes: bytes, file: name)
+        let portfolio = try reader.read(bytes: bytes, file: name)
         #expect(
           portfolio.holdings.reduce(0) { $0 + $1.rowCount } + portfolio.rejects.count
             == portfolio.rowsRead
         )
+        let single = try rowByRow.read(bytes: bytes, file: name)
+        #expect(single.holdings == portfolio.holdings, "\(name)")
+        #expect(single.rejects == portfolio.rejects, "\(name)")
       } catch {
         #expect(error.description.contains(name))
       }
