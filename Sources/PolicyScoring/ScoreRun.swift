@@ -113,7 +113,6 @@ public struct ScoreRun: Sendable {
     let needsRows = groups.names.contains { shared[$0] == nil }
     var rows = Parallel.filled(ExposureTotals.Row(), count: needsRows ? holdings.count : 0)
     // So are the coverage's.
-    let domains = scoring.domains
     var coverage = Parallel.filled(MappingCoverage.Row?.none, count: holdings.count)
     // And the ranking's sort entries, whose indices are set per portfolio.
     let none = RankKey(excluded: false, composite: 0, ticker: "", name: "", line: 0)
@@ -132,7 +131,7 @@ public struct ScoreRun: Sendable {
               coverage[index] = MappingCoverage.Row(
                 weight: weight,
                 mapping: mapping,
-                domains: domains
+                domains: scoring.domains
               )
               let score = scoring.score(holdings[index], mapping: mapping, profiles: &profiles)
               entries[index] = RankKey.SortEntry(RankKey(score), index: 0)
