@@ -216,7 +216,9 @@ public final class Mapper: Sendable {
   /// Every holding's outcome, in order, the holdings split across the cores.
   public func map(_ holdings: [Holding]) -> [MappingOutcome] {
     Parallel.map(holdings.count, state: { CodeCache() }) { codes, index in
-      map(holdings[index], codes: &codes)
+      // Read on another core, the holdings are loaded some rows ahead.
+      Holding.prefetch(holdings, at: index + 8)
+      return map(holdings[index], codes: &codes)
     }
   }
 
@@ -401,7 +403,7 @@ public final class Mapper: Sendable {
   /// segments are made for it.
   func sorted(_ segments: consuming [MappedSegment]) -> [MappedSegment] {
     if segments.count > 1 {
-      segments.sort { ($0.share, $1.segment.rawValue) > ($1.share, $0.segment.rawValue) }
+      segments.sort { $0.share != $1.share ? $0.share > $1.share : $0.segment < $1.segment }
     }
     return segments
   }

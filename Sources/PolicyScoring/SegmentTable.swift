@@ -21,7 +21,6 @@ struct SegmentTable<Value: Sendable>: Sendable {
 
   subscript(mapped: MappedSegment) -> Value? {
     let place = Int(mapped.place)
-    // The same id most often shares its string's storage, compared at once.
     if place >= 0 && place < ids.count && ids[place] == mapped.segment { return byPlace[place] }
     return byID[mapped.segment]
   }
