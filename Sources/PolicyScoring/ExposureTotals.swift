@@ -23,20 +23,22 @@ struct ExposureTotals: Sendable {
     var countedTwice: [[Int: Int]] = [[:], [:], [:]]
     var segments: [(number: Int, share: Double)] = []  // the holding's
     for member in members {
-      let row = rows[member]
+      // Read in place: a copy of the row counts a reference on its array.
       segments.removeAll(keepingCapacity: true)
-      if row.many.isEmpty {
-        if row.numbers.0 >= 0 { segments.append((Int(row.numbers.0), row.shares.0)) }
-        if row.numbers.1 >= 0 { segments.append((Int(row.numbers.1), row.shares.1)) }
+      if rows[member].many.isEmpty {
+        let (numbers, shares) = (rows[member].numbers, rows[member].shares)
+        if numbers.0 >= 0 { segments.append((Int(numbers.0), shares.0)) }
+        if numbers.1 >= 0 { segments.append((Int(numbers.1), shares.1)) }
       } else {
-        for mapped in row.many {
+        for mapped in rows[member].many {
           if let number = layout.numbers[mapped] {
             segments.append((Int(number), mapped.share))
           }
         }
       }
+      let weight = rows[member].weight
       for (number, share) in segments {
-        weights[number] += row.weight * share
+        weights[number] += weight * share
         counts[number] += 1
       }
       // A bucket that two of the holding's segments fall into counts it once.

@@ -110,6 +110,9 @@ public struct ScoreRun: Sendable {
     // The exposure totals' rows are taken as each holding is scored, while
     // its holding and mapping are in the cache.
     let layout = scoring.exposureLayout
+    // Taken out of the scoring model once: read through it, each holding
+    // counted a reference on the tables both cores read.
+    let domains = scoring.domains
     let needsRows = groups.names.contains { shared[$0] == nil }
     var rows = Parallel.filled(ExposureTotals.Row(), count: needsRows ? holdings.count : 0)
     // So are the coverage's.
@@ -124,6 +127,7 @@ public struct ScoreRun: Sendable {
         entries.withUnsafeMutableBufferPointer { entries in
           rowCounts.withUnsafeMutableBufferPointer { rowCounts in
             Parallel.map(holdings.count, state: { Score.Profiles() }) { profiles, index -> Score? in
+              Holding.prefetch(holdings, at: index + 8)
               rowCounts[index] = Int32(holdings[index].rowCount)
               guard case .mapped(let mapping) = outcomes[index] else { return nil }
               let weight = holdings[index].weight
@@ -131,7 +135,7 @@ public struct ScoreRun: Sendable {
               coverage[index] = MappingCoverage.Row(
                 weight: weight,
                 mapping: mapping,
-                domains: scoring.domains
+                domains: domains
               )
               let score = scoring.score(holdings[index], mapping: mapping, profiles: &profiles)
               entries[index] = RankKey.SortEntry(RankKey(score), index: 0)
@@ -168,27 +172,39 @@ public struct ScoreRun: Sendable {
     self.accounting = accounting
     // Portfolios are ranked and summarised apart, so side by side. Each
     // portfolio's ranking is written straight into its stretch of the
-    // scores, each score copied once: a million copies, each counting a
-    // reference on a score out in memory, add up.
+    // scores, each score moved there.
     let ranked = groups.members.map { $0.filter { scored[$0] != nil } }
     var starts = [0]
     for members in ranked { starts.append(starts[starts.count - 1] + members.count) }
     var orders: [[Int]] = []
-    let scores = [Score](unsafeUninitializedCapacity: starts[ranked.count]) { buffer, initialized in
-      nonisolated(unsafe) let buffer = buffer
-      orders = Parallel.map(ranked.count, minimum: 1) { group in
-        let members = ranked[group]
-        let order = Self.order(members.map { entries[$0] }) {
-          scored[members[$0]].map(RankKey.init) ?? none
+    // Each scored holding's place in `scores`, or -1.
+    var placed = [Int32](repeating: -1, count: holdings.count)
+    let scores = scored.withUnsafeMutableBufferPointer { scored in
+      placed.withUnsafeMutableBufferPointer { placed in
+        [Score](unsafeUninitializedCapacity: starts[ranked.count]) { buffer, initialized in
+          nonisolated(unsafe) let (buffer, scored, placed) = (buffer, scored, placed)
+          orders = Parallel.map(ranked.count, minimum: 1) { group in
+            let members = ranked[group]
+            let order = Self.order(members.map { entries[$0] }) {
+              scored[members[$0]].map(RankKey.init) ?? none
+            }
+            for (place, member) in order.enumerated() {
+              // Moved, not copied: a copy counts a reference on the score's
+              // parts, and rank order reaches them all over memory.
+              let index = members[member]
+              guard var score = scored.moveElement(from: index) else {
+                preconditionFailure("ranked unscored")
+              }
+              scored.initializeElement(at: index, to: nil)
+              score.rank = place + 1
+              placed[index] = Int32(starts[group] + place)
+              buffer.initializeElement(at: starts[group] + place, to: score)
+            }
+            return order
+          }
+          initialized = starts[ranked.count]
         }
-        for (place, member) in order.enumerated() {
-          guard var score = scored[members[member]] else { preconditionFailure("ranked unscored") }
-          score.rank = place + 1
-          buffer.initializeElement(at: starts[group] + place, to: score)
-        }
-        return order
       }
-      initialized = starts[ranked.count]
     }
     summaries = Parallel.map(ranked.count, minimum: 1) { group in
       let name = groups.names[group]
@@ -199,7 +215,7 @@ public struct ScoreRun: Sendable {
         // From the coverage's rows, not every score's holding in rank order.
         weights: orders[group].map { coverage[ranked[group][$0]]?.weight ?? 0 },
         unmapped: members.compactMap {
-          scored[$0] == nil && !isOutOfScope[$0] ? holdings[$0] : nil
+          placed[$0] < 0 && !isOutOfScope[$0] ? holdings[$0] : nil
         },
         outOfScope: members.compactMap { isOutOfScope[$0] ? holdings[$0] : nil },
         scoring: scoring,
@@ -207,26 +223,10 @@ public struct ScoreRun: Sendable {
       )
     }
     self.scores = scores
-    inFileOrder = Self.moved(from: &scored, count: starts[ranked.count])
+    // Copied in file order, the order the scores' parts lie in memory.
+    inFileOrder = placed.compactMap { $0 < 0 ? nil : scores[Int($0)] }
     self.unmapped = unmapped
     self.outOfScope = outOfScope
-  }
-
-  /// The scores of `scored` in order, moved out and each slot left nil:
-  /// copying them would count a reference on every score, and freeing
-  /// `scored` would count it again.
-  private static func moved(from scored: inout [Score?], count: Int) -> [Score] {
-    scored.withUnsafeMutableBufferPointer { scored in
-      [Score](unsafeUninitializedCapacity: count) { buffer, initialized in
-        for index in scored.indices {
-          if let score = scored.moveElement(from: index) {
-            buffer.initializeElement(at: initialized, to: score)
-            initialized += 1
-          }
-          scored.initializeElement(at: index, to: nil)
-        }
-      }
-    }
   }
 
   /// One run per scoring model, all with the same mappings: the first run's

@@ -49,6 +49,18 @@ public struct Holding: Sendable, Hashable {
   /// of memory order.
   @inlinable package func prefetch() { Prefetch.object(box) }
 
+  /// Starts loading the fields of `holdings[index]`, if there is one,
+  /// without counting a reference to them: counting one waits for the load.
+  @inlinable package static func prefetch(_ holdings: [Holding], at index: Int) {
+    guard index < holdings.count else { return }
+    holdings.withUnsafeBufferPointer { holdings in
+      // A holding is its box's reference and nothing more.
+      assert(MemoryLayout<Holding>.size == MemoryLayout<UnsafeRawPointer>.size)
+      let element = UnsafeRawPointer(holdings.baseAddress.unsafelyUnwrapped + index)
+      Prefetch.address(element.load(as: UnsafeRawPointer.self))
+    }
+  }
+
   private mutating func update(_ change: (inout Fields) -> Void) {
     if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
     change(&box.fields)
