@@ -262,3 +262,32 @@ import Testing
     #expect(places[0] < places[1] && places[1] < places[3] && places[3] < places[2])
   }
 }
+
+@Suite struct TypedIDTests {
+  /// Ids are kept once per text and compared by reference: ids made apart
+  /// from the same text, on several threads, must still be one id.
+  @Test func idsOfTheSameTextAreEqualWhereverTheyWereMade() async {
+    let text = "medical-devices-" + String(Int.random(in: 1_000...9_999)) + "-made-apart"
+    let made = await withTaskGroup(of: SegmentID.self) { group in
+      for _ in 0..<8 {
+        group.addTask { SegmentID(rawValue: String(decoding: Array(text.utf8), as: UTF8.self)) }
+      }
+      return await group.reduce(into: []) { $0.append($1) }
+    }
+    #expect(Set(made).count == 1)
+    #expect(made.allSatisfy { $0 == SegmentID(text) && $0.rawValue == text })
+    #expect(Dictionary(made.map { ($0, 1) }, uniquingKeysWith: +)[SegmentID(text)] == 8)
+    #expect(made[0].withUTF8 { Array($0) } == Array(text.utf8))
+  }
+
+  @Test func idsSortByTheirText() {
+    let ids: [SegmentID] = ["zz-last", "a-first-but-longer-than-fifteen-bytes", "m", "a"]
+    #expect(
+      ids.sorted().map(\.rawValue) == [
+        "a", "a-first-but-longer-than-fifteen-bytes", "m", "zz-last",
+      ]
+    )
+    #expect(!(SegmentID("m") < SegmentID("m")))
+    #expect(SegmentID("中药") != SegmentID("中药饮片"))
+  }
+}
