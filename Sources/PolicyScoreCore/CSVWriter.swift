@@ -108,7 +108,8 @@ public struct CSVBuilder: Sendable {
       || first == 0x0D || first == 0x27
   }
 
-  private mutating func text(utf8: UnsafeBufferPointer<UInt8>) {
+  /// `text` of UTF-8 read in place.
+  public mutating func text(utf8: UnsafeBufferPointer<UInt8>) {
     separate()
     guard let first = utf8.first else { return }
     let (special, rewrite) = Self.scan(utf8)

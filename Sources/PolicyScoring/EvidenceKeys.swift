@@ -33,11 +33,12 @@ package struct EvidenceKeys: Sendable {
         // while this one is numbered.
         if position + 16 < range.upperBound { scores[position + 16].prefetchParts() }
         if position + 8 < range.upperBound { scores[position + 8].prefetchHoldingAndMix() }
-        for mapped in scores[position].mapping.segments {
+        let segments = scores[position].mapping.segments
+        for segment in segments.indices {
           text.removeAll(keepingCapacity: true)
-          text += mapped.segment.rawValue.utf8
+          segments[segment].segment.withUTF8 { text += $0 }
           text.append(0x20)
-          mapped.why.append(to: &text)
+          segments[segment].why.append(to: &text)
           text.withUnsafeBufferPointer { numbering.add($0) }
         }
         numbering.endItem()

@@ -37,8 +37,11 @@ public struct Explanations: Sendable {
         if position + 16 < range.upperBound { scores[position + 16].prefetchParts() }
         if position + 8 < range.upperBound { scores[position + 8].prefetchHoldingAndMix() }
         let score = scores[position]
-        for (segment, mapped) in score.mapping.segments.enumerated() {
-          if numbering.add(score.explainer.signature(score, mapped)) {
+        // Each segment read in place: a copy counts a reference on its
+        // evidence.
+        let segments = score.mapping.segments
+        for segment in segments.indices {
+          if numbering.add(score.explainer.signature(score, segments[segment].segment)) {
             first.append((position, segment))
           }
         }
@@ -116,10 +119,10 @@ extension Explainer {
     var assumedFor: String?
   }
 
-  func signature(_ score: Score, _ mapped: MappedSegment) -> Signature {
+  func signature(_ score: Score, _ segment: SegmentID) -> Signature {
     let ticker = assumed.isEmpty ? nil : score.holding.ticker.canonical
     return Signature(
-      segment: mapped.segment,
+      segment: segment,
       origin: score.origin,
       madeInChina: score.madeInChinaBasis != nil,
       assumedFor: ticker.flatMap { assumed[$0] == nil ? nil : $0 }

@@ -93,11 +93,13 @@ struct ExposureTotals: Sendable {
     func row(weight: Double, mapping: Mapping) -> Row {
       var row = Row(weight: weight)
       var found = 0
-      for mapped in mapping.segments {
-        guard let number = numbers[mapped] else { continue }
+      // Each segment read in place: a copy counts a reference on its evidence.
+      let segments = mapping.segments
+      for position in segments.indices {
+        guard let number = numbers[segments[position]] else { continue }
         switch found {
-        case 0: (row.numbers.0, row.shares.0) = (number, mapped.share)
-        case 1: (row.numbers.1, row.shares.1) = (number, mapped.share)
+        case 0: (row.numbers.0, row.shares.0) = (number, segments[position].share)
+        case 1: (row.numbers.1, row.shares.1) = (number, segments[position].share)
         default: row.many = mapping.segments
         }
         found += 1

@@ -200,14 +200,17 @@ extension ScoringModel {
     var grounding = Grounding()
     var excluded = false
     var touchesRestricted = false
-    for mapped in mapping.segments {
-      guard let segment = segmentFactors[mapped] else { continue }
+    // Each segment read in place: a copy counts a reference on its evidence.
+    let segments = mapping.segments
+    for position in segments.indices {
+      guard let segment = segmentFactors[segments[position]] else { continue }
+      let (id, share) = (segments[position].segment, segments[position].share)
       if segment.restricted || segment.eliminated { touchesRestricted = true }
       var segmentFactors = origin == .domestic ? segment.domestic : segment.foreign
       if madeInChinaBasis != nil { segmentFactors.d = segment.domestic.d }
       var segmentGrounding =
         origin == .domestic ? segment.domesticGrounding : segment.foreignGrounding
-      if !assumed.isEmpty, let segmentScore = segmentScores[mapped.segment] {
+      if !assumed.isEmpty, let segmentScore = segmentScores[id] {
         let support = segmentScore.financialSupport(for: origin, adding: assumed)
         segmentFactors.f = support.value
         segmentGrounding = segmentScore.grounding(
@@ -218,11 +221,11 @@ extension ScoringModel {
         )
       }
       let exposed = segmentFactors.exposed(chinaShare)
-      factors.e += mapped.share * exposed.e
-      factors.f += mapped.share * exposed.f
-      factors.d += mapped.share * exposed.d
-      grounding.formSum(segmentGrounding.scaled(mapped.share * chinaShare))
-      if segment.eliminated && mapped.share > 0 { excluded = true }
+      factors.e += share * exposed.e
+      factors.f += share * exposed.f
+      factors.d += share * exposed.d
+      grounding.formSum(segmentGrounding.scaled(share * chinaShare))
+      if segment.eliminated && share > 0 { excluded = true }
     }
     let composite = factors.composite(weights)
     let numbers = Score.Numbers(
@@ -303,16 +306,18 @@ package final class Explainer: Sendable {
     if score.isExcluded { text += "EXCLUDED: eliminated activity. ".utf8 }
     let mapping = score.mapping
     var first = true
-    for mapped in mapping.segments {
-      guard let segmentScore = segmentScores[mapped.segment] else { continue }
+    let segments = mapping.segments
+    for position in segments.indices {
+      let (segment, share) = (segments[position].segment, segments[position].share)
+      guard let segmentScore = segmentScores[segment] else { continue }
       if !first { text += " | ".utf8 }
       first = false
-      text += mapped.segment.rawValue.utf8
+      segment.withUTF8 { text += $0 }
       text.append(0x20)
-      NumberText.appendPercent(mapped.share, to: &text)
+      NumberText.appendPercent(share, to: &text)
       text.append(0x20)
       if assumed.isEmpty, score.madeInChinaBasis == nil,
-        let fragment = fragments[mapped.segment]?[score.origin]
+        let fragment = fragments[segment]?[score.origin]
       {
         text += fragment
       } else {

@@ -98,7 +98,6 @@ public struct ReportSet: Sendable {
   /// A segment's columns in the rankings and mappings, taken from its score
   /// once per report set rather than once per row.
   struct SegmentColumns: Sendable {
-    var name: String
     var category: String
     var item: String
     var domain: String
@@ -106,7 +105,6 @@ public struct ReportSet: Sendable {
     static func all(_ scoring: ScoringModel) -> [SegmentID: SegmentColumns] {
       scoring.segmentScores.mapValues {
         SegmentColumns(
-          name: $0.segment.nameEN,
           category: $0.category.rawValue,
           item: $0.item?.id.rawValue ?? "",
           domain: $0.segment.domain.rawValue
@@ -146,17 +144,24 @@ public struct ReportSet: Sendable {
       csv.number(score.composite, decimals: 2)
       csv.text(score.tier)
       csv.text(score.isExcluded ? "yes" : "no")
-      csv.text(score.primarySegment?.rawValue ?? "")
+      if let segment = score.primarySegment {
+        segment.withUTF8 { csv.text(utf8: $0) }
+      } else {
+        csv.empty()
+      }
       csv.text(primary?.category ?? "")
       csv.text(primary?.item ?? "")
       csv.text(primary?.domain ?? "")
       csv.text { cell in
         // segment:share;segment:share
-        for (position, mapped) in mapping.segments.enumerated() {
+        // Each segment read in place: a copy counts a reference on its
+        // evidence.
+        let segments = mapping.segments
+        for position in segments.indices {
           if position > 0 { cell.append(0x3B) }
-          cell += mapped.segment.rawValue.utf8
+          segments[position].segment.withUTF8 { cell += $0 }
           cell.append(0x3A)
-          NumberText.append(mapped.share, decimals: 4, trimmed: true, to: &cell)
+          NumberText.append(segments[position].share, decimals: 4, trimmed: true, to: &cell)
         }
       }
       csv.text(mapping.method.rawValue)
