@@ -241,15 +241,17 @@ extension Store {
   ) -> [UInt8] {
     var json: [UInt8] = [0x5B]
     json.reserveCapacity(128)
-    for (index, mapped) in mapping.segments.enumerated() {
+    // Each segment read in place, its id's bytes through the interned text.
+    let segments = mapping.segments
+    for index in segments.indices {
       if index > 0 { json.append(0x2C) }
       json.append(0x5B)
-      appendJSONString(mapped.segment.rawValue, to: &json)
+      segments[index].segment.withUTF8 { appendJSONString(utf8: $0, to: &json) }
       json.append(0x2C)
-      json += shares[mapped.share]
+      json += shares[segments[index].share]
       json.append(0x2C)
       scratch.removeAll(keepingCapacity: true)
-      mapped.why.append(to: &scratch)
+      segments[index].why.append(to: &scratch)
       scratch.withUnsafeBufferPointer { appendJSONString(utf8: $0, to: &json) }
       json.append(0x5D)
     }
