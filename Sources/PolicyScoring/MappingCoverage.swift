@@ -102,7 +102,7 @@ public struct MappingCoverage: Sendable {
     init(weight: Double, mapping: Mapping, domains: SegmentTable<Int8>) {
       self.weight = weight
       method = UInt8(MappingMethod.allCases.firstIndex(of: mapping.method) ?? 0)
-      // Read in place: a copy of the segment counted a reference on its
+      // Read in place: a copy of the segment counts a reference on its
       // evidence.
       domain = mapping.segments.isEmpty ? -1 : domains[mapping.segments[0]] ?? -1
       isBorderline = mapping.borderline != nil

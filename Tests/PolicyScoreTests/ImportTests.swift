@@ -275,6 +275,60 @@ import Testing
     )
     #expect(holding.portfolio == "fund-a")
   }
+
+  /// Lists are split at the same places whatever the cell's script: a
+  /// split or codes cell in ASCII is cut by its bytes, the others by their
+  /// characters, as every cell was.
+  @Test func listCellsSplitAsByTheirCharacters() {
+    func byCharacters(_ text: String) -> [String] {
+      text.split(whereSeparator: { ";|；、,，".contains($0) })
+        .map { RowReader.trimmed(String($0)) }.filter { !$0.isEmpty }
+    }
+    let pieces = [
+      "a", "b", " ", "\t", ";", "|", ",", ":", "0.6", "%", "；", "、", "，", "\u{3000}", "医",
+      "\r\n", "e\u{301}", ";\u{301}",
+    ]
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<2_000 {
+      let text = (0..<Int.random(in: 0...8, using: &generator))
+        .map { _ in pieces.randomElement(using: &generator) ?? "" }.joined()
+      #expect(CellList.split(text) == byCharacters(text), "\(Array(text.unicodeScalars))")
+    }
+    #expect(
+      CellList.split(" hospitals:60% ; cro-services:40%,") == ["hospitals:60%", "cro-services:40%"]
+    )
+  }
+
+  /// A split's part is cut and trimmed the same whatever its script.
+  @Test func aSplitsPartsAreCutAsByTheirCharacters() {
+    let pieces = ["a", " ", "\t", ":", "0.6", "\u{3000}", "医", ":\u{301}", "\u{A0}"]
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<2_000 {
+      let part = (0..<Int.random(in: 0...6, using: &generator))
+        .map { _ in pieces.randomElement(using: &generator) ?? "" }.joined()
+      let byCharacters = part.split(separator: ":", maxSplits: 1).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      #expect(SegmentSplit.pieces(of: part) == byCharacters, "\(Array(part.unicodeScalars))")
+    }
+  }
+
+  @Test func aSplitsSegmentsAndSharesAreTrimmedOfSpacesAndTabs() throws {
+    let known: Set<SegmentID> = ["hospitals", "cro-services"]
+    let expected = [
+      SegmentShare(segment: "hospitals", share: 0.6),
+      SegmentShare(segment: "cro-services", share: 0.4),
+    ]
+    #expect(
+      try SegmentSplit.parse("hospitals : 0.6;\tcro-services:\t0.4", known: known) == expected
+    )
+    #expect(
+      try SegmentSplit.parse("hospitals\u{3000}:0.6；cro-services:0.4", known: known) == expected
+    )
+    #expect(throws: SegmentSplit.Problem.self) {
+      try SegmentSplit.parse("hospital:0.6;cro-services:0.4", known: known)
+    }
+  }
 }
 
 @Suite struct TickerTests {
