@@ -20,7 +20,9 @@ package enum SegmentSplit {
     var shares: [SegmentShare] = []
     for part in parts {
       let pieces = Self.pieces(of: part)
-      let id = SegmentID(pieces[0])
+      // A part of colons alone (`a:1; :`) has no side at all.
+      guard let name = pieces.first else { throw Problem(reason: "'\(part)' names no segment") }
+      let id = SegmentID(name)
       guard known.contains(id) else {
         throw Problem(
           reason:

@@ -203,6 +203,11 @@ import Testing
       column: "segments",
       reason: "unknown segment 'surgical-robot'; did you mean 'surgical-robots'?"
     ),
+    BadRow(
+      row: "X,Xco,1,hospitals:0.5; :",
+      column: "segments",
+      reason: "':' names no segment"
+    ),
     BadRow(row: "X,Xco,1,,extra", column: "", reason: "row has 5 fields but the header has 4"),
     BadRow(row: "X,Xco,150%,", column: "weight", reason: "weight 150.0% is above 100%"),
   ]
