@@ -6,7 +6,8 @@ import PolicyScoreCore
 ///
 /// Scoring looks up each segment of every holding several times (its
 /// factors, its exposure number, its domain); a place is an array's index
-/// where an id is a string to hash.
+/// where an id is a key to hash and probe for (ids hash by their interned
+/// text's reference, cheaper than a string's bytes but not free).
 struct SegmentTable<Value: Sendable>: Sendable {
   /// The model's segment ids, in the order the mapper numbers them.
   private let ids: [SegmentID]
