@@ -7,7 +7,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LINT_PATHS := Package.swift Sources Tests Benchmarks Fuzz
 
-.PHONY: example test deps test-deps packages build release bench bench-compare bench-backtest bench-smoke fuzz lint format check-architecture clean
+.PHONY: example test deps test-deps packages build release fresh-modules bench bench-compare bench-backtest bench-smoke fuzz lint format check-architecture clean
 
 example: deps build
 	.build/debug/policyscore score Examples/portfolio.csv --out reports/example
@@ -40,8 +40,22 @@ build:
 # Every release build here uses these flags, so that none rebuilds another's.
 RELEASE := build -c release --static-swift-stdlib
 
-release: deps
+release: deps fresh-modules
 	$(SWIFT) $(RELEASE) --product policyscore
+
+# SwiftPM's incremental build does not always rebuild a target whose code
+# has another target's struct layout compiled in when that struct gains or
+# loses a stored property (swiftlang/swift-package-manager#10502): the binary
+# then crashes, or misreads memory. Before each release build, when any
+# Swift file changed since the last, every one is touched, so that every
+# target is rebuilt: a benchmark never times a binary built half stale.
+RELEASE_STAMP := .build/release-sources.stamp
+fresh-modules:
+	@mkdir -p .build; \
+	if [ ! -f $(RELEASE_STAMP) ] || [ -n "$$(find Package.swift Sources Benchmarks -newer $(RELEASE_STAMP) -print -quit)" ]; then \
+	  find Sources Benchmarks -name '*.swift' -exec touch {} +; \
+	fi; \
+	touch $(RELEASE_STAMP)
 
 # System packages: libsqlite3-dev for the history store (GRDB), and for the
 # tests headless Chromium with a CJK font (report.html) and a PostgreSQL
@@ -65,7 +79,7 @@ packages:
 	fi
 
 # Release build, then the stage table, sensitivity and scenario timings.
-bench: deps
+bench: deps fresh-modules
 	$(SWIFT) $(RELEASE) --product policyscore-bench
 	.build/release/policyscore-bench $(BENCH_ARGS)
 
@@ -74,14 +88,14 @@ bench: deps
 # three runs each. The Python packages go into .build-bench-venv
 # (Benchmarks/baselines/setup.sh).
 COMPARE_ROWS ?= 100,10000,1000000
-bench-compare: deps
+bench-compare: deps fresh-modules
 	$(SWIFT) $(RELEASE) --product policyscore-bench
 	$(SWIFT) $(RELEASE) --product policyscore
 	.build/release/policyscore-bench --rows 10000,100000,1000000
 	.build/release/policyscore-bench --compare $(COMPARE_ROWS) --python "$$(Benchmarks/baselines/setup.sh)"
 
 # BENCHMARKS.md's back-test figure: 5,000 tickers × 10 years of daily closes.
-bench-backtest: deps
+bench-backtest: deps fresh-modules
 	$(SWIFT) $(RELEASE) --product policyscore-bench
 	$(SWIFT) $(RELEASE) --product policyscore
 	.build/release/policyscore-bench --backtest 5000x10
