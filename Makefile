@@ -15,7 +15,7 @@ example: deps build
 # The store's tests run on SQLite and, on a throwaway PostgreSQL cluster
 # that Tests/postgres.sh starts on a loopback port and stops after, on
 # PostgreSQL too; where it cannot start they run on SQLite alone, and say so.
-test: test-deps lint check-architecture
+test: test-deps lint check-architecture fresh-modules
 	$(SWIFT) build --build-tests
 	@if url=$$(Tests/postgres.sh start); then \
 	  echo "PostgreSQL for the store tests: $$url"; \
@@ -30,7 +30,7 @@ test: test-deps lint check-architecture
 bench-smoke:
 	.build/debug/policyscore-bench --rows 2000 --sensitivity 200x50 --scenarios 200x3
 
-build:
+build: fresh-modules
 	$(SWIFT) build --product policyscore
 
 # The release binary, .build/release/policyscore, with the Swift libraries
@@ -46,16 +46,18 @@ release: deps fresh-modules
 # SwiftPM's incremental build does not always rebuild a target whose code
 # has another target's struct layout compiled in when that struct gains or
 # loses a stored property (swiftlang/swift-package-manager#10502): the binary
-# then crashes, or misreads memory. Before each release build, when any
-# Swift file changed since the last, every one is touched, so that every
-# target is rebuilt: a benchmark never times a binary built half stale.
-RELEASE_STAMP := .build/release-sources.stamp
+# then crashes, or misreads memory. Before each build here, when any Swift
+# file changed since the last, every one is touched, so that every target
+# is rebuilt: no example, test run or benchmark uses a binary built half
+# stale, after an edit or a pull.
+SOURCES_STAMP := .build/sources.stamp
+SWIFT_DIRS := Sources Tests Benchmarks Fuzz
 fresh-modules:
 	@mkdir -p .build; \
-	if [ ! -f $(RELEASE_STAMP) ] || [ -n "$$(find Package.swift Sources Benchmarks -newer $(RELEASE_STAMP) -print -quit)" ]; then \
-	  find Sources Benchmarks -name '*.swift' -exec touch {} +; \
+	if [ ! -f $(SOURCES_STAMP) ] || [ -n "$$(find Package.swift $(SWIFT_DIRS) -name '*.swift' -newer $(SOURCES_STAMP) -print -quit)" ]; then \
+	  find $(SWIFT_DIRS) -name '*.swift' -exec touch {} +; \
 	fi; \
-	touch $(RELEASE_STAMP)
+	touch $(SOURCES_STAMP)
 
 # System packages: libsqlite3-dev for the history store (GRDB), and for the
 # tests headless Chromium with a CJK font (report.html) and a PostgreSQL
