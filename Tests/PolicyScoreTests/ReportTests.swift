@@ -44,6 +44,8 @@ import Testing
 
   /// A holding's row names each segment's evidence by key; `evidence.csv`
   /// gives each key once, with the evidence the mapping recorded.
+  ///
+  /// E's one term names two segments: the same evidence, one key per segment.
   @Test func theRankingsEvidenceKeysLeadToEachSegmentsEvidence() throws {
     let run = try run(
       """
@@ -52,6 +54,7 @@ import Testing
       B,1,医院,
       C,1,体外诊断 化学发光 与 医院,
       D,1,药品零售连锁,gbt4754:3586
+      E,1,配方颗粒,
       """
     )
     let reports = ReportSet(run: run, context: context)
@@ -65,7 +68,7 @@ import Testing
     let ticker = try column("ticker")
     let keys = try column("evidence_keys")
     let borderline = try column("borderline")
-    #expect(rankings.count == run.scores.count + 1 && run.scores.count == 4)
+    #expect(rankings.count == run.scores.count + 1 && run.scores.count == 5)
     for row in rankings.dropFirst() {
       let score = try #require(run.scores.first { $0.holding.ticker.canonical == row[ticker] })
       let named = row[keys].split(separator: ";").map { byKey[String($0)] }
@@ -80,6 +83,8 @@ import Testing
     let shared = rankings.filter { ["A.US", "B.US"].contains($0[ticker]) }.map { $0[keys] }
     #expect(shared.count == 2 && shared[0] == shared[1] && !shared[0].isEmpty)
     #expect(rankings.contains { !$0[borderline].isEmpty && $0[ticker] == "D.US" })
+    let twoSegments = try #require(rankings.first { $0[ticker] == "E.US" })[keys]
+    #expect(twoSegments.split(separator: ";").count == 2)
   }
 
   @Test func theTerminalSummaryShowsEachPortfoliosOwnTopHoldings() throws {
