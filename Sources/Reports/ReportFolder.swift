@@ -68,6 +68,9 @@ public enum ReportFolder {
     )
     do {
       try fileManager.createDirectory(at: temporary, withIntermediateDirectories: false)
+      // Each file's fsync waits for the disk on another thread while the
+      // next is rendered and written; all are done before the marker.
+      var syncs: [(path: String, sync: Background<Int32>)] = []
       for (index, (path, file)) in files.sorted(by: { $0.key < $1.key }).enumerated() {
         if index == files.count / 2 { checkpoint("reports-partly-written") }
         let url = temporary.appendingPathComponent(path)
@@ -75,13 +78,17 @@ public enum ReportFolder {
           at: url.deletingLastPathComponent(),
           withIntermediateDirectories: true
         )
-        try writeDurably(file, to: url.path)
+        syncs.append((url.path, try write(file, to: url.path)))
+      }
+      for (path, sync) in syncs {
+        try synced(sync, path)
       }
       // Last: a temporary folder with its marker is complete.
       let entries = Set(files.keys.map { String($0.split(separator: "/")[0]) })
-      try writeDurably(
-        ReportFile(OutputFolder.marker(entries: Array(entries), owner: owner)),
-        to: temporary.appendingPathComponent(OutputFolder.markerName).path
+      let marker = temporary.appendingPathComponent(OutputFolder.markerName).path
+      try synced(
+        write(ReportFile(OutputFolder.marker(entries: Array(entries), owner: owner)), to: marker),
+        marker
       )
     } catch let error as ReportError {
       try? fileManager.removeItem(at: temporary)
@@ -145,26 +152,47 @@ public enum ReportFolder {
   }
 
   /// Writes `file` to a new file at `path` piece by piece, straight from
-  /// its buffers, and fsyncs it: on disk before the swap, so that a crash
-  /// after it finds whole files.
-  private static func writeDurably(_ file: ReportFile, to path: String) throws(ReportError) {
+  /// its buffers, and starts its fsync on another thread.
+  ///
+  /// The fsync closes the file and gives `errno`, or 0. Each file is on disk
+  /// before the swap, so that a crash after it finds whole files.
+  private static func write(
+    _ file: ReportFile,
+    to path: String
+  ) throws(ReportError) -> Background<Int32> {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw failure(path) }
-    defer { close(descriptor) }
-    try file.write { buffer throws(ReportError) in
-      var offset = 0
-      while offset < buffer.count {
-        let written = Glibc.write(
-          descriptor,
-          buffer.baseAddress.map { $0 + offset },
-          buffer.count - offset
-        )
-        if written < 0 && errno == EINTR { continue }
-        guard written > 0 else { throw failure(path) }
-        offset += written
+    do {
+      try file.write { buffer throws(ReportError) in
+        var offset = 0
+        while offset < buffer.count {
+          let written = Glibc.write(
+            descriptor,
+            buffer.baseAddress.map { $0 + offset },
+            buffer.count - offset
+          )
+          if written < 0 && errno == EINTR { continue }
+          guard written > 0 else { throw failure(path) }
+          offset += written
+        }
       }
+    } catch {
+      close(descriptor)
+      throw error
     }
-    guard fsync(descriptor) == 0 else { throw failure(path) }
+    return Background {
+      let code = fsync(descriptor) == 0 ? 0 : errno
+      close(descriptor)
+      return code
+    }
+  }
+
+  /// Waits for `sync`, the fsync of the file at `path`.
+  private static func synced(_ sync: Background<Int32>, _ path: String) throws(ReportError) {
+    let code = sync.value
+    guard code == 0 else {
+      throw .cannotWrite(path: path, reason: String(cString: strerror(code)))
+    }
   }
 
   static func failure(_ path: String) -> ReportError {
