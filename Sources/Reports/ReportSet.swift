@@ -51,21 +51,11 @@ public struct ReportSet: Sendable {
     let coverage = coverage ?? run.coverage
     let columns = SegmentColumns.all(run.scoring)
     let explanations = run.explanations
-    var evidenceCSV = CSVBuilder(header: ["evidence_key", "segment", "evidence"])
-    let evidence = EvidenceKeys(run.scores) { key, segment, text in
-      evidenceCSV.text(key)
-      evidenceCSV.text { $0 += segment }
-      evidenceCSV.text { $0 += text }
-      evidenceCSV.endRow()
-    }
-    // Each file's preparation reads the run alone: side by side.
-    let builders: [(name: String, build: () -> ReportFile)] = [
-      (
-        "rankings.csv",
-        { Self.rankings(run, columns: columns, explanations: explanations, evidence: evidence) }
-      ),
+    // Each file's preparation reads the run alone: side by side, and on
+    // another thread while the evidence is numbered, where one core would
+    // wait for the other's range or for the numbering's serial end.
+    let builders: [(name: String, build: @Sendable () -> ReportFile)] = [
       ("explanations.csv", { ReportFile(Self.explanations(explanations)) }),
-      ("evidence.csv", { [evidenceCSV] in ReportFile(evidenceCSV.bytes) }),
       ("exposures.csv", { ReportFile(Self.exposures(run)) }),
       ("coverage.csv", { ReportFile(coverage.csv) }),
       ("unmapped.csv", { Self.unmapped(run) }),
@@ -77,8 +67,23 @@ public struct ReportSet: Sendable {
         { ReportFile(HTMLReport.score(run, language: context.language, context: context)) }
       ),
     ]
-    let built = Parallel.each(builders.count) { builders[$0].build() }
-    files = Dictionary(uniqueKeysWithValues: zip(builders.map(\.name), built))
+    let others = Background { Parallel.each(builders.count) { builders[$0].build() } }
+    var evidenceCSV = CSVBuilder(header: ["evidence_key", "segment", "evidence"])
+    let evidence = EvidenceKeys(run.scores) { key, segment, text in
+      evidenceCSV.text(key)
+      evidenceCSV.text { $0 += segment }
+      evidenceCSV.text { $0 += text }
+      evidenceCSV.endRow()
+    }
+    var files = Dictionary(uniqueKeysWithValues: zip(builders.map(\.name), others.value))
+    files["rankings.csv"] = Self.rankings(
+      run,
+      columns: columns,
+      explanations: explanations,
+      evidence: evidence
+    )
+    files["evidence.csv"] = ReportFile(evidenceCSV.bytes)
+    self.files = files
   }
 
   /// Writes every file into `directory`, replacing it whole (see `ReportFolder`).
