@@ -84,9 +84,6 @@ package enum SegmentSplit {
       return rest.isEmpty ? [trimmed(start..<colon)] : [trimmed(start..<colon), trimmed(rest)]
     }
     if let ascii { return ascii }
-    let pieces = part.split(separator: ":", maxSplits: 1).map {
-      $0.trimmingCharacters(in: .whitespaces)
-    }
-    return pieces
+    return part.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
   }
 }

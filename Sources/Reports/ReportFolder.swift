@@ -190,13 +190,12 @@ public enum ReportFolder {
   /// Waits for `sync`, the fsync of the file at `path`.
   private static func synced(_ sync: Background<Int32>, _ path: String) throws(ReportError) {
     let code = sync.value
-    guard code == 0 else {
-      throw .cannotWrite(path: path, reason: String(cString: strerror(code)))
-    }
+    guard code == 0 else { throw failure(path, code: code) }
   }
 
-  static func failure(_ path: String) -> ReportError {
-    .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+  /// The failure to write `path`, for the error `code` (`errno` when not given).
+  static func failure(_ path: String, code: Int32 = errno) -> ReportError {
+    .cannotWrite(path: path, reason: String(cString: strerror(code)))
   }
 }
 
