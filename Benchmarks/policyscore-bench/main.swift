@@ -26,6 +26,7 @@ import Glibc
 ///   policyscore-bench --export-model DIR
 /// Build it in release: `make bench`, `make bench-compare`.
 
+Allocator.restartWithHugePages()
 Allocator.growHeapsInLargeSteps()
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {

@@ -20,6 +20,7 @@ struct PolicyScore: ParsableCommand {
   /// An error a user should see is printed by the one printer, and exits
   /// with its code (`Failures`).
   static func main() {
+    Allocator.restartWithHugePages()
     Allocator.growHeapsInLargeSteps()
     let arguments = Array(CommandLine.arguments.dropFirst())
     if let unknown = unknownCommand(in: arguments) {
