@@ -32,26 +32,29 @@ extension Mapper {
   func textEvidence(_ text: UnsafeBufferPointer<UInt8>) -> TextEvidence {
     var evidence = TextEvidence()
     var excluded: Set<Int> = []
+    let (roles, roleStart) = (matcher.roles, matcher.roleStart)
     for match in matcher.matches(in: text) {
-      let pattern = matcher.patterns[match.pattern]
       if let marker = match.sideMarker {
-        evidence.sideTerms.append((match.first, matcher.patterns[marker].text, pattern.text))
+        evidence.sideTerms.append(
+          (match.first, matcher.patterns[marker].text, matcher.patterns[match.pattern].text)
+        )
         continue
       }
-      for role in pattern.roles {
+      for slot in Int(roleStart[match.pattern])..<Int(roleStart[match.pattern + 1]) {
+        let role = roles[slot]
         // After `销往` or `客户为`, a service or channel is who buys.
         if match.customerMarker != nil, role.segment >= 0,
           domainBits[role.segment] & customerDomains != 0
         {
           if let marker = match.customerMarker {
             evidence.customerTerms.append(
-              (match.first, matcher.patterns[marker].text, pattern.text)
+              (match.first, matcher.patterns[marker].text, matcher.patterns[match.pattern].text)
             )
           }
           continue
         }
         if role.segment == Self.everySegment {
-          evidence.exclusion = evidence.exclusion ?? pattern.text
+          evidence.exclusion = evidence.exclusion ?? matcher.patterns[match.pattern].text
         } else if role.isNegative {
           excluded.insert(role.segment)
         } else {

@@ -56,6 +56,12 @@ public struct TextMatcher: Sendable {
   }
 
   public let patterns: [Pattern]
+  /// Every pattern's roles end to end, `roles[roleStart[p]..<roleStart[p+1]]`,
+  /// and its marker: read per match without copying a pattern, whose
+  /// text and roles each cost a reference count.
+  let roles: [Role]
+  let roleStart: [Int32]
+  private let patternMarkers: [Marker?]
   /// Each byte's class: the bytes no term holds share class 0, and an ASCII
   /// capital has its small letter's class.
   private let classes: [UInt16]
@@ -261,6 +267,9 @@ public struct TextMatcher: Sendable {
     self.classes = classes
     self.width = width
     self.patterns = patterns
+    roles = patterns.flatMap(\.roles)
+    roleStart = patterns.reduce(into: [0]) { $0.append($0[$0.count - 1] + Int32($1.roles.count)) }
+    patternMarkers = patterns.map(\.marker)
     self.dense = dense
     self.denseCount = denseCount
     self.deep = deep
@@ -306,7 +315,7 @@ public struct TextMatcher: Sendable {
     var negatedFrom: Set<Int> = []
     var negatedTo: Set<Int> = []
     for span in spans {
-      switch patterns[span.pattern].marker {
+      switch patternMarkers[span.pattern] {
       case .side?:
         side.append((span.pattern, span.end..<TextMatcher.clauseEnd(bytes, from: span.end)))
       case .customer?:
@@ -317,7 +326,7 @@ public struct TextMatcher: Sendable {
       }
     }
     spans.removeAll {
-      guard let marker = patterns[$0.pattern].marker else { return false }
+      guard let marker = patternMarkers[$0.pattern] else { return false }
       return marker != .word
     }
     var found: [Match] = []
@@ -327,7 +336,7 @@ public struct TextMatcher: Sendable {
         $0.begin <= span.begin && $0.end >= span.end
           && ($0.end - $0.begin) > (span.end - span.begin)
       }
-      guard !inside, patterns[span.pattern].marker == nil,
+      guard !inside, patternMarkers[span.pattern] == nil,
         !negatedFrom.contains(span.begin), !negatedTo.contains(span.end)
       else { continue }
       found.append(
