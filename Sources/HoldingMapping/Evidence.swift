@@ -10,128 +10,155 @@ import PolicyScoreCore
 public struct Evidence: Sendable, Hashable, CustomStringConvertible {
   private enum Source: Sendable {
     case written(String)
-    // A reference: a segment's evidence stays the size of a string, and
-    // reading it copies no parts (nor counts a reference to the words,
-    // which every evidence shares).
+    // Most evidence of a text or code mapping, kept in the segment itself:
+    // an object of its own for each of a million holdings' segments was
+    // about 80 bytes, a tenth of a run's memory, each written by the
+    // kernel's zeroing and by the mapper in turn.
+    case text(TermWords, PackedTerms, score: Double)
+    case coded(TermWords, PackedTerms, codes: [IndustryCode])
+    // A reference: a segment's evidence stays small, and reading it copies
+    // no parts.
     case terms(Terms)
   }
 
+  /// How a reading reads: what its text says.
+  enum Reading: UInt8, Sendable {
+    /// `text: '血液制品' (score 4, named first)`.
+    case text
+    /// `code shenwan:医疗设备; text chose: '直线加速器'`.
+    case codeChose
+    /// `text: '手术机器人', outside the segments of code …`.
+    case outsideCodes
+  }
+
   /// A text or code mapping's evidence: the words that chose the segment,
-  /// as the lexicon's pattern numbers.
-  ///
-  /// As small as the string it stands for: the first four numbers packed
-  /// into one word, the rest (rare) in an array.
-  final class Terms: Sendable {
-    enum Reading: UInt8, Sendable {
-      /// `text: '血液制品' (score 4, named first)`.
-      case text
-      /// `code shenwan:医疗设备; text chose: '直线加速器'`.
-      case codeChose
-      /// `text: '手术机器人', outside the segments of code …`.
-      case outsideCodes
+  /// as the lexicon's pattern numbers, with `identified` (how the holding
+  /// was identified, ending with `; `) before and `note` (what the text's
+  /// side clauses or unknown codes add, `; …`) after; either may be empty.
+  static func reading(
+    _ reading: Reading,
+    terms: TermList,
+    words: TermWords,
+    identified: String,
+    note: String,
+    codes: CodeList = CodeList(listedAs: false, codes: []),
+    score: Double = 0,
+    isLead: Bool
+  ) -> Evidence {
+    guard identified.isEmpty, note.isEmpty,
+      let packed = PackedTerms(terms, reading: reading, isLead: isLead, listedAs: codes.listedAs)
+    else {
+      let parts = Parts(reading: reading, terms: terms, codes: codes, score: score, isLead: isLead)
+      return Evidence(
+        source: .terms(Terms(parts, words: words, identified: identified, note: note))
+      )
     }
+    return Evidence(
+      source: reading == .text
+        ? .text(words, packed, score: score) : .coded(words, packed, codes: codes.codes)
+    )
+  }
 
-    let words: TermWords
-    /// What opens and closes the text, nil when nothing does (most often).
-    private let affixes: Affixes?
-    /// The codes of a code reading; empty for a text one.
-    private let codes: [IndustryCode]
-    /// The text's score, for a text reading.
-    let score: Double
-    private let terms: TermList
-    let reading: Reading
-    let isLead: Bool
-    private let listedAs: Bool
+  /// A reading's parts: what it writes between `identified` and `note`.
+  struct Parts: Sendable {
+    var reading: Reading
+    var terms: TermList
+    var codes: CodeList
+    var score: Double
+    var isLead: Bool
 
-    private final class Affixes: Sendable {
-      let identified: String
-      let note: String
-
-      init(identified: String, note: String) {
-        self.identified = identified
-        self.note = note
-      }
-    }
-
-    /// `identified` is how the holding was identified (ending with `; `),
-    /// `note` what the text's side clauses or unknown codes add (`; …`);
-    /// either may be empty.
-    init(
-      _ reading: Reading,
-      terms: TermList,
-      words: TermWords,
-      identified: String,
-      note: String,
-      codes: CodeList = CodeList(listedAs: false, codes: []),
-      score: Double = 0,
-      isLead: Bool
-    ) {
-      self.reading = reading
-      self.words = words
-      affixes =
-        identified.isEmpty && note.isEmpty ? nil : Affixes(identified: identified, note: note)
-      self.codes = codes.codes
-      listedAs = codes.listedAs
-      self.score = score
-      self.isLead = isLead
-      self.terms = terms
-    }
-
-    func append(to bytes: inout [UInt8]) {
-      if let affixes { bytes += affixes.identified.utf8 }
+    func append(to bytes: inout [UInt8], words: TermWords) {
       switch reading {
       case .text:
         bytes += "text: ".utf8
-        appendQuoted(to: &bytes)
+        words.appendQuoted(terms, to: &bytes)
         bytes += " (score ".utf8
         NumberText.append(score, decimals: 2, trimmed: true, to: &bytes)
         if isLead { bytes += ", named first".utf8 }
         bytes.append(0x29)  // )
       case .codeChose:
-        appendCodes(to: &bytes)
+        codes.append(to: &bytes)
         bytes += "; text chose: ".utf8
-        appendQuoted(to: &bytes)
+        words.appendQuoted(terms, to: &bytes)
         if isLead { bytes += " (named first)".utf8 }
       case .outsideCodes:
         bytes += "text: ".utf8
-        appendQuoted(to: &bytes)
+        words.appendQuoted(terms, to: &bytes)
         if isLead { bytes += " (named first)".utf8 }
         bytes += ", outside the segments of ".utf8
-        appendCodes(to: &bytes)
+        codes.append(to: &bytes)
       }
-      if let affixes { bytes += affixes.note.utf8 }
     }
+  }
 
-    /// `'化学发光', 'IVD'`.
-    private func appendQuoted(to bytes: inout [UInt8]) {
+  /// Up to three pattern numbers below 65,535 and a reading's flags in one
+  /// word: the words of nearly every segment of every text.
+  struct PackedTerms: Sendable {
+    private let bits: UInt64
+
+    /// Nil when `terms` are more than three, or a number does not fit.
+    init?(_ terms: TermList, reading: Reading, isLead: Bool, listedAs: Bool) {
+      guard terms.count <= 3 else { return nil }
+      var bits = UInt64(terms.count) << 48 | UInt64(reading.rawValue) << 52
+      if isLead { bits |= 1 << 56 }
+      if listedAs { bits |= 1 << 57 }
       for (place, term) in terms.enumerated() {
-        if place > 0 { bytes += ", ".utf8 }
-        bytes.append(0x27)
-        bytes += words.texts[term].utf8
-        bytes.append(0x27)
+        guard term < 0xFFFF else { return nil }
+        bits |= UInt64(term) << (16 * UInt64(place))
       }
+      self.bits = bits
     }
 
-    private func appendCodes(to bytes: inout [UInt8]) {
-      CodeList(listedAs: listedAs, codes: codes).append(to: &bytes)
+    /// The reading with `score` and `codes`.
+    func parts(score: Double, codes: [IndustryCode]) -> Parts {
+      var terms = TermList()
+      for place in 0..<Int(bits >> 48 & 0xF) {
+        terms.append(Int(bits >> (16 * UInt64(place)) & 0xFFFF))
+      }
+      return Parts(
+        reading: Reading(rawValue: UInt8(bits >> 52 & 0xF)) ?? .text,
+        terms: terms,
+        codes: CodeList(listedAs: bits >> 57 & 1 != 0, codes: codes),
+        score: score,
+        isLead: bits >> 56 & 1 != 0
+      )
+    }
+  }
+
+  /// Evidence with what opens or closes its text, or more words than a
+  /// packed word holds: rare, so kept in an object of its own.
+  final class Terms: Sendable {
+    let parts: Parts
+    let words: TermWords
+    let identified: String
+    let note: String
+
+    init(_ parts: Parts, words: TermWords, identified: String, note: String) {
+      self.parts = parts
+      self.words = words
+      self.identified = identified
+      self.note = note
+    }
+
+    func append(to bytes: inout [UInt8]) {
+      bytes += identified.utf8
+      parts.append(to: &bytes, words: words)
+      bytes += note.utf8
     }
   }
 
   private let source: Source
 
-  public init(_ text: String) { source = .written(text) }
+  private init(source: Source) { self.source = source }
 
-  init(_ terms: Terms) { source = .terms(terms) }
+  public init(_ text: String) { source = .written(text) }
 
   /// The evidence as the reports write it.
   public var description: String {
-    switch source {
-    case .written(let text): return text
-    case .terms(let parts):
-      var bytes: [UInt8] = []
-      parts.append(to: &bytes)
-      return String(decoding: bytes, as: UTF8.self)
-    }
+    if case .written(let text) = source { return text }
+    var bytes: [UInt8] = []
+    append(to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// Appends the evidence as UTF-8: a report's cell, written without a
@@ -139,7 +166,11 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
   public func append(to bytes: inout [UInt8]) {
     switch source {
     case .written(let text): bytes += text.utf8
-    case .terms(let parts): parts.append(to: &bytes)
+    case .text(let words, let packed, let score):
+      packed.parts(score: score, codes: []).append(to: &bytes, words: words)
+    case .coded(let words, let packed, let codes):
+      packed.parts(score: 0, codes: codes).append(to: &bytes, words: words)
+    case .terms(let terms): terms.append(to: &bytes)
     }
   }
 
@@ -155,6 +186,16 @@ final class TermWords: Sendable {
   let texts: [String]
 
   init(_ texts: [String]) { self.texts = texts }
+
+  /// `'化学发光', 'IVD'` appended as UTF-8.
+  func appendQuoted(_ terms: TermList, to bytes: inout [UInt8]) {
+    for (place, term) in terms.enumerated() {
+      if place > 0 { bytes += ", ".utf8 }
+      bytes.append(0x27)
+      bytes += texts[term].utf8
+      bytes.append(0x27)
+    }
+  }
 
   /// `'化学发光', 'IVD'`, for a borderline or unmapped holding's reason.
   func quoted(_ terms: TermList) -> String {

@@ -96,16 +96,14 @@ extension Mapper {
             segment: segmentIDs[$0.key],
             share: $0.value.score / total,
             place: $0.key,
-            why: Evidence(
-              Evidence.Terms(
-                allowed.contains($0.key) ? .codeChose : .outsideCodes,
-                terms: $0.value.terms,
-                words: words,
-                identified: identified,
-                note: note,
-                codes: codeList,
-                isLead: $0.value.isLead
-              )
+            why: .reading(
+              allowed.contains($0.key) ? .codeChose : .outsideCodes,
+              terms: $0.value.terms,
+              words: words,
+              identified: identified,
+              note: note,
+              codes: codeList,
+              isLead: $0.value.isLead
             )
           )
         }

@@ -139,16 +139,14 @@ extension Mapper {
             segment: segmentIDs[$0.key],
             share: $0.value.score / total,
             place: $0.key,
-            why: Evidence(
-              Evidence.Terms(
-                .text,
-                terms: $0.value.terms,
-                words: words,
-                identified: identified,
-                note: note,
-                score: $0.value.score,
-                isLead: $0.value.isLead
-              )
+            why: .reading(
+              .text,
+              terms: $0.value.terms,
+              words: words,
+              identified: identified,
+              note: note,
+              score: $0.value.score,
+              isLead: $0.value.isLead
             )
           )
         }

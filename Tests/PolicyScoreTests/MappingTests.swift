@@ -160,16 +160,16 @@ import Testing
     var list = TermList()
     for term in terms { list.append(term) }
     #expect(Array(list) == terms)
-    let text = Evidence(
-      Evidence.Terms(
-        .text,
-        terms: list,
-        words: words,
-        identified: "",
-        note: "",
-        score: 3.5,
-        isLead: true
-      )
+    // Kept in the segment (up to three words below 65,535, nothing before
+    // or after), else in an object of its own: written the same either way.
+    let text = Evidence.reading(
+      .text,
+      terms: list,
+      words: words,
+      identified: "",
+      note: "",
+      score: 3.5,
+      isLead: true
     )
     #expect(text.description == "text: \(quoted) (score 3.5, named first)")
     let codes = CodeList(
@@ -185,21 +185,34 @@ import Testing
         )
       ]
     )
-    let code = Evidence(
-      Evidence.Terms(
+    for (identified, note) in [("", ""), ("identified by name as X; ", "; side")] {
+      let outside = Evidence.reading(
         .outsideCodes,
         terms: list,
         words: words,
-        identified: "identified by name as X; ",
-        note: "; side",
+        identified: identified,
+        note: note,
         codes: codes,
         isLead: false
       )
-    )
-    #expect(
-      code.description
-        == "identified by name as X; text: \(quoted), outside the segments of listed as shenwan:医疗设备; side"
-    )
+      #expect(
+        outside.description
+          == "\(identified)text: \(quoted), outside the segments of listed as shenwan:医疗设备\(note)"
+      )
+      let chose = Evidence.reading(
+        .codeChose,
+        terms: list,
+        words: words,
+        identified: identified,
+        note: note,
+        codes: CodeList(listedAs: false, codes: codes.codes),
+        isLead: true
+      )
+      #expect(
+        chose.description
+          == "\(identified)code shenwan:医疗设备; text chose: \(quoted) (named first)\(note)"
+      )
+    }
   }
 
   @Test func theBusinessNamedFirstLeads() throws {
