@@ -1,5 +1,6 @@
 import PolicyModel
 import PolicyScoreCore
+import Synchronization
 
 /// Why a segment was chosen, kept as its parts and written out only when a
 /// report, the store or the terminal reads it.
@@ -182,24 +183,48 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The lexicon's words by pattern number, for evidence to name them.
-final class TermWords: Sendable {
-  let texts: [String]
+///
+/// Each distinct lexicon's words are kept once for the life of the process,
+/// and evidence refers to them without counting a reference: every segment
+/// of every holding names them, on both cores, and counting took the shared
+/// count's cache line from one core to the other (see `TypedID`). A process
+/// loads few lexicons, so they are never freed.
+struct TermWords: @unchecked Sendable {
+  private final class Storage {
+    let texts: [String]
+    init(_ texts: [String]) { self.texts = texts }
+  }
 
-  init(_ texts: [String]) { self.texts = texts }
+  private let storage: Unmanaged<Storage>
 
-  /// `'化学发光', 'IVD'` appended as UTF-8.
-  func appendQuoted(_ terms: TermList, to bytes: inout [UInt8]) {
-    for (place, term) in terms.enumerated() {
-      if place > 0 { bytes += ", ".utf8 }
-      bytes.append(0x27)
-      bytes += texts[term].utf8
-      bytes.append(0x27)
+  private static let known = Mutex<[[String]: Unmanaged<Storage>]>([:])
+
+  init(_ texts: [String]) {
+    storage = Self.known.withLock { known in
+      if let storage = known[texts] { return storage }
+      let storage = Unmanaged.passRetained(Storage(texts))
+      known[texts] = storage
+      return storage
     }
   }
 
   /// `'化学发光', 'IVD'`, for a borderline or unmapped holding's reason.
   func quoted(_ terms: TermList) -> String {
-    terms.map { "'\(texts[$0])'" }.joined(separator: ", ")
+    var bytes: [UInt8] = []
+    appendQuoted(terms, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// `quoted` appended as UTF-8.
+  func appendQuoted(_ terms: TermList, to bytes: inout [UInt8]) {
+    storage._withUnsafeGuaranteedRef { storage in
+      for (place, term) in terms.enumerated() {
+        if place > 0 { bytes += ", ".utf8 }
+        bytes.append(0x27)
+        bytes += storage.texts[term].utf8
+        bytes.append(0x27)
+      }
+    }
   }
 }
 
