@@ -46,7 +46,11 @@ struct SegmentScores: RandomAccessCollection {
   /// `order` is each segment's place among the ids in text order, by
   /// segment index. In place: a holding's text names a handful.
   mutating func rank(placing order: [Int]) {
-    entries.sort { ($0.value.score, order[$1.key]) > ($1.value.score, order[$0.key]) }
+    // Read through a pointer: the comparison's closure, capturing the
+    // array, counted references on the mapper's table from both cores.
+    order.withUnsafeBufferPointer { order in
+      entries.sort { ($0.value.score, order[$1.key]) > ($1.value.score, order[$0.key]) }
+    }
   }
 
   /// `change` applied to every score.
