@@ -369,9 +369,12 @@ public final class Store: Sendable {
   /// `write` for a run's rows, which `body` inserts parents first.
   ///
   /// SQLite then skips the foreign-key lookup per row, which costs as much
-  /// as the insert itself. PostgreSQL checks them as usual.
+  /// as the insert itself, and the WAL and the database are written to disk
+  /// as they grow (`WriteBehind`). PostgreSQL checks them as usual.
   func bulkWrite<T>(_ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
     guard case .sqlite(let pool) = backend else { return try write(body) }
+    let writeBehind = WriteBehind(database: path)
+    defer { writeBehind.finish() }
     do {
       return try pool.writeWithoutTransaction { db in
         try db.execute(sql: "PRAGMA foreign_keys = OFF")

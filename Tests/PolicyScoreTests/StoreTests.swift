@@ -97,6 +97,33 @@ func entry(_ run: ScoreRun, command: String = "score") -> RunEntry {
     #expect(checks.first?.int64("foreign_keys") == 1)
   }
 
+  /// Writing a store's files to disk as they grow creates no file, and
+  /// closes none of the descriptors SQLite holds its locks through: the
+  /// store records again after it, and a file that is not there stays so.
+  @Test func writingBehindCreatesNothingAndClosesNoneOfSQLitesDescriptors() throws {
+    let folder = try temporaryDirectory()
+    let missing = folder.appendingPathComponent("none.sqlite").path
+    WriteBehind(database: missing).finish()
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    let path = folder.appendingPathComponent("h.sqlite").path
+    let store = try Store(path: path)
+    try store.record([entry(try run(text))])
+    func descriptors() throws -> Int {
+      var file = stat()
+      #expect(stat(path, &file) == 0)
+      return try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").filter {
+        var other = stat()
+        return fstat(Int32($0) ?? -1, &other) == 0 && other.st_ino == file.st_ino
+          && other.st_dev == file.st_dev
+      }.count
+    }
+    let before = try descriptors()
+    #expect(before > 0)
+    try store.record([entry(try run(text))])
+    #expect(try descriptors() == before)
+    #expect(try store.runs().count == 2)
+  }
+
   /// The run is recorded while its reports are written, and the record
   /// waits for them: when one cannot be written, the record is rolled back
   /// and the error is the report's.
